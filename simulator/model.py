@@ -489,7 +489,7 @@ def forbidden_regions(rule: Rule, issues: Mapping[str, Issue]) -> tuple[Conditio
             assert rule.bound is not None
             k = issue.index(rule.bound)
             bad = ids[:k] if rule.kind == "at_least" else ids[k + 1 :]
-        return (Condition(((rule.issue, bad)),),) if bad else ()
+        return (Condition(((rule.issue, bad),)),) if bad else ()
     assert rule.condition is not None
     if rule.kind == "exclude":
         return (rule.condition,)

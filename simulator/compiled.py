@@ -1,0 +1,270 @@
+"""Compile a :class:`~simulator.model.Scenario` into numpy arrays for the solver.
+
+Notation
+--------
+``n`` issues with ``k_i`` options, ``P`` parties. An outcome is a vector ``o`` of option indices, one per
+issue. ``values[i]`` is a ``(P, k_i)`` array of *weighted* per-issue values ``w_pi * v_pi(k)``; a term
+``t`` is a hyperrectangle ``R_t`` (for each of its issues, a boolean mask of allowed options) with a bonus
+vector ``b_t`` of shape ``(P,)``; a rule region is a hyperrectangle that a rule forbids. Then
+
+    u_p(o) = min(cap_p, sum_i values[i][p, o_i] + sum_t b_tp * 1[o in R_t])
+
+Exactness
+---------
+Every weighted value and bonus is rounded to a multiple of ``QUANTUM = 2**-40`` (about 1e-12). Sums of
+such numbers are exact in float64 whatever the order of addition, so the block search, the whole-table
+evaluation and any re-ordering of issues give bit-identical utilities, and outcomes with the same
+utility vector compare equal. The rounding changes a utility by at most ``n * QUANTUM / 2``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from simulator.model import Condition, Issue, Preference, Rule, Scenario, forbidden_regions
+
+__all__ = [
+    "QUANTUM",
+    "CompiledScenario",
+    "Region",
+    "RuleRef",
+    "compile_scenario",
+    "crossed_rules",
+    "evaluate_utilities",
+    "outcome_indices",
+    "outcomes_from_indices",
+    "preference_values",
+    "quantise",
+]
+
+QUANTUM = 2.0**-40
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+
+def quantise(x: FloatArray | float) -> FloatArray:
+    """Round to the nearest multiple of :data:`QUANTUM` (see the module docstring)."""
+    return np.round(np.asarray(x, dtype=np.float64) / QUANTUM) * QUANTUM
+
+
+@dataclass(frozen=True, eq=False)
+class Region:
+    """A compiled hyperrectangle: ``issues`` (sorted issue indices) and one option mask per issue."""
+
+    issues: tuple[int, ...]
+    masks: tuple[BoolArray, ...]
+
+    def contains(self, outcomes: IntArray) -> BoolArray:
+        """Boolean ``(N,)``: which outcomes ``(N, n)`` lie inside the region."""
+        inside = np.ones(len(outcomes), dtype=bool)
+        for i, m in zip(self.issues, self.masks, strict=True):
+            inside &= m[outcomes[:, i]]
+        return inside
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    """Which rule a compiled rule stands for: ``owner`` is a party index, or -1 for a constraint."""
+
+    owner: int
+    id: str
+    label: str
+
+    @property
+    def is_red_line(self) -> bool:
+        return self.owner >= 0
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledScenario:
+    """A scenario as arrays: the solver's only input.
+
+    Attributes
+    ----------
+    scenario
+        The model it was compiled from (for names in results).
+    sizes
+        ``(n,)`` number of options per issue.
+    values
+        Per issue, ``(P, k_i)`` float64 weighted values (quantised).
+    terms, term_bonus
+        Interaction hyperrectangles and their ``(T, P)`` bonuses (quantised).
+    regions, region_rule
+        Forbidden hyperrectangles of all rules and, per region, the index into ``rules``.
+    rules
+        One :class:`RuleRef` per red line or constraint.
+    reservation, power, cap
+        ``(P,)`` reservation utilities, bargaining powers and utility caps (``inf`` for none).
+    """
+
+    scenario: Scenario
+    sizes: tuple[int, ...]
+    values: tuple[FloatArray, ...]
+    terms: tuple[Region, ...]
+    term_bonus: FloatArray
+    regions: tuple[Region, ...]
+    region_rule: IntArray
+    rules: tuple[RuleRef, ...]
+    reservation: FloatArray
+    power: FloatArray
+    cap: FloatArray
+
+    @property
+    def n_issues(self) -> int:
+        return len(self.sizes)
+
+    @property
+    def n_parties(self) -> int:
+        return len(self.reservation)
+
+    @property
+    def n_outcomes(self) -> int:
+        return math.prod(self.sizes)
+
+    @property
+    def rule_owner(self) -> IntArray:
+        return np.array([r.owner for r in self.rules], dtype=np.int64)
+
+
+def preference_values(pref: Preference, issue: Issue) -> FloatArray:
+    """The value ``v(k)`` in [0, 1] of each option ``k`` of ``issue`` (unweighted).
+
+    >>> from simulator.model import Option
+    >>> issue = Issue("x", tuple(Option(s) for s in "abcde"))
+    >>> preference_values(Preference(1.0, "ideal", peak="b", spread=2.0), issue).tolist()
+    [0.5, 1.0, 0.5, 0.0, 0.0]
+    """
+    k = len(issue.options)
+    if issue.numeric:
+        pos = np.array([o.value for o in issue.options], dtype=np.float64)
+    else:
+        pos = np.arange(k, dtype=np.float64)
+    if pref.kind == "table":
+        assert pref.table is not None
+        v = np.array(pref.table, dtype=np.float64)
+    elif pref.kind == "linear":
+        span = pos.max() - pos.min()
+        v = (pos - pos.min()) / span if span > 0 else np.ones(k)
+        if pref.direction == "decreasing":
+            v = 1.0 - v if span > 0 else v
+    else:
+        assert pref.peak is not None
+        centre = pos[issue.index(pref.peak)]
+        dist = np.abs(pos - centre)
+        spread = pref.spread if pref.spread is not None else float(dist.max())
+        v = np.clip(1.0 - dist / spread, 0.0, 1.0) if spread > 0 else np.ones(k)
+    return np.asarray(np.clip(v, 0.0, 1.0) ** pref.exponent, dtype=np.float64)
+
+
+def _region(cond: Condition, issue_pos: Mapping[str, int], issues: Sequence[Issue]) -> Region:
+    pairs = sorted((issue_pos[name], opts) for name, opts in cond.clauses)
+    masks = []
+    for i, opts in pairs:
+        m = np.zeros(len(issues[i].options), dtype=bool)
+        m[[issues[i].index(o) for o in opts]] = True
+        masks.append(m)
+    return Region(tuple(i for i, _ in pairs), tuple(masks))
+
+
+def compile_scenario(scenario: Scenario) -> CompiledScenario:
+    """Turn the model into arrays (see the module docstring for the notation)."""
+    issues = scenario.issues
+    pos = {i.id: k for k, i in enumerate(issues)}
+    n_p = len(scenario.parties)
+    values = []
+    for issue in issues:
+        table = np.zeros((n_p, len(issue.options)))
+        for p, party in enumerate(scenario.parties):
+            pref = party.preferences.get(issue.id)
+            if pref is not None and pref.weight != 0:
+                table[p] = pref.weight * preference_values(pref, issue)
+        values.append(quantise(table))
+    terms, bonus = [], []
+    for p, party in enumerate(scenario.parties):
+        for t in party.interactions:
+            terms.append(_region(t.when, pos, issues))
+            b = np.zeros(n_p)
+            b[p] = t.bonus
+            bonus.append(b)
+    regions, region_rule, rules = [], [], []
+
+    def add_rule(rule: Rule, owner: int, label: str) -> None:
+        for cond in forbidden_regions(rule, {i.id: i for i in issues}):
+            regions.append(_region(cond, pos, issues))
+            region_rule.append(len(rules))
+        rules.append(RuleRef(owner, rule.id, label))
+
+    for c in scenario.constraints:
+        add_rule(c, -1, f"constraint:{c.id}")
+    for p, party in enumerate(scenario.parties):
+        for r in party.red_lines:
+            add_rule(r, p, f"{party.id}:{r.id}")
+    return CompiledScenario(
+        scenario=scenario,
+        sizes=tuple(len(i.options) for i in issues),
+        values=tuple(values),
+        terms=tuple(terms),
+        term_bonus=quantise(np.array(bonus).reshape(len(terms), n_p)),
+        regions=tuple(regions),
+        region_rule=np.array(region_rule, dtype=np.int64),
+        rules=tuple(rules),
+        reservation=np.array([p.reservation for p in scenario.parties], dtype=np.float64),
+        power=np.array([p.bargaining_power for p in scenario.parties], dtype=np.float64),
+        cap=np.array(
+            [np.inf if p.utility_cap is None else p.utility_cap for p in scenario.parties]
+        ),
+    )
+
+
+def evaluate_utilities(cs: CompiledScenario, outcomes: IntArray) -> FloatArray:
+    """Utilities ``(N, P)`` of outcomes given as option indices ``(N, n)``; whole-table evaluation.
+
+    Use it for small sets of outcomes (proposals, frontiers, tests); the solver evaluates blocks.
+    """
+    outcomes = np.asarray(outcomes, dtype=np.int64).reshape(-1, cs.n_issues)
+    u = np.zeros((len(outcomes), cs.n_parties))
+    for i, table in enumerate(cs.values):
+        u += table[:, outcomes[:, i]].T
+    for region, b in zip(cs.terms, cs.term_bonus, strict=True):
+        u += region.contains(outcomes)[:, None] * b[None, :]
+    return np.minimum(u, cs.cap[None, :])
+
+
+def crossed_rules(cs: CompiledScenario, outcomes: IntArray) -> BoolArray:
+    """Boolean ``(N, R)``: which rules (``cs.rules``) each outcome ``(N, n)`` crosses."""
+    outcomes = np.asarray(outcomes, dtype=np.int64).reshape(-1, cs.n_issues)
+    crossed = np.zeros((len(outcomes), len(cs.rules)), dtype=bool)
+    for region, r in zip(cs.regions, cs.region_rule, strict=True):
+        crossed[:, r] |= region.contains(outcomes)
+    return crossed
+
+
+def outcome_indices(sizes: Sequence[int], outcomes: IntArray) -> IntArray:
+    """Mixed-radix index of each outcome, the first issue most significant (Python ints if huge)."""
+    outcomes = np.asarray(outcomes, dtype=np.int64).reshape(-1, len(sizes))
+    if math.prod(sizes) < 2**62:
+        idx = np.zeros(len(outcomes), dtype=np.int64)
+        for i, k in enumerate(sizes):
+            idx = idx * k + outcomes[:, i]
+        return idx
+    objs = np.zeros(len(outcomes), dtype=object)
+    for i, k in enumerate(sizes):
+        objs = objs * k + outcomes[:, i].astype(object)
+    return objs
+
+
+def outcomes_from_indices(sizes: Sequence[int], index: IntArray) -> IntArray:
+    """Inverse of :func:`outcome_indices`: option indices ``(N, n)``."""
+    rest = np.asarray(index, dtype=np.int64).copy()
+    out = np.zeros((len(rest), len(sizes)), dtype=np.int64)
+    for i in range(len(sizes) - 1, -1, -1):
+        out[:, i] = rest % sizes[i]
+        rest //= sizes[i]
+    return out

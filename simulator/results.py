@@ -1,0 +1,160 @@
+"""Result types: one frozen type per question, each with ``to_dict()`` for JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from simulator.compiled import FloatArray, IntArray
+from simulator.model import Scenario
+
+__all__ = ["Closest", "Counts", "Frontier", "Point", "SolveResult", "outcome_dict", "utility_dict"]
+
+
+def outcome_dict(scenario: Scenario, outcome: Sequence[int] | IntArray) -> dict[str, str]:
+    """``{issue id: option id}`` for an outcome given as option indices."""
+    return {
+        issue.id: issue.options[int(k)].id for issue, k in zip(scenario.issues, outcome, strict=True)
+    }
+
+
+def utility_dict(scenario: Scenario, utilities: Sequence[float] | FloatArray) -> dict[str, float]:
+    """``{party id: utility}``."""
+    return {p.id: float(u) for p, u in zip(scenario.parties, utilities, strict=True)}
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Exact counts: all outcomes, consistent ones, feasible ones (no red line crossed), the ZOPA."""
+
+    outcomes: int
+    consistent: int
+    feasible: int
+    zopa: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "outcomes": self.outcomes,
+            "consistent": self.consistent,
+            "feasible": self.feasible,
+            "zopa": self.zopa,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class Point:
+    """One outcome with its utilities and its mixed-radix index."""
+
+    outcome: tuple[int, ...]
+    utilities: tuple[float, ...]
+    index: int
+
+    def to_dict(self, scenario: Scenario) -> dict[str, Any]:
+        return {
+            "outcome": outcome_dict(scenario, self.outcome),
+            "utilities": utility_dict(scenario, self.utilities),
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class Frontier:
+    """The Pareto frontier of a scope (``all``, ``feasible`` or ``zopa``), sorted by outcome index."""
+
+    scope: str
+    outcomes: IntArray  # (F, n) option indices
+    utilities: FloatArray  # (F, P)
+    index: tuple[int, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.index)
+
+    def point(self, row: int) -> Point:
+        return Point(
+            tuple(int(k) for k in self.outcomes[row]),
+            tuple(float(u) for u in self.utilities[row]),
+            self.index[row],
+        )
+
+    def to_dict(self, scenario: Scenario, max_points: int | None = 1000) -> dict[str, Any]:
+        rows = range(self.size if max_points is None else min(self.size, max_points))
+        return {
+            "scope": self.scope,
+            "size": self.size,
+            "points": [self.point(r).to_dict(scenario) for r in rows],
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class Closest:
+    """When the ZOPA is empty: the outcome closest to agreement and what stands in the way.
+
+    ``shortfall`` is each party's ``max(0, d_p - u_p)``; ``crossed`` lists red lines the outcome crosses
+    (empty when a feasible outcome exists); ``binding`` names what binds, as ``reservation:<party>`` and
+    ``red_line:<party>:<id>``.
+    """
+
+    point: Point
+    shortfall: tuple[float, ...]
+    crossed: tuple[str, ...]
+    binding: tuple[str, ...]
+
+    def to_dict(self, scenario: Scenario) -> dict[str, Any]:
+        d = self.point.to_dict(scenario)
+        d["shortfall"] = utility_dict(scenario, self.shortfall)
+        d["crossed"] = list(self.crossed)
+        d["binding"] = list(self.binding)
+        return d
+
+
+@dataclass(frozen=True, eq=False)
+class SolveResult:
+    """Everything :func:`simulator.solve` finds about a scenario."""
+
+    scenario: Scenario
+    counts: Counts
+    disagreement: FloatArray
+    frontier: Frontier
+    zopa_frontier: Frontier
+    solutions: dict[str, Point | None]
+    closest: Closest | None
+    method: str
+    seconds: float
+    source: str | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self, max_frontier: int | None = 1000) -> dict[str, Any]:
+        """The JSON shape of ``bargain solve --json``."""
+        s = self.scenario
+        return {
+            "source": self.source or s.origin or s.name,
+            "scenario": s.name,
+            "parties": [
+                {
+                    "name": p.id,
+                    "label": p.display,
+                    "reservation": float(p.reservation),
+                    "disagreement": float(d),
+                    "red_lines": len(p.red_lines),
+                }
+                for p, d in zip(s.parties, self.disagreement, strict=True)
+            ],
+            "issues": [{"name": i.id, "options": list(i.option_ids)} for i in s.issues],
+            "counts": self.counts.to_dict(),
+            "frontier": self.frontier.to_dict(s, max_frontier),
+            "solutions": {
+                name: (None if pt is None else pt.to_dict(s)) for name, pt in self.solutions.items()
+            },
+            "closest": None if self.closest is None else self.closest.to_dict(s),
+            "method": self.method,
+            "seconds": self.seconds,
+        }
+
+
+def empty_frontier(scope: str, n_issues: int, n_parties: int) -> Frontier:
+    return Frontier(
+        scope, np.zeros((0, n_issues), dtype=np.int64), np.zeros((0, n_parties)), ()
+    )

@@ -1,0 +1,95 @@
+"""Pareto frontiers of utility vectors.
+
+Notation
+--------
+``U`` is an ``(m, P)`` array of utility vectors. ``y`` *dominates* ``x`` when ``y_p >= x_p`` for every
+party and ``y_q > x_q`` for some party. The frontier is the set of rows no row dominates; rows with
+identical vectors are all kept. Comparisons are exact: utilities are quantised at compile time (see
+:mod:`simulator.compiled`), so equal utility vectors are bit-identical.
+
+Algorithms: for two parties a sort-and-sweep in ``O(m log m)`` (Kung, Luccio & Preparata 1975); for more,
+rows are taken in decreasing order of their sum, which no dominated row can precede, and each chunk is
+checked against the frontier found so far and within itself (a vectorised block-nested-loop skyline,
+Börzsönyi, Kossmann & Stocker 2001).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.compiled import BoolArray, FloatArray
+
+__all__ = ["dominated_by", "pareto_mask"]
+
+_CHUNK = 1024
+
+
+def dominated_by(points: FloatArray, by: FloatArray, *, chunk: int = 4096) -> BoolArray:
+    """Which rows of ``points`` ``(m, P)`` are dominated by some row of ``by`` ``(f, P)``.
+
+    >>> dominated_by(np.array([[1.0, 1.0], [2.0, 0.0]]), np.array([[1.0, 2.0]])).tolist()
+    [True, False]
+    """
+    out = np.zeros(len(points), dtype=bool)
+    if len(by) == 0 or len(points) == 0:
+        return out
+    step = max(1, chunk * 64 // max(len(by), 1))
+    for s in range(0, len(points), step):
+        x = points[s : s + step, None, :]
+        ge = np.all(by[None, :, :] >= x, axis=2)
+        gt = np.any(by[None, :, :] > x, axis=2)
+        out[s : s + step] = np.any(ge & gt, axis=1)
+    return out
+
+
+def _pareto_two(u: FloatArray) -> BoolArray:
+    order = np.lexsort((-u[:, 1], -u[:, 0]))
+    s0, s1 = u[order, 0], u[order, 1]
+    start = np.ones(len(order), dtype=bool)
+    start[1:] = s0[1:] != s0[:-1]
+    group = np.cumsum(start) - 1
+    first = np.flatnonzero(start)
+    best_in_group = s1[first][group]
+    cummax = np.maximum.accumulate(s1)
+    before = np.full(len(first), -np.inf)
+    before[1:] = cummax[first[1:] - 1]
+    dominated = (before[group] >= s1) | (s1 < best_in_group)
+    mask = np.zeros(len(u), dtype=bool)
+    mask[order] = ~dominated
+    return mask
+
+
+def _pareto_many(u: FloatArray) -> BoolArray:
+    total = u.sum(axis=1)
+    order = np.argsort(-total, kind="stable")
+    keep_rows: list[int] = []
+    front = np.zeros((0, u.shape[1]))
+    for s in range(0, len(order), _CHUNK):
+        idx = order[s : s + _CHUNK]
+        cand = u[idx]
+        alive = ~dominated_by(cand, front)
+        idx, cand = idx[alive], cand[alive]
+        if len(idx) > 1:
+            alive = ~dominated_by(cand, cand)
+            idx, cand = idx[alive], cand[alive]
+        keep_rows.extend(idx.tolist())
+        front = np.concatenate([front, cand])
+    mask = np.zeros(len(u), dtype=bool)
+    mask[np.array(keep_rows, dtype=np.int64)] = True
+    return mask
+
+
+def pareto_mask(u: FloatArray) -> BoolArray:
+    """Boolean ``(m,)``: which rows of ``u`` ``(m, P)`` are on the Pareto frontier.
+
+    >>> pareto_mask(np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5], [0.4, 0.4], [1.0, 0.0]])).tolist()
+    [True, True, True, False, True]
+    """
+    u = np.asarray(u, dtype=np.float64)
+    if len(u) == 0:
+        return np.zeros(0, dtype=bool)
+    if u.shape[1] == 1:
+        return np.asarray(u[:, 0] == u[:, 0].max())
+    if u.shape[1] == 2:
+        return _pareto_two(u)
+    return _pareto_many(u)

@@ -1,0 +1,436 @@
+"""Solve a scenario: exact counts, the ZOPA, Pareto frontiers, bargaining solutions, closest outcome.
+
+Notation
+--------
+``d`` ``(P,)`` is the disagreement point (the reservation utilities, or with ``disagreement="worst"``
+``d_p = max(reservation_p, min_o u_p(o))``, NegMAS's convention for Nash and Kalai). An outcome is
+*consistent* when it breaks no consistency constraint, *feasible* when it is consistent and crosses no
+red line, and in the *ZOPA* when it is feasible and ``u_p >= d_p`` for every party.
+
+Every pass is one :func:`~simulator.solver.search.run_search` over the space with a visitor that prunes
+whole subtrees by their bounds:
+
+- counts: a subtree that certainly satisfies the target (no rule can still be crossed, every lower bound
+  reaches ``d``) is counted in closed form; one that certainly fails is dropped;
+- frontier: a subtree whose upper-bound vector is dominated by a frontier point found so far is dropped
+  (once it is counted);
+- closest to agreement: a subtree whose lower bound on (red lines crossed, largest shortfall) is worse than
+  the best outcome found so far is dropped.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from simulator.compiled import (
+    BoolArray,
+    CompiledScenario,
+    FloatArray,
+    IntArray,
+    compile_scenario,
+    crossed_rules,
+    outcome_indices,
+)
+from simulator.errors import ScenarioError
+from simulator.model import Scenario
+from simulator.results import Closest, Counts, Frontier, Point, SolveResult
+from simulator.solver.bargaining import SOLUTIONS, select_solution
+from simulator.solver.pareto import dominated_by, pareto_mask
+from simulator.solver.search import Batch, Block, Plan, make_plan, run_search
+
+__all__ = ["FRONTIER_SCOPES", "Progress", "disagreement_point", "solve"]
+
+FRONTIER_SCOPES = ("all", "feasible", "zopa")
+Scope = Literal["all", "feasible", "zopa"]
+Progress = Callable[[str, float], None]
+_SAMPLE = 64
+
+
+@dataclass
+class _FrontierStore:
+    """A frontier under construction: utilities, outcomes and indices of the points found so far."""
+
+    n_issues: int
+    n_parties: int
+    u: FloatArray = field(init=False)
+    outcomes: IntArray = field(init=False)
+    sample: FloatArray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.u = np.zeros((0, self.n_parties))
+        self.outcomes = np.zeros((0, self.n_issues), dtype=np.int64)
+        self.sample = self.u
+
+    def prune(self, points: FloatArray) -> BoolArray:
+        """Which points are dominated by the frontier so far (cheap sample first, then in full)."""
+        dom = dominated_by(points, self.sample)
+        rest = np.flatnonzero(~dom)
+        if len(rest) and len(self.u) > len(self.sample):
+            dom[rest] = dominated_by(points[rest], self.u)
+        return dom
+
+    def add(self, u: FloatArray, outcomes: IntArray) -> None:
+        keep = pareto_mask(u)
+        u, outcomes = u[keep], outcomes[keep]
+        if not len(u):
+            return
+        old = ~dominated_by(self.u, u)
+        self.u = np.concatenate([self.u[old], u])
+        self.outcomes = np.concatenate([self.outcomes[old], outcomes])
+        if len(self.u) <= _SAMPLE:
+            self.sample = self.u
+        else:
+            picks = np.unique(
+                np.concatenate(
+                    [np.argmax(self.u, axis=0), np.argsort(-self.u.sum(axis=1))[: _SAMPLE // 2]]
+                )
+            )
+            spread = np.linspace(0, len(self.u) - 1, _SAMPLE // 2).astype(np.int64)
+            self.sample = self.u[np.unique(np.concatenate([picks, spread]))]
+
+    def frontier(self, scope: str, sizes: tuple[int, ...]) -> Frontier:
+        index = outcome_indices(sizes, self.outcomes)
+        order = np.argsort(index, kind="stable") if len(index) else np.zeros(0, dtype=np.int64)
+        return Frontier(
+            scope,
+            self.outcomes[order],
+            self.u[order],
+            tuple(int(i) for i in np.asarray(index)[order]),
+        )
+
+
+class _ZoneVisitor:
+    """Counts outcomes in a target set and/or builds the Pareto frontier of that set.
+
+    The target set is: crosses no tracked rule region (the plan's), and if ``threshold`` is given,
+    ``u_p >= threshold_p`` for every party.
+    """
+
+    def __init__(
+        self, cs: CompiledScenario, threshold: FloatArray | None, count: bool, frontier: bool
+    ) -> None:
+        self.threshold = threshold
+        self.counting = count
+        self.store = _FrontierStore(cs.n_issues, cs.n_parties) if frontier else None
+        self.count = 0
+
+    def keep(self, plan: Plan, batch: Batch, upper: FloatArray, lower: FloatArray) -> BoolArray:
+        keep = np.ones(len(batch), dtype=bool)
+        if self.threshold is not None:
+            keep &= np.all(upper >= self.threshold, axis=1)
+        if self.counting:
+            tracked = plan.tracked_regions
+            if tracked.any():
+                sure = ~batch.region_alive[:, tracked].any(axis=1)
+            else:
+                sure = np.ones(len(batch), dtype=bool)
+            inside = keep & sure & ~batch.flags
+            if self.threshold is not None:
+                inside &= np.all(lower >= self.threshold, axis=1)
+            n_in = int(inside.sum())
+            if n_in:
+                self.count += n_in * plan.remaining[batch.depth]
+                batch.flags[inside] = True
+            if self.store is None:
+                return keep & ~inside
+        if self.store is not None and len(self.store.u):
+            done = batch.flags if self.counting else np.ones(len(batch), dtype=bool)
+            cand = np.flatnonzero(keep & done)
+            if len(cand):
+                keep[cand] = ~self.store.prune(upper[cand])
+        return keep
+
+    def leaf(self, plan: Plan, block: Block) -> None:
+        u = block.utilities
+        ok = ~block.crossed
+        if self.threshold is not None:
+            ok &= np.all(u >= self.threshold, axis=2)
+        if self.counting:
+            self.count += int(ok[~block.batch.flags].sum())
+        if self.store is None:
+            return
+        node, inner = np.nonzero(ok)
+        if not len(node):
+            return
+        pts = u[node, inner]
+        dom = self.store.prune(pts)
+        node, inner, pts = node[~dom], inner[~dom], pts[~dom]
+        if len(pts):
+            self.store.add(pts, block.outcomes(plan, node, inner))
+
+
+class _ClosestVisitor:
+    """Finds the outcome minimising (red lines crossed, largest shortfall below d, -sum, index)."""
+
+    def __init__(self, cs: CompiledScenario, d: FloatArray, count_red_lines: bool) -> None:
+        self.d = d
+        self.cs = cs
+        self.count_red_lines = count_red_lines
+        self.best: tuple[int, float, float, int] | None = None
+        self.best_outcome: IntArray | None = None
+        self.best_u: FloatArray | None = None
+        owner = cs.rule_owner
+        self.red_rules = np.flatnonzero(owner >= 0) if count_red_lines else np.zeros(0, np.int64)
+        self._rest_min: FloatArray | None = None
+
+    def _rest_min_crossings(self, plan: Plan) -> FloatArray:
+        """Per depth, a lower bound on red lines the unassigned issues must cross (unary rules)."""
+        if self._rest_min is None:
+            cs, n = self.cs, self.cs.n_issues
+            per_issue = [np.zeros(k) for k in cs.sizes]
+            for reg, r in zip(cs.regions, cs.region_rule, strict=True):
+                if r in self.red_rules and len(reg.issues) == 1:
+                    per_issue[reg.issues[0]] += reg.masks[0]
+            rest = np.zeros(n + 1)
+            for pos in range(n - 1, -1, -1):
+                i = plan.order[pos]
+                opts = plan.allowed[i]
+                rest[pos] = rest[pos + 1] + (per_issue[i][opts].min() if len(opts) else 0)
+            self._rest_min = rest
+        return self._rest_min
+
+    def _crossed_now(self, plan: Plan, batch: Batch) -> IntArray:
+        sure = plan.region_decided_at <= batch.depth
+        crossed = np.zeros((len(batch), len(self.cs.rules)), dtype=bool)
+        for reg in np.flatnonzero(sure):
+            crossed[:, plan.region_rule[reg]] |= batch.region_alive[:, reg]
+        return np.asarray(crossed[:, self.red_rules].sum(axis=1))
+
+    def keep(self, plan: Plan, batch: Batch, upper: FloatArray, lower: FloatArray) -> BoolArray:
+        if self.best is None:
+            return np.ones(len(batch), dtype=bool)
+        short = np.max(np.maximum(self.d[None, :] - upper, 0.0), axis=1)
+        if self.count_red_lines:
+            lb = self._crossed_now(plan, batch) + self._rest_min_crossings(plan)[batch.depth]
+        else:
+            lb = np.zeros(len(batch))
+        best_n, best_s = self.best[0], self.best[1]
+        return np.asarray((lb < best_n) | ((lb == best_n) & (short <= best_s)))
+
+    def leaf(self, plan: Plan, block: Block) -> None:
+        u = block.utilities
+        ok = ~block.crossed
+        n_crossed = np.zeros(ok.shape, dtype=np.int64)
+        for r in self.red_rules:
+            regs = np.flatnonzero(plan.region_rule == r)
+            hit = block.batch.region_alive[:, regs].astype(np.float64) @ plan.inner_region_mask[regs]
+            n_crossed += hit > 0
+        short = np.max(np.maximum(self.d[None, None, :] - u, 0.0), axis=2)
+        key_n = np.where(ok, n_crossed, np.iinfo(np.int64).max)
+        m = key_n.min()
+        if m == np.iinfo(np.int64).max:
+            return
+        cand = ok & (key_n == m)
+        s = np.where(cand, short, np.inf)
+        cand &= s == s.min()
+        total = np.where(cand, u.sum(axis=2), -np.inf)
+        cand &= total == total.max()
+        node, inner = np.nonzero(cand)
+        outs = block.outcomes(plan, node, inner)
+        idx = outcome_indices(self.cs.sizes, outs)
+        j = int(np.argmin(np.asarray(idx, dtype=object)))
+        key = (int(m), float(s.min()), -float(total.max()), int(idx[j]))
+        if self.best is None or (key[0], key[1], key[2], key[3]) < self.best:
+            self.best = key
+            self.best_outcome = outs[j]
+            self.best_u = u[node[j], inner[j]].copy()
+
+
+class _MinVisitor:
+    """The minimum of each party's utility over the whole space."""
+
+    def __init__(self, n_parties: int) -> None:
+        self.low = np.full(n_parties, np.inf)
+
+    def keep(self, plan: Plan, batch: Batch, upper: FloatArray, lower: FloatArray) -> BoolArray:
+        return np.asarray(np.any(lower < self.low[None, :], axis=1))
+
+    def leaf(self, plan: Plan, block: Block) -> None:
+        self.low = np.minimum(self.low, block.utilities.min(axis=(0, 1)))
+
+
+def _labelled(progress: Progress | None, label: str) -> Callable[[float], None] | None:
+    if progress is None:
+        return None
+    return lambda f: progress(label, f)
+
+
+def _regions(cs: CompiledScenario, which: str) -> BoolArray:
+    owner = cs.rule_owner[cs.region_rule] if len(cs.regions) else np.zeros(0, dtype=np.int64)
+    if which == "none":
+        return np.zeros(len(cs.regions), dtype=bool)
+    if which == "consistency":
+        return np.asarray(owner < 0)
+    return np.ones(len(cs.regions), dtype=bool)
+
+
+def _zone(
+    cs: CompiledScenario,
+    rules: str,
+    threshold: FloatArray | None,
+    *,
+    count: bool,
+    frontier: bool,
+    progress: Callable[[float], None] | None,
+) -> _ZoneVisitor:
+    visitor = _ZoneVisitor(cs, threshold, count, frontier)
+    run_search(make_plan(cs, _regions(cs, rules)), visitor, progress)
+    return visitor
+
+
+def disagreement_point(
+    cs: CompiledScenario, kind: str = "reservation", progress: Progress | None = None
+) -> FloatArray:
+    """``d``: the reservation utilities, or ``max(reservation, min over the space)`` for ``worst``."""
+    if kind == "reservation":
+        return cs.reservation.copy()
+    if kind != "worst":
+        raise ScenarioError(f"disagreement must be 'reservation' or 'worst', got {kind!r}")
+    visitor = _MinVisitor(cs.n_parties)
+    run_search(make_plan(cs, _regions(cs, "none")), visitor, _labelled(progress, "worst case"))
+    return np.asarray(np.maximum(cs.reservation, visitor.low))
+
+
+def _solutions(front: Frontier, d: FloatArray, power: FloatArray) -> dict[str, Point | None]:
+    out: dict[str, Point | None] = {}
+    for name in SOLUTIONS:
+        row = select_solution(name, front.utilities, front.index, d, power)
+        out[name] = None if row is None else front.point(row)
+    return out
+
+
+def _closest(
+    cs: CompiledScenario, d: FloatArray, feasible: int, progress: Progress | None
+) -> Closest | None:
+    if feasible:
+        plan = make_plan(cs, _regions(cs, "all"))
+        visitor = _ClosestVisitor(cs, d, count_red_lines=False)
+    else:
+        plan = make_plan(cs, _regions(cs, "consistency"))
+        visitor = _ClosestVisitor(cs, d, count_red_lines=True)
+    run_search(plan, visitor, _labelled(progress, "closest to agreement"))
+    if visitor.best is None or visitor.best_outcome is None or visitor.best_u is None:
+        return None
+    out, u = visitor.best_outcome, visitor.best_u
+    short = np.maximum(d - u, 0.0)
+    crossed = crossed_rules(cs, out[None, :])[0]
+    crossed_labels = [
+        f"red_line:{cs.rules[r].label}" for r in np.flatnonzero(crossed) if cs.rules[r].owner >= 0
+    ]
+    binding = list(crossed_labels)
+    binding += [f"reservation:{p.id}" for p, s in zip(cs.scenario.parties, short, strict=True) if s > 0]
+    if feasible:
+        relaxed = _ClosestVisitor(cs, d, count_red_lines=False)
+        run_search(
+            make_plan(cs, _regions(cs, "consistency")),
+            relaxed,
+            _labelled(progress, "closest without red lines"),
+        )
+        if relaxed.best is not None and relaxed.best_outcome is not None:
+            if relaxed.best[1] < visitor.best[1]:
+                rc = crossed_rules(cs, relaxed.best_outcome[None, :])[0]
+                binding += [
+                    f"red_line:{cs.rules[r].label}"
+                    for r in np.flatnonzero(rc)
+                    if cs.rules[r].owner >= 0
+                ]
+    point = Point(
+        tuple(int(k) for k in out),
+        tuple(float(x) for x in u),
+        int(outcome_indices(cs.sizes, out[None, :])[0]),
+    )
+    return Closest(
+        point,
+        tuple(float(s) for s in short),
+        tuple(lbl.removeprefix("red_line:") for lbl in crossed_labels),
+        tuple(dict.fromkeys(binding)),
+    )
+
+
+def solve(
+    scenario: Scenario | CompiledScenario,
+    *,
+    frontier: Scope = "zopa",
+    disagreement: str = "reservation",
+    progress: Progress | None = None,
+) -> SolveResult:
+    """Solve ``scenario`` exactly.
+
+    Parameters
+    ----------
+    scenario
+        A scenario, or one already compiled with :func:`~simulator.compiled.compile_scenario`.
+    frontier
+        Which set's Pareto frontier to report: ``all`` outcomes, ``feasible`` ones or the ``zopa``.
+        The bargaining solutions always use the ZOPA's frontier.
+    disagreement
+        ``reservation`` (``d`` = the reservation utilities) or ``worst`` (see the module docstring).
+    progress
+        Called as ``progress(stage, fraction)`` while the search runs.
+
+    Returns
+    -------
+    SolveResult
+        Exact counts, the frontier, the solutions (None when the ZOPA is empty) and, when the ZOPA is
+        empty, the outcome closest to agreement.
+
+    Raises
+    ------
+    ScenarioError
+        For an unknown ``frontier`` scope or ``disagreement`` kind.
+
+    Examples
+    --------
+    >>> from simulator.formats import load_scenario
+    >>> result = solve(load_scenario("scenarios/textbook_car.yaml"))
+    >>> result.counts.zopa > 0
+    True
+    """
+    if frontier not in FRONTIER_SCOPES:
+        raise ScenarioError(
+            f"frontier scope must be one of {', '.join(FRONTIER_SCOPES)}, got {frontier!r}"
+        )
+    start = time.perf_counter()
+    cs = scenario if isinstance(scenario, CompiledScenario) else compile_scenario(scenario)
+    d = disagreement_point(cs, disagreement, progress)
+    consistent = _zone(
+        cs, "consistency", None, count=True, frontier=False, progress=_labelled(progress, "consistent")
+    ).count
+    feasible = _zone(
+        cs, "all", None, count=True, frontier=False, progress=_labelled(progress, "feasible")
+    ).count
+    zone = _zone(cs, "all", d, count=True, frontier=True, progress=_labelled(progress, "ZOPA"))
+    assert zone.store is not None
+    zopa_front = zone.store.frontier("zopa", cs.sizes)
+    if frontier == "zopa":
+        front = zopa_front
+    else:
+        rules = "all" if frontier == "feasible" else "none"
+        other = _zone(
+            cs, rules, None, count=False, frontier=True, progress=_labelled(progress, frontier)
+        )
+        assert other.store is not None
+        front = other.store.frontier(frontier, cs.sizes)
+    solutions = _solutions(zopa_front, d, cs.power)
+    closest = None
+    if zone.count == 0 and consistent > 0:
+        closest = _closest(cs, d, feasible, progress)
+    counts = Counts(math.prod(cs.sizes), consistent, feasible, zone.count)
+    return SolveResult(
+        scenario=cs.scenario,
+        counts=counts,
+        disagreement=d,
+        frontier=front,
+        zopa_frontier=zopa_front,
+        solutions=solutions,
+        closest=closest,
+        method="block branch and bound",
+        seconds=time.perf_counter() - start,
+    )
+

@@ -1,0 +1,164 @@
+"""The slow obvious solver: enumerate every outcome and evaluate it in plain Python.
+
+It reads the model directly (not the compiled arrays) and implements each definition the simplest way,
+so that the vectorised solver can be checked against it on small spaces.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+from simulator.model import Condition, Party, Preference, Rule, Scenario
+
+
+def value(pref: Preference, scenario: Scenario, issue_id: str, k: int) -> float:
+    issue = scenario.issue(issue_id)
+    n = len(issue.options)
+    xs = [o.value if issue.numeric else float(j) for j, o in enumerate(issue.options)]
+    x = xs[k]
+    if pref.kind == "table":
+        v = pref.table[k]
+    elif pref.kind == "linear":
+        lo, hi = min(xs), max(xs)
+        t = (x - lo) / (hi - lo) if hi > lo else 1.0
+        v = t if pref.direction == "increasing" or hi == lo else 1.0 - t
+    else:
+        c = xs[issue.index(pref.peak)]
+        spread = pref.spread if pref.spread is not None else max(abs(y - c) for y in xs)
+        v = max(0.0, 1.0 - abs(x - c) / spread) if spread > 0 else 1.0
+    del n
+    return min(max(v, 0.0), 1.0) ** pref.exponent
+
+
+def holds(cond: Condition, outcome: dict[str, str]) -> bool:
+    return all(outcome[issue] in opts for issue, opts in cond.clauses)
+
+
+def crosses(rule: Rule, scenario: Scenario, outcome: dict[str, str]) -> bool:
+    if rule.kind == "not":
+        return outcome[rule.issue] in rule.options
+    if rule.kind in ("at_least", "at_most"):
+        issue = scenario.issue(rule.issue)
+        k, b = issue.index(outcome[rule.issue]), issue.index(rule.bound)
+        return k < b if rule.kind == "at_least" else k > b
+    if rule.kind == "exclude":
+        return holds(rule.condition, outcome)
+    return holds(rule.condition, outcome) and not holds(rule.consequence, outcome)
+
+
+def utility(party: Party, scenario: Scenario, outcome: dict[str, str]) -> float:
+    u = 0.0
+    for issue in scenario.issues:
+        pref = party.preferences.get(issue.id)
+        if pref is not None:
+            u += pref.weight * value(pref, scenario, issue.id, issue.index(outcome[issue.id]))
+    for t in party.interactions:
+        if holds(t.when, outcome):
+            u += t.bonus
+    if party.utility_cap is not None:
+        u = min(u, party.utility_cap)
+    return u
+
+
+@dataclass
+class Row:
+    index: int
+    outcome: tuple[int, ...]
+    named: dict[str, str]
+    u: tuple[float, ...]
+    consistent: bool
+    crossed: tuple[str, ...]  # "party:id"
+
+
+def enumerate_rows(s: Scenario) -> list[Row]:
+    rows = []
+    for idx, combo in enumerate(itertools.product(*[range(len(i.options)) for i in s.issues])):
+        named = {i.id: i.options[k].id for i, k in zip(s.issues, combo)}
+        u = tuple(utility(p, s, named) for p in s.parties)
+        consistent = not any(crosses(c, s, named) for c in s.constraints)
+        crossed = tuple(
+            f"{p.id}:{r.id}" for p in s.parties for r in p.red_lines if crosses(r, s, named)
+        )
+        rows.append(Row(idx, combo, named, u, consistent, crossed))
+    return rows
+
+
+def dominates(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return all(x >= y for x, y in zip(a, b)) and any(x > y for x, y in zip(a, b))
+
+
+def frontier(rows: list[Row]) -> list[Row]:
+    return [r for r in rows if not any(dominates(o.u, r.u) for o in rows)]
+
+
+def criterion(name: str, u: tuple[float, ...], d: list[float], beta: list[float], ideal: list[float]) -> float:
+    g = [x - y for x, y in zip(u, d)]
+    if name == "nash":
+        return math.prod(max(x, 0.0) for x in g)
+    if name == "weighted_nash":
+        if any(x <= 0 for x in g):
+            return -math.inf
+        return sum(b * math.log(x) for b, x in zip(beta, g))
+    if name == "kalai_smorodinsky":
+        ratios = [x / (i - y) for x, i, y in zip(g, ideal, d) if i - y > 0]
+        return min(ratios) if ratios else 0.0
+    if name == "egalitarian":
+        return min(g)
+    return sum(u)
+
+
+def best(rows: list[Row], name: str, d: list[float], beta: list[float]) -> Row | None:
+    if not rows:
+        return None
+    ideal = [max(r.u[p] for r in rows) for p in range(len(d))]
+    crits = [criterion(name, r.u, d, beta, ideal) for r in rows]
+    top = max(crits)
+    tol = 1e-12 * max(1.0, abs(top)) if math.isfinite(top) else 0.0
+    tied = [r for r, c in zip(rows, crits) if c >= top - tol]
+    top_sum = max(sum(r.u) for r in tied)
+    tied = [r for r in tied if sum(r.u) == top_sum]
+    return min(tied, key=lambda r: r.index)
+
+
+@dataclass
+class OracleResult:
+    counts: dict[str, int]
+    zopa: list[Row]
+    frontiers: dict[str, list[Row]]
+    solutions: dict[str, Row | None]
+    closest: Row | None
+    closest_shortfall: float | None
+    closest_crossed: int | None
+
+
+def solve_oracle(s: Scenario, d: list[float] | None = None) -> OracleResult:
+    rows = enumerate_rows(s)
+    if d is None:
+        d = [p.reservation for p in s.parties]
+    beta = [p.bargaining_power for p in s.parties]
+    consistent = [r for r in rows if r.consistent]
+    feasible = [r for r in consistent if not r.crossed]
+    zopa = [r for r in feasible if all(x >= y for x, y in zip(r.u, d))]
+    fronts = {"all": frontier(rows), "feasible": frontier(feasible), "zopa": frontier(zopa)}
+    names = ["nash", "weighted_nash", "kalai_smorodinsky", "egalitarian", "utilitarian"]
+    solutions = {n: best(fronts["zopa"], n, d, beta) for n in names}
+    closest, short, n_crossed = None, None, None
+    if not zopa and consistent:
+        pool = feasible if feasible else consistent
+
+        def key(r: Row) -> tuple[int, float, float, int]:
+            sf = max(max(y - x, 0.0) for x, y in zip(r.u, d))
+            return (len(r.crossed), sf, -sum(r.u), r.index)
+
+        closest = min(pool, key=key)
+        short = key(closest)[1]
+        n_crossed = len(closest.crossed)
+    counts = {
+        "outcomes": len(rows),
+        "consistent": len(consistent),
+        "feasible": len(feasible),
+        "zopa": len(zopa),
+    }
+    return OracleResult(counts, zopa, fronts, solutions, closest, short, n_crossed)

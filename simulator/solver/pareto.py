@@ -24,7 +24,20 @@ __all__ = ["dominated_by", "pareto_mask"]
 _CHUNK = 1024
 
 
-def dominated_by(points: FloatArray, by: FloatArray, *, chunk: int = 4096) -> BoolArray:
+def _dominated_two(points: FloatArray, by: FloatArray) -> BoolArray:
+    """Two parties: binary search in ``by`` sorted by the first utility, with suffix maxima."""
+    order = np.argsort(by[:, 0], kind="stable")
+    s0, s1 = by[order, 0], by[order, 1]
+    suffix = np.empty(len(s1) + 1)
+    suffix[-1] = -np.inf
+    suffix[:-1] = np.maximum.accumulate(s1[::-1])[::-1]
+    x0, x1 = points[:, 0], points[:, 1]
+    strictly_more = suffix[np.searchsorted(s0, x0, side="right")]
+    at_least = suffix[np.searchsorted(s0, x0, side="left")]
+    return np.asarray((strictly_more >= x1) | (at_least > x1))
+
+
+def dominated_by(points: FloatArray, by: FloatArray, *, chunk: int = 1 << 18) -> BoolArray:
     """Which rows of ``points`` ``(m, P)`` are dominated by some row of ``by`` ``(f, P)``.
 
     >>> dominated_by(np.array([[1.0, 1.0], [2.0, 0.0]]), np.array([[1.0, 2.0]])).tolist()
@@ -33,11 +46,17 @@ def dominated_by(points: FloatArray, by: FloatArray, *, chunk: int = 4096) -> Bo
     out = np.zeros(len(points), dtype=bool)
     if len(by) == 0 or len(points) == 0:
         return out
-    step = max(1, chunk * 64 // max(len(by), 1))
+    if points.shape[1] == 2:
+        return _dominated_two(points, by)
+    step = max(1, chunk // len(by))
     for s in range(0, len(points), step):
-        x = points[s : s + step, None, :]
-        ge = np.all(by[None, :, :] >= x, axis=2)
-        gt = np.any(by[None, :, :] > x, axis=2)
+        x = points[s : s + step]
+        ge = np.ones((len(x), len(by)), dtype=bool)
+        gt = np.zeros((len(x), len(by)), dtype=bool)
+        for p in range(points.shape[1]):
+            col, ref = x[:, p, None], by[None, :, p]
+            ge &= ref >= col
+            gt |= ref > col
         out[s : s + step] = np.any(ge & gt, axis=1)
     return out
 

@@ -72,6 +72,7 @@ class Plan:
     inner_values: FloatArray  # (B, P)
     inner_term_mask: FloatArray  # (T, B) 1.0 where the inner part of a term holds
     inner_region_mask: FloatArray  # (R, B)
+    inner_front: IntArray | None  # inner outcomes on the inner block's frontier, when that suffices
     empty: bool
 
     @property
@@ -192,6 +193,28 @@ def _inner_masks(regions: Sequence[Region], inner_full: IntArray, inner_set: set
     return masks
 
 
+def _inner_front(
+    cs: CompiledScenario,
+    inner_values: FloatArray,
+    term_decided_at: IntArray,
+    tracked_decided_at: IntArray,
+    n_outer: int,
+) -> IntArray | None:
+    """Inner outcomes on the Pareto frontier of the inner block, if no outcome off it can matter.
+
+    Below one node every utility is ``base + inner_values[b]``, so an inner outcome dominated within
+    the block gives an outcome dominated within the node, unless an interaction term or a tracked rule
+    looks at inner issues, or a utility cap can make two different vectors equal.
+    """
+    if (term_decided_at > n_outer).any() or (tracked_decided_at > n_outer).any():
+        return None
+    if np.isfinite(cs.cap).any():
+        return None
+    from simulator.solver.pareto import pareto_mask
+
+    return np.flatnonzero(pareto_mask(inner_values))
+
+
 def make_plan(
     cs: CompiledScenario, tracked_regions: BoolArray, *, inner_block: int = INNER_BLOCK
 ) -> Plan:
@@ -229,6 +252,8 @@ def make_plan(
     inner_values = np.zeros((len(inner_sel), n_p))
     for i in inner_set:
         inner_values += cs.values[i][:, inner_full[:, i]].T
+    term_decided_at = _decided_at(cs.terms, pos_of, n_outer)
+    region_decided_at = _decided_at(cs.regions, pos_of, n_outer)
     return Plan(
         cs=cs,
         order=order,
@@ -239,14 +264,17 @@ def make_plan(
         rest_max=rest_max,
         rest_min=rest_min,
         remaining=tuple(remaining),
-        term_decided_at=_decided_at(cs.terms, pos_of, n_outer),
-        region_decided_at=_decided_at(cs.regions, pos_of, n_outer),
+        term_decided_at=term_decided_at,
+        region_decided_at=region_decided_at,
         bonus_pos=np.maximum(cs.term_bonus, 0.0),
         bonus_neg=np.minimum(cs.term_bonus, 0.0),
         inner_outcomes=inner_sel,
         inner_values=inner_values,
         inner_term_mask=_inner_masks(cs.terms, inner_full, inner_set),
         inner_region_mask=_inner_masks(cs.regions, inner_full, inner_set),
+        inner_front=_inner_front(
+            cs, inner_values, term_decided_at, region_decided_at[tracked_regions], n_outer
+        ),
         empty=any(s == 0 for s in sizes),
     )
 

@@ -155,7 +155,11 @@ class _ZoneVisitor:
             self.count += int(ok[~block.batch.flags].sum())
         if self.store is None:
             return
-        node, inner = np.nonzero(ok)
+        if plan.inner_front is not None:
+            node, j = np.nonzero(ok[:, plan.inner_front])
+            inner = plan.inner_front[j]
+        else:
+            node, inner = np.nonzero(ok)
         if not len(node):
             return
         pts = u[node, inner]

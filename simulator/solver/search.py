@@ -46,6 +46,8 @@ ProgressFn = Callable[[float], None]
 INNER_BLOCK = 1 << 14
 #: Outcomes evaluated in one leaf operation (nodes x inner block).
 LEAF_OUTCOMES = 1 << 18
+#: Fewest leaf nodes sharing the inner block for its frontier to be worth computing.
+INNER_FRONT_MIN_NODES = 64
 #: Nodes expanded in one batch operation.
 BATCH_NODES = 1 << 15
 
@@ -199,16 +201,18 @@ def _inner_front(
     term_decided_at: IntArray,
     tracked_decided_at: IntArray,
     n_outer: int,
+    n_nodes: int,
 ) -> IntArray | None:
     """Inner outcomes on the Pareto frontier of the inner block, if no outcome off it can matter.
 
     Below one node every utility is ``base + inner_values[b]``, so an inner outcome dominated within
     the block gives an outcome dominated within the node, unless an interaction term or a tracked rule
-    looks at inner issues, or a utility cap can make two different vectors equal.
+    looks at inner issues, or a utility cap can make two different vectors equal. With few nodes
+    (``n_nodes`` leaves share the block) the filter would cost more than it saves.
     """
     if (term_decided_at > n_outer).any() or (tracked_decided_at > n_outer).any():
         return None
-    if np.isfinite(cs.cap).any():
+    if np.isfinite(cs.cap).any() or n_nodes < INNER_FRONT_MIN_NODES:
         return None
     from simulator.solver.pareto import pareto_mask
 
@@ -273,7 +277,12 @@ def make_plan(
         inner_term_mask=_inner_masks(cs.terms, inner_full, inner_set),
         inner_region_mask=_inner_masks(cs.regions, inner_full, inner_set),
         inner_front=_inner_front(
-            cs, inner_values, term_decided_at, region_decided_at[tracked_regions], n_outer
+            cs,
+            inner_values,
+            term_decided_at,
+            region_decided_at[tracked_regions],
+            n_outer,
+            remaining[0] // max(remaining[n_outer], 1),
         ),
         empty=any(s == 0 for s in sizes),
     )

@@ -69,6 +69,7 @@ def monkeypatch_blocks(monkeypatch):
     monkeypatch.setattr(search_mod, "INNER_BLOCK", 2)
     monkeypatch.setattr(search_mod, "LEAF_OUTCOMES", 4)
     monkeypatch.setattr(search_mod, "BATCH_NODES", 3)
+    monkeypatch.setattr(search_mod, "INNER_FRONT_MIN_NODES", 0)
     monkeypatch.setattr(search_mod.make_plan, "__kwdefaults__", {"inner_block": 2})
     yield
 

@@ -1,0 +1,64 @@
+"""The ``bargain`` command: a thin shell over the public Python API.
+
+Each subcommand lives in its own module with ``register(subparsers)`` and ``run(args) -> int``. A user
+mistake (:class:`~simulator.errors.ScenarioError`) prints one clear message and exits with status 2,
+without a traceback; warnings about the scenario go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Sequence
+
+from simulator import __version__
+from simulator.cli import report_cmd, schema_cmd, solve_cmd
+from simulator.errors import ScenarioError, ScenarioWarning
+
+__all__ = ["COMMANDS", "build_parser", "main"]
+
+COMMANDS = [solve_cmd, report_cmd, schema_cmd]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bargain",
+        description=(
+            "Game-theoretic bargaining simulator: find the zone of possible agreement, the Pareto "
+            "frontier and the classic bargaining solutions of a multi-party, multi-issue negotiation."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in COMMANDS:
+        module.register(sub)
+    return parser
+
+
+def _show_warning(message: warnings.WarningMessage) -> None:
+    print(f"warning: {message.message}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 2 user mistake)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ScenarioWarning)
+        try:
+            status = int(args.run(args))
+        except ScenarioError as exc:
+            for w in caught:
+                _show_warning(w)
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        except BrokenPipeError:
+            return 0
+    for w in caught:
+        if issubclass(w.category, ScenarioWarning):
+            _show_warning(w)
+    return status

@@ -1,0 +1,111 @@
+"""Helpers shared by the subcommands: loading, progress on stderr, JSON, atomic file output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from simulator.errors import ScenarioError
+from simulator.model import Scenario
+
+__all__ = ["ProgressBar", "add_source_argument", "load_source", "print_json", "write_files"]
+
+
+def add_source_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "source", help="a scenario file (.yaml) or a GENIUS/ANAC folder (domain + profile XMLs)"
+    )
+
+
+def load_source(source: str) -> Scenario:
+    """Load a scenario file or GENIUS folder, with a clear error if it cannot be read."""
+    from simulator.formats import load_scenario
+
+    return load_scenario(source)
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, allow_nan=False)
+    sys.stdout.write("\n")
+
+
+def write_files(out_dir: str | Path, files: Mapping[str, str | bytes]) -> list[Path]:
+    """Write all files into ``out_dir`` or none: each goes to a temporary file first, then all are
+    renamed into place, so a failure never leaves a half-written result."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ScenarioError(f"--out {out} exists and is not a directory")
+    out.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, content in files.items():
+            target = out / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(content.encode("utf-8") if isinstance(content, str) else content)
+            staged.append((name, Path(tmp)))
+    except BaseException:
+        for _, tmp in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    written = []
+    for name, tmp in staged:
+        os.replace(tmp, out / name)
+        written.append(out / name)
+    return written
+
+
+class ProgressBar:
+    """A progress line on stderr for long searches: shown on a terminal, or always with ``force``.
+
+    Called as ``bar(stage, fraction)``; redraws at most ten times a second.
+    """
+
+    def __init__(self, enabled: bool | None = None, stream: Any = None) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self._last = 0.0
+        self._stage = ""
+        self._start = time.perf_counter()
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        if stage == self._stage and fraction < 1.0 and now - self._last < 0.1:
+            return
+        self._last = now
+        if stage != self._stage and self._stage:
+            self.stream.write("\n")
+        self._stage = stage
+        width = 30
+        filled = int(round(width * min(max(fraction, 0.0), 1.0)))
+        bar = "#" * filled + "-" * (width - filled)
+        elapsed = now - self._start
+        self.stream.write(f"\r{stage:<28} [{bar}] {100 * fraction:5.1f}%  {elapsed:6.1f}s")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled and self._stage:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def progress_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar on stderr (default: when stderr is a terminal)",
+    )
+
+
+ProgressFn = Callable[[str, float], None]

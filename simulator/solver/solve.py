@@ -29,6 +29,7 @@ from typing import Literal
 import numpy as np
 
 from simulator.compiled import (
+    QUANTUM,
     BoolArray,
     CompiledScenario,
     FloatArray,
@@ -44,7 +45,7 @@ from simulator.solver.bargaining import SOLUTIONS, select_solution
 from simulator.solver.pareto import dominated_by, pareto_mask
 from simulator.solver.search import Batch, Block, Plan, make_plan, run_search
 
-__all__ = ["FRONTIER_SCOPES", "Progress", "disagreement_point", "solve"]
+__all__ = ["FRONTIER_SCOPES", "Progress", "disagreement_point", "solve", "zopa_threshold"]
 
 FRONTIER_SCOPES = ("all", "feasible", "zopa")
 Scope = Literal["all", "feasible", "zopa"]
@@ -301,6 +302,17 @@ def disagreement_point(
     return np.asarray(np.maximum(cs.reservation, visitor.low))
 
 
+def zopa_threshold(cs: CompiledScenario, d: FloatArray) -> FloatArray:
+    """The utility each party needs to be in the ZOPA: ``d`` less the compiler's rounding slack.
+
+    A compiled utility is a sum of at most ``n + T`` quantised numbers, each within ``QUANTUM / 2`` of
+    its exact value, so a package whose exact utility equals ``d_p`` must not fall out of the ZOPA
+    by rounding.
+    """
+    slack = (cs.n_issues + len(cs.terms) + 1) * QUANTUM
+    return np.asarray(d - slack)
+
+
 def _solutions(front: Frontier, d: FloatArray, power: FloatArray) -> dict[str, Point | None]:
     out: dict[str, Point | None] = {}
     for name in SOLUTIONS:
@@ -322,7 +334,7 @@ def _closest(
     if visitor.best is None or visitor.best_outcome is None or visitor.best_u is None:
         return None
     out, u = visitor.best_outcome, visitor.best_u
-    short = np.maximum(d - u, 0.0)
+    short = np.where(u >= zopa_threshold(cs, d), 0.0, np.maximum(d - u, 0.0))
     crossed = crossed_rules(cs, out[None, :])[0]
     crossed_labels = [
         f"red_line:{cs.rules[r].label}" for r in np.flatnonzero(crossed) if cs.rules[r].owner >= 0
@@ -409,7 +421,9 @@ def solve(
     feasible = _zone(
         cs, "all", None, count=True, frontier=False, progress=_labelled(progress, "feasible")
     ).count
-    zone = _zone(cs, "all", d, count=True, frontier=True, progress=_labelled(progress, "ZOPA"))
+    zone = _zone(
+        cs, "all", zopa_threshold(cs, d), count=True, frontier=True, progress=_labelled(progress, "ZOPA")
+    )
     assert zone.store is not None
     zopa_front = zone.store.frontier("zopa", cs.sizes)
     if frontier == "zopa":

@@ -4,8 +4,10 @@ Notation
 --------
 ``U`` is an ``(m, P)`` array of utility vectors. ``y`` *dominates* ``x`` when ``y_p >= x_p`` for every
 party and ``y_q > x_q`` for some party. The frontier is the set of rows no row dominates; rows with
-identical vectors are all kept. Comparisons are exact: utilities are quantised at compile time (see
-:mod:`simulator.compiled`), so equal utility vectors are bit-identical.
+identical vectors are all kept. With a tie tolerance ``tol >= 0``, differences up to ``tol`` are
+ties: ``y`` dominates ``x`` when ``y_p >= x_p - tol`` for every party and ``y_q > x_q + tol`` for
+some party. The solver passes the compiler's rounding slack (:mod:`simulator.compiled`): utilities
+equal in exact arithmetic may differ by a few quanta once rounded, and must still tie.
 
 Algorithms: for two parties a sort-and-sweep in ``O(m log m)`` (Kung, Luccio & Preparata 1975); for more,
 rows are taken in decreasing order of their sum, which no dominated row can precede, and each chunk is
@@ -24,7 +26,7 @@ __all__ = ["dominated_by", "pareto_mask"]
 _CHUNK = 1024
 
 
-def _dominated_two(points: FloatArray, by: FloatArray) -> BoolArray:
+def _dominated_two(points: FloatArray, by: FloatArray, tol: float = 0.0) -> BoolArray:
     """Two parties: binary search in ``by`` sorted by the first utility, with suffix maxima."""
     order = np.argsort(by[:, 0], kind="stable")
     s0, s1 = by[order, 0], by[order, 1]
@@ -32,13 +34,17 @@ def _dominated_two(points: FloatArray, by: FloatArray) -> BoolArray:
     suffix[-1] = -np.inf
     suffix[:-1] = np.maximum.accumulate(s1[::-1])[::-1]
     x0, x1 = points[:, 0], points[:, 1]
-    strictly_more = suffix[np.searchsorted(s0, x0, side="right")]
-    at_least = suffix[np.searchsorted(s0, x0, side="left")]
-    return np.asarray((strictly_more >= x1) | (at_least > x1))
+    strictly_more = suffix[np.searchsorted(s0, x0 + tol, side="right")]
+    at_least = suffix[np.searchsorted(s0, x0 - tol, side="left")]
+    return np.asarray((strictly_more >= x1 - tol) | (at_least > x1 + tol))
 
 
-def dominated_by(points: FloatArray, by: FloatArray, *, chunk: int = 1 << 18) -> BoolArray:
+def dominated_by(
+    points: FloatArray, by: FloatArray, *, chunk: int = 1 << 18, tol: float = 0.0
+) -> BoolArray:
     """Which rows of ``points`` ``(m, P)`` are dominated by some row of ``by`` ``(f, P)``.
+
+    ``tol`` is the tie tolerance (see the module Notation).
 
     >>> dominated_by(np.array([[1.0, 1.0], [2.0, 0.0]]), np.array([[1.0, 2.0]])).tolist()
     [True, False]
@@ -47,7 +53,7 @@ def dominated_by(points: FloatArray, by: FloatArray, *, chunk: int = 1 << 18) ->
     if len(by) == 0 or len(points) == 0:
         return out
     if points.shape[1] == 2:
-        return _dominated_two(points, by)
+        return _dominated_two(points, by, tol)
     step = max(1, chunk // len(by))
     for s in range(0, len(points), step):
         x = points[s : s + step]
@@ -55,8 +61,8 @@ def dominated_by(points: FloatArray, by: FloatArray, *, chunk: int = 1 << 18) ->
         gt = np.zeros((len(x), len(by)), dtype=bool)
         for p in range(points.shape[1]):
             col, ref = x[:, p, None], by[None, :, p]
-            ge &= ref >= col
-            gt |= ref > col
+            ge &= ref >= col - tol
+            gt |= ref > col + tol
         out[s : s + step] = np.any(ge & gt, axis=1)
     return out
 
@@ -78,7 +84,7 @@ def _pareto_two(u: FloatArray) -> BoolArray:
     return mask
 
 
-def _pareto_many(u: FloatArray) -> BoolArray:
+def _pareto_many(u: FloatArray, tol: float) -> BoolArray:
     total = u.sum(axis=1)
     order = np.argsort(-total, kind="stable")
     keep_rows: list[int] = []
@@ -86,20 +92,25 @@ def _pareto_many(u: FloatArray) -> BoolArray:
     for s in range(0, len(order), _CHUNK):
         idx = order[s : s + _CHUNK]
         cand = u[idx]
-        alive = ~dominated_by(cand, front)
+        alive = ~dominated_by(cand, front, tol=tol)
         idx, cand = idx[alive], cand[alive]
         if len(idx) > 1:
-            alive = ~dominated_by(cand, cand)
+            alive = ~dominated_by(cand, cand, tol=tol)
             idx, cand = idx[alive], cand[alive]
         keep_rows.extend(idx.tolist())
         front = np.concatenate([front, cand])
+    rows = np.array(keep_rows, dtype=np.int64)
+    if tol > 0:  # within tol a dominated row can have the larger sum and come first
+        rows = rows[~dominated_by(front, front, tol=tol)]
     mask = np.zeros(len(u), dtype=bool)
-    mask[np.array(keep_rows, dtype=np.int64)] = True
+    mask[rows] = True
     return mask
 
 
-def pareto_mask(u: FloatArray) -> BoolArray:
+def pareto_mask(u: FloatArray, *, tol: float = 0.0) -> BoolArray:
     """Boolean ``(m,)``: which rows of ``u`` ``(m, P)`` are on the Pareto frontier.
+
+    ``tol`` is the tie tolerance (see the module Notation).
 
     >>> pareto_mask(np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5], [0.4, 0.4], [1.0, 0.0]])).tolist()
     [True, True, True, False, True]
@@ -108,7 +119,7 @@ def pareto_mask(u: FloatArray) -> BoolArray:
     if len(u) == 0:
         return np.zeros(0, dtype=bool)
     if u.shape[1] == 1:
-        return np.asarray(u[:, 0] == u[:, 0].max())
+        return np.asarray(u[:, 0] >= u[:, 0].max() - tol)
     if u.shape[1] == 2:
-        return _pareto_two(u)
-    return _pareto_many(u)
+        return _pareto_two(u) if tol == 0 else ~_dominated_two(u, u, tol)
+    return _pareto_many(u, tol)

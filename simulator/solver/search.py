@@ -70,6 +70,11 @@ class Plan:
     region_decided_at: IntArray  # (R,)
     bonus_pos: FloatArray  # (T, P)
     bonus_neg: FloatArray  # (T, P)
+    # combined bounds: for each weight vector lam_k (rows of ``lam``, on the simplex), an upper bound
+    # on sum_p lam_kp u_p that respects the conflict between parties (see ``combined_upper``)
+    lam: FloatArray  # (K, P)
+    rest_max_lam: FloatArray  # (n+1, K)
+    term_lam: FloatArray  # (T, K)
     inner_outcomes: IntArray  # (B, n_inner) original option indices of the inner issues, in order
     inner_values: FloatArray  # (B, P)
     inner_term_mask: FloatArray  # (T, B) 1.0 where the inner part of a term holds
@@ -216,7 +221,7 @@ def _inner_front(
         return None
     from simulator.solver.pareto import pareto_mask
 
-    return np.flatnonzero(pareto_mask(inner_values))
+    return np.flatnonzero(pareto_mask(inner_values, tol=cs.rounding_slack))
 
 
 def make_plan(
@@ -245,6 +250,12 @@ def make_plan(
         lo = vals.min(axis=1) if vals.shape[1] else np.zeros(n_p)
         rest_max[p] = rest_max[p + 1] + hi
         rest_min[p] = rest_min[p + 1] + lo
+    lam = weight_vectors(n_p)
+    rest_max_lam = np.zeros((n + 1, len(lam)))
+    for p in range(n - 1, -1, -1):
+        vals = cs.values[order[p]][:, allowed[order[p]]]  # (P, k)
+        best = (lam @ vals).max(axis=1) if vals.shape[1] else np.zeros(len(lam))
+        rest_max_lam[p] = rest_max_lam[p + 1] + best
     remaining = [1] * (n + 1)
     for p in range(n - 1, -1, -1):
         remaining[p] = remaining[p + 1] * sizes[p]
@@ -272,6 +283,9 @@ def make_plan(
         region_decided_at=region_decided_at,
         bonus_pos=np.maximum(cs.term_bonus, 0.0),
         bonus_neg=np.minimum(cs.term_bonus, 0.0),
+        lam=lam,
+        rest_max_lam=rest_max_lam,
+        term_lam=cs.term_bonus @ lam.T,
         inner_outcomes=inner_sel,
         inner_values=inner_values,
         inner_term_mask=_inner_masks(cs.terms, inner_full, inner_set),
@@ -298,6 +312,48 @@ def node_bounds(plan: Plan, batch: Batch) -> tuple[FloatArray, FloatArray]:
     lower = batch.partial + plan.rest_min[d] + fixed + open_.astype(np.float64) @ plan.bonus_neg
     cap = plan.cs.cap[None, :]
     return np.minimum(upper, cap), np.minimum(lower, cap)
+
+
+def weight_vectors(n_parties: int) -> FloatArray:
+    """Weight vectors on the simplex for combined bounds: uniform weights on every non-empty subset
+    of parties (up to six parties), else on every single party, every pair and all parties."""
+    import itertools
+
+    rows = []
+    if n_parties <= 6:
+        subsets: list[tuple[int, ...]] = [
+            c for r in range(1, n_parties + 1) for c in itertools.combinations(range(n_parties), r)
+        ]
+    else:
+        subsets = [(p,) for p in range(n_parties)]
+        subsets += list(itertools.combinations(range(n_parties), 2))
+        subsets.append(tuple(range(n_parties)))
+    for c in subsets:
+        row = np.zeros(n_parties)
+        row[list(c)] = 1.0 / len(c)
+        rows.append(row)
+    return np.array(rows)
+
+
+def combined_upper(plan: Plan, batch: Batch) -> FloatArray:
+    """Upper bounds ``(N, K)`` on ``sum_p lam_kp u_p`` below each node.
+
+    Unlike the per-party bounds, one option per issue must serve every party at once, so
+    ``max_o lam . u(o) <= lam . partial + sum_{pos >= l} max_k lam . values[:, k] + bonuses``. A node
+    where ``lam . upper < lam . d`` for some ``lam`` cannot reach every reservation (a Lagrangian bound;
+    Fisher 1981).
+    """
+    d = batch.depth
+    certain = batch.term_alive & (plan.term_decided_at <= d)[None, :]
+    open_ = batch.term_alive & (plan.term_decided_at > d)[None, :]
+    up = batch.partial @ plan.lam.T + plan.rest_max_lam[d][None, :]
+    if plan.term_lam.size:
+        up += certain.astype(np.float64) @ plan.term_lam
+        up += open_.astype(np.float64) @ np.maximum(plan.term_lam, 0.0)
+    cap = plan.cs.cap
+    if np.isfinite(cap).any():
+        up = np.minimum(up, (plan.lam @ np.where(np.isfinite(cap), cap, 1e300))[None, :])
+    return np.asarray(up)
 
 
 def node_crosses(plan: Plan, batch: Batch, regions: BoolArray) -> BoolArray:

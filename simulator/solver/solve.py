@@ -29,7 +29,6 @@ from typing import Literal
 import numpy as np
 
 from simulator.compiled import (
-    QUANTUM,
     BoolArray,
     CompiledScenario,
     FloatArray,
@@ -43,7 +42,7 @@ from simulator.model import Scenario
 from simulator.results import Closest, Counts, Frontier, Point, SolveResult
 from simulator.solver.bargaining import SOLUTIONS, select_solution
 from simulator.solver.pareto import dominated_by, pareto_mask
-from simulator.solver.search import Batch, Block, Plan, make_plan, run_search
+from simulator.solver.search import Batch, Block, Plan, combined_upper, make_plan, run_search
 
 __all__ = ["FRONTIER_SCOPES", "Progress", "disagreement_point", "solve", "zopa_threshold"]
 
@@ -55,10 +54,14 @@ _SAMPLE = 64
 
 @dataclass
 class _FrontierStore:
-    """A frontier under construction: utilities, outcomes and indices of the points found so far."""
+    """A frontier under construction: utilities, outcomes and indices of the points found so far.
+
+    ``tol`` is the tie tolerance of the dominance tests (the compiler's rounding slack).
+    """
 
     n_issues: int
     n_parties: int
+    tol: float
     u: FloatArray = field(init=False)
     outcomes: IntArray = field(init=False)
     sample: FloatArray = field(init=False)
@@ -70,18 +73,18 @@ class _FrontierStore:
 
     def prune(self, points: FloatArray) -> BoolArray:
         """Which points are dominated by the frontier so far (cheap sample first, then in full)."""
-        dom = dominated_by(points, self.sample)
+        dom = dominated_by(points, self.sample, tol=self.tol)
         rest = np.flatnonzero(~dom)
         if len(rest) and len(self.u) > len(self.sample):
-            dom[rest] = dominated_by(points[rest], self.u)
+            dom[rest] = dominated_by(points[rest], self.u, tol=self.tol)
         return dom
 
     def add(self, u: FloatArray, outcomes: IntArray) -> None:
-        keep = pareto_mask(u)
+        keep = pareto_mask(u, tol=self.tol)
         u, outcomes = u[keep], outcomes[keep]
         if not len(u):
             return
-        old = ~dominated_by(self.u, u)
+        old = ~dominated_by(self.u, u, tol=self.tol)
         self.u = np.concatenate([self.u[old], u])
         self.outcomes = np.concatenate([self.outcomes[old], outcomes])
         if len(self.u) <= _SAMPLE:
@@ -118,13 +121,17 @@ class _ZoneVisitor:
     ) -> None:
         self.threshold = threshold
         self.counting = count
-        self.store = _FrontierStore(cs.n_issues, cs.n_parties) if frontier else None
+        self.store = (
+            _FrontierStore(cs.n_issues, cs.n_parties, cs.rounding_slack) if frontier else None
+        )
         self.count = 0
 
     def keep(self, plan: Plan, batch: Batch, upper: FloatArray, lower: FloatArray) -> BoolArray:
         keep = np.ones(len(batch), dtype=bool)
         if self.threshold is not None:
             keep &= np.all(upper >= self.threshold, axis=1)
+            need = plan.lam @ self.threshold
+            keep &= np.all(combined_upper(plan, batch) >= need[None, :], axis=1)
         if self.counting:
             tracked = plan.tracked_regions
             if tracked.any():
@@ -211,6 +218,8 @@ class _ClosestVisitor:
         if self.best is None:
             return np.ones(len(batch), dtype=bool)
         short = np.max(np.maximum(self.d[None, :] - upper, 0.0), axis=1)
+        combined = (plan.lam @ self.d)[None, :] - combined_upper(plan, batch)
+        short = np.maximum(short, combined.max(axis=1))
         if self.count_red_lines:
             lb = self._crossed_now(plan, batch) + self._rest_min_crossings(plan)[batch.depth]
         else:
@@ -309,8 +318,7 @@ def zopa_threshold(cs: CompiledScenario, d: FloatArray) -> FloatArray:
     its exact value, so a package whose exact utility equals ``d_p`` must not fall out of the ZOPA
     by rounding.
     """
-    slack = (cs.n_issues + len(cs.terms) + 1) * QUANTUM
-    return np.asarray(d - slack)
+    return np.asarray(d - cs.rounding_slack)
 
 
 def _solutions(front: Frontier, d: FloatArray, power: FloatArray) -> dict[str, Point | None]:

@@ -4,7 +4,7 @@
 >>> scenario = simulator.load_scenario("scenarios/textbook_car.yaml")
 >>> result = simulator.solve(scenario)
 >>> result.counts.zopa
-9
+11
 """
 
 from simulator.compiled import CompiledScenario, compile_scenario, evaluate_utilities

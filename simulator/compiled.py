@@ -14,7 +14,10 @@ Exactness
 Every weighted value and bonus is rounded to a multiple of ``QUANTUM = 2**-40`` (about 1e-12). Sums of
 such numbers are exact in float64 whatever the order of addition, so the block search, the whole-table
 evaluation and any re-ordering of issues give bit-identical utilities, and outcomes with the same
-utility vector compare equal. The rounding changes a utility by at most ``n * QUANTUM / 2``.
+utility vector compare equal. The rounding changes a utility by at most ``(n + T) * QUANTUM / 2``,
+so utilities equal in exact arithmetic can differ once rounded (``q(0.06) + q(0.01)`` is one
+quantum above ``q(0.04) + q(0.03)``): the solver treats differences up to
+:attr:`CompiledScenario.rounding_slack` as ties.
 """
 
 from __future__ import annotations
@@ -129,6 +132,15 @@ class CompiledScenario:
         return math.prod(self.sizes)
 
     @property
+    def rounding_slack(self) -> float:
+        """Tie tolerance: how far apart two compiled utilities equal in exact arithmetic can be.
+
+        Each is a sum of at most ``n + T`` quantised numbers, each within ``QUANTUM / 2`` of its
+        exact value; one more quantum covers the float products before rounding.
+        """
+        return (self.n_issues + len(self.terms) + 1) * QUANTUM
+
+    @property
     def rule_owner(self) -> IntArray:
         return np.array([r.owner for r in self.rules], dtype=np.int64)
 
@@ -193,7 +205,9 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
             b = np.zeros(n_p)
             b[p] = t.bonus
             bonus.append(b)
-    regions, region_rule, rules = [], [], []
+    regions: list[Region] = []
+    region_rule: list[int] = []
+    rules: list[RuleRef] = []
 
     def add_rule(rule: Rule, owner: int, label: str) -> None:
         for cond in forbidden_regions(rule, {i.id: i for i in issues}):

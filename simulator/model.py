@@ -255,6 +255,9 @@ class Rule:
         _check_id("rule", self.id)
         if not (0.0 <= self.probability <= 1.0):
             raise ScenarioError(f"rule {self.id!r}: probability must lie in [0, 1]")
+        span = self.probability_range
+        if span is not None and not (0.0 <= span.low and span.high <= 1.0):
+            raise ScenarioError(f"rule {self.id!r}: probability_range must lie in [0, 1]")
         needs = {
             "not": self.issue is not None and bool(self.options),
             "at_least": self.issue is not None and self.bound is not None,

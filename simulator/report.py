@@ -95,7 +95,9 @@ def verdict(result: SolveResult) -> str:
 def _point_rows(scenario: Scenario, named: Sequence[tuple[str, Point]]) -> list[list[object]]:
     rows: list[list[object]] = []
     for i, issue in enumerate(scenario.issues):
-        rows.append([issue.label or issue.id] + [_option(scenario, i, pt.outcome[i]) for _, pt in named])
+        row: list[object] = [issue.label or issue.id]
+        row += [_option(scenario, i, pt.outcome[i]) for _, pt in named]
+        rows.append(row)
     return rows
 
 

@@ -68,9 +68,11 @@ def synthetic_scenario(
                 continue
             issue = issues[int(rng.integers(n_issues))]
             favoured_low = p >= (n_parties + 1) // 2
-            kind = "at_most" if favoured_low else "at_least"
-            bound = issue.options[1 if kind == "at_least" else n_options - 2].id
-            reds.append(Rule(f"rl{r}", kind, issue=issue.id, bound=bound))
+            if favoured_low:
+                rule = Rule(f"rl{r}", "at_most", issue=issue.id, bound=issue.options[-2].id)
+            else:
+                rule = Rule(f"rl{r}", "at_least", issue=issue.id, bound=issue.options[1].id)
+            reds.append(rule)
         parties.append(
             Party(f"party{p}", prefs, reservation=reservation, red_lines=tuple(reds))
         )

@@ -48,17 +48,19 @@ def write_files(out_dir: str | Path, files: Mapping[str, str | bytes]) -> list[P
         for name, content in files.items():
             target = out / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            fd, tmp_name = tempfile.mkstemp(
+                dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+            )
             with os.fdopen(fd, "wb") as fh:
                 fh.write(content.encode("utf-8") if isinstance(content, str) else content)
-            staged.append((name, Path(tmp)))
+            staged.append((name, Path(tmp_name)))
     except BaseException:
-        for _, tmp in staged:
-            tmp.unlink(missing_ok=True)
+        for _, staged_path in staged:
+            staged_path.unlink(missing_ok=True)
         raise
     written = []
-    for name, tmp in staged:
-        os.replace(tmp, out / name)
+    for name, staged_path in staged:
+        os.replace(staged_path, out / name)
         written.append(out / name)
     return written
 

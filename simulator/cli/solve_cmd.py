@@ -20,7 +20,7 @@ from simulator.results import SolveResult
 from simulator.solver import FRONTIER_SCOPES, solve
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "solve",
         help="solve a scenario exactly: counts, ZOPA, Pareto frontier, bargaining solutions",

@@ -23,12 +23,12 @@ def run_json(capsys, *argv):
 def test_solve_json_has_the_documented_shape(capsys):
     data = run_json(capsys, "solve", CAR, "--json")
     assert set(data) >= {"source", "parties", "issues", "counts", "frontier", "solutions", "closest", "seconds"}
-    assert data["counts"] == {"outcomes": 36, "consistent": 33, "feasible": 16, "zopa": 9}
+    assert data["counts"] == {"outcomes": 36, "consistent": 33, "feasible": 16, "zopa": 11}
     assert [p["name"] for p in data["parties"]] == ["buyer", "dealer"]
     assert data["parties"][0]["reservation"] == 0.4 and data["parties"][0]["red_lines"] == 1
     assert data["issues"][1] == {"name": "warranty", "options": ["none", "one_year", "three_years"]}
     assert data["frontier"]["scope"] == "zopa"
-    assert data["frontier"]["size"] == len(data["frontier"]["points"]) == 4
+    assert data["frontier"]["size"] == len(data["frontier"]["points"]) == 10
     assert set(data["solutions"]) == {
         "nash", "weighted_nash", "kalai_smorodinsky", "egalitarian", "utilitarian"
     }
@@ -52,7 +52,7 @@ def test_solve_prints_a_readable_report(capsys):
 
 def test_solve_writes_out_dir(tmp_path, capsys):
     assert main(["solve", CAR, "--json", "--out", str(tmp_path / "o")]) == 0
-    assert json.loads((tmp_path / "o" / "result.json").read_text())["counts"]["zopa"] == 9
+    assert json.loads((tmp_path / "o" / "result.json").read_text())["counts"]["zopa"] == 11
     assert (tmp_path / "o" / "report.md").read_text().startswith("# Buying a car")
 
 
@@ -84,7 +84,7 @@ def test_console_script_and_module_entry_points(tmp_path):
         [sys.executable, "-m", "simulator", "solve", CAR, "--json"],
         capture_output=True, text=True, check=True,
     )
-    assert json.loads(out.stdout)["counts"]["zopa"] == 9
+    assert json.loads(out.stdout)["counts"]["zopa"] == 11
     bad = subprocess.run(
         [sys.executable, "-m", "simulator", "solve", str(tmp_path / "missing.yaml")],
         capture_output=True, text=True,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from simulator.evaluate import ProposalEvaluation
 from simulator.model import Scenario
 from simulator.results import Point, SolveResult
 
-__all__ = ["markdown_table", "solve_markdown", "verdict"]
+__all__ = ["markdown_table", "proposals_markdown", "solve_markdown", "verdict"]
 
 SOLUTION_TITLES = {
     "nash": "Nash",
@@ -190,4 +191,57 @@ def solve_markdown(result: SolveResult, *, max_frontier: int = 20) -> str:
         if f.size > max_frontier:
             out += ["", f"({f.size - max_frontier:,} more, by decreasing total utility, in the JSON.)"]
     out += ["", f"Solved exactly by {result.method} in {result.seconds:.2f} s.", ""]
+    return "\n".join(out)
+
+
+def proposals_markdown(scenario: Scenario, evaluations: Sequence[ProposalEvaluation]) -> str:
+    """Each proposal: every party's utility (a range for partial proposals) against its reservation,
+    the red lines it crosses, who prefers it to no deal, and the Nash completion of open items."""
+    out = [f"# Proposals: {scenario.title or scenario.name}", ""]
+    parties = scenario.parties
+    rows: list[list[object]] = []
+    for e in evaluations:
+        row: list[object] = [e.proposal.display, e.proposal.date or ""]
+        for p, lo, hi in zip(parties, e.low, e.high, strict=True):
+            row.append(f"{lo:.3f}" if e.complete or lo == hi else f"{lo:.3f}–{hi:.3f}")
+        row.append(", ".join(e.acceptable_to) or "nobody")
+        rows.append(row)
+    out.append(
+        markdown_table(
+            ["proposal", "date"] + [f"{p.display} (d={p.reservation:.2f})" for p in parties]
+            + ["prefer it to no deal"],
+            rows,
+        )
+    )
+    for e in evaluations:
+        out += ["", f"## {e.proposal.display}", ""]
+        if e.proposal.source:
+            out += [f"Source: {e.proposal.source}.", ""]
+        kind = "complete" if e.complete else f"partial: {e.completions:,} consistent completions"
+        out += [f"Proposal is {kind}.", ""]
+        if e.red_lines_crossed:
+            out.append(
+                "Crosses red lines: " + ", ".join(f"{p}:{r}" for p, r in e.red_lines_crossed) + "."
+            )
+        if e.red_lines_at_risk:
+            out.append(
+                "Some completions cross: "
+                + ", ".join(f"{p}:{r}" for p, r in e.red_lines_at_risk)
+                + "."
+            )
+        short = [f"{p.display} {x:.3f}" for p, x in zip(parties, e.shortfall, strict=True) if x > 0]
+        if short:
+            out.append("Even its best completion falls short of no deal for: " + ", ".join(short) + ".")
+        if not e.complete:
+            if e.nash_completion is None:
+                out.append("No completion lies in the ZOPA, so there is no Nash completion.")
+            else:
+                nc = e.nash_completion
+                filled = [
+                    f"{iss.id}={iss.options[k].id}"
+                    for iss, k in zip(scenario.issues, nc.outcome, strict=True)
+                    if iss.id not in e.proposal.options or len(e.proposal.options[iss.id]) > 1
+                ]
+                out.append("Nash completion of its open items: " + ", ".join(filled) + ".")
+    out.append("")
     return "\n".join(out)

@@ -22,8 +22,8 @@ def outcome_dict(scenario: Scenario, outcome: Sequence[int] | IntArray) -> dict[
 
 
 def utility_dict(scenario: Scenario, utilities: Sequence[float] | FloatArray) -> dict[str, float]:
-    """``{party id: utility}``, rounded to 12 decimals (the compiler's rounding is below 1e-11)."""
-    return {p.id: round(float(u), 12) for p, u in zip(scenario.parties, utilities, strict=True)}
+    """``{party id: utility}``, rounded to 10 decimals (the compiler's rounding stays below 1e-10)."""
+    return {p.id: round(float(u), 10) for p, u in zip(scenario.parties, utilities, strict=True)}
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ import warnings
 from collections.abc import Sequence
 
 from simulator import __version__
-from simulator.cli import report_cmd, schema_cmd, solve_cmd
+from simulator.cli import evaluate_cmd, report_cmd, schema_cmd, solve_cmd
 from simulator.errors import ScenarioError, ScenarioWarning
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
-COMMANDS = [solve_cmd, report_cmd, schema_cmd]
+COMMANDS = [solve_cmd, evaluate_cmd, report_cmd, schema_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:

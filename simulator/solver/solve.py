@@ -44,7 +44,16 @@ from simulator.solver.bargaining import SOLUTIONS, select_solution
 from simulator.solver.pareto import dominated_by, pareto_mask
 from simulator.solver.search import Batch, Block, Plan, combined_upper, make_plan, run_search
 
-__all__ = ["FRONTIER_SCOPES", "Progress", "disagreement_point", "solve", "zopa_threshold"]
+__all__ = [
+    "FRONTIER_SCOPES",
+    "Progress",
+    "count_outcomes",
+    "disagreement_point",
+    "exists_outcome",
+    "rule_regions",
+    "solve",
+    "zopa_threshold",
+]
 
 FRONTIER_SCOPES = ("all", "feasible", "zopa")
 Scope = Literal["all", "feasible", "zopa"]
@@ -275,7 +284,8 @@ def _labelled(progress: Progress | None, label: str) -> Callable[[float], None] 
     return lambda f: progress(label, f)
 
 
-def _regions(cs: CompiledScenario, which: str) -> BoolArray:
+def rule_regions(cs: CompiledScenario, which: str) -> BoolArray:
+    """Mask over ``cs.regions``: ``none``, ``consistency`` (constraints only) or ``all`` rules."""
     owner = cs.rule_owner[cs.region_rule] if len(cs.regions) else np.zeros(0, dtype=np.int64)
     if which == "none":
         return np.zeros(len(cs.regions), dtype=bool)
@@ -294,8 +304,51 @@ def _zone(
     progress: Callable[[float], None] | None,
 ) -> _ZoneVisitor:
     visitor = _ZoneVisitor(cs, threshold, count, frontier)
-    run_search(make_plan(cs, _regions(cs, rules)), visitor, progress)
+    run_search(make_plan(cs, rule_regions(cs, rules)), visitor, progress)
     return visitor
+
+
+class _ExistsVisitor:
+    """Whether any outcome crosses no tracked region and reaches ``threshold``; stops at the first."""
+
+    def __init__(self, threshold: FloatArray | None) -> None:
+        self.threshold = threshold
+        self.found = False
+
+    def keep(self, plan: Plan, batch: Batch, upper: FloatArray, lower: FloatArray) -> BoolArray:
+        if self.found:
+            return np.zeros(len(batch), dtype=bool)
+        if self.threshold is None:
+            return np.ones(len(batch), dtype=bool)
+        return np.asarray(np.all(upper >= self.threshold, axis=1))
+
+    def leaf(self, plan: Plan, block: Block) -> None:
+        ok = ~block.crossed
+        if self.threshold is not None:
+            ok &= np.all(block.utilities >= self.threshold, axis=2)
+        self.found = self.found or bool(ok.any())
+
+
+def count_outcomes(
+    cs: CompiledScenario,
+    regions: BoolArray,
+    threshold: FloatArray | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> int:
+    """Exact number of outcomes that lie in none of ``regions`` (a mask over ``cs.regions``) and give
+    every party ``p`` at least ``threshold[p]`` (use ``-inf`` for parties that do not matter)."""
+    visitor = _ZoneVisitor(cs, threshold, count=True, frontier=False)
+    run_search(make_plan(cs, np.asarray(regions, dtype=bool)), visitor, progress)
+    return int(visitor.count)
+
+
+def exists_outcome(
+    cs: CompiledScenario, regions: BoolArray, threshold: FloatArray | None = None
+) -> bool:
+    """Whether some outcome lies in none of ``regions`` and reaches ``threshold`` (stops early)."""
+    visitor = _ExistsVisitor(threshold)
+    run_search(make_plan(cs, np.asarray(regions, dtype=bool)), visitor)
+    return visitor.found
 
 
 def disagreement_point(
@@ -307,7 +360,7 @@ def disagreement_point(
     if kind != "worst":
         raise ScenarioError(f"disagreement must be 'reservation' or 'worst', got {kind!r}")
     visitor = _MinVisitor(cs.n_parties)
-    run_search(make_plan(cs, _regions(cs, "none")), visitor, _labelled(progress, "worst case"))
+    run_search(make_plan(cs, rule_regions(cs, "none")), visitor, _labelled(progress, "worst case"))
     return np.asarray(np.maximum(cs.reservation, visitor.low))
 
 
@@ -333,10 +386,10 @@ def _closest(
     cs: CompiledScenario, d: FloatArray, feasible: int, progress: Progress | None
 ) -> Closest | None:
     if feasible:
-        plan = make_plan(cs, _regions(cs, "all"))
+        plan = make_plan(cs, rule_regions(cs, "all"))
         visitor = _ClosestVisitor(cs, d, count_red_lines=False)
     else:
-        plan = make_plan(cs, _regions(cs, "consistency"))
+        plan = make_plan(cs, rule_regions(cs, "consistency"))
         visitor = _ClosestVisitor(cs, d, count_red_lines=True)
     run_search(plan, visitor, _labelled(progress, "closest to agreement"))
     if visitor.best is None or visitor.best_outcome is None or visitor.best_u is None:
@@ -352,7 +405,7 @@ def _closest(
     if feasible:
         relaxed = _ClosestVisitor(cs, d, count_red_lines=False)
         run_search(
-            make_plan(cs, _regions(cs, "consistency")),
+            make_plan(cs, rule_regions(cs, "consistency")),
             relaxed,
             _labelled(progress, "closest without red lines"),
         )

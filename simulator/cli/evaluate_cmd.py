@@ -1,0 +1,45 @@
+"""``bargain evaluate SOURCE``: how each party fares under the scenario's named proposals."""
+
+from __future__ import annotations
+
+import argparse
+
+from simulator.cli._common import add_source_argument, load_source, print_json
+from simulator.errors import ScenarioError
+from simulator.evaluate import evaluate_proposals
+from simulator.report import proposals_markdown
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "evaluate",
+        help="evaluate named proposals: utilities, red lines crossed, who prefers them to no deal",
+        description=(
+            "Evaluate the scenario's named proposals. A partial proposal gets each party's utility "
+            "range over its completions and the completion the Nash criterion would choose."
+        ),
+    )
+    add_source_argument(p)
+    p.add_argument(
+        "--proposal",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a proposal to evaluate (repeatable)",
+    )
+    p.add_argument("--all-proposals", action="store_true", help="evaluate every proposal (default)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    scenario = load_source(args.source)
+    if not scenario.proposals:
+        raise ScenarioError(f"{args.source}: the scenario has no proposals to evaluate")
+    names = None if args.all_proposals or not args.proposal else list(args.proposal)
+    evaluations = evaluate_proposals(scenario, names)
+    if args.json:
+        print_json({"source": args.source, "proposals": [e.to_dict() for e in evaluations]})
+    else:
+        print(proposals_markdown(scenario, evaluations))
+    return 0

@@ -148,21 +148,41 @@ class Visitor(Protocol):
         ...
 
 
-def _order(cs: CompiledScenario, allowed: Sequence[IntArray]) -> tuple[int, ...]:
-    """Search order: issues that rules and terms name first (most named first), then by the utility
-    range they span (widest first), so that bounds tighten and rules decide early."""
-    named = np.zeros(cs.n_issues)
-    for r in (*cs.regions, *cs.terms):
-        for i in r.issues:
-            named[i] += 1
+def _order(
+    cs: CompiledScenario, allowed: Sequence[IntArray], tracked: BoolArray
+) -> tuple[int, ...]:
+    """Search order, greedily: first the issues of tracked rules, each time the one that completes
+    the most rule regions (so that a node is decided, and counted or dropped, as early as possible),
+    then the issues of interaction terms and other rules likewise, then the rest by the utility range
+    they span (widest first, so that bounds tighten early)."""
     spread = np.array(
         [
             float(np.ptp(cs.values[i][:, allowed[i]], axis=1).sum()) if len(allowed[i]) else 0.0
             for i in range(cs.n_issues)
         ]
     )
-    keys = sorted(range(cs.n_issues), key=lambda i: (-int(named[i] > 0), -named[i], -spread[i], i))
-    return tuple(keys)
+    tracked_sets = [set(r.issues) for r, t in zip(cs.regions, tracked, strict=True) if t]
+    other_sets = [set(r.issues) for r, t in zip(cs.regions, tracked, strict=True) if not t]
+    other_sets += [set(t.issues) for t in cs.terms]
+    order: list[int] = []
+    chosen: set[int] = set()
+    for sets in (tracked_sets, other_sets):
+        while True:
+            open_sets = [r for r in sets if not r <= chosen]
+            if not open_sets:
+                break
+            candidates = {i for r in open_sets for i in r} - chosen
+
+            def score(i: int, open_sets: list[set[int]] = open_sets) -> tuple[int, int, float, int]:
+                completes = sum(1 for r in open_sets if i in r and r - chosen == {i})
+                appears = sum(1 for r in open_sets if i in r)
+                return (completes, appears, spread[i], -i)
+
+            best = max(candidates, key=score)
+            order.append(best)
+            chosen.add(best)
+    rest = sorted(set(range(cs.n_issues)) - chosen, key=lambda i: (-spread[i], i))
+    return tuple(order + rest)
 
 
 def _allowed_options(cs: CompiledScenario, tracked: BoolArray) -> tuple[IntArray, ...]:
@@ -230,7 +250,7 @@ def make_plan(
     """Precompute the search for ``cs`` where crossing a region in ``tracked_regions`` is excluded."""
     tracked_regions = np.asarray(tracked_regions, dtype=bool)
     allowed = _allowed_options(cs, tracked_regions)
-    order = _order(cs, allowed)
+    order = _order(cs, allowed, tracked_regions)
     n = cs.n_issues
     sizes = [len(allowed[i]) for i in order]
     n_outer = n
@@ -316,7 +336,8 @@ def node_bounds(plan: Plan, batch: Batch) -> tuple[FloatArray, FloatArray]:
 
 def weight_vectors(n_parties: int) -> FloatArray:
     """Weight vectors on the simplex for combined bounds: uniform weights on every non-empty subset
-    of parties (up to six parties), else on every single party, every pair and all parties."""
+    of parties (up to six parties), else on every single party, every pair and all parties. The last
+    row is always uniform over all parties."""
     import itertools
 
     rows = []

@@ -35,12 +35,14 @@ from simulator.compiled import (
     IntArray,
     compile_scenario,
     crossed_rules,
+    evaluate_utilities,
     outcome_indices,
 )
 from simulator.errors import ScenarioError
 from simulator.model import Scenario
 from simulator.results import Closest, Counts, Frontier, Point, SolveResult
 from simulator.solver.bargaining import SOLUTIONS, select_solution
+from simulator.solver.milp import closest_incumbent
 from simulator.solver.pareto import dominated_by, pareto_mask
 from simulator.solver.search import Batch, Block, Plan, combined_upper, make_plan, run_search
 
@@ -200,6 +202,21 @@ class _ClosestVisitor:
         self.red_rules = np.flatnonzero(owner >= 0) if count_red_lines else np.zeros(0, np.int64)
         self._rest_min: FloatArray | None = None
 
+    def seed(self, outcome: IntArray | None, tracked: BoolArray) -> None:
+        """Start from a known outcome (e.g. the integer programme's), so the search prunes at once.
+        An outcome inside a ``tracked`` region is not a candidate and is ignored."""
+        if outcome is None:
+            return
+        out = np.asarray(outcome, dtype=np.int64)[None, :]
+        if any(r.contains(out)[0] for r, t in zip(self.cs.regions, tracked, strict=True) if t):
+            return
+        u = evaluate_utilities(self.cs, out)[0]
+        crossed = crossed_rules(self.cs, out)[0]
+        n = int(crossed[self.red_rules].sum())
+        short = float(np.max(np.maximum(self.d - u, 0.0)))
+        self.best = (n, short, -float(u.sum()), int(outcome_indices(self.cs.sizes, out)[0]))
+        self.best_outcome, self.best_u = out[0], u
+
     def _rest_min_crossings(self, plan: Plan) -> FloatArray:
         """Per depth, a lower bound on red lines the unassigned issues must cross (unary rules)."""
         if self._rest_min is None:
@@ -227,14 +244,20 @@ class _ClosestVisitor:
         if self.best is None:
             return np.ones(len(batch), dtype=bool)
         short = np.max(np.maximum(self.d[None, :] - upper, 0.0), axis=1)
-        combined = (plan.lam @ self.d)[None, :] - combined_upper(plan, batch)
-        short = np.maximum(short, combined.max(axis=1))
+        combined = combined_upper(plan, batch)
+        short = np.maximum(short, ((plan.lam @ self.d)[None, :] - combined).max(axis=1))
+        # the last weight vector is uniform over all parties: it bounds the utilitarian sum
+        sum_bound = combined[:, -1] * self.cs.n_parties
         if self.count_red_lines:
             lb = self._crossed_now(plan, batch) + self._rest_min_crossings(plan)[batch.depth]
         else:
             lb = np.zeros(len(batch))
-        best_n, best_s = self.best[0], self.best[1]
-        return np.asarray((lb < best_n) | ((lb == best_n) & (short <= best_s)))
+        best_n, best_s, best_neg_sum = self.best[0], self.best[1], self.best[2]
+        return np.asarray(
+            (lb < best_n)
+            | ((lb == best_n) & (short < best_s))
+            | ((lb == best_n) & (short == best_s) & (-sum_bound <= best_neg_sum))
+        )
 
     def leaf(self, plan: Plan, block: Block) -> None:
         u = block.utilities
@@ -329,6 +352,50 @@ class _ExistsVisitor:
         self.found = self.found or bool(ok.any())
 
 
+def _components(cs: CompiledScenario, regions: BoolArray) -> list[list[int]]:
+    """Groups of issues linked by the given rule regions (connected components; union-find)."""
+    parent = list(range(cs.n_issues))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    named: set[int] = set()
+    for region, on in zip(cs.regions, regions, strict=True):
+        if on:
+            named.update(region.issues)
+            for j in region.issues[1:]:
+                parent[find(j)] = find(region.issues[0])
+    groups: dict[int, list[int]] = {}
+    for i in sorted(named):
+        groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
+
+
+def _restricted_to(cs: CompiledScenario, issues: list[int], regions: BoolArray) -> CompiledScenario:
+    """The rule structure of ``cs`` on a subset of its issues (no utilities), for counting."""
+    import dataclasses
+
+    from simulator.compiled import Region
+
+    pos = {i: k for k, i in enumerate(issues)}
+    keep = [r for r, on in enumerate(regions) if on and set(cs.regions[r].issues) <= set(issues)]
+    sub_regions = tuple(
+        Region(tuple(pos[i] for i in cs.regions[r].issues), cs.regions[r].masks) for r in keep
+    )
+    return dataclasses.replace(
+        cs,
+        sizes=tuple(cs.sizes[i] for i in issues),
+        values=tuple(np.zeros((cs.n_parties, cs.sizes[i])) for i in issues),
+        terms=(),
+        term_bonus=np.zeros((0, cs.n_parties)),
+        regions=sub_regions,
+        region_rule=cs.region_rule[keep],
+    )
+
+
 def count_outcomes(
     cs: CompiledScenario,
     regions: BoolArray,
@@ -336,10 +403,32 @@ def count_outcomes(
     progress: Callable[[float], None] | None = None,
 ) -> int:
     """Exact number of outcomes that lie in none of ``regions`` (a mask over ``cs.regions``) and give
-    every party ``p`` at least ``threshold[p]`` (use ``-inf`` for parties that do not matter)."""
-    visitor = _ZoneVisitor(cs, threshold, count=True, frontier=False)
-    run_search(make_plan(cs, np.asarray(regions, dtype=bool)), visitor, progress)
-    return int(visitor.count)
+    every party ``p`` at least ``threshold[p]`` (use ``-inf`` for parties that do not matter).
+
+    Without a threshold the count factorises over groups of issues that no region links: it is the
+    product of each group's count and the sizes of the issues no region names.
+    """
+    regions = np.asarray(regions, dtype=bool)
+    if threshold is not None:
+        visitor = _ZoneVisitor(cs, threshold, count=True, frontier=False)
+        run_search(make_plan(cs, regions), visitor, progress)
+        return int(visitor.count)
+    total = 1
+    linked: set[int] = set()
+    groups = _components(cs, regions)
+    for k, group in enumerate(groups):
+        linked.update(group)
+        sub = _restricted_to(cs, group, regions)
+        visitor = _ZoneVisitor(sub, None, count=True, frontier=False)
+        run_search(make_plan(sub, np.ones(len(sub.regions), dtype=bool)), visitor)
+        total *= int(visitor.count)
+        if progress:
+            progress((k + 1) / len(groups))
+    for i in set(range(cs.n_issues)) - linked:
+        total *= cs.sizes[i]
+    if progress:
+        progress(1.0)
+    return total
 
 
 def exists_outcome(
@@ -385,13 +474,10 @@ def _solutions(front: Frontier, d: FloatArray, power: FloatArray) -> dict[str, P
 def _closest(
     cs: CompiledScenario, d: FloatArray, feasible: int, progress: Progress | None
 ) -> Closest | None:
-    if feasible:
-        plan = make_plan(cs, rule_regions(cs, "all"))
-        visitor = _ClosestVisitor(cs, d, count_red_lines=False)
-    else:
-        plan = make_plan(cs, rule_regions(cs, "consistency"))
-        visitor = _ClosestVisitor(cs, d, count_red_lines=True)
-    run_search(plan, visitor, _labelled(progress, "closest to agreement"))
+    tracked = rule_regions(cs, "all" if feasible else "consistency")
+    visitor = _ClosestVisitor(cs, d, count_red_lines=not feasible)
+    visitor.seed(closest_incumbent(cs, d, tracked, visitor.red_rules), tracked)
+    run_search(make_plan(cs, tracked), visitor, _labelled(progress, "closest to agreement"))
     if visitor.best is None or visitor.best_outcome is None or visitor.best_u is None:
         return None
     out, u = visitor.best_outcome, visitor.best_u
@@ -404,8 +490,10 @@ def _closest(
     binding += [f"reservation:{p.id}" for p, s in zip(cs.scenario.parties, short, strict=True) if s > 0]
     if feasible:
         relaxed = _ClosestVisitor(cs, d, count_red_lines=False)
+        consistency = rule_regions(cs, "consistency")
+        relaxed.seed(closest_incumbent(cs, d, consistency, relaxed.red_rules), consistency)
         run_search(
-            make_plan(cs, rule_regions(cs, "consistency")),
+            make_plan(cs, consistency),
             relaxed,
             _labelled(progress, "closest without red lines"),
         )
@@ -476,12 +564,10 @@ def solve(
     start = time.perf_counter()
     cs = scenario if isinstance(scenario, CompiledScenario) else compile_scenario(scenario)
     d = disagreement_point(cs, disagreement, progress)
-    consistent = _zone(
-        cs, "consistency", None, count=True, frontier=False, progress=_labelled(progress, "consistent")
-    ).count
-    feasible = _zone(
-        cs, "all", None, count=True, frontier=False, progress=_labelled(progress, "feasible")
-    ).count
+    consistent = count_outcomes(
+        cs, rule_regions(cs, "consistency"), progress=_labelled(progress, "consistent")
+    )
+    feasible = count_outcomes(cs, rule_regions(cs, "all"), progress=_labelled(progress, "feasible"))
     zone = _zone(
         cs, "all", zopa_threshold(cs, d), count=True, frontier=True, progress=_labelled(progress, "ZOPA")
     )

@@ -35,12 +35,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from simulator.compiled import (
     BoolArray,
     CompiledScenario,
     FloatArray,
     IntArray,
+    RuleRef,
     compile_scenario,
     crossed_rules,
     evaluate_utilities,
@@ -48,14 +50,22 @@ from simulator.compiled import (
 from simulator.errors import ScenarioError
 from simulator.model import Scenario
 from simulator.solver.search import Batch, Block, Plan, make_plan, run_search
-from simulator.solver.solve import Progress, _labelled, _regions, _ZoneVisitor, zopa_threshold
+from simulator.solver.solve import (
+    Progress,
+    _labelled,
+    _ZoneVisitor,
+    rule_regions,
+    zopa_threshold,
+)
 
 __all__ = [
     "EXACT_LIMIT",
     "STREAM_LIMIT",
     "OptionCounts",
+    "OptionRules",
     "UtilityCloud",
     "option_counts",
+    "option_red_lines",
     "utility_cloud",
 ]
 
@@ -203,7 +213,7 @@ def _classify(cs: CompiledScenario, outcomes: IntArray) -> tuple[FloatArray, Int
 
 
 def _binned(cs: CompiledScenario, bins: int, progress: Progress | None) -> UtilityCloud:
-    plan = make_plan(cs, _regions(cs, "consistency"))
+    plan = make_plan(cs, rule_regions(cs, "consistency"))
     span = _utility_range(plan)
     edges = np.stack([np.linspace(a, b, bins + 1) for a, b in span])
     visitor = _HistogramVisitor(cs, edges)
@@ -245,8 +255,8 @@ def _draw(
 
 def _sampled(cs: CompiledScenario, samples: tuple[int, int], seed: int) -> UtilityCloud:
     rng = np.random.default_rng(seed)
-    u_all, cat_all, draws_all = _draw(cs, _regions(cs, "consistency"), samples[0], rng)
-    u_feas, _, draws_feas = _draw(cs, _regions(cs, "all"), samples[1], rng)
+    u_all, cat_all, draws_all = _draw(cs, rule_regions(cs, "consistency"), samples[0], rng)
+    u_feas, _, draws_feas = _draw(cs, rule_regions(cs, "all"), samples[1], rng)
     infeasible = u_all[cat_all == 0]
     return UtilityCloud(
         "sampled",
@@ -440,6 +450,70 @@ def option_counts(
             raise ScenarioError(f"disagreement must have {cs.n_parties} values")
         threshold = zopa_threshold(cs, d)
     visitor = _OptionVisitor(cs, threshold)
-    run_search(make_plan(cs, _regions(cs, "all")), visitor, _labelled(progress, f"{scope} options"))
+    run_search(
+        make_plan(cs, rule_regions(cs, "all")), visitor, _labelled(progress, f"{scope} options")
+    )
     counts = tuple(tuple(int(x) for x in c) for c in visitor.per_option)
     return OptionCounts(scope, int(visitor.count), counts)
+
+
+@dataclass(frozen=True, eq=False)
+class OptionRules:
+    """How every option of every issue stands with every rule (see :func:`option_red_lines`).
+
+    ``status[i]`` is an int8 array ``(k_i, R)`` over ``rules``: 2 where every package with the
+    option crosses the rule (the option alone crosses it), 1 where the rule forbids the option only
+    together with options of other issues, 0 where it does not forbid it.
+    """
+
+    rules: tuple[RuleRef, ...]
+    status: tuple[NDArray[np.int8], ...]
+
+    def party_status(self, issue: int, party: int) -> NDArray[np.int8]:
+        """``(k_i,)``: the worst status of each option of ``issue`` over ``party``'s red lines."""
+        mine = np.array([r.owner == party for r in self.rules], dtype=bool)
+        table = self.status[issue]
+        if not mine.any():
+            return np.zeros(len(table), dtype=np.int8)
+        return np.asarray(table[:, mine].max(axis=1), dtype=np.int8)
+
+
+def option_red_lines(scenario: Scenario | CompiledScenario) -> OptionRules:
+    """How every option of every issue stands with every rule (red lines and constraints).
+
+    >>> from simulator.formats import load_scenario
+    >>> rules = option_red_lines(load_scenario("scenarios/textbook_car.yaml"))
+    >>> [r.label for r in rules.rules]
+    ['constraint:no_fast_without_stock', 'buyer:needs_warranty', 'dealer:no_fire_sale']
+    >>> rules.status[0].tolist()  # price 20, 22, 24, 26
+    [[0, 0, 2], [1, 0, 0], [0, 0, 0], [0, 0, 0]]
+    >>> rules.party_status(0, 1).tolist()  # the dealer's red lines on price
+    [2, 0, 0, 0]
+    """
+    cs = _compiled(scenario)
+    out = []
+    for i, k_i in enumerate(cs.sizes):
+        status = np.zeros((k_i, len(cs.rules)), dtype=np.int8)
+        for region, r in zip(cs.regions, cs.region_rule, strict=True):
+            if i in region.issues:
+                status[region.masks[region.issues.index(i)], r] = 1
+        for r in np.flatnonzero(status.any(axis=0)):
+            status[_crossed_by_all(cs, int(r), i), r] = 2
+        out.append(status)
+    return OptionRules(cs.rules, tuple(out))
+
+
+def _crossed_by_all(cs: CompiledScenario, rule: int, issue: int) -> BoolArray:
+    """``(k_issue,)``: for each option of ``issue``, whether every package with it crosses ``rule``.
+
+    A rule looks at a few issues only, so every combination of options on those issues is checked
+    (the other issues cannot change the answer).
+    """
+    regions = [cs.regions[k] for k in np.flatnonzero(cs.region_rule == rule)]
+    issues = sorted({issue} | {i for region in regions for i in region.issues})
+    grids = np.meshgrid(*[np.arange(cs.sizes[i]) for i in issues], indexing="ij")
+    outcomes = np.zeros((grids[0].size, cs.n_issues), dtype=np.int64)
+    for i, g in zip(issues, grids, strict=True):
+        outcomes[:, i] = g.ravel()
+    hit = crossed_rules(cs, outcomes)[:, rule]
+    return np.array([bool(hit[outcomes[:, issue] == k].all()) for k in range(cs.sizes[issue])])

@@ -314,7 +314,7 @@ def _integer_options(holder: Element, where: str) -> tuple[float, float, tuple[O
             f"{_MAX_INTEGER_OPTIONS} values",
             path=where,
         )
-    return lower, upper, tuple(Option(str(x), value=x) for x in range(lower, upper + 1))
+    return lower, upper, tuple(Option(str(x), value=float(x)) for x in range(lower, upper + 1))
 
 
 def _real_options(

@@ -397,6 +397,7 @@ def _number_id(value: float) -> str:
 
 def _plain(value: float) -> int | float:
     """An integral float as an int (written without ``.0``); any other float as it is."""
+    value = float(value)
     return int(value) if value.is_integer() and abs(value) < 1e16 else value
 
 

@@ -1,10 +1,10 @@
 # Two commands for a fresh machine with only python3 and make:
-#   make demo   -> creates .venv, installs, solves the bundled scenario, writes out/
+#   make demo   -> creates .venv, installs, solves the Ukraine scenario, writes the report into out/
 #   make test   -> creates .venv, installs with the test extra, runs the test suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-DEMO_SCENARIO ?= scenarios/textbook_car.yaml
+DEMO_SCENARIO ?= scenarios/ukraine_2025-12.yaml
 OUT    ?= out
 
 .PHONY: demo test bench lint clean
@@ -23,7 +23,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed
 	$(BIN)/bargain report $(DEMO_SCENARIO) --out $(OUT)
-	@echo "Wrote $(OUT)/ (report.md, result.json)"
+	@echo "Wrote $(OUT)/ (report.md, report.html, result.json, figures/)"
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q

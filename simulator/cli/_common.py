@@ -36,6 +36,12 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_files(out_dir: str | Path, files: Mapping[str, str | bytes]) -> list[Path]:
     """Write all files into ``out_dir`` or none: each goes to a temporary file first, then all are
     renamed into place, so a failure never leaves a half-written result."""
@@ -53,6 +59,7 @@ def write_files(out_dir: str | Path, files: Mapping[str, str | bytes]) -> list[P
             )
             with os.fdopen(fd, "wb") as fh:
                 fh.write(content.encode("utf-8") if isinstance(content, str) else content)
+            os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp makes 0600; results are for sharing
             staged.append((name, Path(tmp_name)))
     except BaseException:
         for _, staged_path in staged:

@@ -1,51 +1,78 @@
-"""``bargain report SOURCE --out DIR``: the solve report and its JSON, written as files."""
+"""``bargain report SOURCE --out DIR``: a report to hand to a colleague, written as files.
+
+``report.md`` (Markdown with the figures as files beside it), ``report.html`` (one self-contained
+file with the figures embedded), ``result.json`` and ``figures/*.png``, all or nothing.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
+from typing import TYPE_CHECKING
 
-from simulator.cli._common import add_source_argument, progress_option, write_files
+from simulator.cli._common import add_source_argument, print_json, write_files
+from simulator.cli.plot_cmd import add_figure_options, check_out, draw
 from simulator.cli.solve_cmd import solve_source
-from simulator.report import solve_markdown, verdict
+from simulator.report import FIGURE_TITLES, FigureRef, blocks_markdown, report_blocks, verdict
+from simulator.report_html import report_html
+
+if TYPE_CHECKING:
+    from simulator.plots import PlotData
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "report",
-        help="write a Markdown report and the JSON result of a scenario into a folder",
-        description="Solve a scenario and write report.md and result.json into --out.",
+        help="write a Markdown and an HTML report with figures, and the JSON result, into a folder",
+        description=(
+            "Solve a scenario and write report.md, report.html (self-contained, figures embedded), "
+            "result.json and figures/*.png into --out, all or nothing."
+        ),
     )
     add_source_argument(p)
     p.add_argument("--out", metavar="DIR", default="out", help="output folder (default: out)")
-    p.add_argument(
-        "--frontier", choices=("all", "feasible", "zopa"), default="zopa", help=argparse.SUPPRESS
-    )
-    p.add_argument("--max-frontier", type=int, default=1000, help=argparse.SUPPRESS)
-    p.add_argument(
-        "--disagreement", choices=("reservation", "worst"), default="reservation", help=argparse.SUPPRESS
-    )
     p.add_argument("--json", action="store_true", help="print the result as JSON as well")
-    progress_option(p)
+    add_figure_options(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from simulator.plots import figure_bytes
+
+    check_out(args.out)
     result = solve_source(args)
-    data = result.to_dict(max_frontier=args.max_frontier)
+    drawn, data = draw(result, args, None)
+    images = {f"figures/{k}.png": figure_bytes(fig, "png") for k, fig in drawn.items()}
+    refs = [FigureRef(k, f"figures/{k}.png", _caption(k, data)) for k in drawn]
+    blocks = report_blocks(
+        result,
+        figures=refs,
+        zopa_options=data.zopa_options,
+        feasible_options=data.feasible_options,
+        option_rules=data.option_rules,
+        proposals=data.proposals,
+    )
+    payload = result.to_dict(max_frontier=args.max_frontier)
     written = write_files(
         args.out,
         {
-            "result.json": json.dumps(data, indent=2, ensure_ascii=False) + "\n",
-            "report.md": solve_markdown(result),
+            "result.json": json.dumps(payload, indent=2, ensure_ascii=False) + "\n",
+            "report.md": blocks_markdown(blocks),
+            "report.html": report_html(blocks, images),
+            **images,
         },
     )
     if args.json:
-        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(payload)
     else:
         print(verdict(result).replace("**", ""))
         for path in written:
             print(f"wrote {path}")
     return 0
+
+
+def _caption(kind: str, data: PlotData) -> str:
+    caption = FIGURE_TITLES[kind]
+    if kind == "utility_space" and data.cloud is not None:
+        caption += f" (packages shown: {data.cloud.description})"
+    return caption + "."

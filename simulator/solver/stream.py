@@ -131,7 +131,7 @@ class UtilityCloud:
             return f"all {self.n_feasible + self.n_infeasible:,} consistent packages, binned"
         return (
             f"random samples (seed {self.seed}) of {self.sampled[0]:,} consistent and "
-            f"{self.sampled[1]:,} feasible packages, of {self.n_outcomes:.2g}"
+            f"{self.sampled[1]:,} feasible packages, of {self.n_outcomes:,}"
         )
 
     def histogram(self, p: int, q: int, feasible: bool) -> IntArray:
@@ -390,7 +390,7 @@ class _OptionVisitor(_ZoneVisitor):
         super().leaf(plan, block)
         ok = ~block.crossed
         if self.threshold is not None:
-            ok &= np.all(block.utilities >= self.threshold, axis=2)
+            ok &= block.reaches(self.threshold)
         per_node, per_inner = ok.sum(axis=1), ok.sum(axis=0)
         for pos, issue in enumerate(plan.order):
             target = self.per_option[issue]
@@ -463,7 +463,8 @@ class OptionRules:
 
     ``status[i]`` is an int8 array ``(k_i, R)`` over ``rules``: 2 where every package with the
     option crosses the rule (the option alone crosses it), 1 where the rule forbids the option only
-    together with options of other issues, 0 where it does not forbid it.
+    together with options of other issues, 0 where it does not forbid it. A region of the rule that
+    allows every option of issue ``i`` does not count as forbidding them.
     """
 
     rules: tuple[RuleRef, ...]
@@ -495,8 +496,9 @@ def option_red_lines(scenario: Scenario | CompiledScenario) -> OptionRules:
     for i, k_i in enumerate(cs.sizes):
         status = np.zeros((k_i, len(cs.rules)), dtype=np.int8)
         for region, r in zip(cs.regions, cs.region_rule, strict=True):
-            if i in region.issues:
-                status[region.masks[region.issues.index(i)], r] = 1
+            mask = region.masks[region.issues.index(i)] if i in region.issues else None
+            if mask is not None and not mask.all():  # a region allowing every option ignores i
+                status[mask, r] = 1
         for r in np.flatnonzero(status.any(axis=0)):
             status[_crossed_by_all(cs, int(r), i), r] = 2
         out.append(status)

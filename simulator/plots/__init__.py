@@ -1,0 +1,50 @@
+"""Figures of results: functions that return matplotlib Figures and never solve anything.
+
+Every function takes a :class:`~simulator.results.SolveResult` (and what else it shows, computed by
+the solver or the evaluator when not given) and returns a :class:`matplotlib.figure.Figure` drawn on
+an Agg canvas, without pyplot; those that draw one panel also take ``ax=``. Each party has the same
+colour in every figure (:func:`party_colours`, Okabe–Ito).
+
+>>> import simulator
+>>> from simulator.plots import plot_utility_space
+>>> result = simulator.solve(simulator.load_scenario("scenarios/textbook_car.yaml"))
+>>> fig = plot_utility_space(result)
+>>> len(fig.axes[0].collections) > 0
+True
+"""
+
+from simulator.plots.figures import (
+    FIGURE_KINDS,
+    FIGURE_TITLES,
+    PlotData,
+    available_kinds,
+    figure_bytes,
+    figures,
+    plot_data,
+)
+from simulator.plots.issues import plot_frontier_packages, plot_option_map
+from simulator.plots.proposals import plot_proposals
+from simulator.plots.stress import plot_monte_carlo, plot_scan, plot_stress, plot_sweep
+from simulator.plots.style import OKABE_ITO, party_colours
+from simulator.plots.utility import plot_utility_space, proposal_tags
+
+__all__ = [
+    "FIGURE_KINDS",
+    "FIGURE_TITLES",
+    "OKABE_ITO",
+    "PlotData",
+    "available_kinds",
+    "figure_bytes",
+    "figures",
+    "party_colours",
+    "plot_data",
+    "plot_frontier_packages",
+    "plot_monte_carlo",
+    "plot_option_map",
+    "plot_proposals",
+    "plot_scan",
+    "plot_stress",
+    "plot_sweep",
+    "plot_utility_space",
+    "proposal_tags",
+]

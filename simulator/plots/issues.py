@@ -1,0 +1,367 @@
+"""Issue space: the options themselves rather than the utilities they give.
+
+Two figures. The *option map* has one row per option, grouped by issue: how many feasible packages
+and how many ZOPA packages use the option, and, per party, how much the party values the option (the
+shade, in the party's colour) and whether it crosses one of the party's red lines (``×`` alone,
+``(×)`` together with options of other issues). The *frontier packages* figure draws the packages of
+the Pareto frontier as parallel coordinates, one horizontal axis per issue: a line's width says how
+many frontier packages take that pair of options, and the bargaining solutions are drawn on top.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+
+from simulator.compiled import FloatArray, IntArray, compile_scenario, preference_values
+from simulator.model import Option
+from simulator.plots.style import (
+    RED_LINE,
+    SOLUTION_MARKERS,
+    own_axes,
+    party_colours,
+    wrap,
+)
+from simulator.results import SolveResult
+from simulator.solver.stream import OptionCounts, OptionRules, option_counts, option_red_lines
+
+__all__ = ["option_label", "plot_frontier_packages", "plot_option_map"]
+
+#: Longest option label shown in full; longer labels fall back to the option id.
+LABEL_MAX = 40
+_ROW = 0.2  # inches per row of the option map
+
+
+def option_label(option: Option, limit: int = LABEL_MAX) -> str:
+    """The option's label if it has one of at most ``limit`` characters, else its id with spaces for
+    underscores (so that it can wrap).
+
+    >>> option_label(Option("no_ban", "No ban; depends on allied consensus"))
+    'No ban; depends on allied consensus'
+    >>> option_label(Option("full_immediate_lift_and_ban_new"))
+    'full immediate lift and ban new'
+    """
+    if option.label and len(option.label) <= limit:
+        return option.label
+    return option.id.replace("_", " ")
+
+
+def _share_text(n: int, total: int) -> str:
+    if n == 0:
+        return "–"
+    share = 100.0 * n / total
+    return f"{share:.0f}%" if share >= 1 else "<1%"
+
+
+def plot_option_map(
+    result: SolveResult,
+    *,
+    zopa: OptionCounts | None = None,
+    feasible: OptionCounts | None = None,
+    rules: OptionRules | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Which options the feasible set and the ZOPA use, and how each party sees each option.
+
+    Parameters
+    ----------
+    result
+        The solved scenario; nothing is solved here.
+    zopa, feasible
+        Option counts of the ZOPA and of the feasible set, from
+        :func:`~simulator.solver.stream.option_counts`; computed when not given.
+    rules
+        How each option stands with each red line, from
+        :func:`~simulator.solver.stream.option_red_lines`; computed when not given.
+    ax
+        Axes to draw into; by default a new figure sized to the number of options.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    s = result.scenario
+    cs = compile_scenario(s)
+    if zopa is None:
+        zopa = option_counts(cs, "zopa", disagreement=result.disagreement)
+    if feasible is None:
+        feasible = option_counts(cs, "feasible")
+    if rules is None:
+        rules = option_red_lines(cs)
+    colours = party_colours(s)
+    columns = ["feasible\npackages", "ZOPA\npackages", *[wrap(p.display, 12) for p in s.parties]]
+    rows: list[tuple[int, int | None]] = []  # (issue, option) with option None for the issue header
+    ticks: list[str] = []
+    for i, issue in enumerate(s.issues):
+        rows.append((i, None))
+        rows += [(i, k) for k in range(len(issue.options))]
+        ticks += [issue.label or issue.id, *[option_label(o) for o in issue.options]]
+    labels_in = max(len(t) for t in ticks) * 7.5 * 0.62 / 72  # width of the longest row label
+    width = labels_in + 0.5 + 0.9 * len(columns)
+    fig, axes = own_axes(ax, width, 1.3 + _ROW * len(rows))
+    for r, (i, k) in enumerate(rows):
+        if k is None:
+            continue
+        for c, counts in enumerate((feasible, zopa)):
+            n = counts.counts[i][k]
+            share = n / counts.total if counts.total else 0.0
+            grey = 1.0 - 0.75 * share
+            axes.add_patch(Rectangle((c, r), 1, 1, color=(grey, grey, grey), lw=0))
+            axes.text(
+                c + 0.5,
+                r + 0.5,
+                _share_text(n, counts.total),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if share > 0.6 else "black",
+            )
+        for p, party in enumerate(s.parties):
+            c = 2 + p
+            pref = party.preferences.get(s.issues[i].id)
+            if pref is None or pref.weight == 0:
+                value = 0.0
+            else:
+                value = float(preference_values(pref, s.issues[i])[k])
+            rgba = to_rgba(colours[party.id], 0.08 + 0.62 * value)
+            cell = Rectangle((c, r), 1, 1, color=rgba, lw=0)
+            cell.set_gid(f"value:{party.id}:{i}:{k}")
+            axes.add_patch(cell)
+            worst = int(rules.party_status(i, p)[k])
+            if worst:
+                axes.text(
+                    c + 0.5,
+                    r + 0.5,
+                    "×" if worst == 2 else "(×)",
+                    ha="center",
+                    va="center",
+                    fontsize=9 if worst == 2 else 7.5,
+                    fontweight="bold",
+                    color="black",
+                    gid=f"red_line:{party.id}:{i}:{k}",
+                )
+    for r, (_, k) in enumerate(rows):
+        if k is None and r:
+            axes.axhline(r, color="black", lw=0.8)
+    axes.set_xlim(0, len(columns))
+    axes.set_ylim(len(rows), 0)
+    axes.set_xticks(np.arange(len(columns)) + 0.5, columns, fontsize=8)
+    axes.xaxis.tick_top()
+    for tick, party in zip(axes.get_xticklabels()[2:], s.parties, strict=True):
+        tick.set_color(colours[party.id])
+        tick.set_fontweight("bold")
+    axes.set_yticks(np.arange(len(rows)) + 0.5, ticks, fontsize=7.5)
+    for label, (_, k) in zip(axes.get_yticklabels(), rows, strict=True):
+        if k is None:
+            label.set_fontweight("bold")
+    axes.tick_params(length=0)
+    for side in axes.spines.values():
+        side.set_visible(False)
+    if zopa.total:
+        headline = f"a ZOPA of {zopa.total:,} packages"
+    elif feasible.total:
+        headline = f"no ZOPA; {feasible.total:,} feasible packages"
+    else:
+        headline = "no ZOPA and no feasible package"
+
+    title = f"Issue space, option by option: {headline}"
+    if ax is None:  # over the whole figure: the option labels make the axes start far right
+        fig.suptitle(title, fontsize=11, x=0.01, ha="left")
+    else:
+        axes.set_title(title, fontsize=11, loc="left")
+    if ax is None:
+        fig.supxlabel(
+            wrap(
+                "Grey columns: share of the feasible packages and of the ZOPA packages that use "
+                "the option (– none). Party columns: shade = the party's value of the option (0 to "
+                "1); "
+                "× = the option crosses one of the party's red lines, (×) = only together with "
+                "options of other issues.",
+                int(width * 15),
+            ),
+            fontsize=7.5,
+            x=0.01,
+            ha="left",
+        )
+    return fig
+
+
+def plot_frontier_packages(
+    result: SolveResult, *, rules: OptionRules | None = None, ax: Axes | None = None
+) -> Figure:
+    """The Pareto frontier's packages as parallel coordinates, one horizontal axis per issue.
+
+    Parameters
+    ----------
+    result
+        The solved scenario; nothing is solved here. The frontier drawn is ``result.frontier``; when
+        it is empty, the package closest to agreement is drawn alone, with its options that are
+        part of a red line it crosses marked.
+    rules
+        How each option stands with each red line, from
+        :func:`~simulator.solver.stream.option_red_lines`; computed when needed and not given.
+    ax
+        Axes to draw into; by default a new figure sized to the number of issues.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    s = result.scenario
+    f = result.frontier
+    n = len(s.issues)
+    width = 9.5
+    fig, axes = own_axes(ax, width, 1.4 + 0.62 * n)
+    y = np.arange(n, dtype=np.float64)  # issue i at height i, first issue on top (axis inverted)
+    sizes = np.array([len(issue.options) for issue in s.issues])
+
+    if f.size:
+        segments, counts = [], []
+        for i in range(n - 1):
+            pairs, times = np.unique(f.outcomes[:, i : i + 2], axis=0, return_counts=True)
+            for (a, b), c in zip(pairs, times, strict=True):
+                segments.append([(_xpos(sizes, i, a), y[i]), (_xpos(sizes, i + 1, b), y[i + 1])])
+                counts.append(c)
+        widths = 0.6 + 4.5 * np.array(counts) / max(counts, default=1)
+        axes.add_collection(
+            LineCollection(segments, linewidths=widths, colors="#8c8c8c", alpha=0.55, zorder=1)
+        )
+    used = [np.bincount(f.outcomes[:, i], minlength=k) for i, k in enumerate(sizes)]
+    for i, issue in enumerate(s.issues):
+        axes.axhline(y[i], color="black", lw=0.5, zorder=0)
+        k_i = len(issue.options)
+        chars = max(6, int(width / k_i * 72 / (6.5 * 0.62)) - 1)  # what fits in a slot
+        for k, option in enumerate(issue.options):
+            on = used[i][k] > 0
+            axes.scatter(
+                [_xpos(sizes, i, k)],
+                [y[i]],
+                s=28 if on else 14,
+                zorder=3,
+                facecolor="black" if on else "white",
+                edgecolor="black",
+                lw=0.7,
+            )
+            axes.text(
+                _xpos(sizes, i, k),
+                y[i] - 0.14,
+                wrap(option_label(option), chars),
+                ha="center",
+                va="bottom",
+                fontsize=6.5,
+                zorder=4,
+                linespacing=0.95,
+                bbox={"boxstyle": "square,pad=0.05", "fc": "white", "ec": "none", "alpha": 0.75},
+            )
+    handles = _draw_solution_paths(axes, result, sizes, y)
+    if result.closest is not None and result.closest.crossed:
+        _mark_crossed(axes, result, rules or option_red_lines(s), sizes, y)
+    axes.set_xlim(0, 1)
+    axes.set_ylim(n - 0.5, -0.75)
+    axes.set_yticks(y, [wrap(issue.label or issue.id, 22) for issue in s.issues], fontsize=8)
+    axes.set_xticks([])
+    for side in ("top", "right", "bottom"):
+        axes.spines[side].set_visible(False)
+    scope = {"all": "whole space", "feasible": "feasible packages", "zopa": "ZOPA"}[f.scope]
+    if f.size:
+        title = f"Packages on the Pareto frontier of the {scope}: {f.size:,}"
+        caption = (
+            "One horizontal axis per issue, its options left to right; filled dots: options some "
+            "frontier package takes. The width of a grey band grows with the number of frontier "
+            "packages that take both options it joins."
+        )
+    else:
+        title = f"The Pareto frontier of the {scope} is empty"
+        caption = "One horizontal axis per issue, its options left to right."
+        if result.closest is not None:
+            title += ": the package closest to agreement"
+    if result.closest is not None and result.closest.crossed:
+        caption += " × PARTY: the option is part of a red line of PARTY that the package crosses."
+    axes.set_title(title, fontsize=11, loc="left")
+    if handles:
+        axes.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(0, -0.01),
+            ncols=3,
+            fontsize=7.5,
+            frameon=False,
+        )
+    if ax is None:
+        fig.supxlabel(
+            wrap(caption, int(width * 15)),
+            fontsize=7.5,
+            x=0.01,
+            ha="left",
+        )
+    return fig
+
+
+def _xpos(sizes: IntArray, issue: int, option: int) -> float:
+    """Horizontal position of an option on its issue's axis: the middle of its slot."""
+    return (int(option) + 0.5) / int(sizes[issue])
+
+
+def _mark_crossed(
+    axes: Axes, result: SolveResult, rules: OptionRules, sizes: IntArray, y: FloatArray
+) -> None:
+    """Beside each option of the closest package that is part of a red line the package crosses,
+    ``× PARTY`` for each such party."""
+    assert result.closest is not None
+    crossed = set(result.closest.crossed)
+    parties = result.scenario.parties
+    for i, k in enumerate(result.closest.point.outcome):
+        owners = [
+            parties[ref.owner].display
+            for r, ref in enumerate(rules.rules)
+            if ref.is_red_line and ref.label in crossed and rules.status[i][k, r]
+        ]
+        if owners:
+            x = _xpos(sizes, i, k)
+            right = x < 0.75  # the mark goes on the side with room
+            axes.annotate(
+                "× " + ", ".join(dict.fromkeys(owners)),
+                (x, y[i]),
+                xytext=(6 if right else -6, -3),
+                textcoords="offset points",
+                ha="left" if right else "right",
+                va="bottom",
+                fontsize=7,
+                fontweight="bold",
+                color=RED_LINE,
+                zorder=8,
+                gid=f"crossed:{i}",
+            )
+
+
+def _draw_solution_paths(
+    axes: Axes, result: SolveResult, sizes: IntArray, y: FloatArray
+) -> list[Line2D]:
+    """The solutions' packages (or the closest package) as black paths, nudged apart."""
+    paths: list[tuple[str, str, tuple[int, ...], str]] = []
+    styles = ["-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1))]
+    for name, pt in result.solutions.items():
+        if pt is not None:
+            paths.append((name, SOLUTION_MARKERS.get(name, ("o", name, 0))[1], pt.outcome, "black"))
+    if result.closest is not None:
+        paths.append(("closest", "closest to agreement", result.closest.point.outcome, RED_LINE))
+    handles = []
+    n = len(y)
+    for j, (name, title, outcome, colour) in enumerate(paths):
+        nudge = (j - (len(paths) - 1) / 2) * 0.008
+        xs = np.array([_xpos(sizes, i, outcome[i]) for i in range(n)]) + nudge
+        marker = SOLUTION_MARKERS.get(name, ("o", name, 0))[0]
+        style = styles[j % len(styles)]
+        axes.plot(xs, y, color=colour, lw=1.3, ls=style, zorder=5, gid=f"path:{name}")
+        axes.scatter(
+            xs, y, marker=marker, s=30, facecolor="white", edgecolor=colour, lw=0.9, zorder=6
+        )
+        handles.append(
+            Line2D([], [], color=colour, ls=style, lw=1.3, marker=marker, mfc="white", label=title)
+        )
+    return handles

@@ -1,0 +1,64 @@
+"""Analyses that call the solver again on edited scenarios and compare the results.
+
+- :mod:`~simulator.analysis.edits`: concessions and other edits as objects with a text syntax;
+- :mod:`~simulator.analysis.stress`: before/after an edit, the single-concession scan and the
+  minimal concession sets;
+- :mod:`~simulator.analysis.sensitivity`: one-parameter sweeps and break-even points;
+- :mod:`~simulator.analysis.monte_carlo`: sampling the scenario's stated uncertainty.
+"""
+
+from simulator.analysis.edits import (
+    Accept,
+    Adjust,
+    Concede,
+    DropRedLine,
+    Edit,
+    Offer,
+    apply_edits,
+    parse_edit,
+    parse_edits,
+)
+from simulator.analysis.monte_carlo import MonteCarloResult, monte_carlo, wilson_interval
+from simulator.analysis.sensitivity import (
+    BreakEven,
+    SweepResult,
+    parse_parameter,
+    parse_range,
+    sweep,
+)
+from simulator.analysis.stress import (
+    Concession,
+    ScanResult,
+    StressResult,
+    binding_red_lines,
+    candidate_concessions,
+    scan_concessions,
+    stress_test,
+)
+
+__all__ = [
+    "Accept",
+    "Adjust",
+    "BreakEven",
+    "Concede",
+    "Concession",
+    "DropRedLine",
+    "Edit",
+    "MonteCarloResult",
+    "Offer",
+    "ScanResult",
+    "StressResult",
+    "SweepResult",
+    "apply_edits",
+    "binding_red_lines",
+    "candidate_concessions",
+    "monte_carlo",
+    "parse_edit",
+    "parse_edits",
+    "parse_parameter",
+    "parse_range",
+    "scan_concessions",
+    "stress_test",
+    "sweep",
+    "wilson_interval",
+]

@@ -13,12 +13,32 @@ import warnings
 from collections.abc import Sequence
 
 from simulator import __version__
-from simulator.cli import evaluate_cmd, report_cmd, schema_cmd, solve_cmd
+from simulator.cli import (
+    convert_cmd,
+    evaluate_cmd,
+    montecarlo_cmd,
+    plot_cmd,
+    report_cmd,
+    schema_cmd,
+    solve_cmd,
+    stress_cmd,
+    sweep_cmd,
+)
 from simulator.errors import ScenarioError, ScenarioWarning
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
-COMMANDS = [solve_cmd, evaluate_cmd, report_cmd, schema_cmd]
+COMMANDS = [
+    solve_cmd,
+    evaluate_cmd,
+    report_cmd,
+    plot_cmd,
+    stress_cmd,
+    sweep_cmd,
+    montecarlo_cmd,
+    convert_cmd,
+    schema_cmd,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

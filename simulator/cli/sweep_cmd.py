@@ -1,0 +1,89 @@
+"""``bargain sweep SOURCE --param P --range LO:HI:N``: ZOPA and solutions for each value."""
+
+from __future__ import annotations
+
+import argparse
+
+from simulator.analysis.sensitivity import SweepResult, parse_range, sweep
+from simulator.cli._common import ProgressBar, add_source_argument, print_json
+from simulator.cli._common import progress_option as add_progress_option
+from simulator.cli._edit_args import add_edit_arguments, add_workers_argument, edited_source
+from simulator.errors import EditError, ScenarioError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "sweep",
+        help="sweep one parameter: ZOPA size, solutions and break-even points per value",
+        description=(
+            "Solve the scenario for each value of one parameter (PARTY.reservation, "
+            "PARTY.weight.ISSUE, PARTY.power or PARTY.bonus.INTERACTION) and find where the ZOPA "
+            "opens or closes and where the Nash outcome changes."
+        ),
+    )
+    add_source_argument(p)
+    p.add_argument("--param", required=True, metavar="P", help="e.g. ukraine.reservation")
+    grid = p.add_mutually_exclusive_group(required=True)
+    grid.add_argument("--range", metavar="LO:HI:N", help="N evenly spaced values, ends included")
+    grid.add_argument("--values", metavar="X,Y,...", help="comma-separated values")
+    p.add_argument(
+        "--refine",
+        type=int,
+        default=0,
+        metavar="R",
+        help="bisection steps per break-even point, one solve each (default 0)",
+    )
+    add_edit_arguments(p, "; applied before the sweep")
+    add_workers_argument(p, 1)
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_progress_option(p)
+    p.set_defaults(run=run)
+
+
+def sweep_markdown(result: SweepResult) -> str:
+    s = result.scenario
+    parties = s.party_ids
+    lines = [f"# Sweep of {result.param}: {s.title or s.name}", ""]
+    lines.append(f"Baseline value: {result.param.current(s):g}")
+    lines += ["", "| value | ZOPA | " + " | ".join(f"Nash {p}" for p in parties) + " |"]
+    lines.append("|---" * (2 + len(parties)) + "|")
+    for value, zopa, nash in zip(result.values, result.zopa, result.solution("nash"), strict=True):
+        cells = ["-"] * len(parties) if nash is None else [f"{u:.3f}" for u in nash.utilities]
+        lines.append(f"| {value:g} | {zopa:,} | " + " | ".join(cells) + " |")
+    lines += ["", "## Break-even points", ""]
+    lines += [f"- {b.what} between {b.lo:g} and {b.hi:g}" for b in result.break_even]
+    if not result.break_even:
+        lines.append("- none on this grid")
+    return "\n".join(lines)
+
+
+def _values(args: argparse.Namespace) -> tuple[float, ...]:
+    if args.range:
+        return parse_range(args.range)
+    try:
+        return tuple(float(x) for x in args.values.split(","))
+    except ValueError:
+        raise EditError(f"--values takes comma-separated numbers, got {args.values!r}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.refine < 0:
+        raise ScenarioError("--refine must be >= 0")
+    scenario = edited_source(args)
+    bar = ProgressBar(args.progress)
+    try:
+        result = sweep(
+            scenario,
+            args.param,
+            _values(args),
+            refine=args.refine,
+            workers=args.workers,
+            progress=bar,
+        )
+    finally:
+        bar.close()
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        print(sweep_markdown(result))
+    return 0

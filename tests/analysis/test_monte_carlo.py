@@ -1,0 +1,173 @@
+"""Monte Carlo: reproducibility, both methods agree, and convergence to an exact probability."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from simulator.analysis import monte_carlo, wilson_interval
+from simulator.analysis.monte_carlo import draw_sample, sample_rng, sampled_scenario
+from simulator.model import Scenario, Uncertainty
+from simulator.synthetic import synthetic_scenario
+from tests.oracle import enumerate_rows
+
+
+class SubmitOnly:
+    """The part of ``dask.distributed.Client`` the analyses use: ``submit`` and ``result``."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def submit(self, fn, *args):
+        self.calls += 1
+        value = fn(*args)
+        return type("Future", (), {"result": lambda self: value})()
+
+
+def uncertain_car(car: Scenario) -> Scenario:
+    """The car with two uncertain reservations and two red lines that may not hold."""
+    buyer, dealer = car.parties
+    buyer = dataclasses.replace(
+        buyer,
+        reservation=0.6,
+        reservation_range=Uncertainty(0.5, 0.8),
+        red_lines=(dataclasses.replace(buyer.red_lines[0], probability=0.6),),
+    )
+    dealer = dataclasses.replace(
+        dealer, red_lines=(dataclasses.replace(dealer.red_lines[0], probability=0.7),)
+    )
+    return dataclasses.replace(car, parties=(buyer, dealer))
+
+
+def exact_p_zopa(s: Scenario) -> float:
+    """P(ZOPA not empty) by enumeration: over the red lines that hold (finitely many cases) and, for
+    each, the area of the reservation box under the staircase of the feasible utility pairs (the
+    ZOPA is not empty iff some feasible outcome gives both parties at least their reservation)."""
+    (b, d), rows = s.parties, enumerate_rows(s)
+    lo = np.array([b.reservation_range.low, d.reservation_range.low])
+    hi = np.array([b.reservation_range.high, d.reservation_range.high])
+    reds = [(p.id, r) for p in s.parties for r in p.red_lines]
+    total = 0.0
+    for holds in itertools.product([True, False], repeat=len(reds)):
+        weight = math.prod(
+            r.probability if h else 1 - r.probability for (_, r), h in zip(reds, holds, strict=True)
+        )
+        active = {f"{pid}:{r.id}" for (pid, r), h in zip(reds, holds, strict=True) if h}
+        pts = [
+            np.clip(row.u, lo, hi)
+            for row in rows
+            if row.consistent and not (set(row.crossed) & active)
+        ]
+        area, reach = 0.0, lo[1]
+        for x, y in sorted(((p[0], p[1]) for p in pts), reverse=True):  # staircase, x descending
+            if y > reach:
+                area += (x - lo[0]) * (y - reach)
+                reach = y
+        total += weight * area / float(np.prod(hi - lo))
+    return total
+
+
+def test_wilson_interval_known_values():
+    assert wilson_interval(8, 10) == pytest.approx((0.4902, 0.9433), abs=1e-4)
+    assert wilson_interval(0, 20)[0] == 0.0 and wilson_interval(20, 20)[1] == 1.0
+
+
+def test_frequency_converges_to_the_exact_probability(car):
+    s = uncertain_car(car)
+    exact = exact_p_zopa(s)
+    assert 0.2 < exact < 0.9  # a probability worth estimating
+    result = monte_carlo(s, 8000, seed=7, workers=1)
+    lo, hi = result.ci95
+    assert lo <= exact <= hi
+    assert abs(result.p_zopa - exact) < 4 * math.sqrt(exact * (1 - exact) / 8000)
+
+
+def test_same_seed_same_result_whatever_the_executor(car):
+    s = uncertain_car(car)
+    base = monte_carlo(s, 60, seed=3, workers=1).to_dict()
+    fake = SubmitOnly()
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        runs = [
+            monte_carlo(s, 60, seed=3, workers=2, chunk_size=7),
+            monte_carlo(s, 60, seed=3, executor=pool, chunk_size=5),
+            monte_carlo(s, 60, seed=3, executor=fake, chunk_size=20),
+        ]
+    assert fake.calls == 3
+    for run in runs:
+        assert run.to_dict() == base
+    assert monte_carlo(s, 60, seed=4, workers=1).to_dict() != base
+
+
+def test_enumerate_and_solve_agree(car):
+    s = uncertain_car(car)
+    s = dataclasses.replace(
+        s, parties=tuple(dataclasses.replace(p, weight_concentration=20.0) for p in s.parties)
+    )
+    a = monte_carlo(s, 40, seed=11, workers=1, method="enumerate")
+    b = monte_carlo(s, 40, seed=11, workers=1, method="solve")
+    assert a.zopa.tolist() == b.zopa.tolist()
+    assert a.nash == b.nash
+    assert a.proposals == b.proposals
+    assert b.robust_count <= a.robust_count  # the whole space beats a candidate set
+    assert b.method == "solve" and "candidates" in b.robust_scope
+
+
+def test_enumerate_and_solve_agree_on_a_synthetic_scenario():
+    s = synthetic_scenario(3, 3, 3, seed=5, red_lines=3, reservation=0.4)
+    parties = tuple(
+        dataclasses.replace(
+            p,
+            weight_concentration=10.0,
+            reservation_range=Uncertainty(0.3, 0.5, "triangular"),
+            red_lines=tuple(dataclasses.replace(r, probability=0.5) for r in p.red_lines),
+        )
+        for p in s.parties
+    )
+    s = dataclasses.replace(s, parties=parties)
+    a = monte_carlo(s, 30, seed=2, workers=1, method="enumerate")
+    b = monte_carlo(s, 30, seed=2, workers=1, method="solve")
+    assert a.zopa.tolist() == b.zopa.tolist() and a.nash == b.nash
+
+
+def test_draws_follow_the_stated_uncertainty(car):
+    s = dataclasses.replace(
+        uncertain_car(car),
+        parties=tuple(
+            dataclasses.replace(p, weight_concentration=50.0) for p in uncertain_car(car).parties
+        ),
+    )
+    draws = [draw_sample(s, sample_rng(0, k)) for k in range(3000)]
+    w = np.stack([d.weights for d in draws])
+    stated = np.array([[p.weight(i) for i in s.issue_ids] for p in s.parties])
+    assert w.mean(axis=0) == pytest.approx(stated, abs=0.01)  # Dirichlet mean = stated weights
+    assert np.allclose(w.sum(axis=2), stated.sum(axis=1))  # totals kept
+    res = np.stack([d.reservation for d in draws])
+    assert res[:, 0].min() >= 0.5 and res[:, 0].max() <= 0.8
+    assert res[:, 0].mean() == pytest.approx(0.65, abs=0.01)
+    holds = np.stack([d.holds for d in draws]).mean(axis=0)
+    assert holds == pytest.approx([0.6, 0.7], abs=0.03)
+    sampled = sampled_scenario(s, draws[0])
+    assert len(sampled.party("buyer").red_lines) == int(draws[0].holds[0])
+
+
+def test_result_json_shape(car):
+    data = monte_carlo(uncertain_car(car), 50, seed=1, workers=1).to_dict(top=3)
+    assert set(data) >= {
+        "samples",
+        "seed",
+        "p_zopa",
+        "ci95",
+        "nash_packages",
+        "proposals",
+        "robust_package",
+    }
+    assert data["samples"] == 50 and data["seed"] == 1
+    assert len(data["nash_packages"]) <= 3
+    assert sum(p["frequency"] for p in data["nash_packages"]) <= data["p_zopa"] + 1e-12
+    assert set(data["proposals"]) == {p.id for p in car.proposals}
+    assert set(data["robust_package"]) == {"outcome", "p_acceptable"}

@@ -1,0 +1,92 @@
+"""Sweeps: each value solved as the edited scenario; break-even points bracket the truth."""
+
+from __future__ import annotations
+
+import concurrent.futures
+
+import pytest
+
+from simulator import solve
+from simulator.analysis import apply_edits, parse_parameter, parse_range, sweep
+from simulator.errors import EditError
+from simulator.results import utility_dict
+from tests.oracle import enumerate_rows, solve_oracle
+
+
+def test_each_value_is_the_edited_scenario(car):
+    values = (0.2, 0.4, 0.6, 0.8)
+    result = sweep(car, "buyer.reservation", values)
+    data = result.to_dict()
+    assert data["param"] == "buyer.reservation" and data["values"] == list(values)
+    for k, v in enumerate(values):
+        edited = apply_edits(car, [f"buyer reservation ={v}"])
+        assert data["zopa"][k] == solve_oracle(edited).counts["zopa"]
+        expected = solve(edited).solutions
+        for name, column in data["solutions"].items():
+            point = expected[name]
+            assert column[k] == (None if point is None else utility_dict(car, point.utilities))
+
+
+def test_zopa_break_even_brackets_the_exact_threshold(car):
+    """The ZOPA is empty exactly when the buyer's reservation exceeds the best utility the buyer can
+    get from a feasible outcome the dealer accepts (by enumeration)."""
+    dealer_d = car.party("dealer").reservation
+    threshold = max(
+        r.u[0] for r in enumerate_rows(car) if r.consistent and not r.crossed and r.u[1] >= dealer_d
+    )
+    result = sweep(car, "buyer.reservation", parse_range("0.3:0.9:7"), refine=20)
+    (closes,) = [b for b in result.break_even if b.what == "ZOPA closes"]
+    assert closes.lo <= threshold + 1e-9 < closes.hi
+    assert closes.hi - closes.lo < 1e-6
+
+
+def test_nash_break_even_points_separate_different_outcomes(car):
+    result = sweep(car, "dealer.weight.price", parse_range("0.1:0.9:9"), refine=4)
+    changes = [b for b in result.break_even if b.what == "Nash outcome changes"]
+    assert changes
+    for b in changes:
+        at = [
+            solve(apply_edits(car, [f"dealer weight price ={x}"])).solutions["nash"]
+            for x in (b.lo, b.hi)
+        ]
+        assert at[0].outcome != at[1].outcome
+        assert (b.before.outcome, b.after.outcome) == (at[0].outcome, at[1].outcome)
+
+
+def test_executor_gives_the_same_sweep(car):
+    a = sweep(car, "buyer.power", [0.5, 1.0, 2.0, 4.0]).to_dict()
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        b = sweep(car, "buyer.power", [4.0, 2.0, 1.0, 0.5, 1.0], executor=pool).to_dict()
+    assert a == b
+
+
+@pytest.mark.parametrize(
+    "text, must_name",
+    [
+        ("seller.reservation", ["buyer", "dealer"]),
+        ("buyer.patience", ["reservation", "weight", "power", "bonus"]),
+        ("buyer.weight.colour", ["price", "warranty", "delivery"]),
+        ("buyer.bonus.nothing", ["worry_free"]),
+        ("buyer", ["PARTY.reservation"]),
+    ],
+)
+def test_parameter_errors_list_the_choices(car, text, must_name):
+    with pytest.raises(EditError) as err:
+        parse_parameter(text, car)
+    for name in must_name:
+        assert name in str(err.value)
+
+
+def test_ranges():
+    assert parse_range("0.2:0.6:21")[:3] == (0.2, 0.22, 0.24)
+    assert len(parse_range("0.2:0.6:21")) == 21
+    for bad in ["0.2:0.6", "a:b:3", "0:1:0", "0:1:1"]:
+        with pytest.raises(EditError):
+            parse_range(bad)
+
+
+def test_values_outside_the_allowed_range_are_clear_errors(car):
+    with pytest.raises(EditError, match="bargaining_power"):
+        sweep(car, "buyer.power", [0.0, 1.0])
+    with pytest.raises(EditError, match="total"):
+        sweep(car, "buyer.weight.price", [0.5, 2.0])

@@ -22,6 +22,7 @@ from simulator.model import (
     Scenario,
     Uncertainty,
 )
+from simulator.narrative import analyst_summary
 from simulator.results import Closest, Counts, Frontier, Point, SolveResult
 from simulator.solver import SOLUTIONS, solve
 
@@ -49,6 +50,7 @@ __all__ = [
     "SolveResult",
     "Uncertainty",
     "__version__",
+    "analyst_summary",
     "compile_scenario",
     "dump_scenario_yaml",
     "evaluate_utilities",

@@ -314,12 +314,44 @@ def _footer(result: SolveResult) -> Paragraph:
     return Paragraph(f"Solved exactly by {result.method} in {result.seconds:.2f} s.")
 
 
+def markdown_blocks(text: str) -> list[Block]:
+    """Blocks from the simple Markdown that :func:`simulator.narrative.analyst_summary` writes:
+    ``##``/``###`` headings, pipe tables, bullet lists (one paragraph per bullet) and paragraphs."""
+    blocks: list[Block] = []
+    for chunk in text.strip().split("\n\n"):
+        lines = chunk.strip().splitlines()
+        if not lines:
+            continue
+        head = lines[0]
+        if head.startswith("#"):
+            level = len(head) - len(head.lstrip("#"))
+            blocks.append(Heading(level, head[level:].strip()))
+            lines = lines[1:]
+        if not lines:
+            continue
+        if all(line.startswith("|") for line in lines) and len(lines) >= 2:
+            cells = [[c.strip() for c in line.strip().strip("|").split("|")] for line in lines]
+            blocks.append(_table(cells[0], [row for row in cells[2:]]))
+        elif all(line.startswith("- ") for line in lines):
+            blocks += [Paragraph("• " + line[2:]) for line in lines]
+        else:
+            blocks.append(Paragraph(" ".join(line.strip() for line in lines)))
+    return blocks
+
+
+def _summary_blocks(result: SolveResult) -> list[Block]:
+    from simulator.narrative import analyst_summary
+
+    return markdown_blocks(analyst_summary(result))
+
+
 def solve_blocks(result: SolveResult, *, max_frontier: int = 20) -> list[Block]:
     """The solve report as blocks: verdict, parties, counts, solutions, closest, frontier."""
     return [
         *_title_blocks(result),
         Heading(2, "Verdict"),
         Paragraph(verdict(result)),
+        *_summary_blocks(result),
         *_parties_blocks(result),
         *_space_blocks(result),
         *_solution_blocks(result),
@@ -431,6 +463,7 @@ def report_blocks(
         Heading(2, "Verdict"),
         Paragraph(verdict(result)),
         *figure("utility_space"),
+        *_summary_blocks(result),
         *_parties_blocks(result),
         *_space_blocks(result),
         *_solution_blocks(result),

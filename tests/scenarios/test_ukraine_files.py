@@ -1,11 +1,12 @@
 """The Russia-Ukraine scenarios (21 Nov and 24 Dec 2025 snapshots) encode the fact sheet faithfully.
 
 Checks: both files load without warnings; parties, issues and option order are those of the fact
-sheet (FS) §2; weights are the FS §6.2 table; red lines are the FS §6.1 table; every parameter has a
-source and every cited ``[W#]`` is in the reference register; proposals follow the FS §3.7 encoding
-matrix; the snapshots differ only where the header comments say; and Ukraine's, Russia's and the US
-utilities of the 20-point framework are checked against arithmetic written out by hand, against a
-tiny brute-force evaluator that reads the model objects directly, and against the compiled path.
+sheet (FS) §2; weights are the FS §6.2 table; red lines are the FS §6.1 table plus the lines added
+by the audit of the optimum (docs/ukraine-model.md §13); every parameter has a source and every
+cited ``[W#]`` is in the reference register; proposals follow the FS §3.7 encoding matrix; the
+snapshots differ only where the header comments say; and Ukraine's, Russia's and the US utilities
+of the 20-point framework are checked against arithmetic written out by hand, against a tiny
+brute-force evaluator that reads the model objects directly, and against the compiled path.
 """
 
 from __future__ import annotations
@@ -462,7 +463,7 @@ def test_red_lines_follow_the_fact_sheet_table(dec: Scenario) -> None:
         )
         return (r.kind, r.issue, r.bound, r.probability, rng)
 
-    ru = {r.id: spec(r) for r in dec.party("russia").red_lines}
+    ru = {r.id: spec(r) for r in dec.party("russia").red_lines if r.id not in AUDIT_LINES["russia"]}
     assert ru == {
         "donbas_withdrawal_at_least_3": (
             "at_least",
@@ -500,6 +501,127 @@ def test_red_lines_follow_the_fact_sheet_table(dec: Scenario) -> None:
     assert ua["army_cap_at_least_600"] == ("at_least", "army_cap", "600", 0.70, (0.50, 0.90))
     assert ua["no_dejure_recognition"][3:] == (0.95, (0.85, 0.99))
     assert spec(dec.party("european_union").red_lines[0])[3:] == (0.90, None)
+
+
+# Red lines added by the audit of the optimum (docs/ukraine-model.md §13), the same in both
+# snapshots: (kind, issue, bound or excluded options, p, range). They are not in the FS §6.1 table;
+# each one stops an optimum from giving away what a party's stated position (FS §1) forbids.
+AUDIT_LINES: dict[str, dict[str, tuple[object, ...]]] = {
+    "russia": {
+        "crimea_at_least_2": ("at_least", "crimea", "defacto_third_parties", 0.70, (0.50, 0.90)),
+        "no_war_crimes_tribunal": (
+            "not",
+            "justice_amnesty",
+            ("full_accountability",),
+            0.90,
+            (0.75, 0.97),
+        ),
+        "znpp_at_least_2": ("at_least", "znpp", "trilateral_US_led", 0.60, (0.40, 0.80)),
+    },
+    "ukraine": {
+        "foreign_troops_at_most_2": (
+            "at_most",
+            "foreign_troops",
+            "no_nato_troops",
+            0.70,
+            (0.50, 0.85),
+        ),
+        "language_at_most_1": ("at_most", "language", "eu_minority_standards", 0.85, (0.70, 0.95)),
+        "church_at_most_1": ("at_most", "church", "eu_religious_tolerance", 0.85, (0.70, 0.95)),
+        "sequencing_at_most_2": (
+            "at_most",
+            "sequencing",
+            "ceasefire_on_signature",
+            0.70,
+            (0.50, 0.85),
+        ),
+        "arms_deliveries_at_most_2": (
+            "at_most",
+            "arms_deliveries",
+            "limits_long_range_or_US_winddown",
+            0.80,
+            (0.60, 0.95),
+        ),
+        "mobilization_at_most_1": (
+            "at_most",
+            "mobilization",
+            "demobilise_after_final_deal",
+            0.60,
+            (0.40, 0.80),
+        ),
+        "no_blanket_amnesty": (
+            "not",
+            "justice_amnesty",
+            ("full_amnesty_and_claims_waiver",),
+            0.80,
+            (0.60, 0.95),
+        ),
+        "humanitarian_at_most_1": (
+            "at_most",
+            "humanitarian",
+            "committee_all_for_all",
+            0.85,
+            (0.70, 0.95),
+        ),
+        "znpp_at_most_2": ("at_most", "znpp", "trilateral_US_led", 0.60, (0.40, 0.80)),
+        "some_security_guarantee": (
+            "not",
+            "security_guarantees",
+            ("none",),
+            0.90,
+            (0.75, 0.97),
+        ),
+    },
+    "european_union": {
+        "assets_frozen_until_compensation": (
+            "at_most",
+            "assets_reparations",
+            "frozen_until_compensation",
+            0.80,
+            (0.60, 0.95),
+        ),
+    },
+}
+
+
+def test_audit_red_lines_are_in_both_snapshots_with_sources(scenario: Scenario) -> None:
+    for party_id, expected in AUDIT_LINES.items():
+        rules = {r.id: r for r in scenario.party(party_id).red_lines}
+        for rule_id, (kind, issue, bound, p, rng) in expected.items():
+            r = rules[rule_id]
+            target = r.options if kind == "not" else r.bound
+            got_rng = (
+                None
+                if r.probability_range is None
+                else (
+                    r.probability_range.low,
+                    r.probability_range.high,
+                )
+            )
+            assert (r.kind, r.issue, target, r.probability, got_rng) == (kind, issue, bound, p, rng)
+            assert r.description and "audit of the optimum" in r.description, rule_id
+            assert r.source and "assumption" in r.source, rule_id  # p is never from FS §6.1
+    eu = {r.id for r in scenario.party("european_union").red_lines}
+    assert (
+        "assets_not_unfrozen_with_waiver" not in eu
+    )  # widened to assets_frozen_until_compensation
+
+
+def test_audit_red_lines_leave_an_option_both_sides_accept(scenario: Scenario) -> None:
+    """The added lines open no new empty intersection: only Donbas and NATO stay irreconcilable."""
+    empty = set()
+    for issue in scenario.issues:
+        allowed = {}
+        for party in scenario.parties:
+            unary = [r for r in party.red_lines if r.issues == (issue.id,)]
+            allowed[party.id] = {
+                o
+                for o in issue.option_ids
+                if not any(_crosses(scenario, r, {issue.id: o}) for r in unary)
+            }
+        if not set.intersection(*allowed.values()):
+            empty.add(issue.id)
+    assert empty == {"donbas_withdrawal", "nato"}
 
 
 @pytest.mark.parametrize(
@@ -609,6 +731,9 @@ def test_snapshots_differ_only_where_documented(dec: Scenario, nov: Scenario) ->
     for pid in ("russia", "european_union", "united_states"):
         a, b = dec.party(pid), nov.party(pid)
         assert (a.reservation, a.reservation_range) == (b.reservation, b.reservation_range), pid
+        assert [dataclasses.replace(r, source=None) for r in a.red_lines] == [
+            dataclasses.replace(r, source=None) for r in b.red_lines
+        ], pid
     for pid in ("russia", "ukraine", "european_union"):
         a, b = dec.party(pid), nov.party(pid)
         assert [x.peak for x in a.preferences.values()] == [x.peak for x in b.preferences.values()]
@@ -648,7 +773,7 @@ def test_snapshots_differ_only_where_documented(dec: Scenario, nov: Scenario) ->
         "army_cap_at_least_800": ("at_least", "army_cap", "800", 0.70),
     }
     common = lines(dec).keys() & lines(nov).keys()
-    assert common == {"no_dejure_recognition", "south_line_at_most_0"}
+    assert common == {"no_dejure_recognition", "south_line_at_most_0"} | set(AUDIT_LINES["ukraine"])
     assert {k: lines(dec)[k] for k in common} == {k: lines(nov)[k] for k in common}
     assert (dec.party("ukraine").reservation, nov.party("ukraine").reservation) == (0.40, 0.35)
 
@@ -753,9 +878,17 @@ def test_p_us20_utilities_by_hand(dec: Scenario) -> None:
         US_BY_HAND, abs=1e-12
     )
     # Ukraine clears its reservation (0.40), Russia does not (0.55), and Russia's Donbas and NATO
-    # red lines are crossed: the FS §5 reading (binding issues) carried into the model.
+    # red lines are crossed: the FS §5 reading (binding issues) carried into the model. The assets
+    # left open by P_US20 and filled with P_US28's US-led fund cross the EU's line (the E3 keep
+    # the assets frozen until Russia pays [W14]), and the US-Ukraine venture on the ZNPP (one of
+    # P_US20's two bracketed options) crosses Russia's assumed ZNPP line.
     crossed = {(p.id, r.id) for p in dec.parties for r in p.red_lines if _crosses(dec, r, outcome)}
-    assert crossed == {("russia", "donbas_withdrawal_at_least_3"), ("russia", "nato_at_least_3")}
+    assert crossed == {
+        ("russia", "donbas_withdrawal_at_least_3"),
+        ("russia", "nato_at_least_3"),
+        ("european_union", "assets_frozen_until_compensation"),
+        ("russia", "znpp_at_least_2"),
+    }
     assert not any(_crosses(dec, c, outcome) for c in dec.constraints)
 
 

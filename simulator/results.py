@@ -150,6 +150,8 @@ class SolveResult:
             },
             "closest": None if self.closest is None else self.closest.to_dict(s),
             "method": self.method,
+            "counts_exact": bool(self.stats.get("counts_exact", True)),
+            "frontier_outcomes": str(self.stats.get("frontier_outcomes", "all")),
             "seconds": self.seconds,
         }
 

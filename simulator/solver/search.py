@@ -31,12 +31,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
-from simulator.compiled import BoolArray, CompiledScenario, FloatArray, IntArray, Region
+from simulator.compiled import QUANTUM, BoolArray, CompiledScenario, FloatArray, IntArray, Region
 
 __all__ = ["Batch", "Block", "Plan", "Visitor", "make_plan", "run_search"]
 
@@ -47,7 +47,9 @@ INNER_BLOCK = 1 << 14
 #: Outcomes evaluated in one leaf operation (nodes x inner block).
 LEAF_OUTCOMES = 1 << 18
 #: Fewest leaf nodes sharing the inner block for its frontier to be worth computing.
-INNER_FRONT_MIN_NODES = 64
+INNER_FRONT_MIN_NODES = 2
+#: Relative margin added to the combined (weighted-sum) bounds against float rounding.
+COMBINED_MARGIN = 1e-12
 #: Nodes expanded in one batch operation.
 BATCH_NODES = 1 << 15
 
@@ -66,7 +68,9 @@ class Plan:
     rest_max: FloatArray  # (n+1, P)
     rest_min: FloatArray  # (n+1, P)
     remaining: tuple[int, ...]  # (n+1,) product of allowed sizes from position l on (Python ints)
-    term_decided_at: IntArray  # (T,) depth at which all issues of a term are assigned (> n_outer: inner)
+    term_decided_at: (
+        IntArray  # (T,) depth at which all issues of a term are assigned (> n_outer: inner)
+    )
     region_decided_at: IntArray  # (R,)
     bonus_pos: FloatArray  # (T, P)
     bonus_neg: FloatArray  # (T, P)
@@ -77,10 +81,34 @@ class Plan:
     term_lam: FloatArray  # (T, K)
     inner_outcomes: IntArray  # (B, n_inner) original option indices of the inner issues, in order
     inner_values: FloatArray  # (B, P)
+    inner_by_party: FloatArray  # (P, B) the same, party-major (contiguous rows for the leaf loops)
     inner_term_mask: FloatArray  # (T, B) 1.0 where the inner part of a term holds
     inner_region_mask: FloatArray  # (R, B)
-    inner_front: IntArray | None  # inner outcomes on the inner block's frontier, when that suffices
+    inner_front_applies: bool  # whether the inner block's own frontier filters frontier candidates
     empty: bool
+    # leaf utilities are written here (reused: fresh arrays freed every leaf cost page faults)
+    scratch: dict[str, NDArray[Any]] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def inner_front(self) -> IntArray | None:
+        """Inner outcomes on the inner block's own Pareto frontier, when only those can reach a
+        node's frontier (see :func:`_inner_front_applies`); computed on first use."""
+        if not self.inner_front_applies:
+            return None
+        if "inner_front" not in self.scratch:
+            from simulator.solver.pareto import pareto_mask
+
+            mask = pareto_mask(self.inner_values, tol=self.cs.rounding_slack)
+            self.scratch["inner_front"] = np.flatnonzero(mask)
+        return np.asarray(self.scratch["inner_front"], dtype=np.int64)
+
+    def leaf_buffer(self, n_nodes: int) -> FloatArray:
+        """A ``(P, n_nodes, B)`` float64 scratch array, valid until the next leaf."""
+        buf = self.scratch.get("leaf")
+        if buf is None or buf.shape[1] < n_nodes:
+            buf = np.empty((self.n_parties, n_nodes, self.block_size))
+            self.scratch["leaf"] = buf
+        return np.asarray(buf[:, :n_nodes], dtype=np.float64)
 
     @property
     def n_parties(self) -> int:
@@ -116,13 +144,128 @@ class Batch:
         )
 
 
-@dataclass
 class Block:
-    """A leaf evaluation: ``N`` nodes times the inner block of ``B`` outcomes."""
+    """A leaf: ``N`` nodes times the inner block of ``B`` outcomes, evaluated lazily.
 
-    batch: Batch
-    utilities: FloatArray  # (N, B, P)
-    crossed: BoolArray  # (N, B): crosses a tracked rule region
+    ``utilities`` ``(N, B, P)`` is computed on first use (a view of a party-major array in the
+    plan's scratch buffer: valid during the visitor's ``leaf`` call only; copy what you keep);
+    :meth:`party` gives one party's ``(N, B)`` utilities and :meth:`reaches` the outcomes that give
+    every party at least a threshold, without adding anything up when the block is additive (no
+    interaction term looks inside it): ``base_p + inner_p >= t_p`` is ``inner_p >= t_p - base_p``,
+    exact because the threshold is first rounded up to a multiple of
+    :data:`~simulator.compiled.QUANTUM`
+    (compiled utilities are such multiples). :meth:`points` evaluates selected outcomes only.
+    """
+
+    def __init__(self, plan: Plan, batch: Batch, base: FloatArray, crossed: BoolArray) -> None:
+        self.plan = plan
+        self.batch = batch
+        self.base = base  # (N, P) partial utility plus the terms decided above the block
+        self.crossed = crossed  # (N, B): crosses a tracked rule region
+        self._inner_terms = plan.term_decided_at > batch.depth
+        self._parties: dict[int, FloatArray] = {}
+        self._utilities: FloatArray | None = None
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.base), self.plan.block_size
+
+    def _term_bonus(self, p: int) -> FloatArray | None:
+        """``(N, B)`` bonus of the terms decided inside the block for party ``p``, if any."""
+        terms = self._inner_terms & (self.plan.cs.term_bonus[:, p] != 0)
+        if not terms.any():
+            return None
+        alive = self.batch.term_alive[:, terms].astype(np.float64)  # (N, Ti)
+        bonus = self.plan.cs.term_bonus[terms, p]
+        return np.asarray((alive * bonus[None, :]) @ self.plan.inner_term_mask[terms])
+
+    def party(self, p: int) -> FloatArray:
+        """Utilities ``(N, B)`` of party ``p`` (C-contiguous)."""
+        if p not in self._parties:
+            if self._utilities is not None:
+                self._parties[p] = np.ascontiguousarray(self._utilities[:, :, p])
+            else:
+                u = self.plan.leaf_buffer(len(self.base))[p]
+                np.add(self.base[:, p, None], self.plan.inner_by_party[p][None, :], out=u)
+                extra = self._term_bonus(p)
+                if extra is not None:
+                    u += extra
+                cap = self.plan.cs.cap[p]
+                if np.isfinite(cap):
+                    np.minimum(u, cap, out=u)
+                self._parties[p] = u
+        return self._parties[p]
+
+    @property
+    def utilities(self) -> FloatArray:
+        """Utilities ``(N, B, P)``."""
+        if self._utilities is None:
+            for p in range(self.plan.n_parties):
+                self.party(p)
+            self._utilities = np.moveaxis(self.plan.leaf_buffer(len(self.base)), 0, -1)
+        return self._utilities
+
+    def reaches(self, threshold: FloatArray) -> BoolArray:
+        """Boolean ``(N, B)``: the outcomes with ``u_p >= threshold_p`` for every party.
+
+        Parties whose utility is additive inside the block are compared first, without adding up;
+        the others are then evaluated only on the nodes that still have a candidate.
+        """
+        cs = self.plan.cs
+        ok = np.ones(self.shape, dtype=bool)
+        later = []
+        for p in range(cs.n_parties):
+            t = float(threshold[p])
+            if t == -np.inf:
+                continue
+            if cs.cap[p] < t:
+                return np.zeros(self.shape, dtype=bool)
+            if p in self._parties:
+                ok &= self._parties[p] >= t
+            elif self._term_bonus_possible(p):
+                later.append(p)
+            else:
+                # exact: both sides are multiples of QUANTUM once t is rounded up to one
+                tq = np.ceil(t / QUANTUM) * QUANTUM
+                ok &= self.plan.inner_by_party[p][None, :] >= (tq - self.base[:, p])[:, None]
+        for p in later:
+            rows = np.flatnonzero(ok.any(axis=1))
+            if len(rows) == len(ok):
+                ok &= self.party(p) >= threshold[p]
+            elif len(rows):
+                ok[rows] &= self._party_rows(p, rows) >= threshold[p]
+            else:
+                break
+        return ok
+
+    def _party_rows(self, p: int, rows: IntArray) -> FloatArray:
+        """Utilities ``(len(rows), B)`` of party ``p`` below the nodes ``rows`` only."""
+        plan = self.plan
+        u = self.base[rows, p, None] + plan.inner_by_party[p][None, :]
+        terms = self._inner_terms & (plan.cs.term_bonus[:, p] != 0)
+        alive = self.batch.term_alive[rows][:, terms].astype(np.float64)
+        u += (alive * plan.cs.term_bonus[terms, p][None, :]) @ plan.inner_term_mask[terms]
+        cap = plan.cs.cap[p]
+        if np.isfinite(cap):
+            np.minimum(u, cap, out=u)
+        return u
+
+    def _term_bonus_possible(self, p: int) -> bool:
+        return bool((self._inner_terms & (self.plan.cs.term_bonus[:, p] != 0)).any())
+
+    def points(self, node: IntArray, inner: IntArray) -> FloatArray:
+        """Utilities ``(m, P)`` of the outcomes ``(node[j], inner[j])`` only."""
+        cs, plan = self.plan.cs, self.plan
+        if self._utilities is not None:
+            return np.asarray(self._utilities[node, inner])
+        u = self.base[node] + plan.inner_values[inner]
+        terms = self._inner_terms
+        if terms.any():
+            hold = self.batch.term_alive[node][:, terms] & (
+                plan.inner_term_mask[terms][:, inner].T > 0
+            )
+            u += hold.astype(np.float64) @ cs.term_bonus[terms]
+        return np.asarray(np.minimum(u, cs.cap[None, :]))
 
     def outcomes(self, plan: Plan, node: IntArray, inner: IntArray) -> IntArray:
         """Option indices ``(m, n)`` in the original issue order for (node, inner) pairs."""
@@ -211,37 +354,54 @@ def _decided_at(regions: Sequence[Region], pos_of: Sequence[int], n_outer: int) 
     return out
 
 
-def _inner_masks(regions: Sequence[Region], inner_full: IntArray, inner_set: set[int]) -> FloatArray:
-    masks = np.ones((len(regions), len(inner_full)), dtype=np.float64)
+def _outer_sum(tables: Sequence[FloatArray], n_rows: int) -> FloatArray:
+    """``(n_rows, prod k_j)``: ``out[:, (o_1, ..., o_m)] = sum_j tables[j][:, o_j]``, the first
+    table
+    most significant (the order of :func:`numpy.meshgrid` with ``indexing="ij"``)."""
+    out = np.zeros((n_rows, 1))
+    for t in tables:
+        out = (out[:, :, None] + t[:, None, :]).reshape(n_rows, -1)
+    return out
+
+
+def _inner_masks(
+    regions: Sequence[Region], inner_issues: Sequence[int], allowed: Sequence[IntArray]
+) -> FloatArray:
+    """``(R, B)``: 1.0 where the inner part of each region holds, as outer products of the
+    regions' option masks over the inner issues."""
+    size = int(np.prod([len(allowed[i]) for i in inner_issues])) if inner_issues else 1
+    masks = np.ones((len(regions), size), dtype=np.float64)
     for r, region in enumerate(regions):
-        for i, m in zip(region.issues, region.masks, strict=True):
-            if i in inner_set:
-                masks[r] *= m[inner_full[:, i]]
+        if not set(region.issues) & set(inner_issues):
+            continue
+        row = np.ones(1)
+        for i in inner_issues:
+            if i in region.issues:
+                m = region.masks[region.issues.index(i)][allowed[i]].astype(np.float64)
+            else:
+                m = np.ones(len(allowed[i]))
+            row = (row[:, None] * m[None, :]).ravel()
+        masks[r] = row
     return masks
 
 
-def _inner_front(
+def _inner_front_applies(
     cs: CompiledScenario,
-    inner_values: FloatArray,
     term_decided_at: IntArray,
     tracked_decided_at: IntArray,
     n_outer: int,
     n_nodes: int,
-) -> IntArray | None:
-    """Inner outcomes on the Pareto frontier of the inner block, if no outcome off it can matter.
+) -> bool:
+    """Whether inner outcomes off the inner block's own frontier can be left out of frontiers.
 
     Below one node every utility is ``base + inner_values[b]``, so an inner outcome dominated within
     the block gives an outcome dominated within the node, unless an interaction term or a tracked rule
-    looks at inner issues, or a utility cap can make two different vectors equal. With few nodes
-    (``n_nodes`` leaves share the block) the filter would cost more than it saves.
+    looks at inner issues, or a utility cap can make two different vectors equal. With a single
+    node (``n_nodes`` leaves share the block) the filter is the frontier itself and saves nothing.
     """
     if (term_decided_at > n_outer).any() or (tracked_decided_at > n_outer).any():
-        return None
-    if np.isfinite(cs.cap).any() or n_nodes < INNER_FRONT_MIN_NODES:
-        return None
-    from simulator.solver.pareto import pareto_mask
-
-    return np.flatnonzero(pareto_mask(inner_values, tol=cs.rounding_slack))
+        return False
+    return not np.isfinite(cs.cap).any() and n_nodes >= INNER_FRONT_MIN_NODES
 
 
 def make_plan(
@@ -280,13 +440,9 @@ def make_plan(
     for p in range(n - 1, -1, -1):
         remaining[p] = remaining[p + 1] * sizes[p]
     inner_sel = _inner_block(cs, order, allowed, n_outer)
-    inner_full = np.zeros((len(inner_sel), n), dtype=np.int64)
-    for j, pos in enumerate(range(n_outer, n)):
-        inner_full[:, order[pos]] = inner_sel[:, j]
-    inner_set = set(order[n_outer:])
-    inner_values = np.zeros((len(inner_sel), n_p))
-    for i in inner_set:
-        inner_values += cs.values[i][:, inner_full[:, i]].T
+    inner_issues = order[n_outer:]
+    by_party = _outer_sum([cs.values[i][:, allowed[i]] for i in inner_issues], n_p)  # (P, B)
+    inner_values = np.ascontiguousarray(by_party.T)
     term_decided_at = _decided_at(cs.terms, pos_of, n_outer)
     region_decided_at = _decided_at(cs.regions, pos_of, n_outer)
     return Plan(
@@ -308,11 +464,11 @@ def make_plan(
         term_lam=cs.term_bonus @ lam.T,
         inner_outcomes=inner_sel,
         inner_values=inner_values,
-        inner_term_mask=_inner_masks(cs.terms, inner_full, inner_set),
-        inner_region_mask=_inner_masks(cs.regions, inner_full, inner_set),
-        inner_front=_inner_front(
+        inner_by_party=by_party,
+        inner_term_mask=_inner_masks(cs.terms, inner_issues, allowed),
+        inner_region_mask=_inner_masks(cs.regions, inner_issues, allowed),
+        inner_front_applies=_inner_front_applies(
             cs,
-            inner_values,
             term_decided_at,
             region_decided_at[tracked_regions],
             n_outer,
@@ -374,6 +530,9 @@ def combined_upper(plan: Plan, batch: Batch) -> FloatArray:
     cap = plan.cs.cap
     if np.isfinite(cap).any():
         up = np.minimum(up, (plan.lam @ np.where(np.isfinite(cap), cap, 1e300))[None, :])
+    # lam has entries like 1/3: the products round, and an exact tie must not fall below the
+    # bound (that would prune an equally good outcome); any upper bound plus a margin is one too
+    up += COMBINED_MARGIN * (1.0 + np.abs(up))
     return np.asarray(up)
 
 
@@ -406,7 +565,9 @@ def _expand(plan: Plan, batch: Batch) -> Batch:
     assign = np.empty((n * k, pos + 1), dtype=np.int32)
     assign[:, :pos] = np.repeat(batch.assign, k, axis=0)
     assign[:, pos] = np.tile(opts, n)
-    partial = (batch.partial[:, None, :] + cs.values[issue][:, opts].T[None, :, :]).reshape(n * k, -1)
+    partial = (batch.partial[:, None, :] + cs.values[issue][:, opts].T[None, :, :]).reshape(
+        n * k, -1
+    )
     term_alive = np.repeat(batch.term_alive, k, axis=0)
     for t, region in enumerate(cs.terms):
         if issue in region.issues:
@@ -422,32 +583,39 @@ def _expand(plan: Plan, batch: Batch) -> Batch:
 
 
 def evaluate_block(plan: Plan, batch: Batch) -> Block:
-    """Utilities ``(N, B, P)`` and tracked-rule crossings ``(N, B)`` of every outcome below ``batch``."""
+    """The leaf below ``batch``: per-node base utilities and tracked-rule crossings ``(N, B)``;
+    utilities are evaluated on demand (see :class:`Block`)."""
     cs = plan.cs
     d = batch.depth
     certain = batch.term_alive & (plan.term_decided_at <= d)[None, :]
-    base = batch.partial + certain.astype(np.float64) @ cs.term_bonus
-    u = base[:, None, :] + plan.inner_values[None, :, :]
-    inner_terms = plan.term_decided_at > d
-    if inner_terms.any():
-        alive = batch.term_alive[:, inner_terms].astype(np.float64)  # (N, Ti)
-        bonus = cs.term_bonus[inner_terms]  # (Ti, P)
-        masks = plan.inner_term_mask[inner_terms]  # (Ti, B)
-        for p in np.flatnonzero(np.any(bonus != 0, axis=0)):
-            u[:, :, p] += (alive * bonus[:, p][None, :]) @ masks
-    np.minimum(u, cs.cap[None, None, :], out=u)
-    crossed = np.zeros(u.shape[:2], dtype=bool)
+    base = (
+        batch.partial + certain.astype(np.float64) @ cs.term_bonus
+        if len(cs.terms)
+        else batch.partial
+    )
     inner_regions = plan.tracked_regions & (plan.region_decided_at > d)
     if inner_regions.any():
         alive_r = batch.region_alive[:, inner_regions].astype(np.float64)
         crossed = (alive_r @ plan.inner_region_mask[inner_regions]) > 0
-    return Block(batch, u, crossed)
+    else:
+        crossed = np.zeros((len(batch), plan.block_size), dtype=bool)
+    return Block(plan, batch, np.asarray(base), crossed)
 
 
-def run_search(plan: Plan, visitor: Visitor, progress: ProgressFn | None = None) -> None:
+def run_search(
+    plan: Plan,
+    visitor: Visitor,
+    progress: ProgressFn | None = None,
+    *,
+    batch_nodes: int | None = None,
+) -> None:
     """Depth-first search of the space in batches; prune with ``visitor.keep``, evaluate leaves.
 
-    Nodes that certainly cross a tracked rule are removed before the visitor sees them.
+    Nodes that certainly cross a tracked rule are removed before the visitor sees them. Two
+    optional visitor attributes steer the search: ``priority(plan, batch, upper)`` ranks the kept
+    nodes of a batch (highest explored first) and a true ``stop`` ends the search. ``batch_nodes``
+    (default :data:`BATCH_NODES`) bounds the nodes expanded in one operation: small batches reach
+    the first leaves sooner, large ones amortise the Python overhead.
     """
     if plan.empty:
         if progress:
@@ -456,8 +624,12 @@ def run_search(plan: Plan, visitor: Visitor, progress: ProgressFn | None = None)
     total = float(plan.remaining[0])
     done = 0.0
     leaf_nodes = max(1, LEAF_OUTCOMES // max(plan.block_size, 1))
+    chunk_inner = BATCH_NODES if batch_nodes is None else batch_nodes
+    priority = getattr(visitor, "priority", None)
     stack: list[Batch] = [_root(plan)]
     while stack:
+        if getattr(visitor, "stop", False):
+            break
         batch = stack.pop()
         if batch.depth == plan.n_outer:
             for start in range(0, len(batch), leaf_nodes):
@@ -470,16 +642,19 @@ def run_search(plan: Plan, visitor: Visitor, progress: ProgressFn | None = None)
         child = _expand(plan, batch)
         keep = ~node_crosses(plan, child, plan.tracked_regions)
         if keep.any():
-            upper, lower = node_bounds(plan, child.take(keep))
             sub = child.take(keep)
+            upper, lower = node_bounds(plan, sub)
             keep2 = visitor.keep(plan, sub, upper, lower)
             sub = sub.take(keep2)
+            if priority is not None and len(sub) > 1:
+                sub = sub.take(np.argsort(-priority(plan, sub, upper[keep2]), kind="stable"))
         else:
             sub = child.take(keep)
         done += (len(child) - len(sub)) * float(plan.remaining[child.depth])
         if progress and len(child) != len(sub):
             progress(min(done / total, 1.0))
-        chunk = BATCH_NODES if child.depth < plan.n_outer else leaf_nodes * 8
+        chunk = chunk_inner if child.depth < plan.n_outer else min(leaf_nodes * 8, chunk_inner)
+        chunk = max(chunk, 1)
         for start in range(((len(sub) - 1) // chunk) * chunk, -1, -chunk):
             stack.append(sub.take(np.arange(start, min(start + chunk, len(sub)))))
     if progress:

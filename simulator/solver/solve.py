@@ -41,14 +41,25 @@ from simulator.compiled import (
 from simulator.errors import ScenarioError
 from simulator.model import Scenario
 from simulator.results import Closest, Counts, Frontier, Point, SolveResult
+from simulator.solver import additive, milp
 from simulator.solver.bargaining import SOLUTIONS, select_solution
 from simulator.solver.milp import closest_incumbent
 from simulator.solver.pareto import dominated_by, pareto_mask
-from simulator.solver.search import Batch, Block, Plan, combined_upper, make_plan, run_search
+from simulator.solver.search import (
+    Batch,
+    Block,
+    Plan,
+    _allowed_options,
+    combined_upper,
+    make_plan,
+    run_search,
+)
 
 __all__ = [
     "FRONTIER_SCOPES",
+    "METHODS",
     "Progress",
+    "choose_method",
     "count_outcomes",
     "disagreement_point",
     "exists_outcome",
@@ -58,6 +69,23 @@ __all__ = [
 ]
 
 FRONTIER_SCOPES = ("all", "feasible", "zopa")
+METHODS = ("auto", "enumerate", "dp", "milp")
+#: What ``result.method`` says for each method.
+METHOD_NAMES = {
+    "enumerate": "block branch and bound",
+    "dp": "additive dynamic programme over issues (frontier), block branch and bound (counts)",
+    "milp": "0/1 programme (HiGHS), epsilon-constraint frontier; block branch and bound (counts)",
+}
+#: Utility evaluations (outcomes times parties) up to which ``auto`` enumerates.
+ENUMERATE_LIMIT = 2 * 10**9
+#: Outcomes an existence search evaluates before it asks the integer programme for a witness.
+EXISTS_BUDGET = 1 << 24
+#: Nodes expanded at once by an existence search: narrow, to reach leaves early.
+EXISTS_BATCH = 256
+#: Outcomes the ZOPA counting pass may evaluate when the frontier is not enumerated.
+COUNT_BUDGET = 10**9
+#: The rules whose regions define each frontier scope.
+_SCOPE_RULES = {"all": "none", "feasible": "all", "zopa": "all"}
 Scope = Literal["all", "feasible", "zopa"]
 Progress = Callable[[str, float], None]
 _SAMPLE = 64
@@ -120,6 +148,13 @@ class _FrontierStore:
         )
 
 
+def _combined_need(plan: Plan, threshold: FloatArray) -> FloatArray:
+    """``lam_k . threshold`` for every weight vector; a party without a threshold (``-inf``)
+    contributes nothing to the rows that ignore it and makes the others unbounded below."""
+    finite = np.where(np.isfinite(threshold), threshold, -1e300)
+    return np.asarray(plan.lam @ finite)
+
+
 class _ZoneVisitor:
     """Counts outcomes in a target set and/or builds the Pareto frontier of that set.
 
@@ -141,7 +176,7 @@ class _ZoneVisitor:
         keep = np.ones(len(batch), dtype=bool)
         if self.threshold is not None:
             keep &= np.all(upper >= self.threshold, axis=1)
-            need = plan.lam @ self.threshold
+            need = _combined_need(plan, self.threshold)
             keep &= np.all(combined_upper(plan, batch) >= need[None, :], axis=1)
         if self.counting:
             tracked = plan.tracked_regions
@@ -166,12 +201,12 @@ class _ZoneVisitor:
         return keep
 
     def leaf(self, plan: Plan, block: Block) -> None:
-        u = block.utilities
         ok = ~block.crossed
         if self.threshold is not None:
-            ok &= np.all(u >= self.threshold, axis=2)
+            ok &= block.reaches(self.threshold)
         if self.counting:
-            self.count += int(ok[~block.batch.flags].sum())
+            flags = block.batch.flags
+            self.count += int(np.count_nonzero(ok[~flags] if flags.any() else ok))
         if self.store is None:
             return
         if plan.inner_front is not None:
@@ -181,7 +216,7 @@ class _ZoneVisitor:
             node, inner = np.nonzero(ok)
         if not len(node):
             return
-        pts = u[node, inner]
+        pts = block.points(node, inner)
         dom = self.store.prune(pts)
         node, inner, pts = node[~dom], inner[~dom], pts[~dom]
         if len(pts):
@@ -259,33 +294,58 @@ class _ClosestVisitor:
             | ((lb == best_n) & (short == best_s) & (-sum_bound <= best_neg_sum))
         )
 
-    def leaf(self, plan: Plan, block: Block) -> None:
-        u = block.utilities
-        ok = ~block.crossed
-        n_crossed = np.zeros(ok.shape, dtype=np.int64)
+    def _crossings(self, plan: Plan, block: Block) -> IntArray:
+        """Red lines crossed ``(N, B)`` (``(N, 1)`` when all are decided above the block)."""
+        d = block.batch.depth
+        alive = block.batch.region_alive
+        above = np.zeros(len(alive), dtype=np.int64)
+        inside: IntArray | None = None
         for r in self.red_rules:
             regs = np.flatnonzero(plan.region_rule == r)
-            hit = block.batch.region_alive[:, regs].astype(np.float64) @ plan.inner_region_mask[regs]
-            n_crossed += hit > 0
-        short = np.max(np.maximum(self.d[None, None, :] - u, 0.0), axis=2)
-        key_n = np.where(ok, n_crossed, np.iinfo(np.int64).max)
-        m = key_n.min()
-        if m == np.iinfo(np.int64).max:
+            decided = plan.region_decided_at[regs] <= d
+            hit_above = np.asarray(alive[:, regs[decided]].any(axis=1))
+            open_regs = regs[~decided]
+            if len(open_regs):
+                hit = np.asarray(
+                    (alive[:, open_regs].astype(np.float64) @ plan.inner_region_mask[open_regs]) > 0
+                )
+                hit |= hit_above[:, None]
+                inside = hit.astype(np.int64) if inside is None else inside + hit
+            else:
+                above += hit_above
+        return above[:, None] if inside is None else inside + above[:, None]
+
+    def leaf(self, plan: Plan, block: Block) -> None:
+        ok = ~block.crossed
+        if not ok.any():
             return
-        cand = ok & (key_n == m)
+        n_crossed = np.broadcast_to(self._crossings(plan, block), ok.shape)
+        big = np.iinfo(np.int64).max
+        key_n = np.where(ok, n_crossed, big)
+        m = key_n.min()
+        if self.best is not None and m > self.best[0]:
+            return
+        cand = key_n == m
+        short = np.zeros(ok.shape)
+        for p in range(plan.n_parties):
+            np.maximum(short, self.d[p] - block.party(p), out=short)
         s = np.where(cand, short, np.inf)
-        cand &= s == s.min()
-        total = np.where(cand, u.sum(axis=2), -np.inf)
-        cand &= total == total.max()
+        s_min = s.min()
+        if self.best is not None and (m, s_min) > (self.best[0], self.best[1]):
+            return
+        cand &= s == s_min
         node, inner = np.nonzero(cand)
+        total = block.points(node, inner).sum(axis=1)
+        best = total == total.max()
+        node, inner = node[best], inner[best]
         outs = block.outcomes(plan, node, inner)
         idx = outcome_indices(self.cs.sizes, outs)
         j = int(np.argmin(np.asarray(idx, dtype=object)))
-        key = (int(m), float(s.min()), -float(total.max()), int(idx[j]))
-        if self.best is None or (key[0], key[1], key[2], key[3]) < self.best:
+        key = (int(m), float(s_min), -float(total.max()), int(idx[j]))
+        if self.best is None or key < self.best:
             self.best = key
             self.best_outcome = outs[j]
-            self.best_u = u[node[j], inner[j]].copy()
+            self.best_u = block.points(node[j : j + 1], inner[j : j + 1])[0].copy()
 
 
 class _MinVisitor:
@@ -298,7 +358,8 @@ class _MinVisitor:
         return np.asarray(np.any(lower < self.low[None, :], axis=1))
 
     def leaf(self, plan: Plan, block: Block) -> None:
-        self.low = np.minimum(self.low, block.utilities.min(axis=(0, 1)))
+        low = [float(block.party(p).min()) for p in range(plan.n_parties)]
+        self.low = np.minimum(self.low, low)
 
 
 def _labelled(progress: Progress | None, label: str) -> Callable[[float], None] | None:
@@ -334,22 +395,44 @@ def _zone(
 class _ExistsVisitor:
     """Whether any outcome crosses no tracked region and reaches ``threshold``; stops at the first."""
 
-    def __init__(self, threshold: FloatArray | None) -> None:
+    def __init__(self, threshold: FloatArray | None, budget: int | None = None) -> None:
         self.threshold = threshold
         self.found = False
+        self.budget = budget
 
     def keep(self, plan: Plan, batch: Batch, upper: FloatArray, lower: FloatArray) -> BoolArray:
         if self.found:
             return np.zeros(len(batch), dtype=bool)
         if self.threshold is None:
             return np.ones(len(batch), dtype=bool)
-        return np.asarray(np.all(upper >= self.threshold, axis=1))
+        keep = np.all(upper >= self.threshold, axis=1)
+        if keep.any():
+            need = _combined_need(plan, self.threshold)
+            keep[keep] = np.all(combined_upper(plan, batch.take(keep)) >= need[None, :], axis=1)
+        return np.asarray(keep)
 
     def leaf(self, plan: Plan, block: Block) -> None:
+        if self.found:
+            return
+        if self.budget is not None:
+            self.budget -= block.shape[0] * block.shape[1]
+            if self.budget < 0:
+                raise _OverBudget
         ok = ~block.crossed
         if self.threshold is not None:
-            ok &= np.all(block.utilities >= self.threshold, axis=2)
-        self.found = self.found or bool(ok.any())
+            ok &= block.reaches(self.threshold)
+        self.found = bool(ok.any())
+
+    @property
+    def stop(self) -> bool:
+        return self.found
+
+    def priority(self, plan: Plan, batch: Batch, upper: FloatArray) -> FloatArray:
+        """Explore first the nodes whose upper bounds clear the threshold by the most."""
+        if self.threshold is None:
+            return np.zeros(len(batch))
+        slack = upper - np.where(np.isfinite(self.threshold), self.threshold, -1.0)
+        return np.asarray(slack.min(axis=1))
 
 
 def _components(cs: CompiledScenario, regions: BoolArray) -> list[list[int]]:
@@ -434,10 +517,40 @@ def count_outcomes(
 def exists_outcome(
     cs: CompiledScenario, regions: BoolArray, threshold: FloatArray | None = None
 ) -> bool:
-    """Whether some outcome lies in none of ``regions`` and reaches ``threshold`` (stops early)."""
+    """Whether some outcome lies in none of ``regions`` and reaches ``threshold``.
+
+    Exact, in three steps: the search for up to :data:`EXISTS_BUDGET` evaluated outcomes (it
+    stops at the first outcome found, and most empty sets are proved empty by their bounds within
+    it); then the integer programme's feasibility solve, whose outcome, if any, is checked exactly
+    (a witness); then, if the programme found none, the search to the end.
+    """
+    regions = np.asarray(regions, dtype=bool)
+    plan = make_plan(cs, regions)
+    visitor = _ExistsVisitor(threshold, EXISTS_BUDGET)
+    try:
+        run_search(plan, visitor, batch_nodes=EXISTS_BATCH)
+        return visitor.found
+    except _OverBudget:
+        pass
+    try:
+        witness = milp.optimum(cs, regions, threshold, "exists")
+    except milp.MilpError:
+        witness = None
+    if witness is not None and _is_witness(cs, regions, threshold, witness):
+        return True
     visitor = _ExistsVisitor(threshold)
-    run_search(make_plan(cs, np.asarray(regions, dtype=bool)), visitor)
+    run_search(plan, visitor, batch_nodes=EXISTS_BATCH)
     return visitor.found
+
+
+def _is_witness(
+    cs: CompiledScenario, regions: BoolArray, threshold: FloatArray | None, outcome: IntArray
+) -> bool:
+    """Whether ``outcome`` crosses none of ``regions`` and reaches ``threshold``, exactly."""
+    o = outcome[None, :]
+    if any(r.contains(o)[0] for r, on in zip(cs.regions, regions, strict=True) if on):
+        return False
+    return threshold is None or bool(np.all(evaluate_utilities(cs, o)[0] >= threshold))
 
 
 def disagreement_point(
@@ -471,40 +584,79 @@ def _solutions(front: Frontier, d: FloatArray, power: FloatArray) -> dict[str, P
     return out
 
 
-def _closest(
-    cs: CompiledScenario, d: FloatArray, feasible: int, progress: Progress | None
-) -> Closest | None:
-    tracked = rule_regions(cs, "all" if feasible else "consistency")
-    visitor = _ClosestVisitor(cs, d, count_red_lines=not feasible)
-    visitor.seed(closest_incumbent(cs, d, tracked, visitor.red_rules), tracked)
-    run_search(make_plan(cs, tracked), visitor, _labelled(progress, "closest to agreement"))
+def _closest_key(
+    cs: CompiledScenario, d: FloatArray, out: IntArray, red_rules: IntArray
+) -> tuple[tuple[int, float, float, int], FloatArray]:
+    o = out[None, :]
+    u = evaluate_utilities(cs, o)[0]
+    n = int(crossed_rules(cs, o)[0][red_rules].sum())
+    short = float(np.max(np.maximum(d - u, 0.0)))
+    return (n, short, -float(u.sum()), int(outcome_indices(cs.sizes, o)[0])), u
+
+
+def _closest_outcome(
+    cs: CompiledScenario,
+    d: FloatArray,
+    tracked: BoolArray,
+    count_red_lines: bool,
+    search: bool,
+    progress: Callable[[float], None] | None,
+) -> tuple[tuple[int, float, float, int], IntArray, FloatArray] | None:
+    """The outcome minimising (red lines crossed, largest shortfall, -sum, index): the integer
+    programme's incumbent, then proved optimal by the search (``search``) or taken as it is."""
+    visitor = _ClosestVisitor(cs, d, count_red_lines)
+    incumbent = closest_incumbent(cs, d, tracked, visitor.red_rules)
+    if not search:
+        if incumbent is None:
+            return None
+        key, u = _closest_key(cs, d, incumbent, visitor.red_rules)
+        return key, incumbent, u
+    visitor.seed(incumbent, tracked)
+    run_search(make_plan(cs, tracked), visitor, progress)
     if visitor.best is None or visitor.best_outcome is None or visitor.best_u is None:
         return None
-    out, u = visitor.best_outcome, visitor.best_u
+    return visitor.best, visitor.best_outcome, visitor.best_u
+
+
+def _closest(
+    cs: CompiledScenario,
+    d: FloatArray,
+    feasible: int,
+    progress: Progress | None,
+    search: bool = True,
+) -> Closest | None:
+    tracked = rule_regions(cs, "all" if feasible else "consistency")
+    found = _closest_outcome(
+        cs, d, tracked, not feasible, search, _labelled(progress, "closest to agreement")
+    )
+    if found is None:
+        return None
+    key, out, u = found
     short = np.where(u >= zopa_threshold(cs, d), 0.0, np.maximum(d - u, 0.0))
     crossed = crossed_rules(cs, out[None, :])[0]
     crossed_labels = [
         f"red_line:{cs.rules[r].label}" for r in np.flatnonzero(crossed) if cs.rules[r].owner >= 0
     ]
     binding = list(crossed_labels)
-    binding += [f"reservation:{p.id}" for p, s in zip(cs.scenario.parties, short, strict=True) if s > 0]
+    binding += [
+        f"reservation:{p.id}" for p, s in zip(cs.scenario.parties, short, strict=True) if s > 0
+    ]
     if feasible:
-        relaxed = _ClosestVisitor(cs, d, count_red_lines=False)
-        consistency = rule_regions(cs, "consistency")
-        relaxed.seed(closest_incumbent(cs, d, consistency, relaxed.red_rules), consistency)
-        run_search(
-            make_plan(cs, consistency),
-            relaxed,
+        relaxed = _closest_outcome(
+            cs,
+            d,
+            rule_regions(cs, "consistency"),
+            False,
+            search,
             _labelled(progress, "closest without red lines"),
         )
-        if relaxed.best is not None and relaxed.best_outcome is not None:
-            if relaxed.best[1] < visitor.best[1]:
-                rc = crossed_rules(cs, relaxed.best_outcome[None, :])[0]
-                binding += [
-                    f"red_line:{cs.rules[r].label}"
-                    for r in np.flatnonzero(rc)
-                    if cs.rules[r].owner >= 0
-                ]
+        if relaxed is not None and relaxed[0][1] < key[1]:
+            rc = crossed_rules(cs, relaxed[1][None, :])[0]
+            binding += [
+                f"red_line:{cs.rules[r].label}"
+                for r in np.flatnonzero(rc)
+                if cs.rules[r].owner >= 0
+            ]
     point = Point(
         tuple(int(k) for k in out),
         tuple(float(x) for x in u),
@@ -518,12 +670,124 @@ def _closest(
     )
 
 
+class _OverBudget(Exception):
+    """A counting pass evaluated more outcomes than it was allowed."""
+
+
+class _BudgetedCount(_ZoneVisitor):
+    """A counting pass that gives up after evaluating ``budget`` outcomes in leaves."""
+
+    def __init__(self, cs: CompiledScenario, threshold: FloatArray | None, budget: int) -> None:
+        super().__init__(cs, threshold, count=True, frontier=False)
+        self.budget = budget
+
+    def leaf(self, plan: Plan, block: Block) -> None:
+        n, b = block.shape
+        self.budget -= n * b
+        if self.budget < 0:
+            raise _OverBudget
+        super().leaf(plan, block)
+
+
+def _count_zopa(
+    cs: CompiledScenario, threshold: FloatArray, budget: int | None, progress: Progress | None
+) -> tuple[int, bool]:
+    """The ZOPA count and whether it is exact (a lower bound when the budget ran out)."""
+    label = _labelled(progress, "ZOPA count")
+    if budget is None:
+        visitor: _ZoneVisitor = _ZoneVisitor(cs, threshold, count=True, frontier=False)
+        run_search(make_plan(cs, rule_regions(cs, "all")), visitor, label)
+        return int(visitor.count), True
+    visitor = _BudgetedCount(cs, threshold, budget)
+    try:
+        run_search(make_plan(cs, rule_regions(cs, "all")), visitor, label)
+    except _OverBudget:
+        return int(visitor.count), False
+    return int(visitor.count), True
+
+
+def choose_method(cs: CompiledScenario, frontier: Scope = "zopa") -> str:
+    """The method ``solve(method="auto")`` uses (see :func:`solve`).
+
+    ``enumerate`` (the block branch and bound) when the space left after the unary red lines, times
+    the number of parties, is at most :data:`ENUMERATE_LIMIT` utility evaluations, and always for
+    three or more parties (its bounds prune huge spaces, and it lists every frontier outcome).
+    Past the limit with two parties: ``dp`` when the additive programme applies to the ZOPA and to
+    the reported scope, else ``milp``.
+
+    >>> from simulator.synthetic import synthetic_scenario
+    >>> from simulator.compiled import compile_scenario
+    >>> choose_method(compile_scenario(synthetic_scenario(12, 10, 2)))
+    'dp'
+    """
+    tracked = rule_regions(cs, "all")
+    space = math.prod(len(a) for a in _allowed_options(cs, tracked))
+    if space * cs.n_parties <= ENUMERATE_LIMIT or cs.n_parties != 2:
+        return "enumerate"
+    scope_regions = rule_regions(cs, _SCOPE_RULES[frontier])
+    if additive.applies(cs, tracked) and additive.applies(cs, scope_regions):
+        return "dp"
+    return "milp"
+
+
+def _frontier_by(
+    method: str, cs: CompiledScenario, scope: str, threshold: FloatArray | None
+) -> tuple[Frontier, dict[str, object]]:
+    """One scope's frontier by the additive programme or the integer programme (one outcome per
+    utility vector), with what the method reports about itself."""
+    tracked = rule_regions(cs, _SCOPE_RULES[scope])
+    if method == "dp":
+        outcomes, u = additive.additive_frontier(cs, tracked, threshold)
+        info: dict[str, object] = {}
+    else:
+        found = milp.frontier_two_parties(cs, tracked, threshold)
+        outcomes, u = found.outcomes, found.utilities
+        info = {"milp_solves": found.solves, "milp_integer_units": found.exact}
+    store = _FrontierStore(cs.n_issues, cs.n_parties, cs.rounding_slack)
+    store.u, store.outcomes = u, outcomes
+    return store.frontier(scope, cs.sizes), info
+
+
+def _solve_structured(
+    cs: CompiledScenario,
+    method: str,
+    scope: Scope,
+    d: FloatArray,
+    consistent: int,
+    feasible: int,
+    want_closest: bool,
+    progress: Progress | None,
+    count_budget: int | None,
+) -> tuple[Counts, Frontier, Frontier, Closest | None, dict[str, object]]:
+    """Counts by components and a budgeted counting pass; frontiers without enumeration."""
+    threshold = zopa_threshold(cs, d)
+    zopa, exact = _count_zopa(cs, threshold, count_budget, progress)
+    zopa_front, info = _frontier_by(method, cs, "zopa", threshold)
+    if not exact:
+        zopa = max(zopa, zopa_front.size)
+    same = {"all": cs.n_outcomes, "feasible": feasible, "zopa": zopa}[scope]
+    if scope == "zopa" or (exact and zopa == same):
+        front = Frontier(scope, zopa_front.outcomes, zopa_front.utilities, zopa_front.index)
+    else:
+        front, more = _frontier_by(method, cs, scope, None)
+        for k, v in more.items():
+            info[k] = info.get(k, 0) + v if k == "milp_solves" else v  # type: ignore[operator]
+    closest = None
+    if want_closest and zopa_front.size == 0 and consistent > 0:
+        closest = _closest(cs, d, feasible, progress, search=False)
+    info["counts_exact"] = exact
+    return Counts(cs.n_outcomes, consistent, feasible, zopa), front, zopa_front, closest, info
+
+
 def solve(
     scenario: Scenario | CompiledScenario,
     *,
     frontier: Scope = "zopa",
     disagreement: str = "reservation",
     progress: Progress | None = None,
+    method: str = "auto",
+    closest: bool = True,
+    count_budget: int | None = COUNT_BUDGET,
 ) -> SolveResult:
     """Solve ``scenario`` exactly.
 
@@ -538,64 +802,115 @@ def solve(
         ``reservation`` (``d`` = the reservation utilities) or ``worst`` (see the module docstring).
     progress
         Called as ``progress(stage, fraction)`` while the search runs.
+    method
+        ``enumerate``: the block branch and bound (:mod:`~simulator.solver.search`); counts are
+        exact
+        and the frontier lists every outcome on it. ``dp``: the additive dynamic programme
+        (:mod:`~simulator.solver.additive`; no interaction terms, one-issue rules only). ``milp``:
+        the 0/1 programme by epsilon-constraint (:mod:`~simulator.solver.milp`; two parties). These
+        two list one outcome per frontier vector, count the ZOPA with a counting pass limited to
+        ``count_budget`` evaluated outcomes (a lower bound past it) and take the closest outcome
+        from the integer programme. ``auto`` picks one (:func:`choose_method`).
+        ``result.method`` names the method used and ``result.stats`` what it reports.
+    closest
+        Whether to find the outcome closest to agreement when the ZOPA is empty (skip it when only
+        counts and solutions are wanted, e.g. in scans).
+    count_budget
+        Outcomes the ZOPA counting pass may evaluate with ``dp`` and ``milp`` (None: no limit).
 
     Returns
     -------
     SolveResult
-        Exact counts, the frontier, the solutions (None when the ZOPA is empty) and, when the ZOPA is
+        Counts, the frontier, the solutions (None when the ZOPA is empty) and, when the ZOPA is
         empty, the outcome closest to agreement.
 
     Raises
     ------
     ScenarioError
-        For an unknown ``frontier`` scope or ``disagreement`` kind.
+        For an unknown ``frontier`` scope, ``disagreement`` kind or ``method``, or a method that
+        does not apply.
 
     Examples
     --------
     >>> from simulator.formats import load_scenario
     >>> result = solve(load_scenario("scenarios/textbook_car.yaml"))
-    >>> result.counts.zopa > 0
-    True
+    >>> result.counts.zopa > 0, result.method
+    (True, 'block branch and bound')
     """
     if frontier not in FRONTIER_SCOPES:
         raise ScenarioError(
             f"frontier scope must be one of {', '.join(FRONTIER_SCOPES)}, got {frontier!r}"
         )
+    if method not in METHODS:
+        raise ScenarioError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
     start = time.perf_counter()
     cs = scenario if isinstance(scenario, CompiledScenario) else compile_scenario(scenario)
+    chosen = choose_method(cs, frontier) if method == "auto" else method
+    _check_method(cs, chosen, frontier)
     d = disagreement_point(cs, disagreement, progress)
     consistent = count_outcomes(
         cs, rule_regions(cs, "consistency"), progress=_labelled(progress, "consistent")
     )
     feasible = count_outcomes(cs, rule_regions(cs, "all"), progress=_labelled(progress, "feasible"))
-    zone = _zone(
-        cs, "all", zopa_threshold(cs, d), count=True, frontier=True, progress=_labelled(progress, "ZOPA")
-    )
-    assert zone.store is not None
-    zopa_front = zone.store.frontier("zopa", cs.sizes)
-    if frontier == "zopa":
-        front = zopa_front
-    else:
-        rules = "all" if frontier == "feasible" else "none"
-        other = _zone(
-            cs, rules, None, count=False, frontier=True, progress=_labelled(progress, frontier)
+    stats: dict[str, object] = {"method": chosen, "chosen_automatically": method == "auto"}
+    if chosen == "enumerate":
+        zone = _zone(
+            cs,
+            "all",
+            zopa_threshold(cs, d),
+            count=True,
+            frontier=True,
+            progress=_labelled(progress, "ZOPA"),
         )
-        assert other.store is not None
-        front = other.store.frontier(frontier, cs.sizes)
-    solutions = _solutions(zopa_front, d, cs.power)
-    closest = None
-    if zone.count == 0 and consistent > 0:
-        closest = _closest(cs, d, feasible, progress)
-    counts = Counts(math.prod(cs.sizes), consistent, feasible, zone.count)
+        assert zone.store is not None
+        zopa_front = zone.store.frontier("zopa", cs.sizes)
+        same = {"all": cs.n_outcomes, "feasible": feasible, "zopa": zone.count}[frontier]
+        if frontier == "zopa" or zone.count == same:
+            front = Frontier(frontier, zopa_front.outcomes, zopa_front.utilities, zopa_front.index)
+        else:
+            other = _zone(
+                cs,
+                _SCOPE_RULES[frontier],
+                None,
+                count=False,
+                frontier=True,
+                progress=_labelled(progress, frontier),
+            )
+            assert other.store is not None
+            front = other.store.frontier(frontier, cs.sizes)
+        found = None
+        if closest and zone.count == 0 and consistent > 0:
+            found = _closest(cs, d, feasible, progress)
+        counts = Counts(math.prod(cs.sizes), consistent, feasible, zone.count)
+        stats.update(counts_exact=True, frontier_outcomes="all")
+    else:
+        counts, front, zopa_front, found, info = _solve_structured(
+            cs, chosen, frontier, d, consistent, feasible, closest, progress, count_budget
+        )
+        stats.update(info)
+        stats["frontier_outcomes"] = "one per utility vector"
     return SolveResult(
         scenario=cs.scenario,
         counts=counts,
         disagreement=d,
         frontier=front,
         zopa_frontier=zopa_front,
-        solutions=solutions,
-        closest=closest,
-        method="block branch and bound",
+        solutions=_solutions(zopa_front, d, cs.power),
+        closest=found,
+        method=METHOD_NAMES[chosen],
         seconds=time.perf_counter() - start,
+        stats=stats,
     )
 
+
+def _check_method(cs: CompiledScenario, method: str, scope: Scope) -> None:
+    if method == "dp":
+        for rules in ("all", _SCOPE_RULES[scope]):
+            if not additive.applies(cs, rule_regions(cs, rules)):
+                raise ScenarioError(
+                    "method 'dp' needs additive utilities (no interactions) and one-issue rules"
+                )
+    if method == "milp" and cs.n_parties != 2:
+        raise ScenarioError(
+            f"method 'milp' finds the frontier of two parties; this scenario has {cs.n_parties}"
+        )

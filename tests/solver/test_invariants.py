@@ -219,5 +219,7 @@ def test_scale_invariant_solutions_ignore_a_positive_rescaling(name, scenario, f
     assert after is not None
     if before.outcome != after.outcome:
         u = evaluate_utilities(cs_b, np.array([before.outcome, after.outcome]))
-        crit = solution_criterion(name, u, cs_b.reservation, cs_b.power)
+        # Kalai-Smorodinsky's criterion depends on the ideal point of the whole ZOPA frontier
+        front = solve(scenario).zopa_frontier.utilities
+        crit = solution_criterion(name, np.vstack([front, u]), cs_b.reservation, cs_b.power)[-2:]
         assert crit[0] == pytest.approx(crit[1], rel=1e-9, abs=1e-12)

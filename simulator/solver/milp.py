@@ -38,7 +38,11 @@ References: Nemhauser & Wolsey (1988), Integer and Combinatorial Optimization; H
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -82,6 +86,27 @@ Row = tuple[dict[int, float], float, float]
 
 class MilpError(RuntimeError):
     """HiGHS stopped without proving optimality (time limit or numerical trouble)."""
+
+
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Silence file descriptor 1 while HiGHS runs: with ``disp`` off it can still print a line
+    (seen: ``HighsMipSolverData::transformNewIntegerFeasibleSolution``), which would corrupt the
+    CLI's ``--json`` output."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # no real stdout (e.g. captured): nothing to guard
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
 
 
 def integer_scale(cs: CompiledScenario) -> FloatArray | None:
@@ -272,13 +297,14 @@ class OutcomeProgram:
         if self.integral_w:
             integrality[self.w0 : self.w0 + n_p] = 1
         self.solves += 1
-        res = milp(
-            objective,
-            constraints=LinearConstraint(a, lo, hi),
-            bounds=Bounds(lb, ub),
-            integrality=integrality,
-            options={"time_limit": time_limit, "mip_rel_gap": 0.0, "disp": False},
-        )
+        with _quiet_stdout():
+            res = milp(
+                objective,
+                constraints=LinearConstraint(a, lo, hi),
+                bounds=Bounds(lb, ub),
+                integrality=integrality,
+                options={"time_limit": time_limit, "mip_rel_gap": 0.0, "disp": False},
+            )
         if res.status == 2:
             return None
         if res.status != 0 or res.x is None:

@@ -118,3 +118,25 @@ def progress_option(parser: argparse.ArgumentParser) -> None:
 
 
 ProgressFn = Callable[[str, float], None]
+
+
+def plot_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="also draw the result into FILE (.png, .svg or .pdf)",
+    )
+
+
+def save_plot(path: str | None, draw: Callable[[], Any]) -> None:
+    """Draw a figure with ``draw()`` and write it to ``path`` (format from the extension)."""
+    if not path:
+        return
+    target = Path(path)
+    fmt = target.suffix.lstrip(".").lower()
+    if fmt not in ("png", "svg", "pdf"):
+        raise ScenarioError(f"--plot {path}: the file must end in .png, .svg or .pdf")
+    from simulator.plots import figure_bytes
+
+    data = figure_bytes(draw(), fmt)
+    write_files(target.parent if str(target.parent) else ".", {target.name: data})

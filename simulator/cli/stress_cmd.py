@@ -13,7 +13,14 @@ from simulator.analysis.stress import (
     scan_concessions,
     stress_test,
 )
-from simulator.cli._common import ProgressBar, add_source_argument, load_source, print_json
+from simulator.cli._common import (
+    ProgressBar,
+    add_source_argument,
+    load_source,
+    plot_option,
+    print_json,
+    save_plot,
+)
 from simulator.cli._common import progress_option as add_progress_option
 from simulator.cli._edit_args import add_edit_arguments, add_workers_argument, edits_from_args
 from simulator.errors import ScenarioError
@@ -64,6 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_workers_argument(p, 1)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    plot_option(p)
     add_progress_option(p)
     p.set_defaults(run=run)
 
@@ -184,13 +192,20 @@ def run(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     if args.scan:
+        from simulator.plots import plot_scan
+
+        save_plot(args.plot, lambda: plot_scan(scan))
         data = scan.to_dict()
         data["edits"] = [str(e) for e in edits]
         if args.json:
             print_json(data)
         else:
             print(scan_markdown(scan, args.top))
-    elif args.json:
+        return 0
+    from simulator.plots import plot_stress
+
+    save_plot(args.plot, lambda: plot_stress(result))
+    if args.json:
         print_json(result.to_dict(args.max_frontier))
     else:
         print(stress_markdown(result))

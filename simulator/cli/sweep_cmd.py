@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 
 from simulator.analysis.sensitivity import SweepResult, parse_range, sweep
-from simulator.cli._common import ProgressBar, add_source_argument, print_json
+from simulator.cli._common import (
+    ProgressBar,
+    add_source_argument,
+    plot_option,
+    print_json,
+    save_plot,
+)
 from simulator.cli._common import progress_option as add_progress_option
 from simulator.cli._edit_args import add_edit_arguments, add_workers_argument, edited_source
 from simulator.errors import EditError, ScenarioError
@@ -36,6 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_edit_arguments(p, "; applied before the sweep")
     add_workers_argument(p, 1)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    plot_option(p)
     add_progress_option(p)
     p.set_defaults(run=run)
 
@@ -82,6 +89,9 @@ def run(args: argparse.Namespace) -> int:
         )
     finally:
         bar.close()
+    from simulator.plots import plot_sweep
+
+    save_plot(args.plot, lambda: plot_sweep(result))
     if args.json:
         print_json(result.to_dict())
     else:

@@ -8,14 +8,26 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from simulator.errors import ScenarioError
 from simulator.model import Scenario
 
-__all__ = ["ProgressBar", "add_source_argument", "load_source", "print_json", "write_files"]
+__all__ = [
+    "ProgressBar",
+    "add_source_argument",
+    "emit",
+    "load_source",
+    "plot_option",
+    "print_json",
+    "progress_bar",
+    "progress_option",
+    "save_plot",
+    "write_files",
+]
 
 
 def add_source_argument(parser: argparse.ArgumentParser) -> None:
@@ -108,6 +120,16 @@ class ProgressBar:
             self.stream.flush()
 
 
+@contextmanager
+def progress_bar(args: argparse.Namespace) -> Iterator[ProgressBar]:
+    """The command's progress bar (``--progress``), closed however the work ends."""
+    bar = ProgressBar(getattr(args, "progress", None))
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
 def progress_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--progress",
@@ -140,3 +162,20 @@ def save_plot(path: str | None, draw: Callable[[], Any]) -> None:
 
     data = figure_bytes(draw(), fmt)
     write_files(target.parent if str(target.parent) else ".", {target.name: data})
+
+
+def emit(
+    args: argparse.Namespace,
+    data: Callable[[], Any],
+    text: Callable[[], str],
+    draw: Callable[[], Any] | None = None,
+) -> int:
+    """Finish a command: draw ``--plot`` (if the command has it), then print ``data()`` as JSON
+    with ``--json`` or ``text()`` otherwise. Returns the exit status 0."""
+    if draw is not None:
+        save_plot(getattr(args, "plot", None), draw)
+    if getattr(args, "json", False):
+        print_json(data())
+    else:
+        print(text())
+    return 0

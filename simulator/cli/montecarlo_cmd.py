@@ -5,13 +5,7 @@ from __future__ import annotations
 import argparse
 
 from simulator.analysis.monte_carlo import MonteCarloResult, monte_carlo
-from simulator.cli._common import (
-    ProgressBar,
-    add_source_argument,
-    plot_option,
-    print_json,
-    save_plot,
-)
+from simulator.cli._common import add_source_argument, emit, plot_option, progress_bar
 from simulator.cli._common import progress_option as add_progress_option
 from simulator.cli._edit_args import add_edit_arguments, add_workers_argument, edited_source
 from simulator.errors import ScenarioError
@@ -79,8 +73,7 @@ def run(args: argparse.Namespace) -> int:
     if args.samples < 1 or args.top < 0:
         raise ScenarioError("--samples must be >= 1 and --top >= 0")
     scenario = edited_source(args)
-    bar = ProgressBar(args.progress)
-    try:
+    with progress_bar(args) as bar:
         result = monte_carlo(
             scenario,
             args.samples,
@@ -89,13 +82,11 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             progress=bar,
         )
-    finally:
-        bar.close()
     from simulator.plots import plot_monte_carlo
 
-    save_plot(args.plot, lambda: plot_monte_carlo(result))
-    if args.json:
-        print_json(result.to_dict(args.top))
-    else:
-        print(montecarlo_markdown(result, args.top))
-    return 0
+    return emit(
+        args,
+        lambda: result.to_dict(args.top),
+        lambda: montecarlo_markdown(result, args.top),
+        lambda: plot_monte_carlo(result),
+    )

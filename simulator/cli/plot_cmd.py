@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from simulator.cli._common import (
-    ProgressBar,
     add_source_argument,
-    print_json,
+    emit,
+    progress_bar,
     progress_option,
     write_files,
 )
@@ -87,11 +87,8 @@ def draw(
     """The figures ``kinds`` (default: all that apply) keyed by kind, and the data they show."""
     from simulator.plots import figures, plot_data
 
-    bar = ProgressBar(args.progress)
-    try:
+    with progress_bar(args) as bar:
         data = plot_data(result, kinds=kinds, seed=args.seed, progress=bar)
-    finally:
-        bar.close()
     return figures(result, data, kinds=kinds), data
 
 
@@ -105,9 +102,8 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.format
     files = {f"{k}.{fmt}": figure_bytes(fig, fmt, dpi=args.dpi) for k, fig in drawn.items()}
     written = write_files(args.out, files)
-    if args.json:
-        print_json([str(path) for path in written])
-    else:
-        for path in written:
-            print(f"wrote {path}")
-    return 0
+    return emit(
+        args,
+        lambda: [str(path) for path in written],
+        lambda: "\n".join(f"wrote {path}" for path in written),
+    )

@@ -7,10 +7,10 @@ import json
 import time
 
 from simulator.cli._common import (
-    ProgressBar,
     add_source_argument,
+    emit,
     load_source,
-    print_json,
+    progress_bar,
     progress_option,
     write_files,
 )
@@ -59,13 +59,10 @@ def solve_source(args: argparse.Namespace) -> SolveResult:
         raise ScenarioError(f"--max-frontier must be >= 0, got {args.max_frontier}")
     start = time.perf_counter()
     scenario = load_source(args.source)
-    bar = ProgressBar(getattr(args, "progress", None))
-    try:
+    with progress_bar(args) as bar:
         result = solve(
             scenario, frontier=args.frontier, disagreement=args.disagreement, progress=bar
         )
-    finally:
-        bar.close()
     import dataclasses
 
     return dataclasses.replace(result, source=args.source, seconds=time.perf_counter() - start)
@@ -82,8 +79,4 @@ def run(args: argparse.Namespace) -> int:
                 "report.md": solve_markdown(result),
             },
         )
-    if args.json:
-        print_json(data)
-    else:
-        print(solve_markdown(result))
-    return 0
+    return emit(args, lambda: data, lambda: solve_markdown(result))

@@ -14,12 +14,11 @@ from simulator.analysis.stress import (
     stress_test,
 )
 from simulator.cli._common import (
-    ProgressBar,
     add_source_argument,
+    emit,
     load_source,
     plot_option,
-    print_json,
-    save_plot,
+    progress_bar,
 )
 from simulator.cli._common import progress_option as add_progress_option
 from simulator.cli._edit_args import add_edit_arguments, add_workers_argument, edits_from_args
@@ -174,8 +173,7 @@ def run(args: argparse.Namespace) -> int:
         raise ScenarioError("give --edit EDIT (or --edits-file FILE), or --scan")
     if args.party and not args.scan:
         raise ScenarioError("--party goes with --scan")
-    bar = ProgressBar(args.progress)
-    try:
+    with progress_bar(args) as bar:
         if args.scan:
             scan = scan_concessions(
                 apply_edits(scenario, edits),
@@ -189,24 +187,19 @@ def run(args: argparse.Namespace) -> int:
             result = stress_test(
                 scenario, edits, binding=not args.no_binding, workers=args.workers, progress=bar
             )
-    finally:
-        bar.close()
+    from simulator.plots import plot_scan, plot_stress
+
     if args.scan:
-        from simulator.plots import plot_scan
 
-        save_plot(args.plot, lambda: plot_scan(scan))
-        data = scan.to_dict()
-        data["edits"] = [str(e) for e in edits]
-        if args.json:
-            print_json(data)
-        else:
-            print(scan_markdown(scan, args.top))
-        return 0
-    from simulator.plots import plot_stress
+        def scan_data() -> dict[str, Any]:
+            data = scan.to_dict()
+            data["edits"] = [str(e) for e in edits]
+            return data
 
-    save_plot(args.plot, lambda: plot_stress(result))
-    if args.json:
-        print_json(result.to_dict(args.max_frontier))
-    else:
-        print(stress_markdown(result))
-    return 0
+        return emit(args, scan_data, lambda: scan_markdown(scan, args.top), lambda: plot_scan(scan))
+    return emit(
+        args,
+        lambda: result.to_dict(args.max_frontier),
+        lambda: stress_markdown(result),
+        lambda: plot_stress(result),
+    )

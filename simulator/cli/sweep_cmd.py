@@ -5,13 +5,7 @@ from __future__ import annotations
 import argparse
 
 from simulator.analysis.sensitivity import SweepResult, parse_range, sweep
-from simulator.cli._common import (
-    ProgressBar,
-    add_source_argument,
-    plot_option,
-    print_json,
-    save_plot,
-)
+from simulator.cli._common import add_source_argument, emit, plot_option, progress_bar
 from simulator.cli._common import progress_option as add_progress_option
 from simulator.cli._edit_args import add_edit_arguments, add_workers_argument, edited_source
 from simulator.errors import EditError, ScenarioError
@@ -77,8 +71,7 @@ def run(args: argparse.Namespace) -> int:
     if args.refine < 0:
         raise ScenarioError("--refine must be >= 0")
     scenario = edited_source(args)
-    bar = ProgressBar(args.progress)
-    try:
+    with progress_bar(args) as bar:
         result = sweep(
             scenario,
             args.param,
@@ -87,13 +80,6 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             progress=bar,
         )
-    finally:
-        bar.close()
     from simulator.plots import plot_sweep
 
-    save_plot(args.plot, lambda: plot_sweep(result))
-    if args.json:
-        print_json(result.to_dict())
-    else:
-        print(sweep_markdown(result))
-    return 0
+    return emit(args, result.to_dict, lambda: sweep_markdown(result), lambda: plot_sweep(result))

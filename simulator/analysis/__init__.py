@@ -4,7 +4,9 @@
 - :mod:`~simulator.analysis.stress`: before/after an edit, the single-concession scan and the
   minimal concession sets;
 - :mod:`~simulator.analysis.sensitivity`: one-parameter sweeps and break-even points;
-- :mod:`~simulator.analysis.monte_carlo`: sampling the scenario's stated uncertainty.
+- :mod:`~simulator.analysis.monte_carlo`: sampling the scenario's stated uncertainty;
+- :mod:`~simulator.analysis.protocols`: what self-interested parties would do, turn by turn: stacked
+  alternating offers with concession strategies, and a mediator's single negotiating text.
 """
 
 from simulator.analysis.edits import (
@@ -19,6 +21,7 @@ from simulator.analysis.edits import (
     parse_edits,
 )
 from simulator.analysis.monte_carlo import MonteCarloResult, monte_carlo, wilson_interval
+from simulator.analysis.protocols import ProtocolResult, alternating_offers, single_text
 from simulator.analysis.sensitivity import (
     BreakEven,
     SweepResult,
@@ -46,9 +49,11 @@ __all__ = [
     "Edit",
     "MonteCarloResult",
     "Offer",
+    "ProtocolResult",
     "ScanResult",
     "StressResult",
     "SweepResult",
+    "alternating_offers",
     "apply_edits",
     "binding_red_lines",
     "candidate_concessions",
@@ -58,6 +63,7 @@ __all__ = [
     "parse_parameter",
     "parse_range",
     "scan_concessions",
+    "single_text",
     "stress_test",
     "sweep",
     "wilson_interval",

@@ -20,6 +20,7 @@ from simulator.cli import (
     plot_cmd,
     report_cmd,
     schema_cmd,
+    simulate_cmd,
     solve_cmd,
     stress_cmd,
     sweep_cmd,
@@ -36,6 +37,7 @@ COMMANDS = [
     stress_cmd,
     sweep_cmd,
     montecarlo_cmd,
+    simulate_cmd,
     convert_cmd,
     schema_cmd,
 ]

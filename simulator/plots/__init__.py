@@ -24,6 +24,11 @@ from simulator.plots.figures import (
 )
 from simulator.plots.issues import plot_frontier_packages, plot_option_map
 from simulator.plots.proposals import plot_proposals
+from simulator.plots.protocols import (
+    plot_protocol,
+    plot_protocol_trajectory,
+    plot_protocol_utilities,
+)
 from simulator.plots.stress import plot_monte_carlo, plot_scan, plot_stress, plot_sweep
 from simulator.plots.style import OKABE_ITO, party_colours
 from simulator.plots.utility import plot_utility_space, proposal_tags
@@ -42,6 +47,9 @@ __all__ = [
     "plot_monte_carlo",
     "plot_option_map",
     "plot_proposals",
+    "plot_protocol",
+    "plot_protocol_trajectory",
+    "plot_protocol_utilities",
     "plot_scan",
     "plot_stress",
     "plot_sweep",

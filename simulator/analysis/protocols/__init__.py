@@ -1,0 +1,53 @@
+"""Negotiation protocols: what self-interested parties would do, turn by turn.
+
+- :func:`alternating_offers`: the stacked alternating offers protocol (Aydoğan et al. 2017) with
+  time-dependent (Boulware, linear, Conceder; Faratin, Sierra & Jennings 1998) and tit-for-tat
+  concession strategies, AC_next acceptance and a deadline;
+- :func:`single_text`: a mediator's single negotiating text (Raiffa 1982, ch. 14-17), revised round
+  by round to meet the parties' objections.
+
+Both return a :class:`ProtocolResult`: the history, whether and when the parties agreed, and the
+agreement's distance to the Pareto frontier and to the Nash point. Offers and revisions are chosen
+by vector operations over a pool of candidate outcomes (:func:`build_pool`); randomness comes only
+from the ``seed``. See ``docs/protocols.md``.
+"""
+
+from simulator.analysis.protocols._core import (
+    Pool,
+    ProtocolResult,
+    Turn,
+    agreement_distances,
+    build_pool,
+    choose_offer,
+    complete_proposal,
+)
+from simulator.analysis.protocols.alternating import (
+    STRATEGIES,
+    Strategy,
+    alternating_offers,
+    parse_strategy,
+    time_dependent_target,
+)
+from simulator.analysis.protocols.mediation import (
+    compare_with_proposal,
+    neighbour_texts,
+    single_text,
+)
+
+__all__ = [
+    "STRATEGIES",
+    "Pool",
+    "ProtocolResult",
+    "Strategy",
+    "Turn",
+    "agreement_distances",
+    "alternating_offers",
+    "build_pool",
+    "choose_offer",
+    "compare_with_proposal",
+    "complete_proposal",
+    "neighbour_texts",
+    "parse_strategy",
+    "single_text",
+    "time_dependent_target",
+]

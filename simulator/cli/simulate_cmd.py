@@ -1,0 +1,285 @@
+"""``bargain simulate SOURCE --protocol alternating|single-text``: a protocol, turn by turn."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from simulator.analysis.protocols import (
+    STRATEGIES,
+    ProtocolResult,
+    alternating_offers,
+    compare_with_proposal,
+    parse_strategy,
+    single_text,
+)
+from simulator.cli._common import (
+    add_source_argument,
+    emit,
+    load_source,
+    plot_option,
+    progress_bar,
+)
+from simulator.cli._common import progress_option as add_progress_option
+from simulator.cli._edit_args import add_edit_arguments, edited_source
+from simulator.errors import ScenarioError
+from simulator.model import Scenario
+from simulator.results import outcome_dict
+
+PROTOCOLS = ("alternating", "single-text")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "simulate",
+        help="simulate a negotiation protocol: alternating offers or a mediator's single text",
+        description=(
+            "alternating: the stacked alternating offers protocol; each party in turn accepts the "
+            "standing offer or makes its own, conceding by its strategy (Boulware, linear, "
+            "Conceder, tit-for-tat) until a deadline. single-text: a mediator drafts one package "
+            "and revises it round by round to meet the parties' objections (Raiffa's single "
+            "negotiating text). See docs/protocols.md."
+        ),
+    )
+    add_source_argument(p)
+    p.add_argument(
+        "--protocol", choices=PROTOCOLS, default="alternating", help="default alternating"
+    )
+    p.add_argument(
+        "--rounds", type=int, default=None, metavar="N",
+        help="deadline in rounds (default 50 for alternating, 30 for single-text)",
+    )  # fmt: skip
+    p.add_argument(
+        "--strategies",
+        default="linear",
+        metavar="NAME",
+        help=f"alternating: everyone's strategy, one of {', '.join(STRATEGIES)} or NAME:E "
+        "(default linear)",
+    )
+    p.add_argument(
+        "--strategy",
+        action="append",
+        default=[],
+        metavar="PARTY=NAME",
+        help="alternating: one party's strategy, e.g. russia=boulware (repeatable)",
+    )
+    p.add_argument(
+        "--order", metavar="P1,P2,...", help="alternating: the order of play (default: file order)"
+    )
+    p.add_argument("--start", metavar="PROPOSAL", help="single-text: the starting proposal")
+    p.add_argument(
+        "--mediator",
+        metavar="PARTY",
+        help="single-text: the mediator (default united_states if present, else neutral)",
+    )
+    p.add_argument(
+        "--max-changes", type=int, default=2, metavar="K",
+        help="single-text: issues one revision may change, 1 or 2 (default 2)",
+    )  # fmt: skip
+    p.add_argument(
+        "--compare",
+        metavar="PROPOSAL",
+        help="single-text: compare the final text with this proposal, issue by issue",
+    )
+    p.add_argument(
+        "--compare-file",
+        metavar="FILE",
+        help="single-text: look the --compare proposal up in this scenario file (e.g. a later "
+        "snapshot with the same issues)",
+    )
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    add_edit_arguments(p, "; applied before the simulation")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    plot_option(p)
+    p.add_argument(
+        "--pair",
+        metavar="P,Q",
+        help="with --plot: the two parties of the utility-space panel (default russia,ukraine when "
+        "present, else the first two)",
+    )
+    add_progress_option(p)
+    p.set_defaults(run=run, workers=None)
+
+
+def _strategy_map(args: argparse.Namespace, scenario: Scenario) -> dict[str, Any]:
+    chosen: dict[str, Any] = {"*": parse_strategy(args.strategies)}
+    for item in args.strategy:
+        party, sep, name = item.partition("=")
+        if not sep or not party.strip() or not name.strip():
+            raise ScenarioError(f"--strategy takes PARTY=NAME, got {item!r}")
+        chosen[scenario.party(party.strip()).id] = parse_strategy(name)
+    return chosen
+
+
+def _cells(values: list[str]) -> str:
+    return "| " + " | ".join(values) + " |"
+
+
+def _short(scenario: Scenario, outcome: tuple[int, ...], previous: tuple[int, ...] | None) -> str:
+    """The package, or only the issues that changed from the previous one."""
+    pkg = outcome_dict(scenario, outcome)
+    if previous is None:
+        return ", ".join(f"{k}={v}" for k, v in pkg.items())
+    old = outcome_dict(scenario, previous)
+    moved = [f"{k}={v}" for k, v in pkg.items() if old[k] != v]
+    return ", ".join(moved) if moved else "(same)"
+
+
+def comparison_markdown(rows: list[dict[str, Any]], name: str) -> list[str]:
+    lines = ["", f"## The text against {name}", ""]
+    lines.append("| issue | start | final text | " + name + " | text moved | " + name + " moved |")
+    lines.append("|---|---|---|---|---|---|")
+    for r in rows:
+        prop = "open" if r["proposal"] is None else " / ".join(r["proposal"])
+        mark = {True: " ✓", False: " ✗", None: ""}[r["same_direction"]]
+        lines.append(
+            f"| {r['issue']} | {r['start']} | {r['final']} | {prop} | {r['text_move']} | "
+            f"{r['proposal_move']}{mark} |"
+        )
+    same = sum(r["same_direction"] is True for r in rows)
+    known = sum(r["same_direction"] is not None for r in rows)
+    lines += ["", f"Same direction on {same} of the {known} issues {name} addresses."]
+    return lines
+
+
+def simulate_markdown(result: ProtocolResult) -> str:
+    """The run as Markdown: settings, the history as a table, the verdict in plain words."""
+    s = result.scenario
+    ids = s.party_ids
+    lines = [f"# {result.protocol} negotiation: {s.title or s.name}", ""]
+    st = result.settings
+    if result.protocol == "alternating":
+        lines.append(
+            "Strategies: "
+            + ", ".join(f"{p} {n}" for p, n in st["strategies"].items())
+            + f"; order {' → '.join(st['order'])}; acceptance {st['acceptance']}."
+        )
+        pool = st["pool"]
+        kind = "the whole outcome space" if pool["exact"] else "ZOPA frontier + seeded sample"
+        lines.append(f"Candidate pool: {pool['size']:,} packages ({kind}).")
+    else:
+        who = "neutral" if st["mediator"] == "mediator" else st["mediator"]
+        lines.append(
+            f"Mediator: {who}; starting text: {st['start']}; at most "
+            f"{st['max_changes']} issue(s) changed per revision."
+        )
+    lines.append(
+        f"Deadline {result.rounds} rounds; seed {result.seed}; reservations "
+        + ", ".join(f"{p.id} {p.reservation:g}" for p in s.parties)
+        + "."
+    )
+    lines += ["", "## History", ""]
+    if result.protocol == "alternating":
+        lines.append(_cells(["round", "party", "action", "target", *ids, "package (changes)"]))
+        lines.append("|---" * (5 + len(ids)) + "|")
+        prev: tuple[int, ...] | None = None
+        for t in result.history:
+            pkg = "accepts" if t.action == "accept" else _short(s, t.outcome, prev)
+            if t.action == "offer":
+                prev = t.outcome
+            target = "" if t.target is None else f"{t.target:.3f}"
+            lines.append(
+                _cells([str(t.round), t.party, t.action, target,
+                        *(f"{u:.3f}" for u in t.utilities), pkg])
+            )  # fmt: skip
+    else:
+        lines.append(_cells(["text", *ids, "accepted by", "objections", "changes"]))
+        lines.append("|---" * (4 + len(ids)) + "|")
+        for t in result.history:
+            obj = "; ".join(f"{p}: {', '.join(v)}" for p, v in t.objections.items()) or "none"
+            ch = ", ".join(f"{i} {a}→{b}" for i, a, b in t.changes) or (
+                "(start)" if t.round == 0 else ""
+            )
+            lines.append(
+                _cells([str(t.round), *(f"{u:.3f}" for u in t.utilities),
+                        ", ".join(t.accepted_by) or "nobody", obj, ch])
+            )  # fmt: skip
+    if result.protocol == "single-text" and result.history:
+        last = result.history[-1]
+        asks = [
+            f"- {p}: " + ", ".join(f"{i}={o} ({g:+.3f})" for i, o, g in wants)
+            for p, wants in last.requests.items()
+            if wants
+        ]
+        if asks:
+            lines += ["", "Each party's most wanted single changes to the last text:", "", *asks]
+    lines += ["", "## Verdict", "", result.verdict]
+    if result.agreement is not None:
+        lines += ["", "Agreement:", ""]
+        lines += [f"- {k}: {v}" for k, v in outcome_dict(s, result.agreement.outcome).items()]
+        d = result.distances
+        if d:
+            lines += [
+                "",
+                f"Distance to the {d['frontier']} Pareto frontier ({d['frontier_size']} points): "
+                f"{d['frontier_distance']:.4f} (largest gain one party could get with no loss to "
+                f"the others: {d['max_pareto_gain']:.4f}).",
+            ]
+            if "nash_distance" in d:
+                lines.append(
+                    f"Distance to the Nash point: {d['nash_distance']:.4f}"
+                    + (" (it is the Nash package)." if d["is_nash"] else ".")
+                )
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.rounds is not None and args.rounds < 1:
+        raise ScenarioError(f"--rounds must be >= 1, got {args.rounds}")
+    if args.compare and args.protocol != "single-text":
+        raise ScenarioError("--compare applies to --protocol single-text only")
+    if args.compare_file and not args.compare:
+        raise ScenarioError("--compare-file needs --compare PROPOSAL")
+    pair: tuple[str, str] | None = None
+    if args.pair:
+        names = [x.strip() for x in args.pair.split(",")]
+        if len(names) != 2:
+            raise ScenarioError(f"--pair takes two party ids P,Q, got {args.pair!r}")
+        pair = (names[0], names[1])
+    scenario = edited_source(args)
+    other = load_source(args.compare_file) if args.compare_file else None
+    with progress_bar(args) as bar:
+        if args.protocol == "alternating":
+            for flag in ("start", "mediator"):
+                if getattr(args, flag):
+                    raise ScenarioError(f"--{flag} applies to --protocol single-text only")
+            order = args.order.split(",") if args.order else None
+            result = alternating_offers(
+                scenario,
+                _strategy_map(args, scenario),
+                rounds=args.rounds or 50,
+                seed=args.seed,
+                order=order,
+                progress=bar,
+            )
+        else:
+            if args.strategy or args.order:
+                raise ScenarioError("--strategy and --order apply to --protocol alternating only")
+            result = single_text(
+                scenario,
+                mediator=args.mediator,
+                start=args.start,
+                rounds=args.rounds or 30,
+                seed=args.seed,
+                max_changes=args.max_changes,
+                progress=bar,
+            )
+    rows: list[dict[str, Any]] | None = None
+    if args.compare:
+        rows = compare_with_proposal(result, args.compare, other)
+
+    def data() -> dict[str, Any]:
+        d = result.to_dict()
+        if rows is not None:
+            d["comparison"] = {"proposal": args.compare, "issues": rows}
+        return d
+
+    def text() -> str:
+        out = simulate_markdown(result)
+        if rows is not None:
+            out += "\n" + "\n".join(comparison_markdown(rows, args.compare))
+        return out
+
+    from simulator.plots.protocols import plot_protocol
+
+    return emit(args, data, text, lambda: plot_protocol(result, pair=pair))

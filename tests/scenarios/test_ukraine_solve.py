@@ -370,3 +370,29 @@ def test_p_ru_crosses_every_line_of_ukraine_and_the_eu(
     ukraine_best = RU_FIXED["ukraine"] + RU_OPEN_BEST["ukraine"]
     assert ukraine_best < 0  # below even a zero-value no deal
     assert e.shortfall[1] == pytest.approx(0.40 - ukraine_best, abs=1e-9)
+
+
+def test_the_frontier_of_the_opened_zopa_is_exact_and_non_dominated() -> None:
+    """Ukraine drops its Donbas and NATO lines (the notebook's stress test): the ZOPA opens, and its
+    Pareto frontier with four parties is mutually non-dominated (ties within the compiler's rounding
+    slack are ties) and has exactly the 463 points of the whole-space skyline; a skyline that keeps
+    dominated candidates (656 points, found once during the 3+ party speed-up work) fails here."""
+    from simulator.analysis import apply_edits, parse_edits
+
+    scenario = simulator.load_scenario(FILES["2025-12"])
+    edits = [
+        "ukraine drops redline donbas_withdrawal_at_most_1",
+        "ukraine drops redline nato_at_most_2",
+    ]
+    result = simulator.solve(apply_edits(scenario, parse_edits(edits, scenario)))
+    assert result.counts.zopa == 86_260
+    front = result.zopa_frontier
+    u = front.utilities
+    tol = compile_scenario(scenario).rounding_slack
+    at_least = np.all(u[:, None, :] >= u[None, :, :] - tol, axis=2)
+    better = np.any(u[:, None, :] > u[None, :, :] + tol, axis=2)
+    assert not np.any(at_least & better), "a frontier point dominates another"
+    assert front.size == 463
+    d = np.asarray(result.disagreement)
+    assert np.all(u >= d - tol)
+    assert np.array_equal(evaluate_utilities(compile_scenario(result.scenario), front.outcomes), u)

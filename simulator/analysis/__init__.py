@@ -6,7 +6,9 @@
 - :mod:`~simulator.analysis.sensitivity`: one-parameter sweeps and break-even points;
 - :mod:`~simulator.analysis.monte_carlo`: sampling the scenario's stated uncertainty;
 - :mod:`~simulator.analysis.protocols`: what self-interested parties would do, turn by turn: stacked
-  alternating offers with concession strategies, and a mediator's single negotiating text.
+  alternating offers with concession strategies, and a mediator's single negotiating text;
+- :mod:`~simulator.analysis.strategic`: games between two parties (nashpy): the Nash demand game,
+  concede-or-hold over red lines, Rubinstein alternating offers and its weighted-Nash limit.
 """
 
 from simulator.analysis.edits import (
@@ -21,6 +23,7 @@ from simulator.analysis.edits import (
     parse_edits,
 )
 from simulator.analysis.monte_carlo import MonteCarloResult, monte_carlo, wilson_interval
+from simulator.analysis import strategic
 from simulator.analysis.protocols import ProtocolResult, alternating_offers, single_text
 from simulator.analysis.sensitivity import (
     BreakEven,
@@ -64,6 +67,7 @@ __all__ = [
     "parse_range",
     "scan_concessions",
     "single_text",
+    "strategic",
     "stress_test",
     "sweep",
     "wilson_interval",

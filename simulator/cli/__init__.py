@@ -16,6 +16,7 @@ from simulator import __version__
 from simulator.cli import (
     convert_cmd,
     evaluate_cmd,
+    game_cmd,
     montecarlo_cmd,
     plot_cmd,
     report_cmd,
@@ -37,6 +38,7 @@ COMMANDS = [
     stress_cmd,
     sweep_cmd,
     montecarlo_cmd,
+    game_cmd,
     simulate_cmd,
     convert_cmd,
     schema_cmd,

@@ -29,6 +29,7 @@ from simulator.plots.protocols import (
     plot_protocol_trajectory,
     plot_protocol_utilities,
 )
+from simulator.plots.strategic import plot_concede_game, plot_demand_game, plot_rubinstein
 from simulator.plots.stress import plot_monte_carlo, plot_scan, plot_stress, plot_sweep
 from simulator.plots.style import OKABE_ITO, party_colours
 from simulator.plots.utility import plot_utility_space, proposal_tags
@@ -42,7 +43,9 @@ __all__ = [
     "figure_bytes",
     "figures",
     "party_colours",
+    "plot_concede_game",
     "plot_data",
+    "plot_demand_game",
     "plot_frontier_packages",
     "plot_monte_carlo",
     "plot_option_map",
@@ -50,6 +53,7 @@ __all__ = [
     "plot_protocol",
     "plot_protocol_trajectory",
     "plot_protocol_utilities",
+    "plot_rubinstein",
     "plot_scan",
     "plot_stress",
     "plot_sweep",

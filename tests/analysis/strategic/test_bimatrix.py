@@ -1,0 +1,153 @@
+"""Equilibria of bimatrix games against textbook answers, and the 2x2 classification."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from simulator.analysis.strategic.bimatrix import (
+    classify_2x2,
+    equilibria,
+    is_degenerate,
+    pure_equilibria,
+)
+from simulator.errors import ScenarioError
+
+METHODS = ("support", "vertex", "lemke-howson")
+
+
+def profiles(eq_set):
+    return sorted(
+        (tuple(np.round(e.row, 6).tolist()), tuple(np.round(e.col, 6).tolist()))
+        for e in eq_set.equilibria
+    )
+
+
+@pytest.mark.parametrize("method", ["support", "vertex"])
+def test_prisoners_dilemma_has_one_equilibrium(method: str) -> None:
+    # Osborne (2004) §2.2: (T, R, P, S) = (5, 3, 1, 0) ordered (cooperate, defect) here
+    a = [[3, 0], [5, 1]]
+    eq = equilibria(a, np.transpose(a), method)
+    assert profiles(eq) == [((0.0, 1.0), (0.0, 1.0))]
+    assert eq.complete and not eq.degenerate
+
+
+@pytest.mark.parametrize("method", ["support", "vertex"])
+def test_battle_of_the_sexes_two_pure_and_one_mixed(method: str) -> None:
+    # Osborne (2004) §4.7 (BoS with payoffs 2, 1, 0): the mixed equilibrium is (2/3, 1/3), (1/3, 2/3)
+    eq = equilibria([[2, 0], [0, 1]], [[1, 0], [0, 2]], method)
+    got = profiles(eq)
+    assert ((1.0, 0.0), (1.0, 0.0)) in got and ((0.0, 1.0), (0.0, 1.0)) in got
+    mixed = [e for e in eq.equilibria if not e.pure]
+    assert len(mixed) == 1 and len(got) == 3
+    np.testing.assert_allclose(mixed[0].row, [2 / 3, 1 / 3])
+    np.testing.assert_allclose(mixed[0].col, [1 / 3, 2 / 3])
+    np.testing.assert_allclose(mixed[0].payoffs, [2 / 3, 2 / 3])
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_matching_pennies_half_half(method: str) -> None:
+    # von Neumann & Morgenstern (1944); Osborne (2004) §4.1: the unique equilibrium mixes 1/2-1/2
+    a = np.array([[1, -1], [-1, 1]])
+    eq = equilibria(a, -a, method)
+    assert profiles(eq) == [((0.5, 0.5), (0.5, 0.5))]
+    assert classify_2x2(a, -a) == "cyclic"
+
+
+def test_chicken_equilibria_and_classification() -> None:
+    # Osborne (2004) ex. 17.1 / Rapoport & Guyer (1966) game 66: hold = straight, concede = swerve;
+    # crash 0, win 3, lose 1, both swerve 2; the mixed equilibrium swerves with probability 1/2
+    a = np.array([[0, 3], [1, 2]])
+    eq = equilibria(a, a.T, "support")
+    got = profiles(eq)
+    assert ((1.0, 0.0), (0.0, 1.0)) in got and ((0.0, 1.0), (1.0, 0.0)) in got
+    mixed = [e for e in eq.equilibria if not e.pure]
+    np.testing.assert_allclose(mixed[0].row, [0.5, 0.5])
+    assert classify_2x2(a, a.T) == "chicken"
+
+
+def test_rock_paper_scissors_uniform() -> None:
+    # the unique equilibrium of RPS is uniform (Osborne 2004, ex. 4.2)
+    a = np.array([[0, -1, 1], [1, 0, -1], [-1, 1, 0]])
+    for method in METHODS:
+        eq = equilibria(a, -a, method)
+        assert profiles(eq) == [((1 / 3,) * 3, (1 / 3,) * 3)] or np.allclose(
+            eq.equilibria[0].row, 1 / 3
+        )
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "structure"),
+    [
+        ([[1, 5], [0, 3]], [[1, 0], [5, 3]], "prisoners_dilemma"),  # hold = defect
+        ([[2, 3], [0, 1]], [[2, 0], [3, 1]], "deadlock"),
+        ([[0, 1], [3, 2]], [[0, 3], [1, 2]], "harmony"),
+        ([[0, 3], [1, 2]], [[0, 1], [3, 2]], "chicken"),
+        ([[2, 0], [0, 1]], [[1, 0], [0, 2]], "coordination"),  # battle of the sexes
+        ([[1, 0], [0, 2]], [[1, 0], [0, 2]], "coordination"),  # stag hunt-like assurance
+        ([[1, 1], [1, 1]], [[2, 2], [2, 2]], "indifferent"),
+        ([[1, -1], [-1, 1]], [[-1, 1], [1, -1]], "cyclic"),
+    ],
+)
+def test_classify_2x2(a, b, structure: str) -> None:
+    assert classify_2x2(a, b) == structure
+
+
+def test_weak_coordination_is_coordination() -> None:
+    # the Ukraine shape: conceding pays only if the other concedes too; holding never loses
+    assert classify_2x2([[0.55, 0.55], [0.55, 0.565]], [[0.4, 0.4], [0.4, 0.415]]) == "coordination"
+
+
+def test_bad_input_is_a_scenario_error() -> None:
+    with pytest.raises(ScenarioError, match="payoff matrices"):
+        equilibria([[1, 2]], [[1], [2]])
+    with pytest.raises(ScenarioError, match="method"):
+        equilibria([[1]], [[1]], "simplex")
+    with pytest.raises(ScenarioError, match="2x2"):
+        classify_2x2(np.zeros((2, 3)), np.zeros((2, 3)))
+    with pytest.raises(ScenarioError, match="finite"):
+        pure_equilibria([[np.nan]], [[0]])
+
+
+def brute_force_pure(a: np.ndarray, b: np.ndarray) -> list[tuple[int, int]]:
+    out = []
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            if all(a[i, j] >= a[k, j] for k in range(a.shape[0])) and all(
+                b[i, j] >= b[i, k] for k in range(a.shape[1])
+            ):
+                out.append((i, j))
+    return out
+
+
+small_games = st.tuples(st.integers(1, 4), st.integers(1, 4)).flatmap(
+    lambda s: st.tuples(
+        arrays(np.int64, s, elements=st.integers(-3, 3)),
+        arrays(np.int64, s, elements=st.integers(-3, 3)),
+    )
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(small_games)
+def test_pure_equilibria_match_brute_force(game: tuple[np.ndarray, np.ndarray]) -> None:
+    a, b = game
+    assert pure_equilibria(a, b) == brute_force_pure(a, b)
+
+
+@settings(max_examples=30, deadline=None)
+@given(small_games)
+def test_every_reported_equilibrium_is_one(game: tuple[np.ndarray, np.ndarray]) -> None:
+    a, b = (x.astype(float) for x in game)
+    eq = equilibria(a, b, "lemke-howson")
+    assert eq.equilibria, "every finite game has an equilibrium (Nash 1951)"
+    for e in eq.equilibria:
+        to_row, to_col = a @ e.col, e.row @ b
+        assert np.all(to_row[e.row > 0] >= to_row.max() - 1e-7)
+        assert np.all(to_col[e.col > 0] >= to_col.max() - 1e-7)
+    assert {(s[0][0], s[1][0]) for s in (e.support for e in eq.pure)} == set(brute_force_pure(a, b))
+    if not eq.pure and not is_degenerate(a, b):
+        assert any(not e.pure for e in eq.equilibria)

@@ -1,0 +1,42 @@
+"""Concede-or-hold: every payoff equals solving the edited scenario directly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import simulator
+from simulator.analysis import apply_edits
+from simulator.analysis.strategic.concede import concede_or_hold
+from simulator.model import Scenario
+
+
+def _direct(scenario: Scenario, edits: list, p: int) -> float:
+    solved = simulator.solve(apply_edits(scenario, [e for e in edits if e is not None]))
+    nash = solved.solutions["nash"]
+    return float(solved.disagreement[p] if nash is None else nash.utilities[p])
+
+
+@pytest.mark.parametrize(
+    "fixture, parties", [("deadlock", ("alpha_party", "beta")), ("car", ("buyer", "dealer"))]
+)
+def test_payoffs_equal_solving_each_profile(request, fixture, parties) -> None:
+    scenario = request.getfixturevalue(fixture)
+    game = concede_or_hold(scenario, parties, top=2)
+    rows, cols = game.strategies
+    assert rows[0] is None and cols[0] is None  # strategy 0 is holding
+    ia, ib = (scenario.party_ids.index(p) for p in parties)
+    for i, r in enumerate(rows):
+        for j, c in enumerate(cols):
+            assert game.payoffs[0, i, j] == pytest.approx(_direct(scenario, [r, c], ia), abs=1e-9)
+            assert game.payoffs[1, i, j] == pytest.approx(_direct(scenario, [r, c], ib), abs=1e-9)
+
+
+def test_deadlock_both_holding_is_no_deal_and_an_equilibrium(deadlock) -> None:
+    # the two red-line conflicts (x and y) leave no feasible package when both hold; no single
+    # concession of one side removes both conflicts, so conceding alone never pays
+    game = concede_or_hold(deadlock, ("alpha_party", "beta"), top=1)
+    assert game.zopa[0, 0] == 0
+    assert np.allclose(game.payoffs[:, 0, 0], [0.0, 0.0])
+    assert game.zopa[1, 0] == 0 and game.zopa[0, 1] == 0
+    assert game.both_hold_is_equilibrium

@@ -110,22 +110,31 @@ class _FrontierStore:
         self.outcomes = np.zeros((0, self.n_issues), dtype=np.int64)
         self.sample = self.u
 
-    def prune(self, points: FloatArray) -> BoolArray:
-        """Which points are dominated by the frontier so far (cheap sample first, then in full)."""
+    def prune(self, points: FloatArray, *, full: bool = True) -> BoolArray:
+        """Which points are dominated by the frontier so far: by a cheap sample of it, then (with
+        ``full``) by all of it."""
         dom = dominated_by(points, self.sample, tol=self.tol)
         rest = np.flatnonzero(~dom)
-        if len(rest) and len(self.u) > len(self.sample):
+        if full and len(rest) and len(self.u) > len(self.sample):
             dom[rest] = dominated_by(points[rest], self.u, tol=self.tol)
         return dom
 
     def add(self, u: FloatArray, outcomes: IntArray) -> None:
-        keep = pareto_mask(u, tol=self.tol)
-        u, outcomes = u[keep], outcomes[keep]
-        if not len(u):
-            return
-        old = ~dominated_by(self.u, u, tol=self.tol)
-        self.u = np.concatenate([self.u[old], u])
-        self.outcomes = np.concatenate([self.outcomes[old], outcomes])
+        """Merge candidates into the frontier. Two parties: the candidates' own frontier, then the
+        old points it dominates are dropped; more: one skyline of the old points and the
+        candidates together (cheaper than testing the candidates against the whole frontier)."""
+        if self.n_parties > 2:
+            u, outcomes = np.concatenate([self.u, u]), np.concatenate([self.outcomes, outcomes])
+            keep = pareto_mask(u, tol=self.tol)
+            self.u, self.outcomes = u[keep], outcomes[keep]
+        else:
+            keep = pareto_mask(u, tol=self.tol)
+            u, outcomes = u[keep], outcomes[keep]
+            if not len(u):
+                return
+            old = ~dominated_by(self.u, u, tol=self.tol)
+            self.u = np.concatenate([self.u[old], u])
+            self.outcomes = np.concatenate([self.outcomes[old], outcomes])
         if len(self.u) <= _SAMPLE:
             self.sample = self.u
         else:
@@ -217,7 +226,7 @@ class _ZoneVisitor:
         if not len(node):
             return
         pts = block.points(node, inner)
-        dom = self.store.prune(pts)
+        dom = self.store.prune(pts, full=plan.n_parties == 2)
         node, inner, pts = node[~dom], inner[~dom], pts[~dom]
         if len(pts):
             self.store.add(pts, block.outcomes(plan, node, inner))

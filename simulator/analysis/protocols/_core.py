@@ -18,6 +18,7 @@ Python loop over outcomes.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -419,6 +420,57 @@ class ProtocolResult:
             "history": [t.to_dict(s) for t in self.history],
             "seconds": self.seconds,
         }
+
+
+def finish_run(
+    protocol: str,
+    cs: CompiledScenario,
+    solved: SolveResult,
+    *,
+    seed: int | None,
+    rounds: int,
+    history: Sequence[Turn],
+    agreed_round: int | None,
+    outcome: Sequence[int] | IntArray | None,
+    utilities: Sequence[float] | FloatArray | None,
+    slack: float,
+    reasons: Sequence[str],
+    settings: Mapping[str, Any],
+    started: float,
+) -> ProtocolResult:
+    """The :class:`ProtocolResult` of a finished run, the same way for every protocol.
+
+    With an agreement (``agreed_round`` set) the agreed package ``outcome`` and its ``utilities``
+    become a :class:`Point` measured against the solver's frontier and Nash point
+    (:func:`agreement_distances`); ``reasons`` are for a run without one. ``started`` is the
+    :func:`time.perf_counter` reading at the start of the run.
+    """
+    agreement = None
+    distances: dict[str, Any] = {}
+    if agreed_round is not None and outcome is not None and utilities is not None:
+        o = np.asarray(outcome, dtype=np.int64)
+        agreement = Point(
+            tuple(int(k) for k in o),
+            tuple(float(x) for x in utilities),
+            int(outcome_indices(cs.sizes, o[None, :])[0]),
+        )
+        distances = agreement_distances(utilities, o, solved, slack)
+    return ProtocolResult(
+        protocol=protocol,
+        scenario=cs.scenario,
+        seed=seed,
+        rounds=rounds,
+        history=tuple(history),
+        agreed=agreement is not None,
+        agreement_round=agreed_round if agreement is not None else None,
+        agreement=agreement,
+        distances=distances,
+        reasons=tuple(reasons) if agreement is None else (),
+        settings=settings,
+        frontier=solved.zopa_frontier if solved.zopa_frontier.size else None,
+        nash=solved.solutions.get("nash"),
+        seconds=round(time.perf_counter() - started, 4),
+    )
 
 
 def agreement_distances(

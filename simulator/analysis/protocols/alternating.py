@@ -42,14 +42,12 @@ import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from simulator.compiled import CompiledScenario, FloatArray, compile_scenario, outcome_indices
+from simulator.compiled import CompiledScenario, FloatArray, compile_scenario
 from simulator.errors import ScenarioError, did_you_mean
 from simulator.model import Scenario
-from simulator.results import Point
 from simulator.solver.solve import solve
 
 from ._core import (
@@ -58,9 +56,9 @@ from ._core import (
     Pool,
     ProtocolResult,
     Turn,
-    agreement_distances,
     build_pool,
     choose_offer,
+    finish_run,
     no_agreement_reasons,
     scales,
 )
@@ -311,18 +309,8 @@ def alternating_offers(
         history.append(_turn(pool, r, ids[p], "offer", mine, p, accepted, ids, tau))
     if progress:
         progress("negotiating", 1.0)
-    agreement = None
-    distances: dict[str, Any] = {}
     reasons: list[str] = []
-    if agreed_round is not None and standing is not None:
-        outcome = pool.outcomes[standing]
-        agreement = Point(
-            tuple(int(k) for k in outcome),
-            tuple(float(x) for x in u[standing]),
-            int(outcome_indices(cs.sizes, outcome[None, :])[0]),
-        )
-        distances = agreement_distances(u[standing], outcome, solved, slack)
-    else:
+    if agreed_round is None or standing is None:
         reasons = no_agreement_reasons(s, solved)
         if not reasons:
             reasons = [
@@ -337,21 +325,21 @@ def alternating_offers(
         "zopa": solved.counts.zopa,
         "feasible": solved.counts.feasible,
     }
-    return ProtocolResult(
-        protocol="alternating",
-        scenario=s,
+    agreed = agreed_round is not None and standing is not None
+    return finish_run(
+        "alternating",
+        cs,
+        solved,
         seed=seed,
         rounds=rounds,
-        history=tuple(history),
-        agreed=agreed_round is not None,
-        agreement_round=agreed_round,
-        agreement=agreement,
-        distances=distances,
-        reasons=tuple(reasons),
+        history=history,
+        agreed_round=agreed_round if agreed else None,
+        outcome=pool.outcomes[standing] if agreed else None,
+        utilities=u[standing] if agreed else None,
+        slack=slack,
+        reasons=reasons,
         settings=settings,
-        frontier=solved.zopa_frontier if solved.zopa_frontier.size else None,
-        nash=solved.solutions.get("nash"),
-        seconds=round(time.perf_counter() - start, 4),
+        started=start,
     )
 
 

@@ -55,11 +55,9 @@ from simulator.compiled import (
     compile_scenario,
     crossed_rules,
     evaluate_utilities,
-    outcome_indices,
 )
 from simulator.errors import ScenarioError
 from simulator.model import Proposal, Scenario
-from simulator.results import Point
 from simulator.solver.solve import solve
 
 from ._core import (
@@ -67,9 +65,9 @@ from ._core import (
     EXACT_POOL_LIMIT,
     ProtocolResult,
     Turn,
-    agreement_distances,
     build_pool,
     complete_proposal,
+    finish_run,
     no_agreement_reasons,
 )
 
@@ -352,16 +350,8 @@ def single_text(
     if progress:
         progress("revising the text", 1.0)
     last = history[-1]
-    agreement = None
-    distances: dict[str, Any] = {}
     reasons: list[str] = []
-    if agreed_round is not None:
-        outcome = np.array(last.outcome, dtype=np.int64)
-        agreement = Point(
-            last.outcome, last.utilities, int(outcome_indices(cs.sizes, outcome[None, :])[0])
-        )
-        distances = agreement_distances(last.utilities, outcome, solved, slack)
-    else:
+    if agreed_round is None:
         left = "; ".join(f"{p}: {', '.join(v)}" for p, v in last.objections.items())
         if stalemate:
             reasons.append(
@@ -385,21 +375,20 @@ def single_text(
     }
     if pool_size:
         settings["pool"] = {"size": pool_size, "exact": cs.n_outcomes <= exact_limit}
-    return ProtocolResult(
-        protocol="single-text",
-        scenario=s,
+    return finish_run(
+        "single-text",
+        cs,
+        solved,
         seed=seed,
         rounds=rounds,
-        history=tuple(history),
-        agreed=agreed_round is not None,
-        agreement_round=agreed_round,
-        agreement=agreement,
-        distances=distances,
-        reasons=tuple(reasons),
+        history=history,
+        agreed_round=agreed_round,
+        outcome=last.outcome,
+        utilities=last.utilities,
+        slack=slack,
+        reasons=reasons,
         settings=settings,
-        frontier=solved.zopa_frontier if solved.zopa_frontier.size else None,
-        nash=solved.solutions.get("nash"),
-        seconds=round(time.perf_counter() - t0, 4),
+        started=t0,
     )
 
 

@@ -40,3 +40,14 @@ def test_deadlock_both_holding_is_no_deal_and_an_equilibrium(deadlock) -> None:
     assert np.allclose(game.payoffs[:, 0, 0], [0.0, 0.0])
     assert game.zopa[1, 0] == 0 and game.zopa[0, 1] == 0
     assert game.both_hold_is_equilibrium
+
+
+def test_worker_processes_give_the_same_game(car) -> None:
+    # the scan and the profile solves go through a process pool with workers > 1; the game must
+    # not depend on how the work was split
+    one = concede_or_hold(car, ("buyer", "dealer"), top=2, workers=1)
+    two = concede_or_hold(car, ("buyer", "dealer"), top=2, workers=2)
+    assert two.strategies == one.strategies
+    np.testing.assert_array_equal(two.payoffs, one.payoffs)
+    np.testing.assert_array_equal(two.zopa, one.zopa)
+    assert two.structure == one.structure

@@ -96,7 +96,11 @@ def select_solution(
         tied = np.flatnonzero(crit >= best - TIE_TOLERANCE * max(1.0, abs(best)))
     else:
         tied = np.flatnonzero(crit == best)
+    if len(tied) == 1:
+        return int(tied[0])
     sums = u[tied].sum(axis=1)
     tied = tied[sums == sums.max()]
-    idx = np.asarray(index, dtype=object)[tied]
-    return int(tied[int(np.argmin(idx))]) if len(tied) > 1 else int(tied[0])
+    if len(tied) == 1:
+        return int(tied[0])
+    idx = [int(index[int(i)]) for i in tied]  # Python ints: indices of huge spaces overflow int64
+    return int(tied[idx.index(min(idx))])

@@ -32,12 +32,18 @@ from numpy.typing import NDArray
 
 from simulator.compiled import BoolArray, FloatArray, IntArray
 
-__all__ = ["dominated_by", "pareto_mask"]
+__all__ = ["dominated_by", "pareto_mask", "sum_front_two"]
 
 _CHUNK = 256
 _TILE = 32
 _PROBE = 4
 _PROBE_POOL = 1024
+#: Rows up to which a skyline compares every pair (and below which sentinels stop).
+_SMALL = 128
+#: Strong rows tried as dominators of all the others before a 3+ party skyline ...
+_SENTINELS = 32
+#: ... of this many rows or more (on fewer, the skyline itself is cheaper than the filter).
+_SENTINEL_ROWS = 1 << 14
 
 
 def _dominated_two(points: FloatArray, by: FloatArray, tol: float = 0.0) -> BoolArray:
@@ -74,21 +80,70 @@ def dominated_by(
     return out
 
 
-def _pareto_two(u: FloatArray) -> BoolArray:
-    order = np.lexsort((-u[:, 1], -u[:, 0]))
-    s0, s1 = u[order, 0], u[order, 1]
-    start = np.ones(len(order), dtype=bool)
-    start[1:] = s0[1:] != s0[:-1]
-    group = np.cumsum(start) - 1
-    first = np.flatnonzero(start)
-    best_in_group = s1[first][group]
-    cummax = np.maximum.accumulate(s1)
-    before = np.full(len(first), -np.inf)
-    before[1:] = cummax[first[1:] - 1]
-    dominated = (before[group] >= s1) | (s1 < best_in_group)
-    mask = np.zeros(len(u), dtype=bool)
-    mask[order] = ~dominated
+def _sweep_two(u: FloatArray) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
+    """Two parties: the order sorting ``u_0`` up, both columns in that order, and the suffix
+    maxima of ``u_1`` (``suffix[k]`` the largest ``u_1`` from sorted row ``k`` on; ``-inf`` at
+    the end), so "the best ``u_1`` among rows with ``u_0`` above ``x``" is one ``searchsorted``."""
+    c0 = u[:, 0]
+    order = np.argsort(c0)
+    s0, s1 = c0[order], u[:, 1][order]
+    suffix = np.empty(len(s1) + 1)
+    suffix[-1] = -np.inf
+    suffix[:-1] = np.maximum.accumulate(s1[::-1])[::-1]
+    return order, s0, s1, suffix
+
+
+def _pareto_two(u: FloatArray, tol: float) -> BoolArray:
+    """Two parties, the rows of ``u`` against each other: :func:`_dominated_two` with the rows
+    themselves as the queries, already sorted (so the binary searches walk forward, and no
+    lexicographic sort is needed: ties in ``u_1`` are resolved by value, not by position)."""
+    order, s0, s1, suffix = _sweep_two(u)
+    strictly_more = suffix[np.searchsorted(s0, s0 + tol, side="right")]
+    at_least = suffix[np.searchsorted(s0, s0 - tol, side="left")]
+    mask = np.empty(len(u), dtype=bool)
+    mask[order] = (strictly_more < s1 - tol) & (at_least <= s1 + tol)
     return mask
+
+
+def _beaten_two(u: FloatArray, tol: float) -> BoolArray:
+    """Two parties: rows that another row covers and beats by more than ``tol`` on some party
+    (``y >= x`` everywhere, ``y_q > x_q + tol`` somewhere), by the sweep of :func:`_pareto_two`."""
+    order, s0, s1, suffix = _sweep_two(u)
+    more_first = suffix[np.searchsorted(s0, s0 + tol, side="right")] >= s1
+    more_second = suffix[np.searchsorted(s0, s0, side="left")] > s1 + tol
+    out = np.empty(len(u), dtype=bool)
+    out[order] = more_first | more_second
+    return out
+
+
+def sum_front_two(tables: list[FloatArray], tol: float = 0.0) -> IntArray:
+    """The Pareto frontier (tie tolerance ``tol``) of every sum of one column from each of
+    ``tables`` (each ``(2, k_j)``: two parties' values of ``k_j`` options), without listing the
+    ``prod k_j`` sums: the indices, in increasing order, of the sums on it, numbered in mixed
+    radix with the first table most significant (as :func:`numpy.meshgrid` with ``ij``).
+
+    ``pareto_mask`` of all the sums, ``(u_0 + t_1) + t_2 + ...`` added in that order, gives the
+    same set: the partial sums are Pareto-merged table by table (the dynamic programme of
+    :mod:`~simulator.solver.additive`). A partial sum ``a`` that another ``a'`` covers and beats by
+    more than ``tol`` somewhere is dropped: for any completion ``b``, ``a' + b`` covers ``a + b``
+    and beats it by the same margin, so ``a + b`` is neither on the frontier nor an exact
+    maximum (sums of the compiler's quantised values are exact). What is kept contains every
+    exact maximum, and whatever ``tol``-dominates a sum is covered by an exact maximum, which
+    ``tol``-dominates it too: the frontier of what is kept is the frontier of all.
+    """
+    size = int(np.prod([t.shape[1] for t in tables]))
+    u = np.zeros((1, 2))
+    index = np.zeros(1, dtype=np.int64)
+    stride = size
+    for j, t in enumerate(tables):
+        k = t.shape[1]
+        stride //= k
+        u = (u[:, None, :] + t.T[None, :, :]).reshape(-1, 2)
+        index = (index[:, None] + stride * np.arange(k)[None, :]).ravel()
+        if j < len(tables) - 1 and len(u) > 1:
+            keep = ~_beaten_two(u, tol)
+            u, index = u[keep], index[keep]
+    return np.sort(index[pareto_mask(u, tol=tol)])
 
 
 def _dominance(x: FloatArray, by: FloatArray, tol: float) -> BoolArray:
@@ -290,11 +345,53 @@ def _near_ties(front: FloatArray, tol: float) -> BoolArray:
     return out
 
 
+def _sentinel_dominators(u: FloatArray) -> IntArray:
+    """For each row of ``u``, one of a few strong rows (the *sentinels*) that strictly dominates
+    it exactly, or ``-1``: a linear-time filter ahead of the skyline (the sentinel idea of
+    Börzsönyi, Kossmann & Stocker 2001; sort-filter-skyline, Chomicki et al. 2003).
+
+    The sentinels are the :data:`_SENTINELS` rows of largest sum (each is taken only if no
+    earlier one dominates it), applied one after another to the rows still standing, so each
+    costs a few vector operations on the survivors. ``y`` covers ``x`` and has the larger sum
+    (the same additions, column by column, for every row; rounding is monotone, so a covered row
+    never has the larger sum and an equal row has the same one) exactly when ``y`` dominates
+    ``x``, except for covered rows whose sums round equal, which are simply left standing.
+    """
+    m, n_parties = u.shape
+    cols = [np.ascontiguousarray(u[:, p]) for p in range(n_parties)]
+    total = cols[0].copy()
+    for c in cols[1:]:
+        total += c
+    k = min(_SENTINELS, m)
+    top = np.argpartition(-total, k - 1)[:k] if k < m else np.arange(m)
+    top = top[np.argsort(-total[top], kind="stable")]
+    by = np.full(m, -1, dtype=np.int64)
+    alive = np.arange(m)
+    rest = [*cols, total]
+    for j in top:
+        if by[j] >= 0 or len(alive) < _SMALL:
+            continue
+        hit = rest[-1] < total[j]
+        for p in range(n_parties):
+            hit &= rest[p] <= u[j, p]
+        found = np.flatnonzero(hit)
+        if len(found) * 64 < len(alive):  # too few: not worth shrinking the survivors for
+            continue
+        by[alive[found]] = j
+        keep = ~hit
+        alive = alive[keep]
+        rest = [c[keep] for c in rest]
+    return by
+
+
 def _pareto_many(u: FloatArray, tol: float) -> BoolArray:
     """Three or more parties: exact maxima of the distinct rows, then the tie tolerance.
 
-    Rows are sorted in decreasing lexicographic order, which brings duplicates together and puts
-    every row after the rows that dominate it, and deduplicated.
+    Up to :data:`_SMALL` rows are compared pair by pair. From :data:`_SENTINEL_ROWS` rows, those
+    strictly dominated by a sentinel are set aside first (:func:`_sentinel_dominators`: they are
+    not maxima, so the maxima of the rest are those of all). The rows left are sorted in
+    decreasing lexicographic order, which brings duplicates together and puts every row after
+    the rows that dominate it, and deduplicated.
 
     With ``tol > 0``: whatever ``tol``-dominates ``x`` is covered by an exact maximum, which then
     ``tol``-dominates ``x`` too, so only the maxima ``M`` are tested. A dominated row whose
@@ -303,13 +400,19 @@ def _pareto_many(u: FloatArray, tol: float) -> BoolArray:
     ``[x_p - tol, x_p)`` (:func:`_near_ties`). The few rows left are tested against ``M`` in full.
     """
     m, n_parties = u.shape
-    order = np.lexsort(tuple(-u[:, p] for p in reversed(range(n_parties))))
-    s = u[order]
-    new = np.ones(m, dtype=bool)
+    if m <= _SMALL:
+        return np.asarray(~_dominance(u, u, tol).any(axis=1))
+    pre = _sentinel_dominators(u) if m >= _SENTINEL_ROWS else np.full(m, -1, dtype=np.int64)
+    standing = np.flatnonzero(pre < 0)
+    v = u[standing]
+    order = np.lexsort(tuple(-v[:, p] for p in reversed(range(n_parties))))
+    s = v[order]
+    new = np.ones(len(s), dtype=bool)
     new[1:] = np.any(s[1:] != s[:-1], axis=1)
     distinct = s[new]
     by = _maxima_three(distinct) if n_parties == 3 else _maxima_many(distinct)
     dominated = by >= 0
+    aside = np.zeros(0, dtype=np.int64)  # rows set aside by a sentinel, yet tol-undominated
     if tol > 0:
         maxima = np.flatnonzero(~dominated)
         rows = np.flatnonzero(dominated)
@@ -317,8 +420,13 @@ def _pareto_many(u: FloatArray, tol: float) -> BoolArray:
         unsure = np.concatenate([rows[~clear], maxima[_near_ties(distinct[maxima], tol)]])
         if len(unsure):
             dominated[unsure] = dominated_by(distinct[unsure], distinct[maxima], tol=tol)
-    mask = np.empty(m, dtype=bool)
-    mask[order] = ~dominated[np.cumsum(new) - 1]
+        gone = np.flatnonzero(pre >= 0)
+        close = gone[~np.any(u[pre[gone]] > u[gone] + tol, axis=1)]
+        if len(close):
+            aside = close[~dominated_by(u[close], distinct[maxima], tol=tol)]
+    mask = np.zeros(m, dtype=bool)
+    mask[standing[order]] = ~dominated[np.cumsum(new) - 1]
+    mask[aside] = True
     return mask
 
 
@@ -336,5 +444,5 @@ def pareto_mask(u: FloatArray, *, tol: float = 0.0) -> BoolArray:
     if u.shape[1] == 1:
         return np.asarray(u[:, 0] >= u[:, 0].max() - tol)
     if u.shape[1] == 2:
-        return _pareto_two(u) if tol == 0 else ~_dominated_two(u, u, tol)
+        return _pareto_two(u, tol)
     return _pareto_many(u, tol)

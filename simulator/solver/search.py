@@ -37,6 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulator.compiled import QUANTUM, BoolArray, CompiledScenario, FloatArray, IntArray, Region
+from simulator.solver.pareto import pareto_mask, sum_front_two
 
 __all__ = ["Batch", "Block", "Plan", "Visitor", "make_plan", "run_search"]
 
@@ -79,7 +80,6 @@ class Plan:
     lam: FloatArray  # (K, P)
     rest_max_lam: FloatArray  # (n+1, K)
     term_lam: FloatArray  # (T, K)
-    inner_outcomes: IntArray  # (B, n_inner) original option indices of the inner issues, in order
     inner_values: FloatArray  # (B, P)
     inner_by_party: FloatArray  # (P, B) the same, party-major (contiguous rows for the leaf loops)
     inner_term_mask: FloatArray  # (T, B) 1.0 where the inner part of a term holds
@@ -96,11 +96,35 @@ class Plan:
         if not self.inner_front_applies:
             return None
         if "inner_front" not in self.scratch:
-            from simulator.solver.pareto import pareto_mask
-
-            mask = pareto_mask(self.inner_values, tol=self.cs.rounding_slack)
-            self.scratch["inner_front"] = np.flatnonzero(mask)
+            inner = self.order[self.n_outer :]
+            if self.n_parties == 2 and inner and self.block_size:
+                # issue by issue, as in the additive DP: no skyline of the whole block
+                tables = [self.cs.values[i][:, self.allowed[i]] for i in inner]
+                front = sum_front_two(tables, tol=self.cs.rounding_slack)
+            else:
+                front = np.flatnonzero(pareto_mask(self.inner_values, tol=self.cs.rounding_slack))
+            self.scratch["inner_front"] = front
         return np.asarray(self.scratch["inner_front"], dtype=np.int64)
+
+    @property
+    def inner_outcomes(self) -> IntArray:
+        """``(B, n_inner)`` option indices of the inner issues (in search order) of every inner
+        outcome; computed on first use (the leaves need only :meth:`inner_options`)."""
+        if "inner_outcomes" not in self.scratch:
+            self.scratch["inner_outcomes"] = _inner_block(self.order, self.allowed, self.n_outer)
+        return np.asarray(self.scratch["inner_outcomes"], dtype=np.int64)
+
+    def inner_options(self, inner: IntArray) -> IntArray:
+        """The rows ``inner`` of :attr:`inner_outcomes`, from the mixed-radix digits of the inner
+        outcome numbers (the first inner issue most significant)."""
+        issues = self.order[self.n_outer :]
+        out = np.empty((len(inner), len(issues)), dtype=np.int64)
+        rest = np.asarray(inner, dtype=np.int64)
+        for j in range(len(issues) - 1, -1, -1):
+            opts = self.allowed[issues[j]]
+            rest, digit = np.divmod(rest, len(opts))
+            out[:, j] = opts[digit]
+        return out
 
     def leaf_buffer(self, n_nodes: int) -> FloatArray:
         """A ``(P, n_nodes, B)`` float64 scratch array, valid until the next leaf."""
@@ -274,8 +298,9 @@ class Block:
         order = plan.order
         for pos in range(plan.n_outer):
             out[:, order[pos]] = self.batch.assign[node, pos]
+        options = plan.inner_options(inner)
         for j, pos in enumerate(range(plan.n_outer, n)):
-            out[:, order[pos]] = plan.inner_outcomes[inner, j]
+            out[:, order[pos]] = options[:, j]
         return out
 
 
@@ -336,14 +361,22 @@ def _allowed_options(cs: CompiledScenario, tracked: BoolArray) -> tuple[IntArray
     return tuple(np.flatnonzero(m) for m in ok)
 
 
-def _inner_block(
-    cs: CompiledScenario, order: tuple[int, ...], allowed: Sequence[IntArray], n_outer: int
-) -> IntArray:
+def _inner_block(order: tuple[int, ...], allowed: Sequence[IntArray], n_outer: int) -> IntArray:
+    """``(B, n_inner)``: every combination of the inner issues' allowed options, the first issue
+    most significant (the order of :func:`numpy.meshgrid` with ``indexing="ij"``)."""
     inner = order[n_outer:]
-    grids = np.meshgrid(*[allowed[i] for i in inner], indexing="ij")
     if not inner:
         return np.zeros((1, 0), dtype=np.int64)
-    return np.stack([g.ravel() for g in grids], axis=1).astype(np.int64)
+    sizes = [len(allowed[i]) for i in inner]
+    size = int(np.prod(sizes))
+    out = np.empty((size, len(inner)), dtype=np.int64)
+    if size == 0:
+        return out
+    stride = size
+    for j, i in enumerate(inner):
+        stride //= sizes[j]
+        out[:, j] = np.tile(np.repeat(allowed[i], stride), size // (sizes[j] * stride))
+    return out
 
 
 def _decided_at(regions: Sequence[Region], pos_of: Sequence[int], n_outer: int) -> IntArray:
@@ -422,26 +455,25 @@ def make_plan(
     for p, i in enumerate(order):
         pos_of[i] = p
     n_p = cs.n_parties
+    lam = weight_vectors(n_p)
     rest_max = np.zeros((n + 1, n_p))
     rest_min = np.zeros((n + 1, n_p))
-    for p in range(n - 1, -1, -1):
-        vals = cs.values[order[p]][:, allowed[order[p]]]
-        hi = vals.max(axis=1) if vals.shape[1] else np.zeros(n_p)
-        lo = vals.min(axis=1) if vals.shape[1] else np.zeros(n_p)
-        rest_max[p] = rest_max[p + 1] + hi
-        rest_min[p] = rest_min[p + 1] + lo
-    lam = weight_vectors(n_p)
     rest_max_lam = np.zeros((n + 1, len(lam)))
+    tables = [cs.values[i][:, allowed[i]] for i in order]  # (P, k) per position
     for p in range(n - 1, -1, -1):
-        vals = cs.values[order[p]][:, allowed[order[p]]]  # (P, k)
-        best = (lam @ vals).max(axis=1) if vals.shape[1] else np.zeros(len(lam))
-        rest_max_lam[p] = rest_max_lam[p + 1] + best
+        vals = tables[p]
+        if vals.shape[1]:
+            rest_max[p] = rest_max[p + 1] + vals.max(axis=1)
+            rest_min[p] = rest_min[p + 1] + vals.min(axis=1)
+            rest_max_lam[p] = rest_max_lam[p + 1] + (lam @ vals).max(axis=1)
+        else:
+            rest_max[p], rest_min[p] = rest_max[p + 1], rest_min[p + 1]
+            rest_max_lam[p] = rest_max_lam[p + 1]
     remaining = [1] * (n + 1)
     for p in range(n - 1, -1, -1):
         remaining[p] = remaining[p + 1] * sizes[p]
-    inner_sel = _inner_block(cs, order, allowed, n_outer)
     inner_issues = order[n_outer:]
-    by_party = _outer_sum([cs.values[i][:, allowed[i]] for i in inner_issues], n_p)  # (P, B)
+    by_party = _outer_sum(tables[n_outer:], n_p)  # (P, B)
     inner_values = np.ascontiguousarray(by_party.T)
     term_decided_at = _decided_at(cs.terms, pos_of, n_outer)
     region_decided_at = _decided_at(cs.regions, pos_of, n_outer)
@@ -462,7 +494,6 @@ def make_plan(
         lam=lam,
         rest_max_lam=rest_max_lam,
         term_lam=cs.term_bonus @ lam.T,
-        inner_outcomes=inner_sel,
         inner_values=inner_values,
         inner_by_party=by_party,
         inner_term_mask=_inner_masks(cs.terms, inner_issues, allowed),

@@ -89,6 +89,8 @@ _SCOPE_RULES = {"all": "none", "feasible": "all", "zopa": "all"}
 Scope = Literal["all", "feasible", "zopa"]
 Progress = Callable[[str, float], None]
 _SAMPLE = 64
+#: Old times new frontier points up to which a 4+ party merge tests pairs, not one skyline.
+_MERGE_PAIRS = 1 << 21
 
 
 @dataclass
@@ -120,13 +122,27 @@ class _FrontierStore:
         return dom
 
     def add(self, u: FloatArray, outcomes: IntArray) -> None:
-        """Merge candidates into the frontier. Two parties: the candidates' own frontier, then the
-        old points it dominates are dropped; more: one skyline of the old points and the
-        candidates together (cheaper than testing the candidates against the whole frontier)."""
+        """Merge candidates into the frontier. Two parties: the candidates' own frontier (the
+        leaf has tested them against the whole frontier), then the old points it dominates are
+        dropped. Four or more, when the pairs are few (:data:`_MERGE_PAIRS`): the old points
+        that no candidate dominates and the candidates on their own frontier that no old point
+        dominates. Else (and always for three, whose staircase sweep is cheaper than the pairs)
+        one skyline of the old points and the candidates together."""
         if self.n_parties > 2:
-            u, outcomes = np.concatenate([self.u, u]), np.concatenate([self.outcomes, outcomes])
-            keep = pareto_mask(u, tol=self.tol)
-            self.u, self.outcomes = u[keep], outcomes[keep]
+            if self.n_parties > 3 and len(self.u) * len(u) <= _MERGE_PAIRS:
+                # the same set as one skyline of both, since the old points do not dominate each
+                # other (all the candidates are tested: dominance with a tolerance is not
+                # transitive, so their frontier alone could miss a dominator)
+                old = ~dominated_by(self.u, u, tol=self.tol)
+                keep = pareto_mask(u, tol=self.tol)
+                keep[keep] = ~dominated_by(u[keep], self.u, tol=self.tol)
+                self.u = np.concatenate([self.u[old], u[keep]])
+                self.outcomes = np.concatenate([self.outcomes[old], outcomes[keep]])
+            else:
+                u = np.concatenate([self.u, u])
+                outcomes = np.concatenate([self.outcomes, outcomes])
+                keep = pareto_mask(u, tol=self.tol)
+                self.u, self.outcomes = u[keep], outcomes[keep]
         else:
             keep = pareto_mask(u, tol=self.tol)
             u, outcomes = u[keep], outcomes[keep]
@@ -211,10 +227,12 @@ class _ZoneVisitor:
 
     def leaf(self, plan: Plan, block: Block) -> None:
         ok = ~block.crossed
-        if self.threshold is not None:
+        flags = block.batch.flags
+        # a flagged node was counted whole by ``keep``: its bounds proved every outcome below it
+        # in the target set, so the threshold test would only confirm it
+        if self.threshold is not None and not (self.counting and flags.all()):
             ok &= block.reaches(self.threshold)
         if self.counting:
-            flags = block.batch.flags
             self.count += int(np.count_nonzero(ok[~flags] if flags.any() else ok))
         if self.store is None:
             return
@@ -570,6 +588,15 @@ def disagreement_point(
         return cs.reservation.copy()
     if kind != "worst":
         raise ScenarioError(f"disagreement must be 'reservation' or 'worst', got {kind!r}")
+    if not cs.terms and all(cs.sizes):
+        # additive: the minimum is the outcome taking each issue's worst option, in closed form
+        # (sums of quantised values are exact in any order: the search's value, bit for bit)
+        low = np.zeros(cs.n_parties)
+        for v in cs.values:
+            low += v.min(axis=1)
+        if progress:
+            progress("worst case", 1.0)
+        return np.asarray(np.maximum(cs.reservation, np.minimum(low, cs.cap)))
     visitor = _MinVisitor(cs.n_parties)
     run_search(make_plan(cs, rule_regions(cs, "none")), visitor, _labelled(progress, "worst case"))
     return np.asarray(np.maximum(cs.reservation, visitor.low))

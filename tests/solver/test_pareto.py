@@ -57,7 +57,9 @@ def near_tie_arrays(draw: st.DrawFn) -> np.ndarray:
 
 def _small_blocks():  # type: ignore[no-untyped-def]
     """Chunks and tiles of a few rows and few probe tiles, so the boundaries are crossed."""
-    return mock.patch.multiple(pareto, _CHUNK=7, _TILE=4, _PROBE=2, _PROBE_POOL=5)
+    return mock.patch.multiple(
+        pareto, _CHUNK=7, _TILE=4, _PROBE=2, _PROBE_POOL=5, _SMALL=4, _SENTINELS=3, _SENTINEL_ROWS=8
+    )
 
 
 @SETTINGS
@@ -142,3 +144,70 @@ def test_pinned_three_party_staircase() -> None:
         ]
     )
     assert pareto_mask(u).tolist() == [True, True, False, True, True, False, True, False]
+
+
+@SETTINGS
+@given(grid_arrays(min_parties=2, max_parties=2), st.booleans())
+def test_two_party_sweep_matches_the_definition(u: np.ndarray, nudged: bool) -> None:
+    """Two parties (one sort, the rows themselves as sorted queries), exact and tie-tolerant."""
+    if nudged:
+        u = u + TIE * np.random.default_rng(len(u)).integers(-1, 2, size=u.shape)
+    for tol in (0.0, 2 * TIE):
+        assert pareto_mask(u, tol=tol).tolist() == brute_front(u, tol).tolist()
+
+
+@pytest.mark.parametrize("n_parties", [3, 4, 6])
+def test_sentinel_filter_on_a_dense_cloud(n_parties: int) -> None:
+    """A uniform cloud, where the sentinels set most rows aside before the skyline, with ties
+    (a grid of 2^-5) and, nudged, near-ties: a row set aside by a sentinel that beats it by less
+    than ``tol`` everywhere can still be on the tie-tolerant frontier. The production sizes,
+    except that the filter runs from 1,000 rows."""
+    with mock.patch.object(pareto, "_SENTINEL_ROWS", 1000):
+        _check_sentinel_cloud(n_parties)
+
+
+def _check_sentinel_cloud(n_parties: int) -> None:
+    rng = np.random.default_rng(11)
+    u = np.round(rng.random((3000, n_parties)) * 32) / 32
+    u = np.concatenate([u, u[:100]])
+    by = pareto._sentinel_dominators(u)
+    rows = np.flatnonzero(by >= 0)
+    assert len(rows) > len(u) // 2
+    assert np.all(u[by[rows]] >= u[rows]) and np.all(np.any(u[by[rows]] > u[rows], axis=1))
+    assert pareto_mask(u).tolist() == brute_front(u).tolist()
+    nudged = u + TIE * rng.integers(-1, 2, size=u.shape)
+    assert pareto_mask(nudged, tol=2 * TIE).tolist() == brute_front(nudged, 2 * TIE).tolist()
+    strong = np.argsort(-u.sum(axis=1), kind="stable")[:20]  # the sentinels, roughly
+    near = np.concatenate([u, u[strong] - TIE])  # rows a sentinel beats by only TIE
+    pre = pareto._sentinel_dominators(near)
+    close = len(u) + np.flatnonzero(pre[len(u) :] >= 0)
+    close = close[np.all(near[pre[close]] <= near[close] + 2 * TIE, axis=1)]
+    want = brute_front(near, 2 * TIE)
+    assert want[close].any()  # the case is exercised: set aside, yet on the frontier
+    assert pareto_mask(near, tol=2 * TIE).tolist() == want.tolist()
+
+
+@st.composite
+def two_party_tables(draw: st.DrawFn) -> list[np.ndarray]:
+    """Per-issue value tables of two parties on a coarse dyadic grid, some nudged by ``TIE``."""
+    tables = []
+    for _ in range(draw(st.integers(1, 4))):
+        k = draw(st.integers(1, 5))
+        vals = draw(st.lists(st.integers(0, 4), min_size=2 * k, max_size=2 * k))
+        nudge = draw(st.lists(st.integers(-1, 1), min_size=2 * k, max_size=2 * k))
+        t = np.array(vals, dtype=np.float64).reshape(2, k) / 4
+        tables.append(t + TIE * np.array(nudge, dtype=np.float64).reshape(2, k))
+    return tables
+
+
+@SETTINGS
+@given(two_party_tables())
+def test_sum_front_two_is_the_frontier_of_every_sum(tables: list[np.ndarray]) -> None:
+    """The issue-by-issue merge (the inner block's frontier) against the skyline of all sums,
+    added in the same order, exact and tie-tolerant."""
+    from simulator.solver.search import _outer_sum
+
+    sums = _outer_sum(tables, 2).T
+    for tol in (0.0, 2 * TIE):
+        want = np.flatnonzero(brute_front(sums, tol))
+        assert pareto.sum_front_two(tables, tol=tol).tolist() == want.tolist()

@@ -88,3 +88,21 @@ def test_whole_table_evaluation_matches_oracle(scenario):
         red = tuple(lbl for lbl, f, ref in zip(labels, flags, cs.rules) if f and ref.owner >= 0)
         assert red == row.crossed
         assert row.consistent == (not any(f for f, ref in zip(flags, cs.rules) if ref.owner < 0))
+
+
+@SETTINGS
+@given(scenarios(max_issues=4, max_options=4))
+def test_worst_case_disagreement_matches_the_whole_table(scenario):
+    """``disagreement="worst"``: the closed form (additive scenarios) and the search (with
+    interaction terms) both give ``max(reservation, min over every outcome)``, bit for bit."""
+    import itertools
+    import sys
+
+    solve_mod = sys.modules["simulator.solver.solve"]
+    cs = compile_scenario(scenario)
+    outcomes = np.array(list(itertools.product(*[range(k) for k in cs.sizes])))
+    want = np.maximum(cs.reservation, evaluate_utilities(cs, outcomes).min(axis=0))
+    assert solve_mod.disagreement_point(cs, "worst").tolist() == want.tolist()
+    visitor = solve_mod._MinVisitor(cs.n_parties)
+    search_mod.run_search(search_mod.make_plan(cs, solve_mod.rule_regions(cs, "none")), visitor)
+    assert np.maximum(cs.reservation, visitor.low).tolist() == want.tolist()

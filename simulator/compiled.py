@@ -2,22 +2,23 @@
 
 Notation
 --------
-``n`` issues with ``k_i`` options, ``P`` parties. An outcome is a vector ``o`` of option indices, one per
-issue. ``values[i]`` is a ``(P, k_i)`` array of *weighted* per-issue values ``w_pi * v_pi(k)``; a term
-``t`` is a hyperrectangle ``R_t`` (for each of its issues, a boolean mask of allowed options) with a bonus
-vector ``b_t`` of shape ``(P,)``; a rule region is a hyperrectangle that a rule forbids. Then
+``n`` issues with ``k_i`` options, ``P`` parties. An outcome is a vector ``o`` of option indices,
+one per issue. ``values[i]`` is a ``(P, k_i)`` array of *weighted* per-issue values
+``w_pi * v_pi(k)``; a term ``t`` is a hyperrectangle ``R_t`` (for each of its issues, a boolean mask
+of allowed options) with a bonus vector ``b_t`` of shape ``(P,)``; a rule region is a hyperrectangle
+that a rule forbids. Then
 
     u_p(o) = min(cap_p, sum_i values[i][p, o_i] + sum_t b_tp * 1[o in R_t])
 
 Exactness
 ---------
-Every weighted value and bonus is rounded to a multiple of ``QUANTUM = 2**-40`` (about 1e-12). Sums of
-such numbers are exact in float64 whatever the order of addition, so the block search, the whole-table
-evaluation and any re-ordering of issues give bit-identical utilities, and outcomes with the same
-utility vector compare equal. The rounding changes a utility by at most ``(n + T) * QUANTUM / 2``,
-so utilities equal in exact arithmetic can differ once rounded (``q(0.06) + q(0.01)`` is one
-quantum above ``q(0.04) + q(0.03)``): the solver treats differences up to
-:attr:`CompiledScenario.rounding_slack` as ties.
+Every weighted value and bonus is rounded to a multiple of ``QUANTUM = 2**-40`` (about 1e-12). Sums
+of such numbers are exact in float64 whatever the order of addition, so the block search, the
+whole-table evaluation and any re-ordering of issues give bit-identical utilities, and outcomes with
+the same utility vector compare equal. The rounding changes a utility by at most
+``(n + T) * QUANTUM / 2``, so utilities equal in exact arithmetic can differ once rounded
+(``q(0.06) + q(0.01)`` is one quantum above ``q(0.04) + q(0.03)``): the solver treats differences up
+to :attr:`CompiledScenario.rounding_slack` as ties.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ def quantise(x: FloatArray | float) -> FloatArray:
 
 @dataclass(frozen=True, eq=False)
 class Region:
-    """A compiled hyperrectangle: ``issues`` (sorted issue indices) and one option mask per issue."""
+    """A compiled hyperrectangle: ``issues`` (sorted issue indices) and one option mask per
+    issue."""
 
     issues: tuple[int, ...]
     masks: tuple[BoolArray, ...]

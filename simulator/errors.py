@@ -1,8 +1,8 @@
 """Errors raised for user mistakes.
 
-Every mistake a user can make in a scenario file, a GENIUS folder or on the command line is raised as a
-:class:`ScenarioError` (or a subclass). The CLI prints its message without a traceback and exits with
-status 2. Anything else that escapes is a bug in the simulator.
+Every mistake a user can make in a scenario file, a GENIUS folder or on the command line is raised
+as a :class:`ScenarioError` (or a subclass). The CLI prints its message without a traceback and
+exits with status 2. Anything else that escapes is a bug in the simulator.
 """
 
 from __future__ import annotations
@@ -84,7 +84,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 
 class ScenarioWarning(UserWarning):
-    """Something in a scenario that is allowed but probably not meant (e.g. weights not summing to 1).
+    """Something in a scenario that is allowed but probably not meant (e.g. weights not summing
+    to 1).
 
     Raised through :func:`warnings.warn`; the CLI prints it to stderr.
     """

@@ -2,18 +2,20 @@
 
 Notation
 --------
-A proposal fixes some issues to one option, restricts others to a set of options ("one of these") and
-leaves the rest open. Its *completions* are the consistent outcomes that agree with it. For a complete
-proposal there is one completion. For a partial one:
+A proposal fixes some issues to one option, restricts others to a set of options ("one of these")
+and leaves the rest open. Its *completions* are the consistent outcomes that agree with it. For a
+complete proposal there is one completion. For a partial one:
 
 - ``utilities`` gives each party's minimum and maximum over the completions;
 - ``red_lines_crossed`` lists the red lines that every completion crosses (unavoidable), and
   ``red_lines_at_risk`` those that some completion crosses;
-- ``acceptable_to`` lists the parties for which every completion is acceptable (no red line of theirs
-  crossed, utility at least the reservation), ``acceptable_to_some`` those for which some completion is;
-- ``shortfall`` is how far the best completion stays below each party's reservation (0 if it reaches it);
-- ``nash_completion`` is the completion the solver would choose by the Nash criterion: the Nash solution of
-  the scenario restricted to the proposal, or None when that restriction has no ZOPA.
+- ``acceptable_to`` lists the parties for which every completion is acceptable (no red line of
+  theirs crossed, utility at least the reservation), ``acceptable_to_some`` those for which some
+  completion is;
+- ``shortfall`` is how far the best completion stays below each party's reservation (0 if it reaches
+  it);
+- ``nash_completion`` is the completion the solver would choose by the Nash criterion: the Nash
+  solution of the scenario restricted to the proposal, or None when that restriction has no ZOPA.
 """
 
 from __future__ import annotations
@@ -193,6 +195,7 @@ def evaluate_proposal(scenario: Scenario, proposal: Proposal | str) -> ProposalE
 def evaluate_proposals(
     scenario: Scenario, names: Sequence[str] | None = None
 ) -> list[ProposalEvaluation]:
-    """Evaluate the named proposals (all of them when ``names`` is None), in the scenario's order."""
+    """Evaluate the named proposals (all of them when ``names`` is None), in the scenario's
+    order."""
     chosen = scenario.proposals if names is None else [scenario.proposal(n) for n in names]
     return [evaluate_proposal(scenario, p) for p in chosen]

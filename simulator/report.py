@@ -1,4 +1,7 @@
-"""Markdown reports of results: tables a person reads, built from result objects (no computing here)."""
+"""Markdown reports of results: tables a person reads, built from result objects.
+
+No computing happens here.
+"""
 
 from __future__ import annotations
 
@@ -70,7 +73,8 @@ def _share(n: int, total: int) -> str:
 
 
 def verdict(result: SolveResult) -> str:
-    """One paragraph in plain words: is there a deal, and if not, what comes closest and what binds."""
+    """One paragraph in plain words: is there a deal, and if not, what comes closest and what
+    binds."""
     s, c = result.scenario, result.counts
     if c.zopa:
         nash = result.solutions.get("nash")
@@ -95,8 +99,8 @@ def verdict(result: SolveResult) -> str:
         )
     else:
         text = (
-            f"**There is no zone of possible agreement**: {c.feasible:,} packages respect every red "
-            "line, but none gives every party its reservation utility."
+            f"**There is no zone of possible agreement**: {c.feasible:,} packages respect every "
+            "red line, but none gives every party its reservation utility."
         )
     if result.closest is not None:
         cl = result.closest
@@ -104,7 +108,10 @@ def verdict(result: SolveResult) -> str:
             f"{p.display} {x:.3f}" for p, x in zip(s.parties, cl.shortfall, strict=True) if x > 0
         ]
         if cl.crossed:
-            text += f" The closest package crosses {len(cl.crossed)} red line(s) ({', '.join(cl.crossed)})"
+            text += (
+                f" The closest package crosses {len(cl.crossed)} red line(s) "
+                f"({', '.join(cl.crossed)})"
+            )
             text += f" and leaves shortfalls of {', '.join(short)}." if short else "."
         elif short:
             text += f" The closest feasible package still leaves shortfalls of {', '.join(short)}."
@@ -530,7 +537,9 @@ def proposals_markdown(scenario: Scenario, evaluations: Sequence[ProposalEvaluat
             )
         short = [f"{p.display} {x:.3f}" for p, x in zip(parties, e.shortfall, strict=True) if x > 0]
         if short:
-            out.append("Even its best completion falls short of no deal for: " + ", ".join(short) + ".")
+            out.append(
+                "Even its best completion falls short of no deal for: " + ", ".join(short) + "."
+            )
         if not e.complete:
             if e.nash_completion is None:
                 out.append("No completion lies in the ZOPA, so there is no Nash completion.")

@@ -17,18 +17,21 @@ __all__ = ["Closest", "Counts", "Frontier", "Point", "SolveResult", "outcome_dic
 def outcome_dict(scenario: Scenario, outcome: Sequence[int] | IntArray) -> dict[str, str]:
     """``{issue id: option id}`` for an outcome given as option indices."""
     return {
-        issue.id: issue.options[int(k)].id for issue, k in zip(scenario.issues, outcome, strict=True)
+        issue.id: issue.options[int(k)].id
+        for issue, k in zip(scenario.issues, outcome, strict=True)
     }
 
 
 def utility_dict(scenario: Scenario, utilities: Sequence[float] | FloatArray) -> dict[str, float]:
-    """``{party id: utility}``, rounded to 10 decimals (the compiler's rounding stays below 1e-10)."""
+    """``{party id: utility}``, rounded to 10 decimals (the compiler's rounding stays below
+    1e-10)."""
     return {p.id: round(float(u), 10) for p, u in zip(scenario.parties, utilities, strict=True)}
 
 
 @dataclass(frozen=True)
 class Counts:
-    """Exact counts: all outcomes, consistent ones, feasible ones (no red line crossed), the ZOPA."""
+    """Exact counts: all outcomes, consistent ones, feasible ones (no red line crossed), the
+    ZOPA."""
 
     outcomes: int
     consistent: int
@@ -61,7 +64,8 @@ class Point:
 
 @dataclass(frozen=True, eq=False)
 class Frontier:
-    """The Pareto frontier of a scope (``all``, ``feasible`` or ``zopa``), sorted by outcome index."""
+    """The Pareto frontier of a scope (``all``, ``feasible`` or ``zopa``), sorted by outcome
+    index."""
 
     scope: str
     outcomes: IntArray  # (F, n) option indices
@@ -92,9 +96,9 @@ class Frontier:
 class Closest:
     """When the ZOPA is empty: the outcome closest to agreement and what stands in the way.
 
-    ``shortfall`` is each party's ``max(0, d_p - u_p)``; ``crossed`` lists red lines the outcome crosses
-    (empty when a feasible outcome exists); ``binding`` names what binds, as ``reservation:<party>`` and
-    ``red_line:<party>:<id>``.
+    ``shortfall`` is each party's ``max(0, d_p - u_p)``; ``crossed`` lists red lines the outcome
+    crosses (empty when a feasible outcome exists); ``binding`` names what binds, as
+    ``reservation:<party>`` and ``red_line:<party>:<id>``.
     """
 
     point: Point

@@ -48,7 +48,8 @@ def synthetic_scenario(
     """
     rng = np.random.default_rng(seed)
     issues = tuple(
-        Issue(f"issue{i}", tuple(Option(f"o{k}") for k in range(n_options))) for i in range(n_issues)
+        Issue(f"issue{i}", tuple(Option(f"o{k}") for k in range(n_options)))
+        for i in range(n_issues)
     )
     base = np.linspace(0.0, 1.0, n_options)
     parties = []
@@ -61,7 +62,9 @@ def synthetic_scenario(
             mix = conflict * ordered + (1 - conflict) * own
             span = np.ptp(mix)
             table = (mix - mix.min()) / span if span > 0 else np.ones(n_options)
-            prefs[issue.id] = Preference(float(weights[i]), "table", table=tuple(float(x) for x in table))
+            prefs[issue.id] = Preference(
+                float(weights[i]), "table", table=tuple(float(x) for x in table)
+            )
         reds = []
         for r in range(red_lines):
             if r % n_parties != p:

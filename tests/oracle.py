@@ -1,7 +1,7 @@
 """The slow obvious solver: enumerate every outcome and evaluate it in plain Python.
 
-It reads the model directly (not the compiled arrays) and implements each definition the simplest way,
-so that the vectorised solver can be checked against it on small spaces.
+It reads the model directly (not the compiled arrays) and implements each definition the simplest
+way, so that the vectorised solver can be checked against it on small spaces.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ class Row:
 def enumerate_rows(s: Scenario) -> list[Row]:
     rows = []
     for idx, combo in enumerate(itertools.product(*[range(len(i.options)) for i in s.issues])):
-        named = {i.id: i.options[k].id for i, k in zip(s.issues, combo)}
+        named = {i.id: i.options[k].id for i, k in zip(s.issues, combo, strict=True)}
         u = tuple(utility(p, s, named) for p in s.parties)
         consistent = not any(crosses(c, s, named) for c in s.constraints)
         crossed = tuple(
@@ -86,23 +86,26 @@ def enumerate_rows(s: Scenario) -> list[Row]:
 
 
 def dominates(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    return all(x >= y for x, y in zip(a, b)) and any(x > y for x, y in zip(a, b))
+    pairs = list(zip(a, b, strict=True))
+    return all(x >= y for x, y in pairs) and any(x > y for x, y in pairs)
 
 
 def frontier(rows: list[Row]) -> list[Row]:
     return [r for r in rows if not any(dominates(o.u, r.u) for o in rows)]
 
 
-def criterion(name: str, u: tuple[float, ...], d: list[float], beta: list[float], ideal: list[float]) -> float:
-    g = [x - y for x, y in zip(u, d)]
+def criterion(
+    name: str, u: tuple[float, ...], d: list[float], beta: list[float], ideal: list[float]
+) -> float:
+    g = [x - y for x, y in zip(u, d, strict=True)]
     if name == "nash":
         return math.prod(max(x, 0.0) for x in g)
     if name == "weighted_nash":
         if any(x <= 0 for x in g):
             return -math.inf
-        return sum(b * math.log(x) for b, x in zip(beta, g))
+        return sum(b * math.log(x) for b, x in zip(beta, g, strict=True))
     if name == "kalai_smorodinsky":
-        ratios = [x / (i - y) for x, i, y in zip(g, ideal, d) if i - y > 0]
+        ratios = [x / (i - y) for x, i, y in zip(g, ideal, d, strict=True) if i - y > 0]
         return min(ratios) if ratios else 0.0
     if name == "egalitarian":
         return min(g)
@@ -116,7 +119,7 @@ def best(rows: list[Row], name: str, d: list[float], beta: list[float]) -> Row |
     crits = [criterion(name, r.u, d, beta, ideal) for r in rows]
     top = max(crits)
     tol = 1e-12 * max(1.0, abs(top)) if math.isfinite(top) else 0.0
-    tied = [r for r, c in zip(rows, crits) if c >= top - tol]
+    tied = [r for r, c in zip(rows, crits, strict=True) if c >= top - tol]
     top_sum = max(sum(r.u) for r in tied)
     tied = [r for r in tied if sum(r.u) == top_sum]
     return min(tied, key=lambda r: r.index)
@@ -140,7 +143,7 @@ def solve_oracle(s: Scenario, d: list[float] | None = None) -> OracleResult:
     beta = [p.bargaining_power for p in s.parties]
     consistent = [r for r in rows if r.consistent]
     feasible = [r for r in consistent if not r.crossed]
-    zopa = [r for r in feasible if all(x >= y for x, y in zip(r.u, d))]
+    zopa = [r for r in feasible if all(x >= y for x, y in zip(r.u, d, strict=True))]
     fronts = {"all": frontier(rows), "feasible": frontier(feasible), "zopa": frontier(zopa)}
     names = ["nash", "weighted_nash", "kalai_smorodinsky", "egalitarian", "utilitarian"]
     solutions = {n: best(fronts["zopa"], n, d, beta) for n in names}
@@ -149,7 +152,7 @@ def solve_oracle(s: Scenario, d: list[float] | None = None) -> OracleResult:
         pool = feasible if feasible else consistent
 
         def key(r: Row) -> tuple[int, float, float, int]:
-            sf = max(max(y - x, 0.0) for x, y in zip(r.u, d))
+            sf = max(max(y - x, 0.0) for x, y in zip(r.u, d, strict=True))
             return (len(r.crossed), sf, -sum(r.u), r.index)
 
         closest = min(pool, key=key)

@@ -1,8 +1,8 @@
 """Hypothesis builders: random small scenarios and utility arrays.
 
 Weights, values, bonuses and reservations are dyadic (multiples of 1/16 or 1/8), so every utility is
-exact in floating point whatever the order of summation: the solver and the oracle then agree bit for
-bit, ties included.
+exact in floating point whatever the order of summation: the solver and the oracle then agree bit
+for bit, ties included.
 """
 
 from __future__ import annotations
@@ -28,12 +28,22 @@ def issues(draw: st.DrawFn, max_issues: int = 4, max_options: int = 4) -> tuple[
 @st.composite
 def conditions(draw: st.DrawFn, iss: tuple[Issue, ...], max_issues: int = 2) -> Condition:
     chosen = draw(
-        st.lists(st.sampled_from(iss), min_size=1, max_size=min(max_issues, len(iss)), unique_by=lambda i: i.id)
+        st.lists(
+            st.sampled_from(iss),
+            min_size=1,
+            max_size=min(max_issues, len(iss)),
+            unique_by=lambda i: i.id,
+        )
     )
     clauses = []
     for issue in chosen:
         opts = draw(
-            st.lists(st.sampled_from(issue.option_ids), min_size=1, max_size=len(issue.options), unique=True)
+            st.lists(
+                st.sampled_from(issue.option_ids),
+                min_size=1,
+                max_size=len(issue.options),
+                unique=True,
+            )
         )
         clauses.append((issue.id, tuple(sorted(opts, key=issue.index))))
     return Condition(tuple(clauses))
@@ -45,7 +55,9 @@ def rules(draw: st.DrawFn, iss: tuple[Issue, ...], rid: str) -> Rule:
     if kind in ("not", "at_least", "at_most"):
         issue = draw(st.sampled_from(iss))
         if kind == "not":
-            opts = draw(st.lists(st.sampled_from(issue.option_ids), min_size=1, max_size=2, unique=True))
+            opts = draw(
+                st.lists(st.sampled_from(issue.option_ids), min_size=1, max_size=2, unique=True)
+            )
             return Rule(rid, "not", issue=issue.id, options=tuple(opts))
         return Rule(rid, kind, issue=issue.id, bound=draw(st.sampled_from(issue.option_ids)))
     cond = draw(conditions(iss))
@@ -62,10 +74,15 @@ def preferences(draw: st.DrawFn, issue: Issue) -> Preference:
     if kind == "table":
         return Preference(weight, "table", table=tuple(draw(dyadic16) for _ in range(k)))
     if kind == "linear" and k in (1, 2, 3, 5):
-        return Preference(weight, "linear", direction=draw(st.sampled_from(["increasing", "decreasing"])))
+        return Preference(
+            weight, "linear", direction=draw(st.sampled_from(["increasing", "decreasing"]))
+        )
     # ideal with spreads 1, 2 or 4 option steps keeps values dyadic
     return Preference(
-        weight, "ideal", peak=draw(st.sampled_from(issue.option_ids)), spread=draw(st.sampled_from([1.0, 2.0, 4.0]))
+        weight,
+        "ideal",
+        peak=draw(st.sampled_from(issue.option_ids)),
+        spread=draw(st.sampled_from([1.0, 2.0, 4.0])),
     )
 
 
@@ -87,7 +104,11 @@ def scenarios(
             Interaction(f"t{j}", draw(conditions(iss)), draw(st.integers(-4, 4)) / 16)
             for j in range(draw(st.integers(0, 2)))
         )
-        reds = tuple(draw(rules(iss, f"r{j}")) for j in range(draw(st.integers(0, 2)))) if red_lines else ()
+        reds = (
+            tuple(draw(rules(iss, f"r{j}")) for j in range(draw(st.integers(0, 2))))
+            if red_lines
+            else ()
+        )
         parties.append(
             Party(
                 f"p{p}",
@@ -100,7 +121,9 @@ def scenarios(
             )
         )
     constraints = (
-        tuple(draw(rules(iss, f"c{j}")) for j in range(draw(st.integers(0, 1)))) if red_lines else ()
+        tuple(draw(rules(iss, f"c{j}")) for j in range(draw(st.integers(0, 1))))
+        if red_lines
+        else ()
     )
     return Scenario("random", iss, tuple(parties), constraints=constraints)
 

@@ -1,4 +1,7 @@
-"""Proposal evaluation: hand-computed utilities, ranges over completions, red lines and acceptance."""
+"""Proposal evaluation.
+
+Hand-computed utilities, ranges over completions, red lines and acceptance.
+"""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@
   concede-or-hold over red lines, Rubinstein alternating offers and its weighted-Nash limit.
 """
 
+from simulator.analysis import strategic
 from simulator.analysis.edits import (
     Accept,
     Adjust,
@@ -23,7 +24,6 @@ from simulator.analysis.edits import (
     parse_edits,
 )
 from simulator.analysis.monte_carlo import MonteCarloResult, monte_carlo, wilson_interval
-from simulator.analysis import strategic
 from simulator.analysis.protocols import ProtocolResult, alternating_offers, single_text
 from simulator.analysis.sensitivity import (
     BreakEven,

@@ -1,8 +1,8 @@
 """The ``bargain`` command: a thin shell over the public Python API.
 
-Each subcommand lives in its own module with ``register(subparsers)`` and ``run(args) -> int``. A user
-mistake (:class:`~simulator.errors.ScenarioError`) prints one clear message and exits with status 2,
-without a traceback; warnings about the scenario go to stderr.
+Each subcommand lives in its own module with ``register(subparsers)`` and ``run(args) -> int``. A
+user mistake (:class:`~simulator.errors.ScenarioError`) prints one clear message and exits with
+status 2, without a traceback; warnings about the scenario go to stderr.
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="bargain",
         description=(
             "Game-theoretic bargaining simulator: find the zone of possible agreement, the Pareto "
-            "frontier and the classic bargaining solutions of a multi-party, multi-issue negotiation."
+            "frontier and the classic bargaining solutions of a multi-party, multi-issue "
+            "negotiation."
         ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")

@@ -108,7 +108,7 @@ class ProgressBar:
             self.stream.write("\n")
         self._stage = stage
         width = 30
-        filled = int(round(width * min(max(fraction, 0.0), 1.0)))
+        filled = round(width * min(max(fraction, 0.0), 1.0))
         bar = "#" * filled + "-" * (width - filled)
         elapsed = now - self._start
         self.stream.write(f"\r{stage:<28} [{bar}] {100 * fraction:5.1f}%  {elapsed:6.1f}s")

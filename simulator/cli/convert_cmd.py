@@ -1,4 +1,7 @@
-"""``bargain convert SOURCE -o FILE``: write any readable scenario (e.g. a GENIUS folder) as our YAML."""
+"""``bargain convert SOURCE -o FILE``: write any readable scenario as our YAML.
+
+The source can be anything a loader reads, e.g. a GENIUS folder.
+"""
 
 from __future__ import annotations
 

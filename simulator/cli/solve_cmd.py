@@ -39,7 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=int,
         default=1000,
         metavar="N",
-        help="at most N frontier points in the JSON (frontier.size is the true count; default 1000)",
+        help=(
+            "at most N frontier points in the JSON (frontier.size is the true count; default 1000)"
+        ),
     )
     p.add_argument(
         "--disagreement",

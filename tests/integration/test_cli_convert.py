@@ -39,7 +39,8 @@ def test_converted_yaml_solves_identically(domain, tmp_path, capsys):
     capsys.readouterr()
     results = []
     for source in (str(GENIUS / domain), str(out)):
-        assert main(["solve", source, "--json", "--frontier", "all", "--disagreement", "worst"]) == 0
+        argv = ["solve", source, "--json", "--frontier", "all", "--disagreement", "worst"]
+        assert main(argv) == 0
         data = json.loads(capsys.readouterr().out)
         for key in ("source", "seconds", "scenario"):
             data.pop(key)

@@ -1,4 +1,7 @@
-"""`bargain solve`, `report` and `schema` end to end, through the same entry point as the console."""
+"""`bargain solve`, `report` and `schema` end to end.
+
+They run through the same entry point as the console.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +25,9 @@ def run_json(capsys, *argv):
 
 def test_solve_json_has_the_documented_shape(capsys):
     data = run_json(capsys, "solve", CAR, "--json")
-    assert set(data) >= {"source", "parties", "issues", "counts", "frontier", "solutions", "closest", "seconds"}
+    assert set(data) >= {
+        "source", "parties", "issues", "counts", "frontier", "solutions", "closest", "seconds"
+    }
     assert data["counts"] == {"outcomes": 36, "consistent": 33, "feasible": 16, "zopa": 11}
     assert [p["name"] for p in data["parties"]] == ["buyer", "dealer"]
     assert data["parties"][0]["reservation"] == 0.4 and data["parties"][0]["red_lines"] == 1

@@ -1,4 +1,7 @@
-"""`--plot FILE` on stress, scan, sweep and montecarlo writes the figure in the format its name says."""
+"""`--plot FILE` on stress, scan, sweep and montecarlo writes the figure.
+
+The figure is in the format its file name says.
+"""
 
 from __future__ import annotations
 
@@ -30,5 +33,6 @@ def test_plot_option_writes_the_figure(tmp_path, capsys, argv, name):
 
 def test_plot_option_rejects_unknown_formats(tmp_path, capsys):
     out = tmp_path / "x.gif"
-    assert main(["sweep", CAR, "--param", "buyer.reservation", "--range", "0.2:0.6:3", "--plot", str(out)]) == 2
+    argv = ["sweep", CAR, "--param", "buyer.reservation", "--range", "0.2:0.6:3"]
+    assert main([*argv, "--plot", str(out)]) == 2
     assert ".png" in capsys.readouterr().err and not out.exists()

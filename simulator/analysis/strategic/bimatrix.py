@@ -4,7 +4,8 @@ Notation
 --------
 A bimatrix game ``(A, B)``: the row player picks ``i``, the column player ``j``; they receive
 ``A[i, j]`` and ``B[i, j]`` (both ``(k1, k2)``). Mixed strategies ``sigma`` ``(k1,)`` and ``tau``
-``(k2,)`` form a Nash equilibrium (Nash 1951) when each puts weight only on best replies to the other.
+``(k2,)`` form a Nash equilibrium (Nash 1951) when each puts weight only on best replies to the
+other.
 
 Algorithms
 ----------
@@ -38,8 +39,8 @@ Knight, V. & Campbell, J. (2018). Nashpy: a Python library for the computation o
 JOSS 3(30), 904. Lemke, C. E. & Howson, J. T. (1964). Equilibrium points of bimatrix games. SIAM J.
 Appl. Math. 12, 413–423. Nash, J. (1951). Non-cooperative games. Ann. Math. 54, 286–295.
 Rapoport, A. & Guyer, M. (1966). A taxonomy of 2x2 games. General Systems 11, 203–214.
-von Stengel, B. (2007). Equilibrium computation for two-player games in strategic and extensive form.
-In Nisan et al. (eds.), Algorithmic Game Theory, ch. 3.
+von Stengel, B. (2007). Equilibrium computation for two-player games in strategic and extensive
+form. In Nisan et al. (eds.), Algorithmic Game Theory, ch. 3.
 """
 
 from __future__ import annotations
@@ -76,7 +77,9 @@ STRUCTURES: dict[str, str] = {
     "deadlock": "holding is dominant for both and both holding is not worse than both conceding",
     "harmony": "conceding is dominant for both",
     "chicken": "each wants to hold while the other concedes; both holding is worst for both",
-    "anti_coordination": "each wants to do the opposite of the other (both holding is not the worst)",
+    "anti_coordination": (
+        "each wants to do the opposite of the other (both holding is not the worst)"
+    ),
     "coordination": "each does best to match the other: both hold or both concede are equilibria",
     "one_sided": "one party has a dominant strategy and the other best-replies to it",
     "cyclic": "no pure equilibrium: best replies cycle (matching pennies)",
@@ -278,8 +281,10 @@ def is_degenerate(a: Any, b: Any, tol: float = 0.0) -> bool:
     """Whether some pure strategy has more than one pure best reply (a sufficient test of
     degeneracy; von Stengel 2007, def. 3.5).
 
-    >>> is_degenerate([[1, 1], [0, 2]], [[1, 1], [0, 2]]), is_degenerate([[3, 0], [5, 1]], [[3, 5], [0, 1]])
-    (True, False)
+    >>> is_degenerate([[1, 1], [0, 2]], [[1, 1], [0, 2]])
+    True
+    >>> is_degenerate([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    False
     """
     A, B = _validate(a, b)
     rows = (A >= A.max(axis=0, keepdims=True) - tol).sum(axis=0)

@@ -2,8 +2,8 @@
 
 Notation
 --------
-Parties ``a`` and ``b`` bargain; every other party ``q`` is *held*: only ZOPA packages that give ``q``
-at least a floor ``h_q`` are on the table. ``hold`` chooses the floor:
+Parties ``a`` and ``b`` bargain; every other party ``q`` is *held*: only ZOPA packages that give
+``q`` at least a floor ``h_q`` are on the table. ``hold`` chooses the floor:
 
 - ``nash``: ``h_q`` is ``q``'s utility at the solver's Nash point (the others keep what the Nash
   bargaining solution gives them, and ``a`` and ``b`` bargain over the rest);
@@ -13,18 +13,19 @@ at least a floor ``h_q`` are on the table. ``hold`` chooses the floor:
 
 ``S`` is that set of packages and ``F`` ``(m, 2)`` the Pareto frontier of ``S`` projected on
 ``(u_a, u_b)``, sorted by ``u_a`` ascending (so ``u_b`` descending), one package per utility pair.
-``d = (d_a, d_b)`` is the disagreement point and ``I = (max u_a, max u_b)`` over ``F`` the ideal point.
+``d = (d_a, d_b)`` is the disagreement point and ``I = (max u_a, max u_b)`` over ``F`` the ideal
+point.
 
 Exactness
 ---------
 ``F`` is computed from the solver's ZOPA frontier, not from the whole space, and is nevertheless
 exact: if ``s`` in ``S`` is two-party Pareto optimal, some package ``t`` on the ZOPA frontier
 dominates ``s`` weakly in every party's utility; ``t`` meets the floors (``t_q >= s_q >= h_q``) and
-``(t_a, t_b) = (s_a, s_b)``, or ``s`` would not be optimal. So the two-party frontier of the held ZOPA
-frontier has exactly the utility pairs of the two-party frontier of ``S``; among packages with the
-same pair it keeps one that is best for the held parties. With ``hold="nash"`` the Nash point itself
-is on ``F`` and is the two-party Nash solution of ``F``: a package of ``S`` with a larger product
-``(u_a - d_a)(u_b - d_b)`` would have a larger Nash product over all parties.
+``(t_a, t_b) = (s_a, s_b)``, or ``s`` would not be optimal. So the two-party frontier of the held
+ZOPA frontier has exactly the utility pairs of the two-party frontier of ``S``; among packages with
+the same pair it keeps one that is best for the held parties. With ``hold="nash"`` the Nash point
+itself is on ``F`` and is the two-party Nash solution of ``F``: a package of ``S`` with a larger
+product ``(u_a - d_a)(u_b - d_b)`` would have a larger Nash product over all parties.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ class BargainingFrontier:
     parties
         ``(a, b)``: party ids, or ``("1", "2")`` for the unit pie.
     utilities
-        ``(m, 2)`` float64 ``(u_a, u_b)``, ``u_a`` strictly ascending and ``u_b`` strictly descending.
+        ``(m, 2)`` float64 ``(u_a, u_b)``, ``u_a`` strictly ascending and ``u_b`` strictly
+        descending.
     disagreement
         ``(2,)`` float64 ``(d_a, d_b)``.
     hold

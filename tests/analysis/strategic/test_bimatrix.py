@@ -37,7 +37,8 @@ def test_prisoners_dilemma_has_one_equilibrium(method: str) -> None:
 
 @pytest.mark.parametrize("method", ["support", "vertex"])
 def test_battle_of_the_sexes_two_pure_and_one_mixed(method: str) -> None:
-    # Osborne (2004) §4.7 (BoS with payoffs 2, 1, 0): the mixed equilibrium is (2/3, 1/3), (1/3, 2/3)
+    # Osborne (2004) §4.7 (BoS with payoffs 2, 1, 0): the mixed equilibrium is
+    # (2/3, 1/3), (1/3, 2/3)
     eq = equilibria([[2, 0], [0, 1]], [[1, 0], [0, 2]], method)
     got = profiles(eq)
     assert ((1.0, 0.0), (1.0, 0.0)) in got and ((0.0, 1.0), (0.0, 1.0)) in got

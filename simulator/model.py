@@ -1,8 +1,8 @@
 """The scenario model: issues, parties, preferences, red lines, constraints and proposals.
 
-Frozen dataclasses, validated in ``__post_init__`` and changed with :func:`dataclasses.replace`. The model
-holds data only: no file IO, no printing, no plotting. Formats (:mod:`simulator.formats`) build it; the
-compiler (:mod:`simulator.compiled`) turns it into numpy arrays for the solver.
+Frozen dataclasses, validated in ``__post_init__`` and changed with :func:`dataclasses.replace`. The
+model holds data only: no file IO, no printing, no plotting. Formats (:mod:`simulator.formats`)
+build it; the compiler (:mod:`simulator.compiled`) turns it into numpy arrays for the solver.
 
 Notation
 --------
@@ -10,12 +10,12 @@ An outcome ``o`` picks one option ``o_i`` for every issue ``i``. Party ``p`` val
 
     u_p(o) = min(cap_p, sum_i w_pi * v_pi(o_i) + sum_t b_pt * 1[o in R_t])
 
-with weights ``w_pi >= 0``, per-issue values ``v_pi`` in [0, 1], interaction terms ``t`` paying a bonus
-``b_pt`` (negative for a penalty) when the outcome lies in the hyperrectangle ``R_t`` (a
+with weights ``w_pi >= 0``, per-issue values ``v_pi`` in [0, 1], interaction terms ``t`` paying a
+bonus ``b_pt`` (negative for a penalty) when the outcome lies in the hyperrectangle ``R_t`` (a
 :class:`Condition`), and an optional cap (``cap_p = +inf`` by default).
 
-A rule (red line or consistency constraint) forbids a union of hyperrectangles; an outcome that lies in
-one of them *crosses* the rule. See :func:`forbidden_regions`.
+A rule (red line or consistency constraint) forbids a union of hyperrectangles; an outcome that lies
+in one of them *crosses* the rule. See :func:`forbidden_regions`.
 """
 
 from __future__ import annotations
@@ -84,7 +84,9 @@ class Issue:
         ids = [o.id for o in self.options]
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
-            raise ScenarioError(f"issue {self.id!r} repeats option ids {dup}; option ids must be unique")
+            raise ScenarioError(
+                f"issue {self.id!r} repeats option ids {dup}; option ids must be unique"
+            )
 
     @property
     def option_ids(self) -> tuple[str, ...]:
@@ -102,7 +104,8 @@ class Issue:
         from simulator.errors import did_you_mean
 
         raise ScenarioError(
-            f"issue {self.id!r} has no option {option_id!r}; {did_you_mean(option_id, self.option_ids)}"
+            f"issue {self.id!r} has no option {option_id!r}; "
+            f"{did_you_mean(option_id, self.option_ids)}"
         )
 
 
@@ -110,8 +113,8 @@ class Issue:
 class Condition:
     """A hyperrectangle: for each named issue, the set of options allowed.
 
-    The condition holds for an outcome when every named issue takes one of its listed options; issues
-    not named are unconstrained. ``clauses`` is a tuple of ``(issue_id, options)`` pairs.
+    The condition holds for an outcome when every named issue takes one of its listed options;
+    issues not named are unconstrained. ``clauses`` is a tuple of ``(issue_id, options)`` pairs.
     """
 
     clauses: tuple[tuple[str, tuple[str, ...]], ...]
@@ -149,7 +152,9 @@ class Uncertainty:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.low) and math.isfinite(self.high)) or self.low > self.high:
-            raise ScenarioError(f"uncertainty range needs low <= high, got [{self.low}, {self.high}]")
+            raise ScenarioError(
+                f"uncertainty range needs low <= high, got [{self.low}, {self.high}]"
+            )
         if self.distribution not in ("uniform", "triangular"):
             raise ScenarioError(
                 f"distribution must be 'uniform' or 'triangular', got {self.distribution!r}"
@@ -167,9 +172,9 @@ class Preference:
     - ``table``: ``table`` gives a value in [0, 1] per option, in option order;
     - ``linear``: ``direction`` ``increasing`` goes from 0 at the first option to 1 at the last
       (linear in the numeric value for numeric issues), ``decreasing`` the reverse;
-    - ``ideal``: single-peaked at option ``peak``; the value falls linearly with distance from the peak
-      (in option steps, or in value units for numeric issues) and reaches 0 at distance ``spread``
-      (default: the distance to the farthest option).
+    - ``ideal``: single-peaked at option ``peak``; the value falls linearly with distance from the
+      peak (in option steps, or in value units for numeric issues) and reaches 0 at distance
+      ``spread`` (default: the distance to the farthest option).
 
     Any kind may take an ``exponent`` gamma > 0: the value becomes ``v ** gamma``.
     """
@@ -277,7 +282,9 @@ class Rule:
             assert self.issue is not None
             return (self.issue,)
         names = list(self.condition.issues if self.condition else ())
-        names += [i for i in (self.consequence.issues if self.consequence else ()) if i not in names]
+        names += [
+            i for i in (self.consequence.issues if self.consequence else ()) if i not in names
+        ]
         return tuple(names)
 
     @property
@@ -298,6 +305,7 @@ class Party:
     bargaining_power: float = 1.0
     utility_cap: float | None = None
     discount: float | None = None
+    discount_source: str | None = None
     reservation_range: Uncertainty | None = None
     reservation_source: str | None = None
     weight_concentration: float | None = None
@@ -312,6 +320,8 @@ class Party:
             raise ScenarioError(f"party {self.id!r}: bargaining_power must be a number > 0")
         if self.discount is not None and not (0.0 < self.discount <= 1.0):
             raise ScenarioError(f"party {self.id!r}: discount must lie in (0, 1]")
+        if self.discount_source is not None and self.discount is None:
+            raise ScenarioError(f"party {self.id!r}: discount_source needs a discount")
         if self.weight_concentration is not None and not self.weight_concentration > 0:
             raise ScenarioError(f"party {self.id!r}: weight_concentration must be > 0")
         for kind, items in (("red line", self.red_lines), ("interaction", self.interactions)):
@@ -331,7 +341,8 @@ class Party:
 
 @dataclass(frozen=True)
 class Proposal:
-    """A named package: for each issue an option, a set of options it leaves open, or nothing (open)."""
+    """A named package: for each issue an option, a set of options it leaves open, or nothing
+    (open)."""
 
     id: str
     options: Mapping[str, tuple[str, ...]]

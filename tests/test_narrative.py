@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import doctest
 from pathlib import Path
 
 import pytest
@@ -27,12 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def car() -> simulator.SolveResult:
     return simulator.solve(simulator.load_scenario(ROOT / "scenarios" / "textbook_car.yaml"))
-
-
-def test_doctests(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-    failed, tried = doctest.testmod(simulator.narrative)
-    assert tried > 0 and failed == 0
 
 
 # --- the textbook car: a ZOPA --------------------------------------------------------------------

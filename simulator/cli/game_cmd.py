@@ -83,7 +83,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=int,
         default=13,
         metavar="S",
-        help="rubinstein: length of the delta -> 1 series (round length 1/n, n = 1, 2, ..., 2^(S-1))",
+        help=(
+            "rubinstein: length of the delta -> 1 series (round length 1/n, n = 1, 2, ..., 2^(S-1))"
+        ),
     )
     p.add_argument(
         "--full",
@@ -110,18 +112,19 @@ def _numbers(values: list[str], what: str) -> list[float]:
 
 def _deltas(
     args: argparse.Namespace, scenario: Any, parties: tuple[str, str]
-) -> tuple[list[float], str]:
+) -> tuple[list[float], str, list[str | None]]:
+    """The discount factors, where they came from, and the scenario's citation for each."""
     if args.delta:
-        return _numbers(args.delta, "--delta"), "given"
+        return _numbers(args.delta, "--delta"), "given", [None, None]
     if args.monthly_cost:
         costs = _numbers(args.monthly_cost, "--monthly-cost")
         for c in costs:
             if not 0.0 <= c < 1.0:
                 raise ScenarioError(f"--monthly-cost must lie in [0, 1), got {c:g}")
-        return [1.0 - c for c in costs], "monthly cost"
+        return [1.0 - c for c in costs], "monthly cost", [None, None]
     if scenario is None:
         raise ScenarioError("without SOURCE, give the discount factors: --delta D1 D2")
-    deltas = []
+    deltas, citations = [], []
     for pid in parties:
         party = scenario.party(pid)
         if party.discount is None:
@@ -129,7 +132,8 @@ def _deltas(
                 f"party {pid!r} has no `discount` in the scenario: give --delta D1 D2"
             )
         deltas.append(float(party.discount))
-    return deltas, "scenario"
+        citations.append(party.discount_source)
+    return deltas, "scenario", citations
 
 
 def _scenario_and_parties(
@@ -187,12 +191,14 @@ def _run_rubinstein(args: argparse.Namespace) -> int:
     scenario, parties = _scenario_and_parties(args, needed=False)
     if scenario is None:
         frontier = unit_pie_frontier()
-        deltas, origin = _deltas(args, None, ("1", "2"))
+        deltas, origin, cited = _deltas(args, None, ("1", "2"))
     else:
         assert parties is not None
-        deltas, origin = _deltas(args, scenario, parties)
+        deltas, origin, cited = _deltas(args, scenario, parties)
         frontier = _frontier(args, scenario, parties)
-    result: RubinsteinResult = rubinstein(frontier, deltas, steps=args.steps, delta_source=origin)
+    result: RubinsteinResult = rubinstein(
+        frontier, deltas, steps=args.steps, delta_source=origin, delta_citations=cited
+    )
 
     def data() -> dict[str, Any]:
         return result.to_dict() if args.full else result.contract_dict()
@@ -214,6 +220,13 @@ def rubinstein_markdown(result: Any) -> str:
         "",
         f"Discount factors per round (month), from {result.delta_source}: "
         f"{a} {result.deltas[0]:g}, {b} {result.deltas[1]:g}.",
+        "",
+        *(
+            f"- {who}'s discount factor: {cite}"
+            for who, cite in zip((a, b), result.delta_citations, strict=True)
+            if cite is not None
+        ),
+        *([""] if any(result.delta_citations) else []),
         f"Frontier: {f.size} packages ({len(result.hull)} vertices of its convex hull); "
         f"disagreement point {a} {f.disagreement[0]:.4f}, {b} {f.disagreement[1]:.4f}"
         + ("" if f.scenario is None else f"; the other parties held at: {f.hold}")
@@ -276,6 +289,33 @@ def _run_demand(args: argparse.Namespace) -> int:
     return emit(args, game.to_dict, lambda: demand_markdown(game), draw)
 
 
+def _mixed_caveat(method: str, n_mixed: int, degenerate: bool, n_labels: int) -> str:
+    """What the list of mixed equilibria does and does not establish."""
+    if method.startswith("lemke-howson"):
+        reach = (
+            f"Lemke-Howson, started from each of the {n_labels} labels, reached only pure "
+            "equilibria (listed above)"
+            if n_mixed == 0
+            else f"Lemke-Howson, started from each of the {n_labels} labels, reached these"
+        )
+        return (
+            f"{reach}. It follows one path per label, so it finds some equilibria, never all"
+            + (
+                "; the game is degenerate (a demand has several best replies), so this is no "
+                "proof that no other mixed equilibrium exists: they can form continua."
+                if degenerate
+                else "."
+            )
+        )
+    if degenerate:
+        return (
+            f"{method.capitalize()} enumeration lists every equilibrium of a nondegenerate game; "
+            "this game is degenerate (a demand has several best replies), so its mixed "
+            "equilibria can form continua and these are representatives of them."
+        )
+    return f"{method.capitalize()} enumeration on a nondegenerate game: this list is complete."
+
+
 def demand_markdown(game: Any) -> str:
     f = game.frontier
     a, b = f.parties
@@ -307,12 +347,9 @@ def demand_markdown(game: Any) -> str:
             f"| {e['demands'][a]:.4f} | {e['demands'][b]:.4f} | no deal (weak equilibrium) | - |"
         )
     mixed = d["mixed_equilibria"]
-    lines += [
-        "",
-        f"## Mixed equilibria found by {d['method']}: {len(mixed)} (a sample: the game is "
-        "degenerate, its mixed equilibria form continua)",
-        "",
-    ]
+    lines += ["", f"## Mixed equilibria found by {d['method']}: {len(mixed)}", ""]
+    lines.append(_mixed_caveat(d["method"], len(mixed), d["degenerate"], len(x) + len(y)))
+    lines.append("")
     for e in mixed[:10]:
         lines.append(
             f"- {a} mixes {len(e['support'][a])} demands, {b} {len(e['support'][b])}; expected "
@@ -408,7 +445,7 @@ def concede_markdown(game: Any) -> str:
         "## Candidate concessions, best first",
         "",
     ]
-    for side, p in enumerate((a, b)):
+    for p in (a, b):
         ranked = d["ranking"][p]
         lines.append(f"- {p}: {len(ranked)} red-line concessions; the first five:")
         for r in ranked[:5]:

@@ -342,11 +342,16 @@ def _read_profile(file: _XmlFile, issues: Sequence[_DomainIssue]) -> Party:
     root = file.root
     objective = _objective(root, f"<{_PROFILE_ROOT}>")
     listed = _profile_issues(objective, issues)
+    discount = _discount(root)
     party = Party(
         id=file.path.stem,
         preferences={},
         reservation=_reservation(root),
-        discount=_discount(root),
+        discount=discount,
+        discount_source=None
+        if discount is None
+        else f"{file.path.name} <discount_factor>: GENIUS discounts by d^t over the normalised "
+        "time t in [0, 1], not per round",
         source=file.path.name,
     )
     space_type = (root.get("type") or "linear").strip().lower()

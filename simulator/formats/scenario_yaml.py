@@ -82,6 +82,7 @@ PARTY_KEYS = (
     "red_lines",
 )
 RESERVATION_KEYS = ("value", "low", "high", "distribution", "mode", "source")
+DISCOUNT_KEYS = ("value", "source")
 UNCERTAINTY_KEYS = ("low", "high", "distribution", "mode")
 PREFERENCE_KEYS = ("weight", "table", "linear", "ideal", "spread", "exponent", "source")
 INTERACTION_KEYS = ("id", "when", "bonus", "source", "description")
@@ -372,8 +373,16 @@ def _positive(n: _At) -> float:
     return _number(n, 0.0, strict=True)
 
 
-def _discount(n: _At) -> float:
+def _discount_factor(n: _At) -> float:
     return _number(n, 0.0, 1.0, strict=True)
+
+
+def _discount(n: _At) -> tuple[float, str | None]:
+    """``number`` or ``{value, source}``: the discount factor per round and where it comes from."""
+    if not isinstance(n.node, yaml.MappingNode):
+        return _discount_factor(n), None
+    f = _fields(n, DISCOUNT_KEYS, ("value",))
+    return _discount_factor(f["value"]), _opt(f, "source", _text)
 
 
 def _bool(n: _At) -> bool:
@@ -634,6 +643,7 @@ def _party(n: _At, issues: Mapping[str, Issue], normalize: bool) -> Party:
     value, spread, source = (
         _reservation(f["reservation"]) if "reservation" in f else (0.0, None, None)
     )
+    discount, discount_source = _discount(f["discount"]) if "discount" in f else (None, None)
     return Party(
         party_id,
         prefs,
@@ -645,7 +655,8 @@ def _party(n: _At, issues: Mapping[str, Issue], normalize: bool) -> Party:
         red_lines=_build_all(f.get("red_lines"), "red line", lambda r: _rule(r, issues)),
         bargaining_power=_positive(f["bargaining_power"]) if "bargaining_power" in f else 1.0,
         utility_cap=_opt(f, "utility_cap", _number),
-        discount=_opt(f, "discount", _discount),
+        discount=discount,
+        discount_source=discount_source,
         reservation_range=spread,
         reservation_source=source,
         weight_concentration=_opt(f, "weight_concentration", _positive),
@@ -911,7 +922,7 @@ def _party_data(p: Party, issues: Mapping[str, Issue]) -> dict[str, Any]:
             "bargaining_power": _unless(p.bargaining_power, 1.0),
             "weight_concentration": _num(p.weight_concentration),
             "utility_cap": _num(p.utility_cap),
-            "discount": _num(p.discount),
+            "discount": _discount_data(p),
             "preferences": {k: _preference_data(v, issues[k]) for k, v in p.preferences.items()},
             "interactions": [_interaction_data(t) for t in p.interactions] or None,
             "red_lines": [_rule_data(r) for r in p.red_lines] or None,
@@ -925,6 +936,12 @@ def _reservation_data(p: Party) -> int | float | dict[str, Any]:
         return value
     spread = _uncertainty_data(p.reservation_range) if p.reservation_range else {}
     return _compact({"value": value, **spread, "source": p.reservation_source})
+
+
+def _discount_data(p: Party) -> int | float | dict[str, Any] | None:
+    if p.discount is None or p.discount_source is None:
+        return _num(p.discount)
+    return {"value": _plain(p.discount), "source": p.discount_source}
 
 
 def _uncertainty_data(u: Uncertainty) -> dict[str, Any]:

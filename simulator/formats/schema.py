@@ -222,7 +222,7 @@ def _party() -> Schema:
                 "Dirichlet concentration of the weights in Monte Carlo.", exclusiveMinimum=0
             ),
             "utility_cap": _number("Utility is min(cap, sum)."),
-            "discount": _number("Discount factor per round.", exclusiveMinimum=0, maximum=1),
+            "discount": _discount(),
             "preferences": {
                 "type": "object",
                 "description": "One entry per issue the party cares about (others weigh 0).",
@@ -254,6 +254,22 @@ def _uncertainty() -> Schema:
         _uncertainty_properties(),
         required=("low", "high"),
     )
+
+
+def _discount() -> Schema:
+    factor = _number("Discount factor per round, in (0, 1].", exclusiveMinimum=0, maximum=1)
+    return {
+        "description": "Discount factor per round of offers (bargain game rubinstein): a "
+        "number in (0, 1], or {value, source}.",
+        "oneOf": [
+            factor,
+            _object(
+                "A discount factor and where it comes from.",
+                {"value": factor, **_texts("source")},
+                required=("value",),
+            ),
+        ],
+    }
 
 
 def _reservation() -> Schema:

@@ -9,8 +9,6 @@ P_US28 stalls on Donbas and NATO).
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import itertools
 from pathlib import Path
 
@@ -74,22 +72,6 @@ def _is_valid_agreement(result: ProtocolResult) -> None:
     assert np.all(u >= cs.reservation - cs.rounding_slack)
     assert not crossed_rules(cs, outcome).any()
     assert np.allclose(u, result.agreement.utilities)
-
-
-# --- doctests ------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    "module",
-    [
-        "simulator.analysis.protocols._core",
-        "simulator.analysis.protocols.alternating",
-        "simulator.analysis.protocols.mediation",
-        "simulator.plots.protocols",
-    ],
-)
-def test_doctests(module: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-    failed, tried = doctest.testmod(importlib.import_module(module))
-    assert tried > 0 and failed == 0
 
 
 # --- time-dependent tactics (Faratin, Sierra & Jennings 1998) ------------------------------------

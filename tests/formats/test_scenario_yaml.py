@@ -462,6 +462,20 @@ MISTAKES = {
         10,
         ["expected a number in (0, 1], got 0"],
     ),
+    "discount mapping out of range": (
+        9,
+        "    reservation: 0.4\n    discount: {value: 1.5, source: x}",
+        "parties[0].discount.value",
+        10,
+        ["expected a number in (0, 1], got 1.5"],
+    ),
+    "discount mapping without value": (
+        9,
+        "    reservation: 0.4\n    discount: {source: x}",
+        "parties[0].discount",
+        10,
+        ["missing", "value"],
+    ),
 }
 
 
@@ -598,6 +612,15 @@ def test_party_fields() -> None:
     assert (buyer.bargaining_power, buyer.weight_concentration) == (2.0, 30.0)
     assert (buyer.utility_cap, buyer.discount) == (0.9, 0.95)
     assert (buyer.label, buyer.description) == ("Buyer", "wants a car")
+    assert buyer.discount_source is None
+
+
+def test_discount_with_a_source() -> None:
+    """``discount: {value, source}``, as a reservation carries its source; and written back."""
+    s = load(with_line(9, '    reservation: 0.4\n    discount: {value: 0.99, source: "FS §6.3"}'))
+    assert (s.parties[0].discount, s.parties[0].discount_source) == (0.99, "FS §6.3")
+    again = loads_scenario_yaml(dump_scenario_yaml(s), "again.yaml").parties[0]
+    assert (again.discount, again.discount_source) == (0.99, "FS §6.3")
 
 
 @pytest.mark.parametrize(
@@ -840,6 +863,7 @@ def round_trip_parties(draw: st.DrawFn, issues: tuple[Issue, ...], party_id: str
             exponent=draw(st.just(1.0) | positive),
             source=draw(optional_texts),
         )
+    discount = draw(st.none() | st.floats(0.0, 1.0, exclude_min=True))
     return Party(
         party_id,
         prefs,
@@ -854,7 +878,8 @@ def round_trip_parties(draw: st.DrawFn, issues: tuple[Issue, ...], party_id: str
         ),
         bargaining_power=draw(st.just(1.0) | positive),
         utility_cap=draw(st.none() | finite),
-        discount=draw(st.none() | st.floats(0.0, 1.0, exclude_min=True)),
+        discount=discount,
+        discount_source=None if discount is None else draw(optional_texts),
         reservation_range=draw(st.none() | uncertainties()),
         reservation_source=draw(optional_texts),
         weight_concentration=draw(st.none() | positive),

@@ -63,3 +63,46 @@ def test_plot(tmp_path: Path, capsys) -> None:
         out = tmp_path / f"{kind}.png"
         assert main(["game", CAR, kind, *extra, "--plot", str(out)]) == 0
         assert out.stat().st_size > 1000
+
+
+def test_discount_sources_reach_the_report(tmp_path: Path, capsys) -> None:
+    """``discount: {value, source}`` in the scenario: the factors are used, and each party's
+    citation is printed under them and returned as ``delta_citations``."""
+    import dataclasses
+
+    from simulator.formats import dump_scenario_yaml, load_scenario
+
+    car = load_scenario(CAR)
+    cited = {"buyer": (0.9, "buyer: assumed, one month"), "dealer": (0.8, None)}
+    parties = tuple(
+        dataclasses.replace(p, discount=cited[p.id][0], discount_source=cited[p.id][1])
+        for p in car.parties
+    )
+    path = tmp_path / "car.yaml"
+    path.write_text(dump_scenario_yaml(dataclasses.replace(car, parties=parties)))
+    data = run_json(capsys, "game", str(path), "rubinstein", "--full", "--json")
+    assert data["deltas"] == {"buyer": 0.9, "dealer": 0.8} and data["delta_source"] == "scenario"
+    assert data["delta_citations"] == {"buyer": "buyer: assumed, one month", "dealer": None}
+    assert main(["game", str(path), "rubinstein"]) == 0
+    text = capsys.readouterr().out
+    assert "- buyer's discount factor: buyer: assumed, one month" in text
+    assert "dealer's discount factor" not in text
+
+
+@pytest.mark.parametrize(
+    ("method", "n_mixed", "degenerate", "says"),
+    [
+        ("lemke-howson", 0, True, ["reached only pure equilibria", "no proof"]),
+        ("lemke-howson", 3, False, ["reached these", "never all"]),
+        ("support", 2, True, ["degenerate", "representatives"]),
+        ("vertex", 1, False, ["this list is complete"]),
+    ],
+)
+def test_demand_report_says_what_the_mixed_list_proves(
+    method: str, n_mixed: int, degenerate: bool, says: list[str]
+) -> None:
+    from simulator.cli.game_cmd import _mixed_caveat
+
+    text = _mixed_caveat(method, n_mixed, degenerate, 24)
+    assert all(s in text for s in says), text
+    assert ("complete" in text) == (method == "vertex")

@@ -3,15 +3,15 @@
 Notation
 --------
 ``F`` ``(m, 2)`` the two-party frontier and ``d = (d_a, d_b)`` the disagreement point
-(:mod:`~simulator.analysis.strategic.frontier`). Party ``a`` demands a utility level ``x_i`` from its
-grid ``x_0 < ... < x_{k1-1}``, party ``b`` a level ``y_j``, simultaneously (Nash 1953). The pair is
-*jointly feasible*, ``C[i, j]``, when some package of ``F`` gives both at least what they demand
-(``f_a >= x_i`` and ``f_b >= y_j``). Payoffs: ``A[i, j] = x_i`` and ``B[i, j] = y_j`` when ``C[i, j]``,
-``d_a`` and ``d_b`` otherwise.
+(:mod:`~simulator.analysis.strategic.frontier`). Party ``a`` demands a utility level ``x_i`` from
+its grid ``x_0 < ... < x_{k1-1}``, party ``b`` a level ``y_j``, simultaneously (Nash 1953). The pair
+is *jointly feasible*, ``C[i, j]``, when some package of ``F`` gives both at least what they demand
+(``f_a >= x_i`` and ``f_b >= y_j``). Payoffs: ``A[i, j] = x_i`` and ``B[i, j] = y_j`` when
+``C[i, j]``, ``d_a`` and ``d_b`` otherwise.
 
-Grids: by default each party's demands are its utilities on ``F`` (at least ``d``) plus ``d`` itself,
-so that every frontier package is a demand pair; ``grid=N`` gives ``N`` evenly spaced levels from
-``d`` to the ideal ``I``.
+Grids: by default each party's demands are its utilities on ``F`` (at least ``d``) plus ``d``
+itself, so that every frontier package is a demand pair; ``grid=N`` gives ``N`` evenly spaced levels
+from ``d`` to the ideal ``I``.
 
 Equilibria
 ----------
@@ -183,7 +183,8 @@ class DemandGame:
                 }
                 for e in mixed
             ],
-            "mixed_complete": False,
+            "mixed_complete": self.equilibria.complete,
+            "degenerate": self.equilibria.degenerate,
             "nash_solution": nash,
             "best_equilibrium": None
             if self.best_pair is None

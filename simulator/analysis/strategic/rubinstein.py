@@ -3,9 +3,10 @@
 Notation
 --------
 Parties ``a`` (who proposes first) and ``b`` alternate proposals, one round per month; a proposal
-accepted in round ``t = 0, 1, ...`` gives party ``i`` the utility ``d_i + delta_i**t * (u_i - d_i)``:
-the *gain* over the disagreement point ``d`` shrinks by the discount factor ``delta_i`` in ``(0, 1]``
-per round of delay (the cost of a month of war). ``r_i = -ln delta_i`` is the discount *rate*.
+accepted in round ``t = 0, 1, ...`` gives party ``i`` the utility
+``d_i + delta_i**t * (u_i - d_i)``: the *gain* over the disagreement point ``d`` shrinks by the
+discount factor ``delta_i`` in ``(0, 1]`` per round of delay (the cost of a month of war).
+``r_i = -ln delta_i`` is the discount *rate*.
 
 The bargaining set ``S`` is the convex hull of the frontier points ``F`` (lotteries over packages,
 as in Nash 1950 and Binmore, Rubinstein & Wolinsky 1986), with free disposal; its Pareto boundary is
@@ -19,16 +20,17 @@ round (or, at a corner, strictly better off)::
 
     x_a = psi(d_b + delta_b * (y_b - d_b)),    y_b = phi(d_a + delta_a * (x_a - d_a)),
 
-and ``x`` is accepted at once. On the unit pie (``u_1 + u_2 = 1``, ``d = 0``) this is the closed form
-``x_1 = (1 - delta_2) / (1 - delta_1 * delta_2)`` (Rubinstein 1982). On a scenario ``x_a`` is the
-fixed point of the monotone map ``T(x_a) = psi(d_b + delta_b (phi(d_a + delta_a (x_a - d_a)) - d_b))``
-on ``[d_a, I_a]``, found by Brent's method (``T(d_a) >= d_a`` and ``T(I_a) <= I_a``; unique on a
-convex set). Why the hull and not the packages alone: with finitely many packages the indifference
-conditions cannot hold exactly, and the discrete game has a multitude of subgame-perfect equilibria
-(any package can be supported when the grid is coarse relative to ``1 - delta``); lotteries make the
-set convex and the equilibrium unique. The package reported as the *agreement* is the frontier
-package nearest to the equilibrium point (in gains normalised by ``I - d``); the lottery between the
-two hull vertices around it is reported too.
+and ``x`` is accepted at once. On the unit pie (``u_1 + u_2 = 1``, ``d = 0``) this is the closed
+form ``x_1 = (1 - delta_2) / (1 - delta_1 * delta_2)`` (Rubinstein 1982). On a scenario ``x_a`` is
+the fixed point of the monotone map
+``T(x_a) = psi(d_b + delta_b (phi(d_a + delta_a (x_a - d_a)) - d_b))`` on ``[d_a, I_a]``, found by
+Brent's method (``T(d_a) >= d_a`` and ``T(I_a) <= I_a``; unique on a convex set). Why the hull and
+not the packages alone: with finitely many packages the indifference conditions cannot hold exactly,
+and the discrete game has a multitude of subgame-perfect equilibria (any package can be supported
+when the grid is coarse relative to ``1 - delta``); lotteries make the set convex and the
+equilibrium unique. The package reported as the *agreement* is the frontier package nearest to the
+equilibrium point (in gains normalised by ``I - d``); the lottery between the two hull vertices
+around it is reported too.
 
 Limit (Binmore, Rubinstein & Wolinsky 1986, §4): with a round of length ``Delta``,
 ``delta_i = exp(-r_i * Delta)``; as ``Delta -> 0`` both proposals converge to the weighted Nash
@@ -46,6 +48,7 @@ Osborne, M. J. & Rubinstein, A. (1990). Bargaining and Markets, ch. 3-4. Academi
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -137,8 +140,8 @@ def bargaining_powers(deltas: Sequence[float] | FloatArray) -> FloatArray:
 def upper_hull(points: FloatArray) -> FloatArray:
     """``(k, 2)`` the vertices of the concave Pareto boundary of the convex hull of ``points``.
 
-    ``points`` ``(m, 2)`` is a two-party Pareto frontier sorted by ``u_a`` ascending; the result runs
-    from the best point for ``b`` to the best for ``a`` (monotone chain; Andrew 1979).
+    ``points`` ``(m, 2)`` is a two-party Pareto frontier sorted by ``u_a`` ascending; the result
+    runs from the best point for ``b`` to the best for ``a`` (monotone chain; Andrew 1979).
 
     >>> upper_hull(np.array([[0.0, 1.0], [0.3, 0.6], [0.6, 0.5], [1.0, 0.0]])).tolist()
     [[0.0, 1.0], [0.6, 0.5], [1.0, 0.0]]
@@ -195,14 +198,15 @@ def weighted_nash_on_hull(hull: FloatArray, d: FloatArray, beta: FloatArray) -> 
     Per segment the maximiser has a closed form (the first-order condition is linear in the
     position along the segment); the best over segments is returned.
 
-    >>> weighted_nash_on_hull(np.array([[0.0, 1.0], [1.0, 0.0]]), np.zeros(2), np.array([0.75, 0.25]))
+    >>> hull = np.array([[0.0, 1.0], [1.0, 0.0]])
+    >>> weighted_nash_on_hull(hull, np.zeros(2), np.array([0.75, 0.25]))
     array([0.75, 0.25])
     """
     beta = np.asarray(beta, dtype=np.float64)
     if len(hull) == 1:
         return hull[0].copy()
     candidates = [hull[k] for k in range(len(hull))]
-    for p, q in zip(hull[:-1], hull[1:], strict=True):
+    for p, q in itertools.pairwise(hull):
         g0, dg = p - d, q - p
         denom = beta.sum() * dg[0] * dg[1]
         if denom != 0.0:
@@ -259,6 +263,8 @@ class RubinsteinResult:
     agreement_row: int
     convergence: tuple[ConvergenceStep, ...]
     delta_source: str = "given"
+    #: Per party, the scenario's citation for its discount factor (``discount: {value, source}``).
+    delta_citations: tuple[str | None, str | None] = (None, None)
 
     def shares(self, point: FloatArray | None = None) -> FloatArray:
         """Normalised gains ``(u - d) / (I - d)`` of ``point`` (default ``a_first``); on a linear
@@ -302,6 +308,7 @@ class RubinsteinResult:
                 "hold": f.hold,
                 "deltas": {a: float(self.deltas[0]), b: float(self.deltas[1])},
                 "delta_source": self.delta_source,
+                "delta_citations": {a: self.delta_citations[0], b: self.delta_citations[1]},
                 "disagreement": {a: float(f.disagreement[0]), b: float(f.disagreement[1])},
                 "ideal": {a: float(f.ideal[0]), b: float(f.ideal[1])},
                 "frontier_size": f.size,
@@ -335,6 +342,7 @@ def rubinstein(
     *,
     steps: int = CONVERGENCE_STEPS,
     delta_source: str = "given",
+    delta_citations: Sequence[str | None] = (None, None),
 ) -> RubinsteinResult:
     """The stationary SPE of alternating offers on ``frontier``, ``a`` proposing first.
 
@@ -349,6 +357,8 @@ def rubinstein(
         Length of the convergence series (round length ``1 / n``, ``n = 1, 2, ..., 2**(steps-1)``).
     delta_source
         Where the discount factors came from (``given``, ``scenario``), for the report.
+    delta_citations
+        Per party, the source the scenario cites for its discount factor, or None.
 
     Returns
     -------
@@ -402,4 +412,5 @@ def rubinstein(
         _nearest_row(frontier, x),
         tuple(series),
         delta_source,
+        (delta_citations[0], delta_citations[1]),
     )

@@ -2,8 +2,8 @@
 
 The baseline is the plain whole-table approach measured in the same run: materialise every outcome,
 evaluate every party's utility with numpy, take the ZOPA mask and the Pareto frontier of the ZOPA
-(same frontier code). It needs the whole table in memory, so it runs up to 10^7 outcomes only.
-Peak memory of the 10^8 solve is measured in a fresh subprocess (VmHWM in /proc/self/status; ru_maxrss
+(same frontier code). It needs the whole table in memory, so it runs up to 10^7 outcomes only. Peak
+memory of the 10^8 solve is measured in a fresh subprocess (VmHWM in /proc/self/status; ru_maxrss
 would include the parent's high-water mark from before exec).
 """
 
@@ -71,7 +71,8 @@ def test_1e8_three_parties_time_and_memory(record):
         "s = synthetic_scenario(8, 10, 3, seed=1)\n"
         "t = time.perf_counter(); r = solve(s); dt = time.perf_counter() - t\n"
         "print(json.dumps({'seconds': dt, 'zopa': r.counts.zopa, 'frontier': r.frontier.size,\n"
-        "  'peak_mb': int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]) / 1024}))\n"
+        "  'peak_mb': int(re.search(r'VmHWM:\\s+(\\d+)',"
+        " open('/proc/self/status').read())[1]) / 1024}))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     data = json.loads(out.stdout)

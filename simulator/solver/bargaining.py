@@ -2,21 +2,21 @@
 
 Notation
 --------
-``U`` ``(m, P)`` utility vectors (the ZOPA's Pareto frontier: every solution here is monotone, so its
-optimum over the ZOPA lies there), ``d`` ``(P,)`` the disagreement point, gains ``g = U - d >= 0``,
-``beta`` ``(P,)`` bargaining powers and ``I_p = max_m U[m, p]`` the ideal point.
+``U`` ``(m, P)`` utility vectors (the ZOPA's Pareto frontier: every solution here is monotone, so
+its optimum over the ZOPA lies there), ``d`` ``(P,)`` the disagreement point, gains
+``g = U - d >= 0``, ``beta`` ``(P,)`` bargaining powers and ``I_p = max_m U[m, p]`` the ideal point.
 
 - ``nash``: maximise ``prod_p g_p`` (Nash 1950).
-- ``weighted_nash``: maximise ``prod_p g_p ** beta_p`` (Kalai 1977; Binmore, Rubinstein & Wolinsky 1986),
-  computed as ``sum_p beta_p log g_p``.
-- ``kalai_smorodinsky``: maximise ``min_p g_p / (I_p - d_p)`` (Kalai & Smorodinsky 1975), the discrete
-  analogue of the point on the segment from ``d`` to ``I`` that is furthest out; a party with
-  ``I_p = d_p`` has nothing to gain and is left out of the minimum.
+- ``weighted_nash``: maximise ``prod_p g_p ** beta_p`` (Kalai 1977; Binmore, Rubinstein &
+  Wolinsky 1986), computed as ``sum_p beta_p log g_p``.
+- ``kalai_smorodinsky``: maximise ``min_p g_p / (I_p - d_p)`` (Kalai & Smorodinsky 1975), the
+  discrete analogue of the point on the segment from ``d`` to ``I`` that is furthest out; a party
+  with ``I_p = d_p`` has nothing to gain and is left out of the minimum.
 - ``egalitarian``: maximise ``min_p g_p`` (Kalai 1977).
 - ``utilitarian``: maximise ``sum_p U_p``.
 
-Ties (criteria within a relative ``1e-12``) go to the larger utilitarian sum, then to the lowest outcome
-index (mixed radix, first issue most significant).
+Ties (criteria within a relative ``1e-12``) go to the larger utilitarian sum, then to the lowest
+outcome index (mixed radix, first issue most significant).
 """
 
 from __future__ import annotations
@@ -81,7 +81,8 @@ def select_solution(
     d: FloatArray,
     beta: FloatArray,
 ) -> int | None:
-    """Row of ``u`` that solution ``name`` picks, with the documented tie-break; None if ``u`` is empty.
+    """Row of ``u`` that solution ``name`` picks, with the documented tie-break; None if ``u`` is
+    empty.
 
     >>> u = np.array([[0.9, 0.1], [0.5, 0.5], [0.1, 0.9]])
     >>> select_solution("nash", u, [0, 1, 2], np.zeros(2), np.ones(2))

@@ -1,11 +1,12 @@
-"""The outcome space as a 0/1 integer programme, solved with HiGHS through :func:`scipy.optimize.milp`.
+"""The outcome space as a 0/1 integer programme, solved with HiGHS through
+:func:`scipy.optimize.milp`.
 
 Notation
 --------
-One binary ``x_ik`` per issue ``i`` and option ``k`` with ``sum_k x_ik = 1``. For a hyperrectangle ``R``
-with issues ``I_R`` let ``z_i(R) = sum_{k in R_i} x_ik`` (1 when issue ``i`` takes an allowed option).
-An interaction term ``t`` gets a binary ``y_t`` with ``y_t <= z_i`` for each of its issues and
-``y_t >= sum_i z_i - (|I_t| - 1)``, so ``y_t = 1`` exactly when the outcome lies in ``R_t``. A
+One binary ``x_ik`` per issue ``i`` and option ``k`` with ``sum_k x_ik = 1``. For a hyperrectangle
+``R`` with issues ``I_R`` let ``z_i(R) = sum_{k in R_i} x_ik`` (1 when issue ``i`` takes an allowed
+option). An interaction term ``t`` gets a binary ``y_t`` with ``y_t <= z_i`` for each of its issues
+and ``y_t >= sum_i z_i - (|I_t| - 1)``, so ``y_t = 1`` exactly when the outcome lies in ``R_t``. A
 tracked region (a rule the outcome must not cross) is forbidden by ``sum_i z_i <= |I_R| - 1``; a
 red-line region of rule ``r`` forces the rule's crossing indicator
 ``c_r >= sum_i z_i - (|I_R| - 1)``.
@@ -95,7 +96,8 @@ def _quiet_stdout() -> Iterator[None]:
     CLI's ``--json`` output."""
     try:
         fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):  # no real stdout (e.g. captured): nothing to guard
+    except (AttributeError, OSError, ValueError):
+        # no real stdout (e.g. captured): nothing to guard
         yield
         return
     sys.stdout.flush()

@@ -3,26 +3,28 @@
 Notation
 --------
 The issues are put in a search ``order``. The first ``L`` positions are *outer*: a *node* assigns an
-option to each of the first ``l <= L`` of them. The remaining issues are *inner*: their ``B`` combinations
-form one block whose per-party partial utilities ``inner_values`` ``(B, P)`` and interaction and rule masks
-are computed once by broadcasting. A node at depth ``L`` plus the block is ``B`` outcomes, evaluated in one
-vector operation: ``U = partial[:, None, :] + inner_values[None, :, :]`` plus active terms.
+option to each of the first ``l <= L`` of them. The remaining issues are *inner*: their ``B``
+combinations form one block whose per-party partial utilities ``inner_values`` ``(B, P)`` and
+interaction and rule masks are computed once by broadcasting. A node at depth ``L`` plus the block
+is ``B`` outcomes, evaluated in one vector operation:
+``U = partial[:, None, :] + inner_values[None, :, :]`` plus active terms.
 
-Nodes are handled in *batches* (arrays of nodes at one depth): a batch is expanded by every allowed option
-of the next issue in one operation, its bounds are computed for all nodes at once, and a visitor decides
-which nodes to keep. The batches form a depth-first stack, so memory stays bounded by the batch and block
-sizes, whatever the size of the space. No Python code runs per outcome.
+Nodes are handled in *batches* (arrays of nodes at one depth): a batch is expanded by every allowed
+option of the next issue in one operation, its bounds are computed for all nodes at once, and a
+visitor decides which nodes to keep. The batches form a depth-first stack, so memory stays bounded
+by the batch and block sizes, whatever the size of the space. No Python code runs per outcome.
 
 Bounds: for a node with partial utility ``a_p`` at depth ``l``,
 
-    upper_p = min(cap_p, a_p + sum_{pos >= l} max_k values + sum_t b_tp^+ [t possible] + certain terms)
+    upper_p = min(cap_p, a_p + sum_{pos >= l} max_k values + sum_t b_tp^+ [t possible]
+                  + certain terms)
 
-and the lower bound likewise with minima and negative bonuses. A term or rule region is *possible* while
-every assigned issue it names takes one of its allowed options, and *certain* once all its issues are
-assigned (then it holds). A rule region that is certain means the node crosses the rule.
+and the lower bound likewise with minima and negative bonuses. A term or rule region is *possible*
+while every assigned issue it names takes one of its allowed options, and *certain* once all its
+issues are assigned (then it holds). A rule region that is certain means the node crosses the rule.
 
-Unary rules (one issue) prune options before the search starts: an option forbidden by a tracked unary
-rule never enters the search.
+Unary rules (one issue) prune options before the search starts: an option forbidden by a tracked
+unary rule never enters the search.
 
 Reference: Land & Doig (1960) branch and bound; Lawler & Wood (1966).
 """
@@ -75,8 +77,8 @@ class Plan:
     region_decided_at: IntArray  # (R,)
     bonus_pos: FloatArray  # (T, P)
     bonus_neg: FloatArray  # (T, P)
-    # combined bounds: for each weight vector lam_k (rows of ``lam``, on the simplex), an upper bound
-    # on sum_p lam_kp u_p that respects the conflict between parties (see ``combined_upper``)
+    # combined bounds: for each weight vector lam_k (rows of ``lam``, on the simplex), an upper
+    # bound on sum_p lam_kp u_p that respects the conflict between parties (see ``combined_upper``)
     lam: FloatArray  # (K, P)
     rest_max_lam: FloatArray  # (n+1, K)
     term_lam: FloatArray  # (T, K)
@@ -145,7 +147,8 @@ class Plan:
 
 @dataclass
 class Batch:
-    """Nodes at one depth: their assignments, partial utilities and which terms/regions are possible."""
+    """Nodes at one depth: their assignments, partial utilities and which terms/regions are
+    possible."""
 
     depth: int
     assign: NDArray[np.int32]  # (N, depth) option indices, by position in the order
@@ -321,8 +324,8 @@ def _order(
 ) -> tuple[int, ...]:
     """Search order, greedily: first the issues of tracked rules, each time the one that completes
     the most rule regions (so that a node is decided, and counted or dropped, as early as possible),
-    then the issues of interaction terms and other rules likewise, then the rest by the utility range
-    they span (widest first, so that bounds tighten early)."""
+    then the issues of interaction terms and other rules likewise, then the rest by the utility
+    range they span (widest first, so that bounds tighten early)."""
     spread = np.array(
         [
             float(np.ptp(cs.values[i][:, allowed[i]], axis=1).sum()) if len(allowed[i]) else 0.0
@@ -428,8 +431,8 @@ def _inner_front_applies(
     """Whether inner outcomes off the inner block's own frontier can be left out of frontiers.
 
     Below one node every utility is ``base + inner_values[b]``, so an inner outcome dominated within
-    the block gives an outcome dominated within the node, unless an interaction term or a tracked rule
-    looks at inner issues, or a utility cap can make two different vectors equal. With a single
+    the block gives an outcome dominated within the node, unless an interaction term or a tracked
+    rule looks at inner issues, or a utility cap can make two different vectors equal. With a single
     node (``n_nodes`` leaves share the block) the filter is the frontier itself and saves nothing.
     """
     if (term_decided_at > n_outer).any() or (tracked_decided_at > n_outer).any():
@@ -440,7 +443,8 @@ def _inner_front_applies(
 def make_plan(
     cs: CompiledScenario, tracked_regions: BoolArray, *, inner_block: int = INNER_BLOCK
 ) -> Plan:
-    """Precompute the search for ``cs`` where crossing a region in ``tracked_regions`` is excluded."""
+    """Precompute the search for ``cs`` where crossing a region in ``tracked_regions`` is
+    excluded."""
     tracked_regions = np.asarray(tracked_regions, dtype=bool)
     allowed = _allowed_options(cs, tracked_regions)
     order = _order(cs, allowed, tracked_regions)
@@ -547,9 +551,9 @@ def combined_upper(plan: Plan, batch: Batch) -> FloatArray:
     """Upper bounds ``(N, K)`` on ``sum_p lam_kp u_p`` below each node.
 
     Unlike the per-party bounds, one option per issue must serve every party at once, so
-    ``max_o lam . u(o) <= lam . partial + sum_{pos >= l} max_k lam . values[:, k] + bonuses``. A node
-    where ``lam . upper < lam . d`` for some ``lam`` cannot reach every reservation (a Lagrangian bound;
-    Fisher 1981).
+    ``max_o lam . u(o) <= lam . partial + sum_{pos >= l} max_k lam . values[:, k] + bonuses``. A
+    node where ``lam . upper < lam . d`` for some ``lam`` cannot reach every reservation (a
+    Lagrangian bound; Fisher 1981).
     """
     d = batch.depth
     certain = batch.term_alive & (plan.term_decided_at <= d)[None, :]

@@ -1,21 +1,23 @@
-"""Solve a scenario: exact counts, the ZOPA, Pareto frontiers, bargaining solutions, closest outcome.
+"""Solve a scenario: exact counts, the ZOPA, Pareto frontiers, bargaining solutions, closest
+outcome.
 
 Notation
 --------
-``d`` ``(P,)`` is the disagreement point (the reservation utilities, or with ``disagreement="worst"``
-``d_p = max(reservation_p, min_o u_p(o))``, NegMAS's convention for Nash and Kalai). An outcome is
-*consistent* when it breaks no consistency constraint, *feasible* when it is consistent and crosses no
-red line, and in the *ZOPA* when it is feasible and ``u_p >= d_p`` for every party.
+``d`` ``(P,)`` is the disagreement point (the reservation utilities, or with
+``disagreement="worst"`` ``d_p = max(reservation_p, min_o u_p(o))``, NegMAS's convention for Nash
+and Kalai). An outcome is *consistent* when it breaks no consistency constraint, *feasible* when it
+is consistent and crosses no red line, and in the *ZOPA* when it is feasible and ``u_p >= d_p`` for
+every party.
 
-Every pass is one :func:`~simulator.solver.search.run_search` over the space with a visitor that prunes
-whole subtrees by their bounds:
+Every pass is one :func:`~simulator.solver.search.run_search` over the space with a visitor that
+prunes whole subtrees by their bounds:
 
-- counts: a subtree that certainly satisfies the target (no rule can still be crossed, every lower bound
-  reaches ``d``) is counted in closed form; one that certainly fails is dropped;
-- frontier: a subtree whose upper-bound vector is dominated by a frontier point found so far is dropped
-  (once it is counted);
-- closest to agreement: a subtree whose lower bound on (red lines crossed, largest shortfall) is worse than
-  the best outcome found so far is dropped.
+- counts: a subtree that certainly satisfies the target (no rule can still be crossed, every lower
+  bound reaches ``d``) is counted in closed form; one that certainly fails is dropped;
+- frontier: a subtree whose upper-bound vector is dominated by a frontier point found so far is
+  dropped (once it is counted);
+- closest to agreement: a subtree whose lower bound on (red lines crossed, largest shortfall) is
+  worse than the best outcome found so far is dropped.
 """
 
 from __future__ import annotations
@@ -420,7 +422,8 @@ def _zone(
 
 
 class _ExistsVisitor:
-    """Whether any outcome crosses no tracked region and reaches ``threshold``; stops at the first."""
+    """Whether any outcome crosses no tracked region and reaches ``threshold``; stops at the
+    first."""
 
     def __init__(self, threshold: FloatArray | None, budget: int | None = None) -> None:
         self.threshold = threshold
@@ -512,8 +515,8 @@ def count_outcomes(
     threshold: FloatArray | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> int:
-    """Exact number of outcomes that lie in none of ``regions`` (a mask over ``cs.regions``) and give
-    every party ``p`` at least ``threshold[p]`` (use ``-inf`` for parties that do not matter).
+    """Exact number of outcomes that lie in none of ``regions`` (a mask over ``cs.regions``) and
+    give every party ``p`` at least ``threshold[p]`` (use ``-inf`` for parties that do not matter).
 
     Without a threshold the count factorises over groups of issues that no region links: it is the
     product of each group's count and the sizes of the issues no region names.
@@ -583,7 +586,8 @@ def _is_witness(
 def disagreement_point(
     cs: CompiledScenario, kind: str = "reservation", progress: Progress | None = None
 ) -> FloatArray:
-    """``d``: the reservation utilities, or ``max(reservation, min over the space)`` for ``worst``."""
+    """``d``: the reservation utilities, or ``max(reservation, min over the space)`` for
+    ``worst``."""
     if kind == "reservation":
         return cs.reservation.copy()
     if kind != "worst":
@@ -605,9 +609,9 @@ def disagreement_point(
 def zopa_threshold(cs: CompiledScenario, d: FloatArray) -> FloatArray:
     """The utility each party needs to be in the ZOPA: ``d`` less the compiler's rounding slack.
 
-    A compiled utility is a sum of at most ``n + T`` quantised numbers, each within ``QUANTUM / 2`` of
-    its exact value, so a package whose exact utility equals ``d_p`` must not fall out of the ZOPA
-    by rounding.
+    A compiled utility is a sum of at most ``n + T`` quantised numbers, each within ``QUANTUM / 2``
+    of its exact value, so a package whose exact utility equals ``d_p`` must not fall out of the
+    ZOPA by rounding.
     """
     return np.asarray(d - cs.rounding_slack)
 

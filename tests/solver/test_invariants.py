@@ -1,4 +1,5 @@
-"""Invariants of the solver under hypothesis, closed forms from theory, and the solution contract suite."""
+"""Invariants of the solver under hypothesis, closed forms from theory, and the solution contract
+suite."""
 
 from __future__ import annotations
 
@@ -117,12 +118,18 @@ def test_closest_is_reported_exactly_when_the_zopa_is_empty(scenario):
         return
     c = result.closest
     assert c is not None
-    assert c.shortfall == tuple(max(0.0, float(d - x)) for d, x in zip(result.disagreement, c.point.utilities))
+    assert c.shortfall == tuple(
+        max(0.0, float(d - x)) for d, x in zip(result.disagreement, c.point.utilities, strict=True)
+    )
     if result.counts.feasible:
         assert not c.crossed
     else:
         assert c.crossed
-    assert all(f"reservation:{p.id}" in c.binding for p, s in zip(scenario.parties, c.shortfall) if s > 0)
+    assert all(
+        f"reservation:{p.id}" in c.binding
+        for p, s in zip(scenario.parties, c.shortfall, strict=True)
+        if s > 0
+    )
 
 
 # --- closed forms ---------------------------------------------------------------------------
@@ -146,7 +153,9 @@ def test_symmetric_split_puts_nash_ks_and_egalitarian_at_the_midpoint():
     assert result.frontier.size == 13  # every split is Pareto-optimal
 
 
-@pytest.mark.parametrize("powers, share", [((2.0, 1.0), 8 / 12), ((1.0, 3.0), 3 / 12), ((1.0, 1.0), 6 / 12)])
+@pytest.mark.parametrize(
+    "powers, share", [((2.0, 1.0), 8 / 12), ((1.0, 3.0), 3 / 12), ((1.0, 1.0), 6 / 12)]
+)
 def test_weighted_nash_follows_the_bargaining_powers(powers, share):
     """max x^a (1-x)^b on the unit pie is at x = a / (a + b) (Kalai 1977)."""
     result = solve(split_pie(12, powers=powers))
@@ -161,10 +170,11 @@ def test_nash_split_moves_with_the_disagreement_point():
 
 
 # --- contract suite: every solution is Pareto-optimal and individually rational; symmetric and
-# scale-invariant where its axioms say so (Nash 1950; Kalai & Smorodinsky 1975; Kalai 1977) -----------
+# scale-invariant where its axioms say so (Nash 1950; Kalai & Smorodinsky 1975; Kalai 1977) --------
 
-# The utilitarian optimum of a symmetric problem is a symmetric *set* (here every package sums to 1),
-# from which the tie-break picks the lowest index, so it is not in the single-point symmetry check.
+# The utilitarian optimum of a symmetric problem is a symmetric *set* (here every package sums
+# to 1), from which the tie-break picks the lowest index, so it is not in the single-point
+# symmetry check.
 SYMMETRIC = ["nash", "weighted_nash", "kalai_smorodinsky", "egalitarian"]
 SCALE_INVARIANT = ["nash", "weighted_nash", "kalai_smorodinsky"]
 
@@ -178,7 +188,7 @@ def test_every_solution_is_pareto_optimal_and_individually_rational(name, scenar
     if result.counts.zopa == 0:
         assert pt is None
         return
-    assert all(x >= d for x, d in zip(pt.utilities, result.disagreement))
+    assert all(x >= d for x, d in zip(pt.utilities, result.disagreement, strict=True))
     assert not dominated_by(np.array([pt.utilities]), result.zopa_frontier.utilities)[0]
 
 
@@ -187,8 +197,20 @@ def test_symmetric_solutions_treat_symmetric_parties_alike(name):
     issues = tuple(Issue(f"x{i}", tuple(Option(str(k)) for k in range(3))) for i in range(2))
     table_a = (0.0, 0.5, 1.0)
     table_b = (1.0, 0.5, 0.0)
-    a = Party("a", {"x0": Preference(0.5, "table", table=table_a), "x1": Preference(0.5, "table", table=table_a)})
-    b = Party("b", {"x0": Preference(0.5, "table", table=table_b), "x1": Preference(0.5, "table", table=table_b)})
+    a = Party(
+        "a",
+        {
+            "x0": Preference(0.5, "table", table=table_a),
+            "x1": Preference(0.5, "table", table=table_a),
+        },
+    )
+    b = Party(
+        "b",
+        {
+            "x0": Preference(0.5, "table", table=table_b),
+            "x1": Preference(0.5, "table", table=table_b),
+        },
+    )
     result = solve(Scenario("sym", issues, (a, b)))
     u = result.solutions[name].utilities
     assert u[0] == u[1]
@@ -205,11 +227,15 @@ def test_scale_invariant_solutions_ignore_a_positive_rescaling(name, scenario, f
         scenario = dataclasses.replace(scenario, parties=(p0, *scenario.parties[1:]))
     scaled = dataclasses.replace(
         p0,
-        preferences={k: dataclasses.replace(v, weight=v.weight * factor) for k, v in p0.preferences.items()},
+        preferences={
+            k: dataclasses.replace(v, weight=v.weight * factor) for k, v in p0.preferences.items()
+        },
         reservation=p0.reservation * factor,
     )
     before = solve(scenario).solutions[name]
-    after = solve(dataclasses.replace(scenario, parties=(scaled, *scenario.parties[1:]))).solutions[name]
+    after = solve(
+        dataclasses.replace(scenario, parties=(scaled, *scenario.parties[1:]))
+    ).solutions[name]
     if before is None:
         assert after is None
         return

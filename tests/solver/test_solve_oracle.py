@@ -8,12 +8,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulator.compiled import compile_scenario, crossed_rules, evaluate_utilities
-from simulator.solver import solve
 from simulator.solver import search as search_mod
+from simulator.solver import solve
 from tests import oracle
 from tests.strategies import scenarios
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 
 def _vectors(rows: list[oracle.Row]) -> list[tuple[tuple[int, ...], tuple[float, ...]]]:
@@ -26,7 +30,7 @@ def _check(scenario, frontier="zopa"):
     assert result.counts.to_dict() == ref.counts
     got = sorted(
         (tuple(int(k) for k in o), tuple(float(x) for x in u))
-        for o, u in zip(result.frontier.outcomes, result.frontier.utilities)
+        for o, u in zip(result.frontier.outcomes, result.frontier.utilities, strict=True)
     )
     assert got == _vectors(ref.frontiers[frontier])
     assert result.frontier.size == len(ref.frontiers[frontier])
@@ -84,10 +88,14 @@ def test_whole_table_evaluation_matches_oracle(scenario):
     assert [tuple(x) for x in u.tolist()] == [r.u for r in rows]
     crossed = crossed_rules(cs, outcomes)
     labels = [r.label for r in cs.rules]
-    for row, flags in zip(rows, crossed):
-        red = tuple(lbl for lbl, f, ref in zip(labels, flags, cs.rules) if f and ref.owner >= 0)
+    for row, flags in zip(rows, crossed, strict=True):
+        red = tuple(
+            lbl for lbl, f, ref in zip(labels, flags, cs.rules, strict=True) if f and ref.owner >= 0
+        )
         assert red == row.crossed
-        assert row.consistent == (not any(f for f, ref in zip(flags, cs.rules) if ref.owner < 0))
+        assert row.consistent == (
+            not any(f for f, ref in zip(flags, cs.rules, strict=True) if ref.owner < 0)
+        )
 
 
 @SETTINGS

@@ -17,8 +17,7 @@ with a scale ``s_p > 0``; wherever the objective or a constraint wants ``w_p`` h
 Exactness
 ---------
 HiGHS works in floating point with a feasibility tolerance of about ``1e-7``. When every value,
-bonus
-and cap of party ``p`` is a multiple of ``1 / s_p`` for a moderate integer ``s_p`` (GENIUS
+bonus and cap of party ``p`` is a multiple of ``1 / s_p`` for a moderate integer ``s_p`` (GENIUS
 hyperrectangle profiles: ``utility / maxutility``; decimal weights and values), the scaled utilities
 are integers, ``w_p`` is declared integer and the programme is exact: "at least one unit more" is
 the constraint ``w_p >= v + 1``. Otherwise (``s_p = 1``) a step of :data:`FLOAT_STEP` separates
@@ -32,9 +31,14 @@ The Pareto frontier of two parties is found by the lexicographic epsilon-constra
 infeasible, solve proves there is no other point. In integer units the two maximisations are one,
 of ``M w_0 + w_1`` with ``M`` above the range of ``w_1``, so each frontier vector costs one solve.
 
+HiGHS's presolve is switched off. With it, HiGHS 1.12 (scipy 1.17) spins forever, ignoring its
+time limit, on some small programmes of this form (a 12-outcome scenario is pinned in
+``tests/solver/test_milp_hang.py``), and aborted the interpreter on another; the same programmes
+solve at once without it. It costs little here: 30issues takes 10 s instead of 8.4 s, the others
+no measurable time.
+
 References: Nemhauser & Wolsey (1988), Integer and Combinatorial Optimization; Huangfu & Hall
-(2018),
-"Parallelizing the dual revised simplex method", Math. Prog. Comp. 10 (HiGHS).
+(2018), "Parallelizing the dual revised simplex method", Math. Prog. Comp. 10 (HiGHS).
 """
 
 from __future__ import annotations
@@ -305,7 +309,12 @@ class OutcomeProgram:
                 constraints=LinearConstraint(a, lo, hi),
                 bounds=Bounds(lb, ub),
                 integrality=integrality,
-                options={"time_limit": time_limit, "mip_rel_gap": 0.0, "disp": False},
+                options={
+                    "time_limit": time_limit,
+                    "mip_rel_gap": 0.0,
+                    "disp": False,
+                    "presolve": False,  # see the module docstring: it can hang HiGHS 1.12
+                },
             )
         if res.status == 2:
             return None

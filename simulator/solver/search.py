@@ -84,8 +84,8 @@ class Plan:
     term_lam: FloatArray  # (T, K)
     inner_values: FloatArray  # (B, P)
     inner_by_party: FloatArray  # (P, B) the same, party-major (contiguous rows for the leaf loops)
-    inner_term_mask: FloatArray  # (T, B) 1.0 where the inner part of a term holds
-    inner_region_mask: FloatArray  # (R, B)
+    inner_term_mask: InnerMasks  # (T, B) 1.0 where the inner part of a term holds
+    inner_region_mask: InnerMasks  # (R, B)
     inner_front_applies: bool  # whether the inner block's own frontier filters frontier candidates
     empty: bool
     # leaf utilities are written here (reused: fresh arrays freed every leaf cost page faults)
@@ -325,34 +325,42 @@ def _order(
     """Search order, greedily: first the issues of tracked rules, each time the one that completes
     the most rule regions (so that a node is decided, and counted or dropped, as early as possible),
     then the issues of interaction terms and other rules likewise, then the rest by the utility
-    range they span (widest first, so that bounds tighten early)."""
+    range they span (widest first, so that bounds tighten early).
+
+    Each greedy step takes, among the issues of the regions not yet complete, the largest
+    ``(completes, appears, spread, -issue)``: how many such regions it would complete, how many it
+    appears in, its spread; on an incidence matrix, so a step is a few vector operations."""
+    n = cs.n_issues
     spread = np.array(
         [
             float(np.ptp(cs.values[i][:, allowed[i]], axis=1).sum()) if len(allowed[i]) else 0.0
-            for i in range(cs.n_issues)
+            for i in range(n)
         ]
     )
-    tracked_sets = [set(r.issues) for r, t in zip(cs.regions, tracked, strict=True) if t]
-    other_sets = [set(r.issues) for r, t in zip(cs.regions, tracked, strict=True) if not t]
-    other_sets += [set(t.issues) for t in cs.terms]
+    tracked_sets = [r.issues for r, t in zip(cs.regions, tracked, strict=True) if t]
+    other_sets = [r.issues for r, t in zip(cs.regions, tracked, strict=True) if not t]
+    other_sets += [t.issues for t in cs.terms]
+    chosen = np.zeros(n, dtype=bool)
     order: list[int] = []
-    chosen: set[int] = set()
+    neg_index = -np.arange(n)
     for sets in (tracked_sets, other_sets):
+        incidence = np.zeros((len(sets), n), dtype=bool)
+        for k, issues in enumerate(sets):
+            incidence[k, list(issues)] = True
         while True:
-            open_sets = [r for r in sets if not r <= chosen]
-            if not open_sets:
+            left = incidence & ~chosen
+            n_left = left.sum(axis=1)
+            open_sets = n_left > 0
+            if not open_sets.any():
                 break
-            candidates = {i for r in open_sets for i in r} - chosen
-
-            def score(i: int, open_sets: list[set[int]] = open_sets) -> tuple[int, int, float, int]:
-                completes = sum(1 for r in open_sets if i in r and r - chosen == {i})
-                appears = sum(1 for r in open_sets if i in r)
-                return (completes, appears, spread[i], -i)
-
-            best = max(candidates, key=score)
+            appears = left[open_sets].sum(axis=0)  # chosen issues are no candidates
+            completes = left[n_left == 1].sum(axis=0)
+            candidates = np.flatnonzero(appears > 0)
+            keys = (neg_index[candidates], spread[candidates], appears[candidates])
+            best = int(candidates[np.lexsort((*keys, completes[candidates]))[-1]])
             order.append(best)
-            chosen.add(best)
-    rest = sorted(set(range(cs.n_issues)) - chosen, key=lambda i: (-spread[i], i))
+            chosen[best] = True
+    rest = sorted(np.flatnonzero(~chosen).tolist(), key=lambda i: (-spread[i], i))
     return tuple(order + rest)
 
 
@@ -400,25 +408,45 @@ def _outer_sum(tables: Sequence[FloatArray], n_rows: int) -> FloatArray:
     return out
 
 
-def _inner_masks(
-    regions: Sequence[Region], inner_issues: Sequence[int], allowed: Sequence[IntArray]
-) -> FloatArray:
-    """``(R, B)``: 1.0 where the inner part of each region holds, as outer products of the
-    regions' option masks over the inner issues."""
-    size = int(np.prod([len(allowed[i]) for i in inner_issues])) if inner_issues else 1
-    masks = np.ones((len(regions), size), dtype=np.float64)
-    for r, region in enumerate(regions):
-        if not set(region.issues) & set(inner_issues):
-            continue
-        row = np.ones(1)
-        for i in inner_issues:
-            if i in region.issues:
-                m = region.masks[region.issues.index(i)][allowed[i]].astype(np.float64)
-            else:
-                m = np.ones(len(allowed[i]))
-            row = (row[:, None] * m[None, :]).ravel()
-        masks[r] = row
-    return masks
+class InnerMasks:
+    """``(R, B)`` float64, indexed like an array: row ``r`` is 1.0 where the inner part of region
+    ``r`` holds (the outer product of its option masks over the inner issues, first inner issue
+    most significant). A row is built on first use: a search that stops early, or whose regions
+    are all decided above the leaves, builds few or none of them."""
+
+    def __init__(
+        self, regions: Sequence[Region], inner_issues: Sequence[int], allowed: Sequence[IntArray]
+    ) -> None:
+        self._regions = regions
+        self._pos = {i: j for j, i in enumerate(inner_issues)}
+        self._allowed = allowed
+        self._sizes = [len(allowed[i]) for i in inner_issues]
+        size = int(np.prod(self._sizes)) if inner_issues else 1
+        self.shape = (len(regions), size)
+        self._rows = np.empty(self.shape, dtype=np.float64)  # pages are touched row by row
+        self._built = np.zeros(len(regions), dtype=bool)
+
+    def _build(self, r: int) -> None:
+        out = np.ones(self._sizes)
+        region = self._regions[r]
+        for i, m in zip(region.issues, region.masks, strict=True):
+            j = self._pos.get(i)
+            if j is not None:
+                view = [1] * len(self._sizes)
+                view[j] = -1
+                out *= m[self._allowed[i]].astype(np.float64).reshape(view)
+        self._rows[r] = out.reshape(-1)
+        self._built[r] = True
+
+    def __getitem__(self, key: Any) -> FloatArray:
+        rows = np.arange(self.shape[0])[key]
+        for r in np.atleast_1d(rows)[~self._built[rows]].tolist():
+            if not self._built[r]:  # an index may repeat
+                self._build(r)
+        return np.asarray(self._rows[rows])
+
+    def __len__(self) -> int:
+        return self.shape[0]
 
 
 def _inner_front_applies(
@@ -500,8 +528,8 @@ def make_plan(
         term_lam=cs.term_bonus @ lam.T,
         inner_values=inner_values,
         inner_by_party=by_party,
-        inner_term_mask=_inner_masks(cs.terms, inner_issues, allowed),
-        inner_region_mask=_inner_masks(cs.regions, inner_issues, allowed),
+        inner_term_mask=InnerMasks(cs.terms, inner_issues, allowed),
+        inner_region_mask=InnerMasks(cs.regions, inner_issues, allowed),
         inner_front_applies=_inner_front_applies(
             cs,
             term_decided_at,

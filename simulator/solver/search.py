@@ -38,7 +38,15 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from simulator.compiled import QUANTUM, BoolArray, CompiledScenario, FloatArray, IntArray, Region
+from simulator.compiled import (
+    QUANTUM,
+    BoolArray,
+    CompiledScenario,
+    FloatArray,
+    IntArray,
+    Region,
+    outcomes_from_indices,
+)
 from simulator.solver.pareto import pareto_mask, sum_front_two
 
 __all__ = ["Batch", "Block", "Plan", "Visitor", "make_plan", "run_search"]
@@ -113,20 +121,17 @@ class Plan:
         """``(B, n_inner)`` option indices of the inner issues (in search order) of every inner
         outcome; computed on first use (the leaves need only :meth:`inner_options`)."""
         if "inner_outcomes" not in self.scratch:
-            self.scratch["inner_outcomes"] = _inner_block(self.order, self.allowed, self.n_outer)
+            self.scratch["inner_outcomes"] = self.inner_options(np.arange(self.block_size))
         return np.asarray(self.scratch["inner_outcomes"], dtype=np.int64)
 
     def inner_options(self, inner: IntArray) -> IntArray:
-        """The rows ``inner`` of :attr:`inner_outcomes`, from the mixed-radix digits of the inner
-        outcome numbers (the first inner issue most significant)."""
+        """The rows ``inner`` of :attr:`inner_outcomes`: the inner outcome numbers' mixed-radix
+        digits (the first inner issue most significant), as option indices."""
         issues = self.order[self.n_outer :]
-        out = np.empty((len(inner), len(issues)), dtype=np.int64)
-        rest = np.asarray(inner, dtype=np.int64)
-        for j in range(len(issues) - 1, -1, -1):
-            opts = self.allowed[issues[j]]
-            rest, digit = np.divmod(rest, len(opts))
-            out[:, j] = opts[digit]
-        return out
+        digits = outcomes_from_indices([len(self.allowed[i]) for i in issues], inner)
+        for j, i in enumerate(issues):
+            digits[:, j] = self.allowed[i][digits[:, j]]
+        return digits
 
     def leaf_buffer(self, n_nodes: int) -> FloatArray:
         """A ``(P, n_nodes, B)`` float64 scratch array, valid until the next leaf."""
@@ -370,24 +375,6 @@ def _allowed_options(cs: CompiledScenario, tracked: BoolArray) -> tuple[IntArray
         if t and len(region.issues) == 1:
             ok[region.issues[0]] &= ~region.masks[0]
     return tuple(np.flatnonzero(m) for m in ok)
-
-
-def _inner_block(order: tuple[int, ...], allowed: Sequence[IntArray], n_outer: int) -> IntArray:
-    """``(B, n_inner)``: every combination of the inner issues' allowed options, the first issue
-    most significant (the order of :func:`numpy.meshgrid` with ``indexing="ij"``)."""
-    inner = order[n_outer:]
-    if not inner:
-        return np.zeros((1, 0), dtype=np.int64)
-    sizes = [len(allowed[i]) for i in inner]
-    size = int(np.prod(sizes))
-    out = np.empty((size, len(inner)), dtype=np.int64)
-    if size == 0:
-        return out
-    stride = size
-    for j, i in enumerate(inner):
-        stride //= sizes[j]
-        out[:, j] = np.tile(np.repeat(allowed[i], stride), size // (sizes[j] * stride))
-    return out
 
 
 def _decided_at(regions: Sequence[Region], pos_of: Sequence[int], n_outer: int) -> IntArray:

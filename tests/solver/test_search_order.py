@@ -3,6 +3,7 @@ it replaced, step for step, on random scenarios and on the bundled ones."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -75,14 +76,16 @@ def test_order_on_the_bundled_scenarios(name: str, which: str) -> None:
 @given(scenarios(max_issues=5, max_options=3), st.integers(0, 5))
 def test_inner_masks_are_the_outer_products(scenario, n_outer: int) -> None:  # type: ignore[no-untyped-def]
     """``InnerMasks`` rows, built on demand in any order and indexed by masks, lists or slices,
-    equal the region's membership of every inner outcome (enumerated with ``_inner_block``)."""
+    equal the region's membership of every inner outcome (enumerated with ``itertools.product``,
+    the first inner issue most significant)."""
     cs = compile_scenario(scenario)
     tracked = np.ones(len(cs.regions), dtype=bool)
     allowed = search._allowed_options(cs, tracked)
     order = tuple(range(cs.n_issues))
     n_outer = min(n_outer, cs.n_issues)
     inner = order[n_outer:]
-    block = search._inner_block(order, allowed, n_outer)  # (B, n_inner) option indices
+    rows = list(itertools.product(*[allowed[i] for i in inner]))
+    block = np.array(rows, dtype=np.int64).reshape(len(rows), len(inner))  # (B, n_inner)
     for regions in (cs.regions, cs.terms):
         want = np.ones((len(regions), len(block)))
         for r, region in enumerate(regions):
@@ -95,3 +98,20 @@ def test_inner_masks_are_the_outer_products(scenario, n_outer: int) -> None:  # 
             masks = search.InnerMasks(regions, inner, allowed)
             assert masks[key].tolist() == want[key].tolist()
             assert masks[:].tolist() == want.tolist()
+
+
+@SETTINGS
+@given(scenarios(max_issues=5, max_options=3), st.sampled_from([1, 4, 16, 2**14]))
+def test_inner_outcomes_enumerate_the_inner_block(scenario, block: int) -> None:  # type: ignore[no-untyped-def]
+    """``Plan.inner_outcomes`` (and so ``inner_options``) lists the inner issues' allowed options
+    in the order of ``inner_values``: row ``b`` is the outcome whose utilities are
+    ``inner_values[b]``."""
+    cs = compile_scenario(scenario)
+    plan = search.make_plan(cs, np.ones(len(cs.regions), dtype=bool), inner_block=block)
+    inner = plan.order[plan.n_outer :]
+    want = list(itertools.product(*[plan.allowed[i] for i in inner]))
+    assert [tuple(r) for r in plan.inner_outcomes.tolist()] == want
+    sums = np.zeros((len(want), cs.n_parties))
+    for j, i in enumerate(inner):
+        sums += cs.values[i][:, plan.inner_outcomes[:, j]].T
+    assert sums.tolist() == plan.inner_values.tolist()

@@ -42,7 +42,6 @@ Fisher, R. (1978). The Camp David single negotiating text, in Raiffa (1982), ch.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -58,7 +57,8 @@ from simulator.compiled import (
 )
 from simulator.errors import ScenarioError
 from simulator.model import Proposal, Scenario
-from simulator.solver.solve import solve
+from simulator.progress import Progress
+from simulator.solver import solve
 
 from ._core import (
     DEFAULT_SAMPLE,
@@ -73,7 +73,6 @@ from ._core import (
 
 __all__ = ["compare_with_proposal", "neighbour_texts", "single_text"]
 
-Progress = Callable[[str, float], None]
 _REQUESTS = 3
 
 

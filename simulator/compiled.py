@@ -39,6 +39,7 @@ __all__ = [
     "CompiledScenario",
     "Region",
     "RuleRef",
+    "as_compiled",
     "compile_scenario",
     "crossed_rules",
     "evaluate_utilities",
@@ -245,6 +246,11 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
             [np.inf if p.utility_cap is None else p.utility_cap for p in scenario.parties]
         ),
     )
+
+
+def as_compiled(scenario: Scenario | CompiledScenario) -> CompiledScenario:
+    """``scenario`` compiled, unless it already is."""
+    return scenario if isinstance(scenario, CompiledScenario) else compile_scenario(scenario)
 
 
 def evaluate_utilities(cs: CompiledScenario, outcomes: IntArray) -> FloatArray:

@@ -12,6 +12,7 @@ from typing import Any
 from simulator.evaluate import ProposalEvaluation
 from simulator.model import Scenario
 from simulator.results import Point, SolveResult
+from simulator.solver import method_title
 from simulator.solver.stream import OptionCounts, OptionRules
 
 __all__ = [
@@ -318,7 +319,7 @@ def _frontier_blocks(result: SolveResult, max_frontier: int) -> list[Block]:
 
 
 def _footer(result: SolveResult) -> Paragraph:
-    return Paragraph(f"Solved exactly by {result.method} in {result.seconds:.2f} s.")
+    return Paragraph(f"Solved exactly by {method_title(result.method)} in {result.seconds:.2f} s.")
 
 
 def markdown_blocks(text: str) -> list[Block]:

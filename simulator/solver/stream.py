@@ -48,6 +48,7 @@ from simulator.errors import ScenarioError
 from simulator.model import Scenario
 from simulator.outcome_space import outcome_grid
 from simulator.progress import Progress, labelled
+from simulator.rng import RNG, as_generator, choose
 from simulator.solver.options import OptionCounts, OptionRules, option_counts, option_red_lines
 from simulator.solver.queries import rule_regions
 from simulator.solver.search import Batch, Block, Plan, make_plan, run_search
@@ -99,7 +100,8 @@ class UtilityCloud:
         ``binned`` only: for each pair of parties ``(p, q)`` with ``p < q``, int64 counts
         ``(2, bins, bins)``: feasible then infeasible, rows binning ``u_p`` and columns ``u_q``.
     seed, sampled, draws
-        ``sampled`` only: the seed of :func:`numpy.random.default_rng`, the sizes of the two samples
+        ``sampled`` only: the seed of :func:`numpy.random.default_rng` (None when a generator was
+        given), the sizes of the two samples
         (consistent packages, feasible packages) and the random draws made for each (accepted or
         rejected).
     """
@@ -123,8 +125,9 @@ class UtilityCloud:
             return f"all {self.n_feasible + self.n_infeasible:,} consistent packages"
         if self.method == "binned":
             return f"all {self.n_feasible + self.n_infeasible:,} consistent packages, binned"
+        origin = "" if self.seed is None else f" (seed {self.seed})"
         return (
-            f"random samples (seed {self.seed}) of {self.sampled[0]:,} consistent and "
+            f"random samples{origin} of {self.sampled[0]:,} consistent and "
             f"{self.sampled[1]:,} feasible packages, of {self.n_outcomes:,}"
         )
 
@@ -247,8 +250,9 @@ def _draw(
     return np.concatenate(us), np.concatenate(cats), draws
 
 
-def _sampled(cs: CompiledScenario, samples: tuple[int, int], seed: int) -> UtilityCloud:
-    rng = np.random.default_rng(seed)
+def _sampled(cs: CompiledScenario, samples: tuple[int, int], source: RNG) -> UtilityCloud:
+    rng = as_generator(source)
+    seed = int(source) if isinstance(source, int | np.integer) else None
     u_all, cat_all, draws_all = _draw(cs, rule_regions(cs, "consistency"), samples[0], rng)
     u_feas, _, draws_feas = _draw(cs, rule_regions(cs, "all"), samples[1], rng)
     infeasible = u_all[cat_all == 0]
@@ -273,7 +277,8 @@ def utility_cloud(
     stream_limit: int = STREAM_LIMIT,
     bins: int = BINS,
     samples: tuple[int, int] = SAMPLES,
-    seed: int = 0,
+    rng: RNG = 0,
+    seed: int | None = None,
     progress: Progress | None = None,
 ) -> UtilityCloud:
     """The utilities of every consistent package, or of a seeded random sample for huge spaces.
@@ -289,8 +294,11 @@ def utility_cloud(
         Bins per party of the streamed histograms.
     samples
         Sizes of the two random samples: consistent packages, feasible packages.
+    rng
+        The samples' generator, or a seed of :func:`numpy.random.default_rng` (the same seed, the
+        same cloud; the cloud records it).
     seed
-        Seed of :func:`numpy.random.default_rng` for the samples: the same seed, the same cloud.
+        The older name of an integer ``rng`` (used when given).
     progress
         Called as ``progress(stage, fraction)`` while streaming.
 
@@ -317,4 +325,4 @@ def utility_cloud(
         return _exact(cs)
     if cs.n_outcomes <= stream_limit:
         return _binned(cs, bins, progress)
-    return _sampled(cs, samples, seed)
+    return _sampled(cs, samples, choose(rng, seed))

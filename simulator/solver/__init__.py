@@ -9,12 +9,14 @@ from ``simulator.solver``:
 - the search engine: :func:`make_plan` precomputes a :class:`Plan`, :func:`run_search` walks it in
   :class:`Batch` es of nodes and evaluated :class:`Block` s, and a :class:`Visitor` decides what to
   keep (:class:`ZoneVisitor` counts a set and builds its frontier);
+- :func:`solve_samples`: the ZOPA and solutions of many weightings of one scenario at once;
 - the bargaining solutions (:data:`SOLUTIONS`, :func:`select_solution`) and Pareto tests.
 """
 
 from simulator.outcome_space import allowed_options
 from simulator.progress import Progress, StageProgress, labelled
 from simulator.solver.bargaining import SOLUTIONS, select_solution, solution_criterion
+from simulator.solver.batch import SampleSolutions, solve_samples
 from simulator.solver.blocks import Batch, Block, combined_upper, node_bounds, weight_vectors
 from simulator.solver.closest import closest_key, closest_to_agreement
 from simulator.solver.pareto import dominated_by, pareto_mask
@@ -63,6 +65,7 @@ __all__ = [
     "Plan",
     "Progress",
     "Question",
+    "SampleSolutions",
     "SolveMethod",
     "StageProgress",
     "Visitor",
@@ -87,6 +90,7 @@ __all__ = [
     "select_solution",
     "solution_criterion",
     "solve",
+    "solve_samples",
     "space_size",
     "weight_vectors",
     "zopa_threshold",

@@ -13,6 +13,8 @@ Nodes are handled in *batches* (arrays of nodes at one depth): a batch is expand
 option of the next issue in one operation, its bounds are computed for all nodes at once, and a
 visitor decides which nodes to keep. The batches form a depth-first stack, so memory stays bounded
 by the batch and block sizes, whatever the size of the space. No Python code runs per outcome.
+Batches, blocks and the bounds below live in :mod:`~simulator.solver.blocks`; this module holds
+the plan and the search loop.
 
 Bounds: for a node with partial utility ``a_p`` at depth ``l``,
 

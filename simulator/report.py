@@ -12,6 +12,7 @@ from typing import Any
 from simulator.evaluate import ProposalEvaluation
 from simulator.model import Scenario
 from simulator.results import Point, SolveResult
+from simulator.solver.bargaining import SOLUTIONS
 from simulator.solver.stream import OptionCounts, OptionRules
 
 __all__ = [
@@ -33,13 +34,7 @@ __all__ = [
     "verdict",
 ]
 
-SOLUTION_TITLES = {
-    "nash": "Nash",
-    "weighted_nash": "Weighted Nash",
-    "kalai_smorodinsky": "Kalai–Smorodinsky",
-    "egalitarian": "Egalitarian",
-    "utilitarian": "Utilitarian",
-}
+SOLUTION_TITLES = {name: c.title for name, c in SOLUTIONS.items()}
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -22,6 +22,7 @@ from matplotlib.transforms import Bbox
 
 from simulator.compiled import FloatArray
 from simulator.model import Scenario
+from simulator.solver.bargaining import SOLUTIONS
 
 __all__ = [
     "OKABE_ITO",
@@ -53,15 +54,9 @@ ZOPA_SHADE = OKABE_ITO["yellow"]
 #: Colours of packages: feasible ones, and consistent ones that cross a red line.
 FEASIBLE = "#3a3a3a"
 INFEASIBLE = "#c4c4c4"
-#: Marker and display name of each bargaining solution (white-filled, nested sizes so that
-#: solutions that coincide stay visible).
-SOLUTION_MARKERS = {
-    "nash": ("*", "Nash", 190),
-    "weighted_nash": ("P", "weighted Nash", 120),
-    "kalai_smorodinsky": ("D", "Kalai–Smorodinsky", 80),
-    "egalitarian": ("s", "egalitarian", 55),
-    "utilitarian": ("^", "utilitarian", 35),
-}
+#: Marker, display name and scatter size of each bargaining solution, from the registry
+#: (white-filled, nested sizes so that solutions that coincide stay visible).
+SOLUTION_MARKERS = {name: (c.marker, c.label, c.marker_size) for name, c in SOLUTIONS.items()}
 
 
 def party_colours(scenario: Scenario) -> dict[str, str]:

@@ -25,7 +25,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from simulator.compiled import FloatArray, IntArray
 from simulator.errors import ScenarioError
-from simulator.evaluate import ProposalEvaluation, evaluate_proposals
+from simulator.evaluate import ProposalEvaluation
 from simulator.plots.style import (
     FEASIBLE,
     INFEASIBLE,
@@ -41,7 +41,7 @@ from simulator.plots.style import (
     wrap,
 )
 from simulator.results import SolveResult
-from simulator.solver.stream import UtilityCloud, utility_cloud
+from simulator.solver.stream import UtilityCloud
 
 __all__ = ["plot_utility_space", "proposal_tags"]
 
@@ -67,11 +67,10 @@ class _Inputs:
 def plot_utility_space(
     result: SolveResult,
     *,
+    cloud: UtilityCloud,
+    proposals: Sequence[ProposalEvaluation],
     pair: tuple[int | str, int | str] | None = None,
     ax: Axes | None = None,
-    cloud: UtilityCloud | None = None,
-    proposals: Sequence[ProposalEvaluation] | None = None,
-    seed: int = 0,
 ) -> Figure:
     """Draw the utility space of two parties, or a pairwise grid of every pair.
 
@@ -79,19 +78,17 @@ def plot_utility_space(
     ----------
     result
         The solved scenario; nothing is solved here.
+    cloud
+        The packages to show, from :func:`~simulator.solver.stream.utility_cloud` (as
+        :func:`~simulator.analysis.figure_data.figure_data` computes it).
+    proposals
+        Proposal evaluations from :func:`~simulator.evaluate.evaluate_proposals` (empty for
+        none).
     pair
         Two parties (ids or indices) to draw in one panel. By default: the only pair when there are
         two parties, else a grid of every pair.
     ax
         Axes to draw one pair into (needs ``pair`` when there are more than two parties).
-    cloud
-        The packages to show, from :func:`~simulator.solver.stream.utility_cloud`; computed (with
-        ``seed``) when not given.
-    proposals
-        Proposal evaluations from :func:`~simulator.evaluate.evaluate_proposals`; computed when not
-        given.
-    seed
-        Seed of the random sample when the space is too large to draw in full.
 
     Returns
     -------
@@ -105,10 +102,6 @@ def plot_utility_space(
     s = result.scenario
     if len(s.parties) < 2:
         raise ScenarioError("a utility-space figure needs at least two parties")
-    if cloud is None:
-        cloud = utility_cloud(s, seed=seed)
-    if proposals is None:
-        proposals = evaluate_proposals(s)
     data = _Inputs(result, cloud, tuple(proposals), _limits(result, cloud, proposals))
     if pair is None and len(s.parties) > 2:
         if ax is not None:

@@ -33,8 +33,8 @@ from simulator.plots.protocols import (
 )
 from simulator.plots.strategic import plot_concede_game, plot_demand_game, plot_rubinstein
 from simulator.plots.stress import plot_monte_carlo, plot_scan, plot_stress, plot_sweep
-from simulator.plots.style import OKABE_ITO, party_colours
-from simulator.plots.utility import plot_utility_space, proposal_tags
+from simulator.plots.style import OKABE_ITO, party_colours, proposal_tags
+from simulator.plots.utility import plot_utility_space
 
 __all__ = [
     "FIGURE_KINDS",

@@ -25,6 +25,7 @@ from simulator.plots.style import (
     SOLUTION_MARKERS,
     own_axes,
     party_colours,
+    scope_words,
     wrap,
 )
 from simulator.results import SolveResult
@@ -262,7 +263,7 @@ def plot_frontier_packages(
     axes.set_xticks([])
     for side in ("top", "right", "bottom"):
         axes.spines[side].set_visible(False)
-    scope = {"all": "whole space", "feasible": "feasible packages", "zopa": "ZOPA"}[f.scope]
+    scope = scope_words(f.scope)
     if f.size:
         title = f"Packages on the Pareto frontier of the {scope}: {f.size:,}"
         caption = (

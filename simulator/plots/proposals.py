@@ -17,8 +17,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from simulator.errors import ScenarioError
 from simulator.evaluate import ProposalEvaluation
-from simulator.plots.style import freeze_layout, new_figure, party_colours, wrap
-from simulator.plots.utility import proposal_tags
+from simulator.plots.style import freeze_layout, new_figure, party_colours, proposal_tags, wrap
 from simulator.results import SolveResult
 
 __all__ = ["plot_proposals"]

@@ -21,6 +21,7 @@ from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 
 from simulator.compiled import FloatArray
+from simulator.evaluate import ProposalEvaluation
 from simulator.model import Scenario
 from simulator.solver.bargaining import SOLUTIONS
 
@@ -32,6 +33,8 @@ __all__ = [
     "new_figure",
     "party_colours",
     "place_labels",
+    "proposal_tags",
+    "scope_words",
     "wrap",
 ]
 
@@ -68,6 +71,16 @@ def party_colours(scenario: Scenario) -> dict[str, str]:
     """
     names = [OKABE_ITO[_PARTY_ORDER[k % len(_PARTY_ORDER)]] for k in range(len(scenario.parties))]
     return {p.id: c for p, c in zip(scenario.parties, names, strict=True)}
+
+
+def proposal_tags(evaluations: Sequence[ProposalEvaluation]) -> dict[str, str]:
+    """Short tag (``P1``, ``P2``, ...) of each proposal id, used in every figure and table."""
+    return {e.proposal.id: f"P{k + 1}" for k, e in enumerate(evaluations)}
+
+
+def scope_words(scope: str) -> str:
+    """The set a frontier scope names, in words (``"zopa"`` -> ``"ZOPA"``)."""
+    return {"all": "whole space", "feasible": "feasible packages", "zopa": "ZOPA"}.get(scope, scope)
 
 
 def new_figure(width: float, height: float) -> Figure:

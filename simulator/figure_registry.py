@@ -26,7 +26,8 @@ Adding a figure
            needs=("cloud", "proposals"),
        ),
 
-   Its position is its place in the report; ``applies`` says which scenarios it makes sense for.
+   Its position is its place in the report; ``applies`` (with ``requires``, the same in words)
+   says which scenarios it makes sense for.
 3. Only if it shows data no figure needed before: add a field to :class:`FigureData` and its
    builder to ``simulator.analysis.figure_data.BUILDERS``.
 
@@ -139,8 +140,9 @@ class FigureKind:
     needs
         The :class:`FigureData` fields the draw function takes, as keyword arguments of the same
         names.
-    applies
-        Whether it makes sense for a scenario (a utility space needs two parties).
+    applies, requires
+        Whether it makes sense for a scenario, and that condition in words for the error message
+        (``"a utility space needs two parties"``).
     """
 
     kind: str
@@ -148,6 +150,7 @@ class FigureKind:
     draw: str
     needs: tuple[str, ...]
     applies: Callable[[Scenario], bool] = _always
+    requires: str = ""
 
     def __post_init__(self) -> None:
         unknown = [f for f in self.needs if f not in DATA_FIELDS]
@@ -172,6 +175,7 @@ FIGURES: dict[str, FigureKind] = {
             draw="simulator.plots.utility:plot_utility_space",
             needs=("cloud", "proposals"),
             applies=_two_parties,
+            requires="a utility space needs two parties",
         ),
         FigureKind(
             kind="option_map",
@@ -194,6 +198,7 @@ FIGURES: dict[str, FigureKind] = {
             draw="simulator.plots.proposals:plot_proposals",
             needs=("proposals",),
             applies=_has_proposals,
+            requires="the proposals figure needs proposals",
         ),
     )
 }
@@ -224,8 +229,8 @@ def chosen_kinds(result: SolveResult, kinds: Sequence[str] | None) -> tuple[str,
         raise ScenarioError(f"unknown figure kind(s) {unknown}; choose from {list(FIGURE_KINDS)}")
     missing = [k for k in kinds if k not in available_kinds(result)]
     if missing:
+        why = ", ".join(f.requires for f in FIGURES.values() if f.requires)
         raise ScenarioError(
-            f"figure(s) {missing} do not apply to scenario {result.scenario.name!r} "
-            "(a utility space needs two parties, the proposals figure needs proposals)"
+            f"figure(s) {missing} do not apply to scenario {result.scenario.name!r} ({why})"
         )
     return tuple(kinds)

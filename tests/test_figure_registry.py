@@ -65,3 +65,19 @@ def test_the_registry_and_the_command_line_load_without_matplotlib():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_a_kind_that_does_not_apply_is_refused_with_every_condition_in_words():
+    import simulator
+    from simulator.errors import ScenarioError
+    from simulator.figure_registry import chosen_kinds
+    from simulator.synthetic import synthetic_scenario
+
+    one_party = simulator.solve(synthetic_scenario(2, 2, 1))
+    assert "utility_space" not in chosen_kinds(one_party, None)
+    with pytest.raises(ScenarioError) as err:
+        chosen_kinds(one_party, ["utility_space"])
+    assert str(err.value).endswith(
+        "(a utility space needs two parties, the proposals figure needs proposals)"
+    )
+    assert all(f.requires for f in FIGURES.values() if f.applies.__name__ != "_always")

@@ -145,3 +145,33 @@ def test_scale_invariant_solutions_ignore_a_positive_rescaling(name, scenario, f
         front = solve(scenario).zopa_frontier.utilities
         crit = solution_criterion(name, np.vstack([front, u]), cs_b.reservation, cs_b.power)[-2:]
         assert crit[0] == pytest.approx(crit[1], rel=1e-9, abs=1e-12)
+
+
+# --- and the declarations are tight: an axiom left out fails somewhere ---------------------------
+
+
+@pytest.mark.parametrize(
+    "name", [n for n, c in SOLUTIONS.items() if "scale_invariance" not in c.axioms]
+)
+def test_solutions_not_declared_scale_invariant_change_their_choice_under_a_rescaling(name):
+    from simulator.solver import select_solution
+
+    rng = np.random.default_rng(0)
+    flips = 0
+    for _ in range(200):
+        u = rng.integers(1, 64, size=(6, 2)) / 64.0  # dyadic: exact sums and products
+        d, beta, index = np.zeros(2), np.ones(2), np.arange(6)
+        before = select_solution(name, u, index, d, beta)
+        after = select_solution(name, u * np.array([0.25, 1.0]), index, d, beta)
+        flips += before != after
+    assert flips > 0
+
+
+@pytest.mark.parametrize("name", [n for n, c in SOLUTIONS.items() if "symmetry" not in c.axioms])
+def test_solutions_not_declared_symmetric_can_treat_mirrored_parties_apart(name):
+    issues = tuple(Issue(f"x{i}", tuple(Option(str(k)) for k in range(3))) for i in range(2))
+    up, down = (0.0, 0.5, 1.0), (1.0, 0.5, 0.0)
+    a = Party("a", {x.id: Preference(0.5, "table", table=up) for x in issues})
+    b = Party("b", {x.id: Preference(0.5, "table", table=down) for x in issues})
+    u = solve(Scenario("sym", issues, (a, b))).solutions[name].utilities
+    assert u[0] != u[1]

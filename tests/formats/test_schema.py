@@ -104,6 +104,6 @@ def test_schema_lists_the_keys_the_loader_accepts(definition: str | None, keys: 
 
 def test_schema_lists_option_range_and_reservation_keys() -> None:
     defs = scenario_json_schema()["$defs"]
-    assert list(defs["option"]["anyOf"][1]["properties"]) == list(fmt.OPTION_KEYS)
+    assert list(defs["option"]["oneOf"][1]["properties"]) == list(fmt.OPTION_KEYS)
     assert list(defs["issue"]["properties"]["range"]["properties"]) == list(fmt.RANGE_KEYS)
     assert list(defs["reservation"]["oneOf"][1]["properties"]) == list(fmt.RESERVATION_KEYS)

@@ -11,11 +11,8 @@ import os
 from pathlib import Path
 
 from simulator.errors import ScenarioError
-from simulator.formats.scenario_yaml import (
-    dump_scenario_yaml,
-    load_scenario_yaml,
-    loads_scenario_yaml,
-)
+from simulator.formats.yaml_reader import load_scenario_yaml, loads_scenario_yaml
+from simulator.formats.yaml_writer import dump_scenario_yaml
 from simulator.model import Scenario
 
 __all__ = ["dump_scenario_yaml", "load_scenario", "load_scenario_yaml", "loads_scenario_yaml"]

@@ -81,7 +81,7 @@ PROBABILITY: dict[str, Any] = {"minimum": 0.0, "maximum": 1.0}
 # --- the parts ------------------------------------------------------------------------------------
 UNCERTAINTY = Part(
     "uncertainty",
-    "red_lines[].probability_range",
+    "parties[].red_lines[].probability_range, constraints[].probability_range",
     "A range for Monte Carlo.",
     (replace(LOW, required=True), replace(HIGH, required=True), DISTRIBUTION, MODE),
 )
@@ -282,7 +282,7 @@ PROPOSAL = Part(
 )
 SCENARIO = Part(
     "scenario",
-    "(top level)",
+    "",
     "A bargaining scenario: issues, parties, consistency constraints and named proposals.",
     (
         _text("name", "Short identifier of the scenario.", required=True),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from simulator.errors import ScenarioError
+from simulator.errors import ScenarioError, did_you_mean
 from simulator.model.issues import Issue, check_id, lookup_issue
 from simulator.model.preferences import Interaction, Preference, Uncertainty
 from simulator.model.rules import Rule, check_condition, check_rule
@@ -143,25 +144,10 @@ class Scenario:
         return lookup_issue({i.id: i for i in self.issues}, issue_id, "scenario")
 
     def party(self, party_id: str) -> Party:
-        for p in self.parties:
-            if p.id == party_id:
-                return p
-        from simulator.errors import did_you_mean
-
-        raise ScenarioError(
-            f"no party {party_id!r}; {did_you_mean(party_id, [p.id for p in self.parties])}"
-        )
+        return _find(self.parties, party_id, "party")
 
     def proposal(self, proposal_id: str) -> Proposal:
-        for p in self.proposals:
-            if p.id == proposal_id:
-                return p
-        from simulator.errors import did_you_mean
-
-        raise ScenarioError(
-            f"no proposal {proposal_id!r}; "
-            f"{did_you_mean(proposal_id, [p.id for p in self.proposals])}"
-        )
+        return _find(self.proposals, proposal_id, "proposal")
 
     @property
     def party_ids(self) -> tuple[str, ...]:
@@ -174,3 +160,14 @@ class Scenario:
     @property
     def n_outcomes(self) -> int:
         return math.prod(len(i.options) for i in self.issues)
+
+
+T = TypeVar("T", Party, Proposal)
+
+
+def _find(items: tuple[T, ...], item_id: str, kind: str) -> T:
+    """The item with id ``item_id``; an unknown id is an error with a did-you-mean."""
+    for item in items:
+        if item.id == item_id:
+            return item
+    raise ScenarioError(f"no {kind} {item_id!r}; {did_you_mean(item_id, [i.id for i in items])}")

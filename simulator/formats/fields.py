@@ -22,7 +22,6 @@ from typing import Literal
 
 __all__ = ["VALUE_TYPES", "Key", "Part", "number_rule"]
 
-Scalar = Literal["text", "number", "boolean", "choice"]
 #: value types that are not mappings with fixed keys, with what they are
 VALUE_TYPES = {
     "optionRef": "An option id of the issue (a number for a numeric issue's value).",
@@ -44,7 +43,7 @@ class Key:
     """
 
     name: str
-    type: Scalar | str | Part
+    type: str | Part
     description: str = ""
     required: bool = False
     default: object = None
@@ -63,10 +62,6 @@ class Key:
         if not isinstance(self.type, Part):
             raise TypeError(f"key {self.name!r} holds {self.type}, not a part")
         return self.type
-
-    @property
-    def type_name(self) -> str:
-        return self.type.name if isinstance(self.type, Part) else self.type
 
 
 @dataclass(frozen=True)
@@ -91,6 +86,10 @@ class Part:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {k.name: k for k in self.keys})
+        named = [k for form in self.forms for k in form] + [n for k in self.keys for n in k.needs]
+        unknown = sorted(set(named) - set(self._index))
+        if unknown or len(self._index) != len(self.keys):
+            raise ValueError(f"part {self.name!r}: unknown or repeated keys {unknown}")
 
     def __getitem__(self, name: str) -> Key:
         return self._index[name]

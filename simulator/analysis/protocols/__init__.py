@@ -4,7 +4,7 @@
   time-dependent (Boulware, linear, Conceder; Faratin, Sierra & Jennings 1998) and tit-for-tat
   concession strategies, AC_next acceptance and a deadline;
 - :func:`single_text`: a mediator's single negotiating text (Raiffa 1982, ch. 14-17), revised round
-  by round to meet the parties' objections.
+  by round to meet the parties' objections (the texts it weighs: :mod:`.texts`).
 
 Both return a :class:`ProtocolResult`: the history, whether and when the parties agreed, and the
 agreement's distance to the Pareto frontier and to the Nash point. Offers and revisions are chosen
@@ -28,11 +28,8 @@ from simulator.analysis.protocols.alternating import (
     parse_strategy,
     time_dependent_target,
 )
-from simulator.analysis.protocols.mediation import (
-    compare_with_proposal,
-    neighbour_texts,
-    single_text,
-)
+from simulator.analysis.protocols.mediation import compare_with_proposal, single_text
+from simulator.analysis.protocols.texts import neighbour_texts
 
 __all__ = [
     "STRATEGIES",

@@ -47,15 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.compiled import (
-    BoolArray,
-    CompiledScenario,
-    FloatArray,
-    IntArray,
-    compile_scenario,
-    crossed_rules,
-    evaluate_utilities,
-)
+from simulator.compiled import CompiledScenario, FloatArray, IntArray, compile_scenario
 from simulator.errors import ScenarioError
 from simulator.model import Proposal, Scenario
 from simulator.solver.solve import solve
@@ -70,69 +62,11 @@ from ._core import (
     finish_run,
     no_agreement_reasons,
 )
+from .texts import TextBatch, neighbour_texts, party_objections, party_requests
 
 __all__ = ["compare_with_proposal", "neighbour_texts", "single_text"]
 
 Progress = Callable[[str, float], None]
-_REQUESTS = 3
-
-
-def neighbour_texts(
-    x: IntArray, sizes: tuple[int, ...], max_changes: int
-) -> tuple[IntArray, IntArray]:
-    """Every text that differs from ``x`` on one issue (and, for ``max_changes >= 2``, on two).
-
-    Returns
-    -------
-    texts : (M, n) int64
-    changed : (M,) int64
-        How many issues each differs on.
-
-    Examples
-    --------
-    >>> texts, changed = neighbour_texts(np.array([0, 0]), (2, 3), 2)
-    >>> texts.tolist(), changed.tolist()
-    ([[1, 0], [0, 1], [0, 2], [1, 1], [1, 2]], [1, 1, 1, 2, 2])
-    """
-    x = np.asarray(x, dtype=np.int64)
-    issue = np.repeat(np.arange(len(sizes)), sizes)
-    option = np.concatenate([np.arange(k) for k in sizes])
-    keep = option != x[issue]
-    issue, option = issue[keep], option[keep]
-    singles = np.tile(x, (len(issue), 1))
-    singles[np.arange(len(issue)), issue] = option
-    if max_changes < 2 or len(issue) < 2:
-        return singles, np.ones(len(singles), dtype=np.int64)
-    a, b = np.triu_indices(len(issue), k=1)
-    distinct = issue[a] != issue[b]
-    a, b = a[distinct], b[distinct]
-    pairs = singles[a].copy()
-    pairs[np.arange(len(b)), issue[b]] = option[b]
-    texts = np.concatenate([singles, pairs])
-    changed = np.concatenate([np.ones(len(singles)), np.full(len(pairs), 2)]).astype(np.int64)
-    return texts, changed
-
-
-class _Texts:
-    """Utilities, red lines crossed per party and acceptance of a batch of texts."""
-
-    def __init__(self, cs: CompiledScenario, texts: IntArray) -> None:
-        self.texts = texts
-        self.u = evaluate_utilities(cs, texts)
-        crossed = crossed_rules(cs, texts)
-        owner = cs.rule_owner
-        constraint = owner < 0
-        self.consistent: BoolArray = np.ones(len(texts), dtype=bool)
-        if constraint.any():
-            self.consistent = ~np.any(crossed[:, constraint], axis=1)
-        onehot = (owner[:, None] == np.arange(cs.n_parties)[None, :]).astype(np.int64)
-        self.crossed = crossed
-        self.own_crossed: IntArray = crossed.astype(np.int64) @ onehot
-        slack = cs.rounding_slack
-        self.short: FloatArray = np.maximum(cs.reservation[None, :] - self.u - slack, 0.0)
-        self.accepts: BoolArray = (self.own_crossed == 0) & (self.short == 0)
-        self.n_red: IntArray = self.own_crossed.sum(axis=1)
-        self.total_short: FloatArray = self.short.sum(axis=1)
 
 
 def _resolve_mediator(s: Scenario, mediator: str | None) -> int | None:
@@ -141,47 +75,6 @@ def _resolve_mediator(s: Scenario, mediator: str | None) -> int | None:
     if mediator in ("none", "neutral"):
         return None
     return s.party_ids.index(s.party(mediator).id)
-
-
-def _objections(cs: CompiledScenario, t: _Texts, row: int) -> dict[str, tuple[str, ...]]:
-    out: dict[str, tuple[str, ...]] = {}
-    for p, party in enumerate(cs.scenario.parties):
-        if t.accepts[row, p]:
-            continue
-        lines = [cs.rules[r].id for r in np.flatnonzero(t.crossed[row]) if cs.rules[r].owner == p]
-        if t.short[row, p] > 0:
-            lines.append("below_reservation")
-        out[party.id] = tuple(lines)
-    return out
-
-
-def _requests(
-    cs: CompiledScenario, x: IntArray, here: _Texts, near: _Texts, changed: IntArray
-) -> dict[str, tuple[tuple[str, str, float], ...]]:
-    s = cs.scenario
-    single = np.flatnonzero((changed == 1) & near.consistent)
-    out: dict[str, tuple[tuple[str, str, float], ...]] = {}
-    for p, party in enumerate(s.parties):
-        rows = single
-        own, u = near.own_crossed[rows, p], near.u[rows, p]
-        better = (own < here.own_crossed[0, p]) | (
-            (own == here.own_crossed[0, p]) & (u > here.u[0, p] + cs.rounding_slack)
-        )
-        rows, own, u = rows[better], own[better], u[better]
-        picks = rows[np.lexsort((-u, own))[:_REQUESTS]]
-        wants = []
-        for row in picks:
-            i = int(np.flatnonzero(near.texts[row] != x)[0])
-            issue = s.issues[i]
-            wants.append(
-                (
-                    issue.id,
-                    issue.options[int(near.texts[row, i])].id,
-                    float(near.u[row, p] - here.u[0, p]),
-                )
-            )
-        out[party.id] = tuple(wants)
-    return out
 
 
 def _start_text(
@@ -292,9 +185,9 @@ def single_text(
     for r in range(rounds):
         if progress:
             progress("revising the text", r / rounds)
-        here = _Texts(cs, x[None, :])
+        here = TextBatch(cs, x[None, :])
         near_texts, changed = neighbour_texts(x, cs.sizes, max_changes)
-        near = _Texts(cs, near_texts)
+        near = TextBatch(cs, near_texts)
         changes = () if previous is None else _changes(s, previous, x)
         history.append(
             Turn(
@@ -306,8 +199,8 @@ def single_text(
                 accepted_by=tuple(
                     p for p, ok in zip(s.party_ids, here.accepts[0], strict=True) if ok
                 ),
-                objections=_objections(cs, here, 0),
-                requests=_requests(cs, x, here, near, changed),
+                objections=party_objections(cs, here, 0),
+                requests=party_requests(cs, x, here, near, changed),
                 changes=changes,
             )
         )

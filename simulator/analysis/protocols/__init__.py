@@ -9,7 +9,8 @@
 Both return a :class:`ProtocolResult`: the history, whether and when the parties agreed, and the
 agreement's distance to the Pareto frontier and to the Nash point. Offers and revisions are chosen
 by vector operations over a pool of candidate outcomes (:func:`build_pool`); randomness comes only
-from the ``seed``. See ``docs/protocols.md``.
+from the ``rng`` argument (a Generator, or an int ``n`` meaning ``numpy.random.default_rng(n)``;
+see :mod:`simulator.rng`). See ``docs/protocols.md``.
 """
 
 from simulator.analysis.protocols._core import (

@@ -41,6 +41,7 @@ Fisher, R. (1978). The Camp David single negotiating text, in Raiffa (1982), ch.
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable
 from typing import Any
@@ -50,6 +51,7 @@ import numpy as np
 from simulator.compiled import CompiledScenario, FloatArray, IntArray, compile_scenario
 from simulator.errors import ScenarioError
 from simulator.model import Proposal, Scenario
+from simulator.rng import UNSET, RngLike, Unset, pick_rng, seed_of
 from simulator.solver.solve import solve
 
 from ._core import (
@@ -81,7 +83,7 @@ def _start_text(
     cs: CompiledScenario,
     start: str | Proposal | None,
     mediator: int | None,
-    seed: int | None,
+    rng: np.random.Generator,
     sample: int,
     exact_limit: int,
     solved: Any,
@@ -94,9 +96,7 @@ def _start_text(
         raise ScenarioError(
             "a neutral mediator needs a starting text: give start (--start PROPOSAL) or a mediator"
         )
-    pool = build_pool(
-        cs, np.random.default_rng(seed), solved=solved, sample=sample, exact_limit=exact_limit
-    )
+    pool = build_pool(cs, rng, solved=solved, sample=sample, exact_limit=exact_limit)
     if not pool.size:
         raise ScenarioError("every outcome breaks a consistency constraint: no text to draft")
     own = pool.own_ok[:, mediator]
@@ -111,12 +111,13 @@ def single_text(
     mediator: str | None = None,
     start: str | Proposal | None = None,
     rounds: int = 30,
-    seed: int | None = 0,
+    rng: RngLike = 0,
     max_changes: int = 2,
     improve: bool = True,
     sample: int = DEFAULT_SAMPLE,
     exact_limit: int = EXACT_POOL_LIMIT,
     progress: Progress | None = None,
+    seed: int | Unset | None = UNSET,
 ) -> ProtocolResult:
     """Simulate a mediator's single negotiating text (see the module docstring for the rule).
 
@@ -133,8 +134,11 @@ def single_text(
         (its best package on its own red lines, from the candidate pool).
     rounds
         The deadline: texts ``0 .. rounds - 1`` (text 0 is the starting text).
-    seed
-        Seeds the tie-breaks and, when the mediator's ideal is the start, the pool sample.
+    rng
+        A Generator, an int ``n`` (the run of ``numpy.random.default_rng(n)``, the same every
+        time) or None (fresh entropy); see :mod:`simulator.rng`. It draws the pool sample when the
+        mediator's ideal is the start; the tie-break keys come from a copy of its state at the
+        start of the run (two streams from one state, so an int gives the runs it always gave).
     max_changes
         How many issues one revision may change (1 or 2).
     improve
@@ -143,6 +147,8 @@ def single_text(
         Pool construction for the mediator's ideal.
     progress
         Called as ``progress(stage, fraction)``.
+    seed
+        The former name of ``rng`` (give one or the other).
 
     Returns
     -------
@@ -155,16 +161,19 @@ def single_text(
     ScenarioError
         For an unknown mediator or proposal, ``rounds < 1``, ``max_changes`` not 1 or 2, or a
         neutral mediator without a start.
+    TypeError
+        If both ``rng`` and ``seed`` are given.
 
     Examples
     --------
     >>> import simulator
     >>> car = simulator.load_scenario("scenarios/textbook_car.yaml")
-    >>> r = single_text(car, start="sticker", seed=0)
+    >>> r = single_text(car, start="sticker", rng=0)
     >>> r.agreed, r.agreement_round, r.agreement.to_dict(car)["outcome"]
     (True, 1, {'price': '22', 'warranty': 'one_year', 'delivery': 'standard'})
     """
     t0 = time.perf_counter()
+    rng = pick_rng(rng, seed)
     cs = scenario if isinstance(scenario, CompiledScenario) else compile_scenario(scenario)
     s = cs.scenario
     if not isinstance(rounds, int) or rounds < 1:
@@ -173,8 +182,9 @@ def single_text(
         raise ScenarioError(f"max_changes must be 1 or 2, got {max_changes!r}")
     m = _resolve_mediator(s, mediator)
     solved = solve(cs, frontier="zopa", closest=False)
-    x, start_name, pool_size = _start_text(cs, start, m, seed, sample, exact_limit, solved)
-    rng = np.random.default_rng(seed)
+    draws = np.random.default_rng(rng)
+    keys = copy.deepcopy(draws)
+    x, start_name, pool_size = _start_text(cs, start, m, draws, sample, exact_limit, solved)
     slack, d = cs.rounding_slack, cs.reservation
     mediator_name = "mediator" if m is None else s.party_ids[m]
     history: list[Turn] = []
@@ -204,7 +214,7 @@ def single_text(
                 changes=changes,
             )
         )
-        key = rng.random(len(near_texts))
+        key = keys.random(len(near_texts))
         gain = (near.u - d[None, :]) / scale[None, :]
         everyone = bool(here.accepts[0].all())
         if not everyone:
@@ -272,7 +282,7 @@ def single_text(
         "single-text",
         cs,
         solved,
-        seed=seed,
+        seed=seed_of(rng),
         rounds=rounds,
         history=history,
         agreed_round=agreed_round,

@@ -50,7 +50,8 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal, cast
 
 from simulator.errors import EditError, ScenarioError, did_you_mean
-from simulator.model import Issue, Party, Rule, Scenario, Uncertainty, forbidden_regions
+from simulator.model import Issue, Party, Scenario, Uncertainty, forbidden_regions
+from simulator.outcome_space import excluding_rule
 
 __all__ = [
     "Accept",
@@ -309,9 +310,6 @@ def _replace_party(scenario: Scenario, party: Party) -> Scenario:
 def _restrict(scenario: Scenario, edit: Offer | Concede, chosen: Sequence[str]) -> Scenario:
     """Add a constraint forbidding the options of ``edit.issue`` outside ``chosen``."""
     issue = _issue(scenario, edit.issue)
-    outside = tuple(o for o in issue.option_ids if o not in chosen)
-    if not outside:
-        return scenario
     verb = "concedes" if isinstance(edit, Concede) else "offers"
     base = f"{edit.party}_{verb}_{edit.issue}"
     taken = {c.id for c in scenario.constraints}
@@ -320,7 +318,9 @@ def _restrict(scenario: Scenario, edit: Offer | Concede, chosen: Sequence[str]) 
         if rid not in taken:
             break
         rid = f"{base}_{k}"
-    rule = Rule(rid, "not", issue=issue.id, options=outside, description=str(edit))
+    rule = excluding_rule(issue, chosen, rid, description=str(edit))
+    if rule is None:
+        return scenario
     return dataclasses.replace(scenario, constraints=(*scenario.constraints, rule))
 
 

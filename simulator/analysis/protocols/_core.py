@@ -36,6 +36,12 @@ from simulator.compiled import (
 )
 from simulator.errors import ScenarioError
 from simulator.model import Proposal, Scenario
+from simulator.outcome_space import (
+    box_outcomes,
+    outcome_grid,
+    party_allowed_masks,
+    proposal_options,
+)
 from simulator.results import Frontier, Point, SolveResult, outcome_dict, utility_dict
 
 __all__ = [
@@ -132,12 +138,7 @@ def make_pool(
 
 def _unary_allowed(cs: CompiledScenario) -> list[BoolArray]:
     """Per issue, ``(P, k_i)``: the options no one-issue red line of party ``p`` forbids."""
-    allowed = [np.ones((cs.n_parties, k), dtype=bool) for k in cs.sizes]
-    for region, r in zip(cs.regions, cs.region_rule, strict=True):
-        owner = cs.rules[r].owner
-        if owner >= 0 and len(region.issues) == 1:
-            allowed[region.issues[0]][owner] &= ~region.masks[0]
-    return allowed
+    return party_allowed_masks(cs)
 
 
 def _sample(cs: CompiledScenario, n: int, rng: np.random.Generator) -> IntArray:
@@ -205,7 +206,7 @@ def build_pool(
         Whole table (``exact``) or ZOPA frontier + seeded sample + ``extra``.
     """
     if cs.n_outcomes <= exact_limit:
-        grid = np.indices(cs.sizes).reshape(cs.n_issues, -1).T
+        grid = outcome_grid(cs.sizes)
         return make_pool(cs, grid, rng, exact=True)
     parts = [_sample(cs, sample, rng)]
     if solved is not None and solved.zopa_frontier.size:
@@ -578,18 +579,14 @@ def complete_proposal(
         When the proposal leaves too many completions, or none is consistent.
     """
     s = cs.scenario
-    choices = []
-    for issue in s.issues:
-        allowed = proposal.options.get(issue.id, issue.option_ids)
-        choices.append(np.array([issue.index(o) for o in allowed], dtype=np.int64))
+    choices = proposal_options(s, proposal)
     total = math.prod(len(c) for c in choices)
     if total > COMPLETION_LIMIT:
         raise ScenarioError(
             f"proposal {proposal.id!r} leaves {total:,} completions; at most {COMPLETION_LIMIT:,} "
             "can be compared: fix more of its issues"
         )
-    grid = np.indices([len(c) for c in choices]).reshape(len(choices), -1).T
-    outcomes = np.stack([c[grid[:, i]] for i, c in enumerate(choices)], axis=1)
+    outcomes = box_outcomes(choices)
     pool = make_pool(cs, outcomes, np.random.default_rng(0), exact=False)
     if not pool.size:
         raise ScenarioError(f"no completion of proposal {proposal.id!r} is consistent")

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,8 +48,9 @@ import numpy as np
 from simulator.compiled import CompiledScenario, FloatArray, compile_scenario
 from simulator.errors import ScenarioError, did_you_mean
 from simulator.model import Scenario
+from simulator.progress import Progress
 from simulator.rng import UNSET, RngLike, Unset, pick_rng, seed_of
-from simulator.solver.solve import solve
+from simulator.solver import solve
 
 from ._core import (
     DEFAULT_SAMPLE,
@@ -79,7 +80,6 @@ STRATEGIES: dict[str, float | None] = {
     "conceder": 2.0,
     "tit-for-tat": None,
 }
-Progress = Callable[[str, float], None]
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -51,8 +50,9 @@ import numpy as np
 from simulator.compiled import CompiledScenario, FloatArray, IntArray, compile_scenario
 from simulator.errors import ScenarioError
 from simulator.model import Proposal, Scenario
+from simulator.progress import Progress
 from simulator.rng import UNSET, RngLike, Unset, pick_rng, seed_of
-from simulator.solver.solve import solve
+from simulator.solver import solve
 
 from ._core import (
     DEFAULT_SAMPLE,
@@ -67,8 +67,6 @@ from ._core import (
 from .texts import TextBatch, neighbour_texts, party_objections, party_requests
 
 __all__ = ["compare_with_proposal", "neighbour_texts", "single_text"]
-
-Progress = Callable[[str, float], None]
 
 
 def _resolve_mediator(s: Scenario, mediator: str | None) -> int | None:

@@ -31,7 +31,7 @@ from simulator.analysis.protocols import (
     single_text,
     time_dependent_target,
 )
-from simulator.analysis.protocols._core import scales
+from simulator.analysis.protocols.pool import scales
 from simulator.compiled import compile_scenario, crossed_rules, evaluate_utilities
 from simulator.errors import ScenarioError
 from simulator.model import Issue, Option, Party, Preference, Scenario

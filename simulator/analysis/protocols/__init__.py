@@ -11,17 +11,12 @@ agreement's distance to the Pareto frontier and to the Nash point. Offers and re
 by vector operations over a pool of candidate outcomes (:func:`build_pool`); randomness comes only
 from the ``rng`` argument (a Generator, or an int ``n`` meaning ``numpy.random.default_rng(n)``;
 see :mod:`simulator.rng`). See ``docs/protocols.md``.
+
+Modules: :mod:`.pool` (the candidate pool, offer choice, completing a proposal), :mod:`.result`
+(turns, the result, distances of an agreement), :mod:`.alternating`, :mod:`.mediation` and
+:mod:`.texts` (the texts a mediator weighs).
 """
 
-from simulator.analysis.protocols._core import (
-    Pool,
-    ProtocolResult,
-    Turn,
-    agreement_distances,
-    build_pool,
-    choose_offer,
-    complete_proposal,
-)
 from simulator.analysis.protocols.alternating import (
     STRATEGIES,
     Strategy,
@@ -30,6 +25,13 @@ from simulator.analysis.protocols.alternating import (
     time_dependent_target,
 )
 from simulator.analysis.protocols.mediation import compare_with_proposal, single_text
+from simulator.analysis.protocols.pool import (
+    Pool,
+    build_pool,
+    choose_offer,
+    complete_proposal,
+)
+from simulator.analysis.protocols.result import ProtocolResult, Turn, agreement_distances
 from simulator.analysis.protocols.texts import neighbour_texts
 
 __all__ = [

@@ -20,7 +20,7 @@ Jonker 2017): the first party opens; each next party accepts the standing offer 
 with its own. The offer is agreed when every party other than its proposer has accepted it in
 turn. A party accepts by AC_next (Baarslag, Hindriks & Jonker 2014): the offer crosses none of
 its red lines, gives it at least its reservation and at least what its own next offer would give
-it. Offers come from :func:`~simulator.analysis.protocols._core.choose_offer`: never across the
+it. Offers come from :func:`~simulator.analysis.protocols.pool.choose_offer`: never across the
 proposer's red lines, at least its target, the best such outcome for the others. (A party none of
 whose pool outcomes meets its reservation and red lines keeps offering its best package, which no
 one may accept: it would not bind its proposer.)
@@ -52,18 +52,8 @@ from simulator.progress import Progress
 from simulator.rng import UNSET, RngLike, Unset, pick_rng, seed_of
 from simulator.solver import solve
 
-from ._core import (
-    DEFAULT_SAMPLE,
-    EXACT_POOL_LIMIT,
-    Pool,
-    ProtocolResult,
-    Turn,
-    build_pool,
-    choose_offer,
-    finish_run,
-    no_agreement_reasons,
-    scales,
-)
+from .pool import DEFAULT_SAMPLE, EXACT_POOL_LIMIT, Pool, build_pool, choose_offer, scales
+from .result import ProtocolResult, Turn, finish_run, no_agreement_reasons
 
 __all__ = [
     "STRATEGIES",
@@ -232,7 +222,7 @@ def alternating_offers(
     order
         The order in which parties act (default: the scenario's); the first opens.
     sample, exact_limit
-        Pool construction (see :func:`~simulator.analysis.protocols._core.build_pool`).
+        Pool construction (see :func:`~simulator.analysis.protocols.pool.build_pool`).
     progress
         Called as ``progress(stage, fraction)``.
     seed

@@ -54,16 +54,8 @@ from simulator.progress import Progress
 from simulator.rng import UNSET, RngLike, Unset, pick_rng, seed_of
 from simulator.solver import solve
 
-from ._core import (
-    DEFAULT_SAMPLE,
-    EXACT_POOL_LIMIT,
-    ProtocolResult,
-    Turn,
-    build_pool,
-    complete_proposal,
-    finish_run,
-    no_agreement_reasons,
-)
+from .pool import DEFAULT_SAMPLE, EXACT_POOL_LIMIT, build_pool, complete_proposal
+from .result import ProtocolResult, Turn, finish_run, no_agreement_reasons
 from .texts import TextBatch, neighbour_texts, party_objections, party_requests
 
 __all__ = ["compare_with_proposal", "neighbour_texts", "single_text"]
@@ -128,7 +120,7 @@ def single_text(
         mediator (``"neutral"``), who needs ``start``.
     start
         A named proposal (open items completed by
-        :func:`~simulator.analysis.protocols._core.complete_proposal`); default the mediator's ideal
+        :func:`~simulator.analysis.protocols.pool.complete_proposal`); default the mediator's ideal
         (its best package on its own red lines, from the candidate pool).
     rounds
         The deadline: texts ``0 .. rounds - 1`` (text 0 is the starting text).

@@ -23,11 +23,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.analysis._tasks import Executor, Progress, Summary, summarise
+from simulator.analysis._tasks import Executor, Summary, summarise
 from simulator.analysis.edits import Concede, DropRedLine, Edit, resolve_party
 from simulator.analysis.minimal_sets import Effects, minimal_sets
 from simulator.errors import EditError
 from simulator.model import Scenario
+from simulator.progress import Progress
 from simulator.results import Point
 
 __all__ = [

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.analysis._tasks import Executor, Progress, run_tasks, zopa_count
+from simulator.analysis._tasks import Executor, run_tasks, zopa_count
 from simulator.analysis.edits import DropRedLine, Edit, apply_edits, parse_edits
 from simulator.analysis.scan import (
     MAX_SOLVES,
@@ -31,6 +31,7 @@ from simulator.analysis.scan import (
     scan_concessions,
 )
 from simulator.model import Scenario
+from simulator.progress import Progress
 from simulator.results import SolveResult, utility_dict
 from simulator.solver import solve
 

@@ -30,13 +30,13 @@ from simulator.compiled import (
     IntArray,
     crossed_rules,
     evaluate_utilities,
-    outcome_indices,
 )
 from simulator.errors import ScenarioError
 from simulator.model import Proposal
 from simulator.outcome_space import (
     box_outcomes,
     outcome_grid,
+    outcome_indices,
     party_allowed_masks,
     proposal_options,
 )

@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from simulator.compiled import CompiledScenario, FloatArray, IntArray, outcome_indices
+from simulator.compiled import CompiledScenario, FloatArray, IntArray
 from simulator.model import Scenario
+from simulator.outcome_space import outcome_indices
 from simulator.results import Frontier, Point, SolveResult, outcome_dict, utility_dict
 
 __all__ = [

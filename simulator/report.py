@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.evaluate import ProposalEvaluation
+from simulator.figure_registry import FIGURE_KINDS, FIGURE_TITLES
 from simulator.model import Scenario
 from simulator.results import Point, SolveResult
 from simulator.solver import method_title
+from simulator.solver.bargaining import SOLUTIONS
 from simulator.solver.stream import OptionCounts, OptionRules
 
 __all__ = [
@@ -34,13 +36,7 @@ __all__ = [
     "verdict",
 ]
 
-SOLUTION_TITLES = {
-    "nash": "Nash",
-    "weighted_nash": "Weighted Nash",
-    "kalai_smorodinsky": "Kalai–Smorodinsky",
-    "egalitarian": "Egalitarian",
-    "utilitarian": "Utilitarian",
-}
+SOLUTION_TITLES = {name: c.title for name, c in SOLUTIONS.items()}
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -372,21 +368,6 @@ def solve_blocks(result: SolveResult, *, max_frontier: int = 20) -> list[Block]:
 def solve_markdown(result: SolveResult, *, max_frontier: int = 20) -> str:
     """The full solve report in Markdown."""
     return blocks_markdown(solve_blocks(result, max_frontier=max_frontier))
-
-
-#: The figure kinds of :mod:`simulator.plots`, in report order (each also names its file), with
-#: one line each for captions and ``--help``. Kept here, free of matplotlib, for the command line.
-FIGURE_KINDS = ("utility_space", "option_map", "frontier_packages", "proposals")
-FIGURE_TITLES = {
-    "utility_space": "Utility space: every package, the reservation lines and the ZOPA, the Pareto "
-    "frontier, the bargaining solutions and the proposals",
-    "option_map": "Issue space: which options the feasible set and the ZOPA use, what each party "
-    "thinks of each option and which options cross its red lines",
-    "frontier_packages": "The packages of the Pareto frontier, issue by issue (parallel "
-    "coordinates), with the bargaining solutions",
-    "proposals": "Each party's utility from each proposal against its reservation value, with the "
-    "red lines crossed",
-}
 
 
 def _option_blocks(

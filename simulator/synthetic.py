@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.model import Issue, Option, Party, Preference, Rule, Scenario
-from simulator.rng import RNG, as_generator, choose
+from simulator.rng import UNSET, RngLike, Unset, pick_rng
 
 __all__ = ["synthetic_scenario"]
 
@@ -21,8 +21,8 @@ def synthetic_scenario(
     n_options: int,
     n_parties: int,
     *,
-    rng: RNG = 0,
-    seed: int | None = None,
+    rng: RngLike = 0,
+    seed: int | Unset | None = UNSET,
     conflict: float = 0.7,
     reservation: float = 0.45,
     red_lines: int = 0,
@@ -37,7 +37,7 @@ def synthetic_scenario(
         A generator, or a seed of :func:`numpy.random.default_rng`; the same seed gives the same
         scenario.
     seed
-        The older name of an integer ``rng`` (used when given).
+        The former name of ``rng`` (give one or the other).
     conflict
         Share of each opposed party's value that runs against the first party's order.
     reservation
@@ -51,7 +51,7 @@ def synthetic_scenario(
     >>> s.n_outcomes, len(s.parties)
     (64, 2)
     """
-    rng = as_generator(choose(rng, seed))
+    generator = np.random.default_rng(pick_rng(rng, seed))
     issues = tuple(
         Issue(f"issue{i}", tuple(Option(f"o{k}") for k in range(n_options)))
         for i in range(n_issues)
@@ -59,10 +59,10 @@ def synthetic_scenario(
     base = np.linspace(0.0, 1.0, n_options)
     parties = []
     for p in range(n_parties):
-        weights = rng.dirichlet(np.ones(n_issues))
+        weights = generator.dirichlet(np.ones(n_issues))
         prefs = {}
         for i, issue in enumerate(issues):
-            own = rng.random(n_options)
+            own = generator.random(n_options)
             ordered = base if p < (n_parties + 1) // 2 else base[::-1]
             mix = conflict * ordered + (1 - conflict) * own
             span = np.ptp(mix)
@@ -74,7 +74,7 @@ def synthetic_scenario(
         for r in range(red_lines):
             if r % n_parties != p:
                 continue
-            issue = issues[int(rng.integers(n_issues))]
+            issue = issues[int(generator.integers(n_issues))]
             favoured_low = p >= (n_parties + 1) // 2
             if favoured_low:
                 rule = Rule(f"rl{r}", "at_most", issue=issue.id, bound=issue.options[-2].id)

@@ -1,20 +1,40 @@
-"""Randomness through ``rng``: the same integer seed gives the same result, whichever way it is
-passed (``rng=``, positionally, the older ``seed=``), and a generator seeded alike gives the same
-result as its seed where the function draws from one generator."""
+"""The rng convention: its helpers, and the same integer seed giving the same result however it is
+passed (``rng=``, positionally, the former ``seed=``) to Monte Carlo, synthetic scenarios and
+sampled utility clouds (the protocols' runs are tested in tests/analysis)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from simulator.analysis import monte_carlo
 from simulator.formats import load_scenario
-from simulator.rng import as_generator, choose, root_seed
+from simulator.rng import UNSET, pick_rng, root_seed, seed_of
 from simulator.solver.stream import utility_cloud
 from simulator.synthetic import synthetic_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_seed_is_the_former_name_of_rng() -> None:
+    assert pick_rng(0, UNSET) == 0
+    assert pick_rng(0, 9) == 9
+    assert pick_rng(0, None) is None  # seed=None kept its meaning: fresh entropy
+    g = np.random.default_rng(1)
+    assert pick_rng(g, UNSET) is g
+
+
+@pytest.mark.parametrize("rng", [1, None, np.random.default_rng(0)])
+def test_rng_and_seed_together_are_refused(rng: object) -> None:
+    with pytest.raises(TypeError, match="not both"):
+        pick_rng(rng, 3)  # type: ignore[arg-type]
+
+
+def test_only_an_int_is_recorded_as_a_seed() -> None:
+    assert seed_of(7) == 7 and seed_of(np.int64(7)) == 7
+    assert seed_of(None) is None and seed_of(np.random.default_rng(7)) is None
 
 
 def test_synthetic_scenarios_depend_on_the_seed_only() -> None:
@@ -48,7 +68,8 @@ def test_sampled_utility_clouds_depend_on_the_seed_only() -> None:
     assert a.seed == 7 and "seed 7" in a.description
 
 
-def test_the_helpers() -> None:
-    assert root_seed(5) == 5 and choose(0, 4) == 4 and choose(9, None) == 9
-    g = np.random.default_rng(3)
-    assert as_generator(g) is g
+def test_a_root_seed_is_the_integer_or_one_draw() -> None:
+    assert root_seed(5) == 5
+    g, h = np.random.default_rng(3), np.random.default_rng(3)
+    assert root_seed(g) == root_seed(h) and root_seed(g) != root_seed(np.random.default_rng(3))
+    assert isinstance(root_seed(None), int)

@@ -66,7 +66,7 @@ from simulator.outcome_space import (
     restrict_to_proposal,
 )
 from simulator.results import outcome_dict
-from simulator.rng import RNG, choose, root_seed
+from simulator.rng import UNSET, RngLike, Unset, pick_rng, root_seed
 from simulator.solver.batch import solve_samples
 
 __all__ = [
@@ -263,9 +263,9 @@ def _best(counts: IntArray, outcomes: IntArray, sizes: Sequence[int]) -> tuple[O
 def monte_carlo(
     scenario: Scenario,
     samples: int = 1000,
-    rng: RNG = 0,
+    rng: RngLike = 0,
     *,
-    seed: int | None = None,
+    seed: int | Unset | None = UNSET,
     method: Method = "auto",
     executor: Executor | None = None,
     workers: int | None = None,
@@ -286,7 +286,7 @@ def monte_carlo(
         identical results however the work is spread), a generator (one integer is drawn from
         it) or None (fresh entropy). The result records the integer seed used.
     seed
-        The older name of an integer ``rng`` (used when given).
+        The former name of ``rng`` (give one or the other).
     method
         ``enumerate``, ``solve`` or ``auto`` (enumerate up to :data:`ENUMERATE_LIMIT` outcomes).
     executor
@@ -322,7 +322,7 @@ def monte_carlo(
         raise ScenarioError(f"samples must be >= 1, got {samples}")
     if method not in ("auto", "enumerate", "solve"):
         raise ScenarioError(f"method must be auto, enumerate or solve, got {method!r}")
-    seed = root_seed(choose(rng, seed))
+    root = root_seed(pick_rng(rng, seed))
     n_out, n_par = scenario.n_outcomes, len(scenario.parties)
     if method == "auto":
         method = "enumerate" if n_out <= ENUMERATE_LIMIT else "solve"
@@ -337,7 +337,7 @@ def monte_carlo(
             size, run["workers"] = samples, 1
         parts = run_tasks(
             _enumerate_chunk,
-            [(scenario, seed, c) for c in _chunks(samples, size)],
+            [(scenario, root, c) for c in _chunks(samples, size)],
             stage="Monte Carlo",
             **run,
         )
@@ -347,7 +347,7 @@ def monte_carlo(
         scope = "all outcomes"
     else:
         chunks = _chunks(samples, chunk_size or even)
-        tasks = [(scenario, seed, c) for c in chunks]
+        tasks = [(scenario, root, c) for c in chunks]
         results = [
             r for part in run_tasks(_solve_chunk, tasks, stage="Monte Carlo", **run) for r in part
         ]
@@ -374,7 +374,7 @@ def monte_carlo(
     return MonteCarloResult(
         scenario,
         samples,
-        seed,
+        root,
         method,
         np.array([r.zopa for r in results], dtype=np.int64),
         tuple(r.nash for r in results),

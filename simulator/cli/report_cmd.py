@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import TYPE_CHECKING
 
 from simulator.cli._common import add_source_argument, print_json, write_files
 from simulator.cli.plot_cmd import add_figure_options, check_out, draw
 from simulator.cli.solve_cmd import solve_source
-from simulator.report import FIGURE_TITLES, FigureRef, blocks_markdown, report_blocks, verdict
+from simulator.figure_registry import FIGURE_TITLES, FigureData
+from simulator.report import FigureRef, blocks_markdown, report_blocks, verdict
 from simulator.report_html import report_html
-
-if TYPE_CHECKING:
-    from simulator.plots import PlotData
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -71,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _caption(kind: str, data: PlotData) -> str:
+def _caption(kind: str, data: FigureData) -> str:
     caption = FIGURE_TITLES[kind]
     if kind == "utility_space" and data.cloud is not None:
         caption += f" (packages shown: {data.cloud.description})"

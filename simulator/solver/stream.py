@@ -48,7 +48,7 @@ from simulator.errors import ScenarioError
 from simulator.model import Scenario
 from simulator.outcome_space import outcome_grid
 from simulator.progress import Progress, labelled
-from simulator.rng import RNG, as_generator, choose
+from simulator.rng import UNSET, RngLike, Unset, pick_rng, seed_of
 from simulator.solver.options import OptionCounts, OptionRules, option_counts, option_red_lines
 from simulator.solver.queries import rule_regions
 from simulator.solver.search import Batch, Block, Plan, make_plan, run_search
@@ -100,8 +100,8 @@ class UtilityCloud:
         ``binned`` only: for each pair of parties ``(p, q)`` with ``p < q``, int64 counts
         ``(2, bins, bins)``: feasible then infeasible, rows binning ``u_p`` and columns ``u_q``.
     seed, sampled, draws
-        ``sampled`` only: the seed of :func:`numpy.random.default_rng` (None when a generator was
-        given), the sizes of the two samples
+        ``sampled`` only: the seed of :func:`numpy.random.default_rng` (None for a generator or
+        fresh entropy), the sizes of the two samples
         (consistent packages, feasible packages) and the random draws made for each (accepted or
         rejected).
     """
@@ -250,9 +250,9 @@ def _draw(
     return np.concatenate(us), np.concatenate(cats), draws
 
 
-def _sampled(cs: CompiledScenario, samples: tuple[int, int], source: RNG) -> UtilityCloud:
-    rng = as_generator(source)
-    seed = int(source) if isinstance(source, int | np.integer) else None
+def _sampled(cs: CompiledScenario, samples: tuple[int, int], source: RngLike) -> UtilityCloud:
+    rng = np.random.default_rng(source)
+    seed = seed_of(source)
     u_all, cat_all, draws_all = _draw(cs, rule_regions(cs, "consistency"), samples[0], rng)
     u_feas, _, draws_feas = _draw(cs, rule_regions(cs, "all"), samples[1], rng)
     infeasible = u_all[cat_all == 0]
@@ -277,8 +277,8 @@ def utility_cloud(
     stream_limit: int = STREAM_LIMIT,
     bins: int = BINS,
     samples: tuple[int, int] = SAMPLES,
-    rng: RNG = 0,
-    seed: int | None = None,
+    rng: RngLike = 0,
+    seed: int | Unset | None = UNSET,
     progress: Progress | None = None,
 ) -> UtilityCloud:
     """The utilities of every consistent package, or of a seeded random sample for huge spaces.
@@ -298,7 +298,7 @@ def utility_cloud(
         The samples' generator, or a seed of :func:`numpy.random.default_rng` (the same seed, the
         same cloud; the cloud records it).
     seed
-        The older name of an integer ``rng`` (used when given).
+        The former name of ``rng`` (give one or the other).
     progress
         Called as ``progress(stage, fraction)`` while streaming.
 
@@ -325,4 +325,4 @@ def utility_cloud(
         return _exact(cs)
     if cs.n_outcomes <= stream_limit:
         return _binned(cs, bins, progress)
-    return _sampled(cs, samples, choose(rng, seed))
+    return _sampled(cs, samples, pick_rng(rng, seed))

@@ -14,7 +14,7 @@ from simulator.cli._common import add_source_argument, print_json, write_files
 from simulator.cli.plot_cmd import add_figure_options, check_out, draw
 from simulator.cli.solve_cmd import solve_source
 from simulator.report import FIGURE_TITLES, FigureRef, blocks_markdown, report_blocks, verdict
-from simulator.report_html import report_html
+from simulator.report import report_html
 
 if TYPE_CHECKING:
     from simulator.plots import PlotData

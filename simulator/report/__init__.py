@@ -1,0 +1,53 @@
+"""Every word the simulator writes: results in, blocks out, rendered as Markdown, HTML or text.
+
+Results are data (:mod:`simulator.results`, :mod:`simulator.analysis`); this package turns them into
+blocks (:mod:`~simulator.report.blocks`) and renders the blocks as Markdown
+(:mod:`~simulator.report.markdown`), one self-contained HTML page (:mod:`~simulator.report.html`,
+Jinja2 templates) or plain terminal text (:mod:`~simulator.report.text`). Nothing here computes.
+"""
+
+from __future__ import annotations
+
+from simulator.report.blocks import (
+    Block,
+    BulletList,
+    FigureRef,
+    Heading,
+    Paragraph,
+    Table,
+    format_cell,
+    parse_inline,
+    plain_text,
+)
+from simulator.report.full import FIGURE_KINDS, FIGURE_TITLES, report_blocks, report_markdown
+from simulator.report.html import inline_html, report_html
+from simulator.report.markdown import blocks_markdown, markdown_table
+from simulator.report.proposals import proposals_markdown
+from simulator.report.solve import SOLUTION_TITLES, solve_blocks, solve_markdown, verdict
+from simulator.report.text import blocks_text
+
+__all__ = [
+    "FIGURE_KINDS",
+    "FIGURE_TITLES",
+    "SOLUTION_TITLES",
+    "Block",
+    "BulletList",
+    "FigureRef",
+    "Heading",
+    "Paragraph",
+    "Table",
+    "blocks_markdown",
+    "blocks_text",
+    "format_cell",
+    "inline_html",
+    "markdown_table",
+    "parse_inline",
+    "plain_text",
+    "proposals_markdown",
+    "report_blocks",
+    "report_html",
+    "report_markdown",
+    "solve_blocks",
+    "solve_markdown",
+    "verdict",
+]

@@ -24,6 +24,7 @@ from simulator.report.html import inline_html, report_html
 from simulator.report.markdown import blocks_markdown, markdown_table
 from simulator.report.proposals import proposals_markdown
 from simulator.report.solve import SOLUTION_TITLES, solve_blocks, solve_markdown, verdict
+from simulator.report.summary import analyst_summary, summary_blocks
 from simulator.report.text import blocks_text
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "Heading",
     "Paragraph",
     "Table",
+    "analyst_summary",
     "blocks_markdown",
     "blocks_text",
     "format_cell",
@@ -49,5 +51,6 @@ __all__ = [
     "report_markdown",
     "solve_blocks",
     "solve_markdown",
+    "summary_blocks",
     "verdict",
 ]

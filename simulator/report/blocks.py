@@ -31,6 +31,7 @@ __all__ = [
     "format_cell",
     "parse_inline",
     "plain_text",
+    "share",
     "table",
 ]
 
@@ -103,6 +104,19 @@ def format_cell(x: object) -> str:
     ('0.500', '3', 'a')
     """
     return f"{x:.3f}" if isinstance(x, float) else str(x)
+
+
+def share(n: int, total: int) -> str:
+    """``n`` of ``total`` as a percentage with three significant digits (tiny shares in
+    scientific notation).
+
+    >>> share(11, 36), share(1, 10**9), share(0, 0)
+    ('30.6%', '1.00e-07%', '0%')
+    """
+    if total == 0:
+        return "0%"
+    x = 100.0 * n / total
+    return f"{x:.3g}%" if x >= 1e-3 or n == 0 else f"{x:.2e}%"
 
 
 # --- inline marks ---------------------------------------------------------------------------------

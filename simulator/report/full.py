@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from simulator.evaluate import ProposalEvaluation
-from simulator.report.blocks import Block, FigureRef, Heading, Paragraph, table
+from simulator.report.blocks import Block, FigureRef, Heading, Paragraph, share, table
 from simulator.report.markdown import blocks_markdown
 from simulator.report.proposals import proposal_table
 from simulator.report.solve import (
@@ -17,13 +17,12 @@ from simulator.report.solve import (
     footer,
     frontier_blocks,
     parties_blocks,
-    share,
     solution_blocks,
     space_blocks,
-    summary_blocks,
     title_blocks,
     verdict,
 )
+from simulator.report.summary import report_summary_blocks
 from simulator.results import SolveResult
 from simulator.solver.stream import OptionCounts, OptionRules
 
@@ -122,7 +121,7 @@ def report_blocks(
         Heading(2, "Verdict"),
         Paragraph(verdict(result)),
         *figure("utility_space"),
-        *summary_blocks(result),
+        *report_summary_blocks(result),
         *parties_blocks(result),
         *space_blocks(result),
         *solution_blocks(result),

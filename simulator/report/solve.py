@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from simulator.model import Scenario
-from simulator.report.blocks import Block, Heading, Paragraph, table
+from simulator.report.blocks import Block, Heading, Paragraph, share, table
 from simulator.report.markdown import blocks_markdown
+from simulator.report.summary import report_summary_blocks
 from simulator.results import Point, SolveResult
 
-__all__ = ["SOLUTION_TITLES", "share", "solve_blocks", "solve_markdown", "verdict"]
+__all__ = ["SOLUTION_TITLES", "solve_blocks", "solve_markdown", "verdict"]
 
 SOLUTION_TITLES = {
     "nash": "Nash",
@@ -25,13 +26,6 @@ SOLUTION_TITLES = {
 
 def option_name(scenario: Scenario, issue_index: int, k: int) -> str:
     return scenario.issues[issue_index].options[k].display
-
-
-def share(n: int, total: int) -> str:
-    if total == 0:
-        return "0%"
-    share = 100.0 * n / total
-    return f"{share:.3g}%" if share >= 1e-3 or n == 0 else f"{share:.2e}%"
 
 
 def verdict(result: SolveResult) -> str:
@@ -219,44 +213,13 @@ def footer(result: SolveResult) -> Paragraph:
     return Paragraph(f"Solved exactly by {result.method} in {result.seconds:.2f} s.")
 
 
-def markdown_blocks(text: str) -> list[Block]:
-    """Blocks from the simple Markdown that :func:`simulator.narrative.analyst_summary` writes:
-    ``##``/``###`` headings, pipe tables, bullet lists (one paragraph per bullet) and paragraphs."""
-    blocks: list[Block] = []
-    for chunk in text.strip().split("\n\n"):
-        lines = chunk.strip().splitlines()
-        if not lines:
-            continue
-        head = lines[0]
-        if head.startswith("#"):
-            level = len(head) - len(head.lstrip("#"))
-            blocks.append(Heading(level, head[level:].strip()))
-            lines = lines[1:]
-        if not lines:
-            continue
-        if all(line.startswith("|") for line in lines) and len(lines) >= 2:
-            cells = [[c.strip() for c in line.strip().strip("|").split("|")] for line in lines]
-            blocks.append(table(cells[0], [row for row in cells[2:]]))
-        elif all(line.startswith("- ") for line in lines):
-            blocks += [Paragraph("• " + line[2:]) for line in lines]
-        else:
-            blocks.append(Paragraph(" ".join(line.strip() for line in lines)))
-    return blocks
-
-
-def summary_blocks(result: SolveResult) -> list[Block]:
-    from simulator.narrative import analyst_summary
-
-    return markdown_blocks(analyst_summary(result))
-
-
 def solve_blocks(result: SolveResult, *, max_frontier: int = 20) -> list[Block]:
     """The solve report as blocks: verdict, parties, counts, solutions, closest, frontier."""
     return [
         *title_blocks(result),
         Heading(2, "Verdict"),
         Paragraph(verdict(result)),
-        *summary_blocks(result),
+        *report_summary_blocks(result),
         *parties_blocks(result),
         *space_blocks(result),
         *solution_blocks(result),

@@ -26,7 +26,13 @@ from simulator.report.summary import report_summary_blocks
 from simulator.results import SolveResult
 from simulator.solver.stream import OptionCounts, OptionRules
 
-__all__ = ["FIGURE_KINDS", "FIGURE_TITLES", "report_blocks", "report_markdown"]
+__all__ = [
+    "FIGURE_KINDS",
+    "FIGURE_TITLES",
+    "figure_caption",
+    "report_blocks",
+    "report_markdown",
+]
 
 #: The figure kinds of :mod:`simulator.plots`, in report order (each also names its file), with
 #: one line each for captions and ``--help``. Kept here, free of matplotlib, for the command line.
@@ -41,6 +47,15 @@ FIGURE_TITLES = {
     "proposals": "Each party's utility from each proposal against its reservation value, with the "
     "red lines crossed",
 }
+
+
+def figure_caption(kind: str, cloud: str | None = None) -> str:
+    """The caption of a figure of the report: its title, and for the utility space what the
+    cloud of packages shows (``cloud``, e.g. "every package")."""
+    caption = FIGURE_TITLES[kind]
+    if kind == "utility_space" and cloud is not None:
+        caption += f" (packages shown: {cloud})"
+    return caption + "."
 
 
 def _option_blocks(

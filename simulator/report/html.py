@@ -17,8 +17,7 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from functools import cache
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from simulator.report.blocks import (
     Block,
@@ -30,6 +29,9 @@ from simulator.report.blocks import (
     format_cell,
     parse_inline,
 )
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["inline_html", "report_html"]
 
@@ -43,6 +45,8 @@ def _numeric(x: object) -> bool:
 
 @cache
 def _environment() -> jinja2.Environment:
+    import jinja2  # only pages need it: imported here, once
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("simulator.report", "templates"),
         autoescape=False,  # every value is escaped by an explicit filter (see the module doc)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from simulator.model import Scenario
 from simulator.report.blocks import Block, Heading, Paragraph, share, table
 from simulator.report.markdown import blocks_markdown
+from simulator.report.registry import register
 from simulator.report.summary import report_summary_blocks
 from simulator.results import Point, SolveResult
 
@@ -213,6 +214,7 @@ def footer(result: SolveResult) -> Paragraph:
     return Paragraph(f"Solved exactly by {result.method} in {result.seconds:.2f} s.")
 
 
+@register("SolveResult", blank_line_after=True)
 def solve_blocks(result: SolveResult, *, max_frontier: int = 20) -> list[Block]:
     """The solve report as blocks: verdict, parties, counts, solutions, closest, frontier."""
     return [

@@ -17,18 +17,19 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from simulator.analysis.diagnosis import (
-    RedLineConflict,
-    concessions,
-    interactions_applying,
-    red_line_conflicts,
-    red_lines_at_limit,
-)
 from simulator.model import Issue, Scenario
 from simulator.report.blocks import Block, BulletList, Heading, Paragraph, Table, share, table
 from simulator.report.markdown import blocks_markdown
 from simulator.results import Point, SolveResult
+
+if TYPE_CHECKING:
+    from simulator.analysis.diagnosis import RedLineConflict
+
+# simulator.analysis.diagnosis is imported where it is used: importing any analysis module runs
+# simulator/analysis/__init__, which loads SciPy and nashpy, and `import simulator` (hence every
+# command) should not pay for that.
 
 __all__ = ["analyst_summary", "report_summary_blocks", "summary_blocks"]
 
@@ -84,6 +85,8 @@ def _utility_table(result: SolveResult, point: Point, shortfall: Sequence[float]
 
 
 def _asks(result: SolveResult, point: Point, max_concessions: int) -> BulletList:
+    from simulator.analysis.diagnosis import concessions, interactions_applying
+
     s = result.scenario
     asks = concessions(s, point.outcome)
     terms = interactions_applying(s, point.outcome)
@@ -122,6 +125,8 @@ def _asks(result: SolveResult, point: Point, max_concessions: int) -> BulletList
 def _binding(
     result: SolveResult, point: Point, crossed: Sequence[str], short: Sequence[float]
 ) -> BulletList:
+    from simulator.analysis.diagnosis import red_lines_at_limit
+
     s = result.scenario
     names = _names(s)
     items = []
@@ -170,6 +175,8 @@ def _finding(result: SolveResult) -> Paragraph:
 
 
 def _conflict_blocks(scenario: Scenario) -> list[Block]:
+    from simulator.analysis.diagnosis import red_line_conflicts
+
     conflicts = red_line_conflicts(scenario)
     heading = Heading(3, "Red lines that cannot all hold")
     if not conflicts:

@@ -1,0 +1,152 @@
+"""One renderer per result type: each command's words, from Python and from the command line.
+
+The files in ``tests/golden_text/`` are what ``bargain ... `` printed before the renderers moved
+out of the command line (commit 581894d); the Markdown must stay byte for byte the same.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from simulator.cli import main
+from simulator.report import RENDERERS, render, renderer_of, to_markdown
+from tests.test_report import _well_formed
+
+ROOT = Path(__file__).resolve().parents[1]
+CAR = "scenarios/textbook_car.yaml"
+CASES = {
+    "solve": ["solve", CAR],
+    "evaluate": ["evaluate", CAR, "--all-proposals"],
+    "stress": ["stress", CAR, "--edit", "buyer concedes warranty=none"],
+    "scan": ["stress", CAR, "--scan"],
+    "sweep": ["sweep", CAR, "--param", "buyer.reservation", "--range", "0.2:0.6:9"],
+    "montecarlo": ["montecarlo", CAR, "--samples", "40", "--seed", "3", "--workers", "1"],
+    "demand": ["game", CAR, "demand"],
+    "concede": ["game", CAR, "concede"],
+    "rubinstein": ["game", CAR, "rubinstein", "--delta", "0.9", "0.8"],
+    "alternating": ["simulate", CAR, "--protocol", "alternating", "--seed", "2"],
+    "single_text": [
+        "simulate",
+        CAR,
+        "--protocol",
+        "single-text",
+        "--seed",
+        "2",
+        "--start",
+        "sticker",
+        "--compare",
+        "sticker",
+    ],
+}
+COMMANDS = ("solve", "evaluate", "stress", "sweep", "montecarlo", "game", "simulate")
+
+
+def _timeless(text: str) -> str:
+    """Timings differ from run to run."""
+    return re.sub(r"\d+\.\d+ s\b", "<T> s", text)
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[str, tuple[str, Any, dict[str, Any]]]:
+    """Each case run through the command line: what it printed, the result it emitted, and the
+    renderer options it passed."""
+    import importlib
+
+    import simulator.cli._common as common
+
+    out: dict[str, tuple[str, Any, dict[str, Any]]] = {}
+    seen: list[tuple[Any, dict[str, Any]]] = []
+
+    def spy(args: Any, result: Any, draw: Any = None, **kwargs: Any) -> int:
+        options = {k: v for k, v in kwargs.items() if k != "data"}
+        seen.append((result, options))
+        return common.emit(args, result, draw, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(ROOT)
+        for name in COMMANDS:
+            mp.setattr(importlib.import_module(f"simulator.cli.{name}_cmd"), "emit", spy)
+        for case, argv in CASES.items():
+            import contextlib
+            import io
+
+            buffer = io.StringIO()
+            with contextlib.redirect_stdout(buffer):
+                assert main(argv) == 0
+            result, options = seen.pop()
+            out[case] = (buffer.getvalue(), result, options)
+    return out
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_markdown_is_what_the_command_printed_before(runs, case: str) -> None:
+    printed, _, _ = runs[case]
+    before = (ROOT / "tests" / "golden_text" / f"{case}_car.md").read_text(encoding="utf-8")
+    assert _timeless(printed) == _timeless(before)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_python_renders_what_the_command_prints(runs, case: str) -> None:
+    printed, result, options = runs[case]
+    text = to_markdown(result, **options)
+    assert text + ("\n" if renderer_of(result).blank_line_after else "") == printed
+    assert render(result, "markdown", **options) == text
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_html_of_every_result_is_well_formed(runs, case: str) -> None:
+    _, result, options = runs[case]
+    page = render(result, "html", **options)
+    assert page.startswith("<!DOCTYPE html>") and "<h1>" in page
+    _well_formed(page)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_terminal_text_of_every_result_has_no_markdown_marks(runs, case: str) -> None:
+    _, result, options = runs[case]
+    text = render(result, "text", **options)
+    assert text.strip()
+    assert not re.search(r"\*\*|`|^#+ \w|^\||^- |^\s*\|?---", text, re.M), text
+
+
+def test_the_registry_covers_every_result_class() -> None:
+    from simulator.analysis.monte_carlo import MonteCarloResult
+    from simulator.analysis.protocols import ProtocolResult
+    from simulator.analysis.sensitivity import SweepResult
+    from simulator.analysis.strategic.concede import ConcedeGame
+    from simulator.analysis.strategic.demand import DemandGame
+    from simulator.analysis.strategic.rubinstein import RubinsteinResult
+    from simulator.analysis.stress import ScanResult, StressResult
+    from simulator.evaluate import ProposalEvaluations
+    from simulator.results import SolveResult
+
+    classes = [
+        SolveResult,
+        ProposalEvaluations,
+        StressResult,
+        ScanResult,
+        SweepResult,
+        MonteCarloResult,
+        DemandGame,
+        ConcedeGame,
+        RubinsteinResult,
+        ProtocolResult,
+    ]
+    assert sorted(RENDERERS) == sorted(c.__name__ for c in classes)
+    for cls in classes:
+        hints = renderer_of.__globals__["RENDERERS"][cls.__name__].blocks.__annotations__
+        assert cls.__name__ in str(hints.get("result", hints.get("game")))  # typed, not Any
+
+
+def test_every_case_emits_a_registered_result(runs) -> None:
+    kinds = {type(result).__name__ for _, result, _ in runs.values()}
+    assert kinds == set(RENDERERS)
+
+
+def test_an_unregistered_result_is_a_clear_error() -> None:
+    with pytest.raises(TypeError, match="no renderer is registered for int"):
+        render(3)

@@ -6,6 +6,8 @@ out of the command line (commit 581894d); the Markdown must stay byte for byte t
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -71,9 +73,6 @@ def runs() -> dict[str, tuple[str, Any, dict[str, Any]]]:
         for name in COMMANDS:
             mp.setattr(importlib.import_module(f"simulator.cli.{name}_cmd"), "emit", spy)
         for case, argv in CASES.items():
-            import contextlib
-            import io
-
             buffer = io.StringIO()
             with contextlib.redirect_stdout(buffer):
                 assert main(argv) == 0
@@ -150,3 +149,63 @@ def test_every_case_emits_a_registered_result(runs) -> None:
 def test_an_unregistered_result_is_a_clear_error() -> None:
     with pytest.raises(TypeError, match="no renderer is registered for int"):
         render(3)
+
+
+# --- to_dict(): every result, no argument; the JSON the commands print --------------------------
+#: Where the command shapes its JSON beyond ``to_dict()``: the scan adds the edits applied first,
+#: rubinstein prints the contract (``contract_dict()``) unless --full, a comparison is added.
+SHAPED = {"scan", "rubinstein", "single_text"}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_every_result_has_to_dict_without_arguments(runs, case: str) -> None:
+    import json
+
+    _, result, _ = runs[case]
+    data = result.to_dict()
+    assert isinstance(data, dict) and json.dumps(data, allow_nan=False)
+    if case in SHAPED:
+        return
+    buffer = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(buffer):
+        mp.chdir(ROOT)
+        assert main([*CASES[case], "--json"]) == 0
+    assert _no_seconds(json.loads(buffer.getvalue())) == _no_seconds(json.loads(json.dumps(data)))
+
+
+def _no_seconds(data: Any) -> Any:
+    """The JSON without its timings, which differ from run to run."""
+    if isinstance(data, dict):
+        return {k: _no_seconds(v) for k, v in data.items() if k != "seconds"}
+    if isinstance(data, list):
+        return [_no_seconds(v) for v in data]
+    return data
+
+
+def test_nested_values_take_the_scenario_or_give_indices(runs) -> None:
+    _, result, _ = runs["solve"]
+    nash = result.solutions["nash"]
+    assert nash.to_dict(result.scenario)["outcome"] == {
+        "price": "26",
+        "warranty": "three_years",
+        "delivery": "fast",
+    }
+    assert nash.to_dict() == {"outcome": [3, 2, 0], "utilities": [0.55, 0.5]}
+    assert result.frontier.to_dict()["points"][0]["outcome"] == list(result.frontier.outcomes[0])
+
+
+def test_diagnosis_and_game_pieces_have_to_dict(runs) -> None:
+    from simulator.analysis.diagnosis import concessions
+
+    _, result, _ = runs["solve"]
+    asks = concessions(result.scenario, result.solutions["nash"].outcome)
+    assert asks["buyer"][0].to_dict() == {
+        "party": "buyer",
+        "issue": "price",
+        "option": "26",
+        "best": "20",
+        "loss": 0.5,
+    }
+    _, game, _ = runs["demand"]
+    assert game.frontier.to_dict()["size"] == game.frontier.size
+    assert game.equilibria.to_dict()["method"] == game.to_dict()["method"]

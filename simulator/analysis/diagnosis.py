@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -69,6 +70,14 @@ class RedLineConflict:
     rules: tuple[str, ...]
     allowed: tuple[tuple[str, ...], ...]
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "issue": self.issue,
+            "parties": list(self.parties),
+            "rules": list(self.rules),
+            "allowed": {p: list(a) for p, a in zip(self.parties, self.allowed, strict=True)},
+        }
+
 
 @dataclass(frozen=True)
 class Concession:
@@ -82,6 +91,15 @@ class Concession:
     option: str
     best: str
     loss: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "party": self.party,
+            "issue": self.issue,
+            "option": self.option,
+            "best": self.best,
+            "loss": round(self.loss, 10),
+        }
 
 
 def _forbidden_options(rule: Rule, issues: dict[str, Issue]) -> set[str]:

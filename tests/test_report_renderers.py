@@ -120,11 +120,12 @@ def test_the_registry_covers_every_result_class() -> None:
     from simulator.analysis.strategic.demand import DemandGame
     from simulator.analysis.strategic.rubinstein import RubinsteinResult
     from simulator.analysis.stress import ScanResult, StressResult
-    from simulator.evaluate import ProposalEvaluations
+    from simulator.evaluate import ProposalEvaluation, ProposalEvaluations
     from simulator.results import SolveResult
 
     classes = [
         SolveResult,
+        ProposalEvaluation,
         ProposalEvaluations,
         StressResult,
         ScanResult,
@@ -143,7 +144,14 @@ def test_the_registry_covers_every_result_class() -> None:
 
 def test_every_case_emits_a_registered_result(runs) -> None:
     kinds = {type(result).__name__ for _, result, _ in runs.values()}
-    assert kinds == set(RENDERERS)
+    assert kinds == set(RENDERERS) - {"ProposalEvaluation"}  # the command emits them all at once
+
+
+def test_one_proposal_reads_as_in_the_list(runs) -> None:
+    _, evaluations, _ = runs["evaluate"]
+    first = evaluations.evaluations[0]
+    assert to_markdown(first).startswith(to_markdown(evaluations).split("\n## ")[0].split("|")[0])
+    assert f"## {first.proposal.display}" in to_markdown(first)
 
 
 def test_an_unregistered_result_is_a_clear_error() -> None:

@@ -11,7 +11,12 @@ from simulator.report.blocks import Block, Heading, Paragraph, Table, table
 from simulator.report.markdown import blocks_markdown
 from simulator.report.registry import register
 
-__all__ = ["proposal_table", "proposals_blocks", "proposals_markdown"]
+__all__ = [
+    "proposal_blocks",
+    "proposal_table",
+    "proposals_blocks",
+    "proposals_markdown",
+]
 
 
 def proposal_table(
@@ -48,6 +53,12 @@ def proposals_blocks(result: ProposalEvaluations) -> list[Block]:
         kind = "complete" if e.complete else f"partial: {e.completions:,} consistent completions"
         out += [Paragraph(f"Proposal is {kind}."), Paragraph("\n".join(_notes(scenario, e)))]
     return out
+
+
+@register("ProposalEvaluation", blank_line_after=True)
+def proposal_blocks(result: ProposalEvaluation) -> list[Block]:
+    """One proposal's evaluation, as :func:`proposals_blocks` words several."""
+    return proposals_blocks(ProposalEvaluations(result.scenario, (result,)))
 
 
 def _notes(scenario: Scenario, e: ProposalEvaluation) -> list[str]:

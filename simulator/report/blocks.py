@@ -159,7 +159,7 @@ def _emphasis(text: str) -> list[Inline]:
 
 def parse_inline(text: str) -> tuple[Inline, ...]:
     """The inline marks of ``text`` as a tree: code spans first, then strong, then emphasis
-    (which may sit inside strong). Unmatched marks stay text.
+    (which may sit inside strong, never across it). Unmatched marks stay text.
 
     >>> [(n.kind, n.text or n.children[0].text) for n in parse_inline("**No** `a<b` *c*")]
     [('strong', 'No'), ('text', ' '), ('code', 'a<b'), ('text', ' '), ('em', 'c')]

@@ -18,15 +18,16 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 import simulator
+from simulator.analysis.figure_data import figure_data
 from simulator.errors import ScenarioError
 from simulator.evaluate import evaluate_proposals
+from simulator.figure_registry import FigureData
 from simulator.model import Proposal
 from simulator.plots import (
     OKABE_ITO,
     figure_bytes,
     figures,
     party_colours,
-    plot_data,
     plot_frontier_packages,
     plot_monte_carlo,
     plot_option_map,
@@ -69,7 +70,12 @@ def no_zopa():
     return simulator.solve(synthetic_scenario(4, 4, 2, seed=3, reservation=0.85, red_lines=2))
 
 
-# --- helpers: find what was drawn -----------------------------------------------------------------
+# --- helpers: the data a figure shows, and what was drawn -----------------------------------------
+def data_for(result, kind):
+    """The keyword arguments of figure ``kind``'s draw function: the data it shows."""
+    return figure_data(result, [kind]).arguments(kind)
+
+
 def by_gid(fig, gid, kind=None):
     found = [
         a for a in fig.findobj(lambda a: a.get_gid() == gid) if kind is None or isinstance(a, kind)
@@ -130,7 +136,7 @@ def test_party_colours_are_okabe_ito_distinct_and_stable(car, three):
 
 # --- utility space --------------------------------------------------------------------------------
 def test_two_party_utility_space_draws_the_result(car):
-    fig = plot_utility_space(car)
+    fig = plot_utility_space(car, **data_for(car, "utility_space"))
     ax = fig.axes[0]
     s, d = car.scenario, car.disagreement
     front = one(fig, "frontier", PathCollection)
@@ -164,20 +170,21 @@ def test_utility_space_into_given_axes_and_by_party_names(three):
 
     fig = Figure()
     ax = fig.add_subplot()
-    assert plot_utility_space(three, pair=("party2", "party0"), ax=ax) is fig
+    data = data_for(three, "utility_space")
+    assert plot_utility_space(three, pair=("party2", "party0"), ax=ax, **data) is fig
     d = three.disagreement
     assert list(one(fig, "reservation:party2").get_xdata()) == [d[2], d[2]]
     assert list(one(fig, "reservation:party0").get_ydata()) == [d[0], d[0]]
     front = one(fig, "frontier")
     assert offsets(front) == {(u[2], u[0]) for u in three.frontier.utilities.tolist()}
     with pytest.raises(ScenarioError, match="pair"):
-        plot_utility_space(three, ax=ax)
+        plot_utility_space(three, ax=ax, **data)
     with pytest.raises(ScenarioError, match="different"):
-        plot_utility_space(three, pair=(1, 1))
+        plot_utility_space(three, pair=(1, 1), **data)
 
 
 def test_grid_has_one_panel_per_pair_each_drawing_the_result(three):
-    fig = plot_utility_space(three)
+    fig = plot_utility_space(three, **data_for(three, "utility_space"))
     panels = [ax for ax in fig.axes if ax.axison]
     n = len(three.scenario.parties)
     assert len(panels) == n * (n - 1) // 2
@@ -214,7 +221,7 @@ def test_large_spaces_are_drawn_as_densities_from_streamed_histograms(three):
 
 def test_no_zopa_marks_the_closest_package(no_zopa):
     assert no_zopa.counts.zopa == 0 and no_zopa.closest is not None
-    fig = plot_utility_space(no_zopa)
+    fig = plot_utility_space(no_zopa, **data_for(no_zopa, "utility_space"))
     assert offsets(one(fig, "closest")) == {no_zopa.closest.point.utilities}
     assert by_gid(fig, "frontier") == []
     assert "no ZOPA" in fig.axes[0].get_title(loc="left")
@@ -223,12 +230,12 @@ def test_no_zopa_marks_the_closest_package(no_zopa):
 def test_utility_space_needs_two_parties():
     s = synthetic_scenario(2, 2, 1)
     with pytest.raises(ScenarioError, match="two parties"):
-        plot_utility_space(simulator.solve(s))
+        plot_utility_space(simulator.solve(s), cloud=utility_cloud(s), proposals=())
 
 
 # --- issue space ----------------------------------------------------------------------------------
 def test_option_map_marks_red_lines_and_zopa_shares(car):
-    fig = plot_option_map(car)
+    fig = plot_option_map(car, **data_for(car, "option_map"))
     s = car.scenario
     rules = option_red_lines(s)
     for p, party in enumerate(s.parties):
@@ -247,7 +254,7 @@ def test_option_map_marks_red_lines_and_zopa_shares(car):
 
 def test_frontier_packages_follow_the_frontier_and_solutions(car, three):
     for result in (car, three):
-        fig = plot_frontier_packages(result)
+        fig = plot_frontier_packages(result, **data_for(result, "frontier_packages"))
         (bands,) = [c for c in fig.axes[0].collections if isinstance(c, LineCollection)]
         f, n = result.frontier, len(result.scenario.issues)
         pairs = {(i, tuple(o[i : i + 2])) for o in f.outcomes.tolist() for i in range(n - 1)}
@@ -262,7 +269,7 @@ def test_frontier_packages_follow_the_frontier_and_solutions(car, three):
 
 
 def test_frontier_packages_without_a_frontier_draw_the_closest(no_zopa):
-    fig = plot_frontier_packages(no_zopa)
+    fig = plot_frontier_packages(no_zopa, **data_for(no_zopa, "frontier_packages"))
     assert by_gid(fig, "path:closest", Line2D)
     assert "empty" in fig.axes[0].get_title(loc="left")
 
@@ -270,7 +277,7 @@ def test_frontier_packages_without_a_frontier_draw_the_closest(no_zopa):
 # --- proposals ------------------------------------------------------------------------------------
 def test_proposals_against_reservation_values(three):
     evs = evaluate_proposals(three.scenario)
-    fig = plot_proposals(three, evaluations=evs)
+    fig = plot_proposals(three, proposals=evs)
     s, d = three.scenario, three.disagreement
     for p, party in enumerate(s.parties):
         line = one(fig, f"reservation:{party.id}", Line2D)
@@ -291,23 +298,24 @@ def test_proposals_against_reservation_values(three):
 
 def test_proposals_figure_needs_proposals(no_zopa):
     with pytest.raises(ScenarioError, match="no proposals"):
-        plot_proposals(no_zopa)
+        plot_proposals(no_zopa, proposals=())
 
 
 # --- all figures ----------------------------------------------------------------------------------
 def test_figures_builds_every_kind_that_applies_and_renders(car, no_zopa):
-    data = plot_data(car)
+    data = figure_data(car)
     drawn = figures(car, data)
     assert list(drawn) == ["utility_space", "option_map", "frontier_packages", "proposals"]
     png = figure_bytes(drawn["utility_space"])
     assert png.startswith(b"\x89PNG")
     svg = figure_bytes(drawn["proposals"], "svg")
     assert svg == figure_bytes(drawn["proposals"], "svg")  # no dates: same figure, same file
-    assert list(figures(no_zopa)) == ["utility_space", "option_map", "frontier_packages"]
+    drawn = figures(no_zopa, figure_data(no_zopa))
+    assert list(drawn) == ["utility_space", "option_map", "frontier_packages"]
     with pytest.raises(ScenarioError, match="do not apply"):
-        figures(no_zopa, kinds=["proposals"])
+        figures(no_zopa, FigureData(), kinds=["proposals"])
     with pytest.raises(ScenarioError, match="unknown"):
-        figures(no_zopa, kinds=["pie"])
+        figures(no_zopa, FigureData(), kinds=["pie"])
 
 
 # --- stress tests ---------------------------------------------------------------------------------
@@ -385,7 +393,7 @@ def ukraine():
     if not UKRAINE.exists():
         pytest.skip("the Ukraine scenario is not there")
     result = simulator.solve(simulator.load_scenario(UKRAINE))
-    data = plot_data(result)
+    data = figure_data(result)
     return result, data, figures(result, data)
 
 
@@ -432,3 +440,85 @@ def test_ukraine_proposals_and_options_match_the_evaluations(ukraine):
             if (t.get_gid() or "").startswith(f"red_line:{party.id}:")
         ]
         assert sum(t.get_text() == "×" for t in marks) == alone
+
+
+# --- plots compute nothing -----------------------------------------------------------------------
+PLOTS = ROOT / "simulator" / "plots"
+#: Modules whose every name plots may use: its own, and the matplotlib-free figure metadata.
+FREE = ("simulator.plots", "simulator.figure_registry", "simulator.errors")
+
+
+def _imports(path: Path) -> list[tuple[str, str | None, int]]:
+    """``(module, name, line)`` of every import in ``path`` (``name`` None for ``import module``),
+    wherever it is: at the top, under ``TYPE_CHECKING`` or in a function."""
+    import ast
+
+    out: list[tuple[str, str | None, int]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out += [(a.name, None, node.lineno) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            out += [(node.module, a.name, node.lineno) for a in node.names]
+    return out
+
+
+def _is_data(obj: object) -> bool:
+    """A data type (a dataclass, an exception, a type alias) or a registry of data (a dict of
+    dataclass instances): what a figure may read, as opposed to a function that computes."""
+    import types
+    import typing
+
+    if isinstance(obj, type):
+        return dataclasses.is_dataclass(obj) or issubclass(obj, Exception)
+    if isinstance(obj, types.GenericAlias) or typing.get_origin(obj) is not None:
+        return True
+    if isinstance(obj, dict):
+        return all(dataclasses.is_dataclass(v) and not isinstance(v, type) for v in obj.values())
+    return False
+
+
+def computing_imports(path: Path) -> list[str]:
+    """The imports of ``path`` that reach computing code: a whole simulator module, or any name of
+    a simulator module (solver, evaluator, analyses, compiler) that is not data; and any package
+    besides the standard library, numpy and matplotlib."""
+    import importlib
+    import sys
+
+    bad = []
+    for module, name, line in _imports(path):
+        top = module.split(".")[0]
+        where = f"{path.name}:{line} {module}" + (f".{name}" if name else "")
+        if top in sys.stdlib_module_names or top in ("numpy", "matplotlib", "__future__"):
+            continue
+        if top != "simulator":
+            bad.append(where)
+        elif any(module == m or module.startswith(m + ".") for m in FREE):
+            continue
+        elif name is None or not _is_data(getattr(importlib.import_module(module), name)):
+            bad.append(where)
+    return bad
+
+
+def test_plots_import_data_types_only_never_computing_code():
+    """The figures take result objects and the data they show; they never call the solver, the
+    evaluator, the analyses or the compiler (issue 14)."""
+    files = sorted(PLOTS.glob("*.py"))
+    assert len(files) >= 8
+    assert {p: computing_imports(p) for p in files} == {p: [] for p in files}
+
+
+def test_the_import_check_catches_a_computing_import(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "from simulator.results import SolveResult\n"
+        "from simulator.solver.stream import UtilityCloud, utility_cloud\n"
+        "import simulator.evaluate\n"
+        "from simulator.compiled import FloatArray, compile_scenario\n"
+        "import scipy\n"
+    )
+    assert computing_imports(bad) == [
+        "bad.py:2 simulator.solver.stream.utility_cloud",
+        "bad.py:3 simulator.evaluate",
+        "bad.py:4 simulator.compiled.compile_scenario",
+        "bad.py:5 scipy",
+    ]

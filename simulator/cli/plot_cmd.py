@@ -15,14 +15,12 @@ from simulator.cli._common import (
 )
 from simulator.cli.solve_cmd import solve_source
 from simulator.errors import ScenarioError
-from simulator.report import FIGURE_KINDS, FIGURE_TITLES
+from simulator.figure_registry import FIGURE_KINDS, FIGURE_TITLES, FigureData
 from simulator.results import SolveResult
 from simulator.solver import FRONTIER_SCOPES
 
 if TYPE_CHECKING:  # matplotlib is imported only when a figure is drawn
     from matplotlib.figure import Figure
-
-    from simulator.plots import PlotData
 
 FORMATS = ("png", "svg", "pdf")
 
@@ -83,12 +81,13 @@ def check_out(out: str) -> None:
 
 def draw(
     result: SolveResult, args: argparse.Namespace, kinds: list[str] | None
-) -> tuple[dict[str, Figure], PlotData]:
+) -> tuple[dict[str, Figure], FigureData]:
     """The figures ``kinds`` (default: all that apply) keyed by kind, and the data they show."""
-    from simulator.plots import figures, plot_data
+    from simulator.analysis.figure_data import figure_data
+    from simulator.plots import figures
 
     with progress_bar(args) as bar:
-        data = plot_data(result, kinds=kinds, seed=args.seed, progress=bar)
+        data = figure_data(result, kinds, seed=args.seed, progress=bar)
     return figures(result, data, kinds=kinds), data
 
 

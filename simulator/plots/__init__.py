@@ -1,14 +1,18 @@
 """Figures of results: functions that return matplotlib Figures and never solve anything.
 
-Every function takes a :class:`~simulator.results.SolveResult` (and what else it shows, computed by
-the solver or the evaluator when not given) and returns a :class:`matplotlib.figure.Figure` drawn on
-an Agg canvas, without pyplot; those that draw one panel also take ``ax=``. Each party has the same
-colour in every figure (:func:`party_colours`, Okabe–Ito).
+Every function takes a result object (a :class:`~simulator.results.SolveResult` or an analysis
+result) and the data it shows, which :func:`simulator.analysis.figure_data.figure_data` computes
+(:class:`~simulator.figure_registry.FigureData`), and returns a :class:`matplotlib.figure.Figure`
+drawn on an Agg canvas, without pyplot; those that draw one panel also take ``ax=``. Each party has
+the same colour in every figure (:func:`party_colours`, Okabe–Ito). The figure kinds of a solved
+scenario, with the data each needs, are registered in :mod:`simulator.figure_registry`.
 
 >>> import simulator
+>>> from simulator.analysis.figure_data import figure_data
 >>> from simulator.plots import plot_utility_space
 >>> result = simulator.solve(simulator.load_scenario("scenarios/textbook_car.yaml"))
->>> fig = plot_utility_space(result)
+>>> data = figure_data(result, ["utility_space"])
+>>> fig = plot_utility_space(result, cloud=data.cloud, proposals=data.proposals)
 >>> len(fig.axes[0].collections) > 0
 True
 """
@@ -16,11 +20,9 @@ True
 from simulator.plots.figures import (
     FIGURE_KINDS,
     FIGURE_TITLES,
-    PlotData,
     available_kinds,
     figure_bytes,
     figures,
-    plot_data,
 )
 from simulator.plots.issues import plot_frontier_packages, plot_option_map
 from simulator.plots.proposals import plot_proposals
@@ -31,20 +33,18 @@ from simulator.plots.protocols import (
 )
 from simulator.plots.strategic import plot_concede_game, plot_demand_game, plot_rubinstein
 from simulator.plots.stress import plot_monte_carlo, plot_scan, plot_stress, plot_sweep
-from simulator.plots.style import OKABE_ITO, party_colours
-from simulator.plots.utility import plot_utility_space, proposal_tags
+from simulator.plots.style import OKABE_ITO, party_colours, proposal_tags
+from simulator.plots.utility import plot_utility_space
 
 __all__ = [
     "FIGURE_KINDS",
     "FIGURE_TITLES",
     "OKABE_ITO",
-    "PlotData",
     "available_kinds",
     "figure_bytes",
     "figures",
     "party_colours",
     "plot_concede_game",
-    "plot_data",
     "plot_demand_game",
     "plot_frontier_packages",
     "plot_monte_carlo",

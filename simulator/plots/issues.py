@@ -18,17 +18,18 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from simulator.compiled import FloatArray, IntArray, compile_scenario, preference_values
+from simulator.compiled import FloatArray, IntArray
 from simulator.model import Option
 from simulator.plots.style import (
     RED_LINE,
     SOLUTION_MARKERS,
     own_axes,
     party_colours,
+    scope_words,
     wrap,
 )
 from simulator.results import SolveResult
-from simulator.solver.stream import OptionCounts, OptionRules, option_counts, option_red_lines
+from simulator.solver.stream import OptionCounts, OptionRules
 
 __all__ = ["option_label", "plot_frontier_packages", "plot_option_map"]
 
@@ -61,9 +62,10 @@ def _share_text(n: int, total: int) -> str:
 def plot_option_map(
     result: SolveResult,
     *,
-    zopa: OptionCounts | None = None,
-    feasible: OptionCounts | None = None,
-    rules: OptionRules | None = None,
+    zopa_options: OptionCounts,
+    feasible_options: OptionCounts,
+    option_rules: OptionRules,
+    option_values: tuple[tuple[FloatArray, ...], ...],
     ax: Axes | None = None,
 ) -> Figure:
     """Which options the feasible set and the ZOPA use, and how each party sees each option.
@@ -72,12 +74,15 @@ def plot_option_map(
     ----------
     result
         The solved scenario; nothing is solved here.
-    zopa, feasible
+    zopa_options, feasible_options
         Option counts of the ZOPA and of the feasible set, from
-        :func:`~simulator.solver.stream.option_counts`; computed when not given.
-    rules
+        :func:`~simulator.solver.stream.option_counts`.
+    option_rules
         How each option stands with each red line, from
-        :func:`~simulator.solver.stream.option_red_lines`; computed when not given.
+        :func:`~simulator.solver.stream.option_red_lines`.
+    option_values
+        ``[p][i][k]``: party ``p``'s value of option ``k`` of issue ``i``, from
+        :func:`~simulator.analysis.figure_data.option_values`.
     ax
         Axes to draw into; by default a new figure sized to the number of options.
 
@@ -86,13 +91,7 @@ def plot_option_map(
     matplotlib.figure.Figure
     """
     s = result.scenario
-    cs = compile_scenario(s)
-    if zopa is None:
-        zopa = option_counts(cs, "zopa", disagreement=result.disagreement)
-    if feasible is None:
-        feasible = option_counts(cs, "feasible")
-    if rules is None:
-        rules = option_red_lines(cs)
+    zopa, feasible, rules = zopa_options, feasible_options, option_rules
     colours = party_colours(s)
     columns = ["feasible\npackages", "ZOPA\npackages", *[wrap(p.display, 12) for p in s.parties]]
     rows: list[tuple[int, int | None]] = []  # (issue, option) with option None for the issue header
@@ -123,11 +122,7 @@ def plot_option_map(
             )
         for p, party in enumerate(s.parties):
             c = 2 + p
-            pref = party.preferences.get(s.issues[i].id)
-            if pref is None or pref.weight == 0:
-                value = 0.0
-            else:
-                value = float(preference_values(pref, s.issues[i])[k])
+            value = float(option_values[p][i][k])
             rgba = to_rgba(colours[party.id], 0.08 + 0.62 * value)
             cell = Rectangle((c, r), 1, 1, color=rgba, lw=0)
             cell.set_gid(f"value:{party.id}:{i}:{k}")
@@ -192,7 +187,7 @@ def plot_option_map(
 
 
 def plot_frontier_packages(
-    result: SolveResult, *, rules: OptionRules | None = None, ax: Axes | None = None
+    result: SolveResult, *, option_rules: OptionRules, ax: Axes | None = None
 ) -> Figure:
     """The Pareto frontier's packages as parallel coordinates, one horizontal axis per issue.
 
@@ -202,9 +197,10 @@ def plot_frontier_packages(
         The solved scenario; nothing is solved here. The frontier drawn is ``result.frontier``; when
         it is empty, the package closest to agreement is drawn alone, with its options that are
         part of a red line it crosses marked.
-    rules
+    option_rules
         How each option stands with each red line, from
-        :func:`~simulator.solver.stream.option_red_lines`; computed when needed and not given.
+        :func:`~simulator.solver.stream.option_red_lines` (marks the options of the closest
+        package that cross a red line).
     ax
         Axes to draw into; by default a new figure sized to the number of issues.
 
@@ -260,14 +256,14 @@ def plot_frontier_packages(
             )
     handles = _draw_solution_paths(axes, result, sizes, y)
     if result.closest is not None and result.closest.crossed:
-        _mark_crossed(axes, result, rules or option_red_lines(s), sizes, y)
+        _mark_crossed(axes, result, option_rules, sizes, y)
     axes.set_xlim(0, 1)
     axes.set_ylim(n - 0.5, -0.75)
     axes.set_yticks(y, [wrap(issue.label or issue.id, 22) for issue in s.issues], fontsize=8)
     axes.set_xticks([])
     for side in ("top", "right", "bottom"):
         axes.spines[side].set_visible(False)
-    scope = {"all": "whole space", "feasible": "feasible packages", "zopa": "ZOPA"}[f.scope]
+    scope = scope_words(f.scope)
     if f.size:
         title = f"Packages on the Pareto frontier of the {scope}: {f.size:,}"
         caption = (

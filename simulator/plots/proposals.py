@@ -16,25 +16,23 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 
 from simulator.errors import ScenarioError
-from simulator.evaluate import ProposalEvaluation, evaluate_proposals
-from simulator.plots.style import freeze_layout, new_figure, party_colours, wrap
-from simulator.plots.utility import proposal_tags
+from simulator.evaluate import ProposalEvaluation
+from simulator.plots.style import freeze_layout, new_figure, party_colours, proposal_tags, wrap
 from simulator.results import SolveResult
 
 __all__ = ["plot_proposals"]
 
 
-def plot_proposals(
-    result: SolveResult, *, evaluations: Sequence[ProposalEvaluation] | None = None
-) -> Figure:
+def plot_proposals(result: SolveResult, *, proposals: Sequence[ProposalEvaluation]) -> Figure:
     """Each party's utility from each proposal against its reservation value, red lines marked.
 
     Parameters
     ----------
     result
         The solved scenario (for the parties and reservation values); nothing is solved here.
-    evaluations
-        From :func:`~simulator.evaluate.evaluate_proposals`; computed when not given.
+    proposals
+        The evaluations of the proposals to show, from
+        :func:`~simulator.evaluate.evaluate_proposals`.
 
     Returns
     -------
@@ -46,7 +44,7 @@ def plot_proposals(
         When the scenario has no proposals.
     """
     s = result.scenario
-    evs = list(evaluate_proposals(s) if evaluations is None else evaluations)
+    evs = list(proposals)
     if not evs:
         raise ScenarioError(f"scenario {s.name!r} has no proposals to plot")
     colours = party_colours(s)

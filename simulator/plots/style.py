@@ -21,7 +21,9 @@ from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 
 from simulator.compiled import FloatArray
+from simulator.evaluate import ProposalEvaluation
 from simulator.model import Scenario
+from simulator.solver.bargaining import SOLUTIONS
 
 __all__ = [
     "OKABE_ITO",
@@ -31,6 +33,8 @@ __all__ = [
     "new_figure",
     "party_colours",
     "place_labels",
+    "proposal_tags",
+    "scope_words",
     "wrap",
 ]
 
@@ -53,15 +57,9 @@ ZOPA_SHADE = OKABE_ITO["yellow"]
 #: Colours of packages: feasible ones, and consistent ones that cross a red line.
 FEASIBLE = "#3a3a3a"
 INFEASIBLE = "#c4c4c4"
-#: Marker and display name of each bargaining solution (white-filled, nested sizes so that
-#: solutions that coincide stay visible).
-SOLUTION_MARKERS = {
-    "nash": ("*", "Nash", 190),
-    "weighted_nash": ("P", "weighted Nash", 120),
-    "kalai_smorodinsky": ("D", "Kalai–Smorodinsky", 80),
-    "egalitarian": ("s", "egalitarian", 55),
-    "utilitarian": ("^", "utilitarian", 35),
-}
+#: Marker, display name and scatter size of each bargaining solution, from the registry
+#: (white-filled, nested sizes so that solutions that coincide stay visible).
+SOLUTION_MARKERS = {name: (c.marker, c.label, c.marker_size) for name, c in SOLUTIONS.items()}
 
 
 def party_colours(scenario: Scenario) -> dict[str, str]:
@@ -73,6 +71,16 @@ def party_colours(scenario: Scenario) -> dict[str, str]:
     """
     names = [OKABE_ITO[_PARTY_ORDER[k % len(_PARTY_ORDER)]] for k in range(len(scenario.parties))]
     return {p.id: c for p, c in zip(scenario.parties, names, strict=True)}
+
+
+def proposal_tags(evaluations: Sequence[ProposalEvaluation]) -> dict[str, str]:
+    """Short tag (``P1``, ``P2``, ...) of each proposal id, used in every figure and table."""
+    return {e.proposal.id: f"P{k + 1}" for k, e in enumerate(evaluations)}
+
+
+def scope_words(scope: str) -> str:
+    """The set a frontier scope names, in words (``"zopa"`` -> ``"ZOPA"``)."""
+    return {"all": "whole space", "feasible": "feasible packages", "zopa": "ZOPA"}.get(scope, scope)
 
 
 def new_figure(width: float, height: float) -> Figure:

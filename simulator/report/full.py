@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from simulator.evaluate import ProposalEvaluation
+from simulator.figure_registry import FIGURE_KINDS, FIGURE_TITLES
 from simulator.report.blocks import Block, FigureRef, Heading, Paragraph, share, table
 from simulator.report.markdown import blocks_markdown
 from simulator.report.proposals import proposal_table
@@ -33,20 +34,6 @@ __all__ = [
     "report_blocks",
     "report_markdown",
 ]
-
-#: The figure kinds of :mod:`simulator.plots`, in report order (each also names its file), with
-#: one line each for captions and ``--help``. Kept here, free of matplotlib, for the command line.
-FIGURE_KINDS = ("utility_space", "option_map", "frontier_packages", "proposals")
-FIGURE_TITLES = {
-    "utility_space": "Utility space: every package, the reservation lines and the ZOPA, the Pareto "
-    "frontier, the bargaining solutions and the proposals",
-    "option_map": "Issue space: which options the feasible set and the ZOPA use, what each party "
-    "thinks of each option and which options cross its red lines",
-    "frontier_packages": "The packages of the Pareto frontier, issue by issue (parallel "
-    "coordinates), with the bargaining solutions",
-    "proposals": "Each party's utility from each proposal against its reservation value, with the "
-    "red lines crossed",
-}
 
 
 def figure_caption(kind: str, cloud: str | None = None) -> str:

@@ -13,16 +13,11 @@ from simulator.report.markdown import blocks_markdown
 from simulator.report.registry import register
 from simulator.report.summary import report_summary_blocks
 from simulator.results import Point, SolveResult
+from simulator.solver.bargaining import SOLUTIONS
 
 __all__ = ["SOLUTION_TITLES", "solve_blocks", "solve_markdown", "verdict"]
 
-SOLUTION_TITLES = {
-    "nash": "Nash",
-    "weighted_nash": "Weighted Nash",
-    "kalai_smorodinsky": "Kalai–Smorodinsky",
-    "egalitarian": "Egalitarian",
-    "utilitarian": "Utilitarian",
-}
+SOLUTION_TITLES = {name: c.title for name, c in SOLUTIONS.items()}
 
 
 def option_name(scenario: Scenario, issue_index: int, k: int) -> str:

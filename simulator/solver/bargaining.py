@@ -17,20 +17,105 @@ its optimum over the ZOPA lies there), ``d`` ``(P,)`` the disagreement point, ga
 
 Ties (criteria within a relative ``1e-12``) go to the larger utilitarian sum, then to the lowest
 outcome index (mixed radix, first issue most significant).
+
+The registry
+------------
+:data:`SOLUTIONS` maps each name to a :class:`SolutionConcept`: its criterion, its titles, its
+reference, the axioms it satisfies and its plot marker. Everything else derives from it: the solver
+picks every registered solution, the reports and the figures take their names and markers from it,
+and the contract suite (``tests/solver/test_solution_contract.py``) checks each declared axiom.
+
+Adding a solution is one criterion function and one registry entry, here::
+
+    def _nash_sum(u, d, beta):  # maximise sum_p log g_p, say
+        ...
+
+    SolutionConcept(
+        name="nash_sum",
+        title="Nash sum",  # starts a table row
+        label="Nash sum",  # in legends and running text
+        criterion=_nash_sum,
+        reference="Nash 1950",
+        axioms=frozenset({"pareto", "individual_rationality", "symmetry"}),
+        marker="v",  # a matplotlib marker no other solution uses
+        marker_size=45,  # scatter size in points^2, between the others' so that all stay visible
+    ),
+
+added to the tuple that builds :data:`SOLUTIONS` (its position is its place in the JSON, the
+reports and the legends). The criterion must be monotone in every ``U_p`` (so that its optimum over
+the ZOPA lies on the ZOPA's Pareto frontier, where the solver looks), vectorised over the rows and
+return ``(m,)`` floats.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from simulator.compiled import FloatArray, IntArray
 
-__all__ = ["SOLUTIONS", "select_solution", "solution_criterion"]
+__all__ = [
+    "AXIOMS",
+    "SOLUTIONS",
+    "SolutionConcept",
+    "select_solution",
+    "solution_criterion",
+]
 
 Criterion = Callable[[FloatArray, FloatArray, FloatArray], FloatArray]
 TIE_TOLERANCE = 1e-12
+
+#: The axioms a solution can declare, each checked by the contract suite on the solver's answers:
+#:
+#: - ``pareto``: no package of the ZOPA gives every party at least as much and one party more;
+#: - ``individual_rationality``: every party gets at least its disagreement value;
+#: - ``symmetry``: parties with mirrored preferences, reservations and powers get equal
+#:   utilities (a single point, not merely a symmetric set of optima);
+#: - ``scale_invariance``: rescaling one party's utilities and reservation by ``c > 0`` leaves
+#:   the criterion value of the chosen package unchanged (the package too, but for exact ties).
+AXIOMS = ("pareto", "individual_rationality", "symmetry", "scale_invariance")
+
+
+@dataclass(frozen=True)
+class SolutionConcept:
+    """One bargaining solution: what it maximises, where it comes from, and how it is shown.
+
+    Attributes
+    ----------
+    name
+        The key in :data:`SOLUTIONS`, in ``SolveResult.solutions`` and in the JSON.
+    title
+        The name as it starts a table row (``"Weighted Nash"``).
+    label
+        The name in legends and running text (``"weighted Nash"``).
+    criterion
+        ``criterion(U, d, beta) -> (m,)``, maximised over the rows of ``U`` (see Notation).
+    reference
+        Where the solution is defined.
+    axioms
+        The :data:`AXIOMS` it satisfies, each checked by the contract suite.
+    marker, marker_size
+        The matplotlib marker and scatter size (points^2) of its point in every figure; sizes are
+        nested so that solutions that coincide stay visible.
+    """
+
+    name: str
+    title: str
+    label: str
+    criterion: Criterion
+    reference: str
+    axioms: frozenset[str]
+    marker: str
+    marker_size: int
+
+    def __post_init__(self) -> None:
+        unknown = sorted(self.axioms - set(AXIOMS))
+        if unknown:
+            raise ValueError(
+                f"solution {self.name!r}: unknown axioms {unknown}; choose from {AXIOMS}"
+            )
 
 
 def _nash(u: FloatArray, d: FloatArray, beta: FloatArray) -> FloatArray:
@@ -60,18 +145,71 @@ def _utilitarian(u: FloatArray, d: FloatArray, beta: FloatArray) -> FloatArray:
     return np.asarray(u.sum(axis=1))
 
 
-SOLUTIONS: dict[str, Criterion] = {
-    "nash": _nash,
-    "weighted_nash": _weighted_nash,
-    "kalai_smorodinsky": _kalai_smorodinsky,
-    "egalitarian": _egalitarian,
-    "utilitarian": _utilitarian,
+_PR = frozenset({"pareto", "individual_rationality"})
+
+#: Every bargaining solution by name, in the order of the JSON, the reports and the legends.
+SOLUTIONS: dict[str, SolutionConcept] = {
+    c.name: c
+    for c in (
+        SolutionConcept(
+            name="nash",
+            title="Nash",
+            label="Nash",
+            criterion=_nash,
+            reference="Nash 1950",
+            axioms=_PR | {"symmetry", "scale_invariance"},
+            marker="*",
+            marker_size=190,
+        ),
+        SolutionConcept(
+            name="weighted_nash",
+            title="Weighted Nash",
+            label="weighted Nash",
+            criterion=_weighted_nash,
+            reference="Kalai 1977; Binmore, Rubinstein & Wolinsky 1986",
+            axioms=_PR | {"symmetry", "scale_invariance"},  # symmetric when the powers are equal
+            marker="P",
+            marker_size=120,
+        ),
+        SolutionConcept(
+            name="kalai_smorodinsky",
+            title="Kalai–Smorodinsky",
+            label="Kalai–Smorodinsky",
+            criterion=_kalai_smorodinsky,
+            reference="Kalai & Smorodinsky 1975",
+            axioms=_PR | {"symmetry", "scale_invariance"},
+            marker="D",
+            marker_size=80,
+        ),
+        SolutionConcept(
+            name="egalitarian",
+            title="Egalitarian",
+            label="egalitarian",
+            criterion=_egalitarian,
+            reference="Kalai 1977",
+            axioms=_PR | {"symmetry"},
+            marker="s",
+            marker_size=55,
+        ),
+        SolutionConcept(
+            # a symmetric problem's utilitarian optimum can be a symmetric set (every package
+            # summing to the same), from which the tie-break picks one point: no "symmetry"
+            name="utilitarian",
+            title="Utilitarian",
+            label="utilitarian",
+            criterion=_utilitarian,
+            reference="Harsanyi 1955",
+            axioms=_PR,
+            marker="^",
+            marker_size=35,
+        ),
+    )
 }
 
 
 def solution_criterion(name: str, u: FloatArray, d: FloatArray, beta: FloatArray) -> FloatArray:
     """The criterion ``(m,)`` that solution ``name`` maximises over the rows of ``u``."""
-    return SOLUTIONS[name](np.asarray(u, dtype=np.float64), d, beta)
+    return SOLUTIONS[name].criterion(np.asarray(u, dtype=np.float64), d, beta)
 
 
 def select_solution(

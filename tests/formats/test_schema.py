@@ -10,8 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 
 from simulator.errors import ScenarioError
-from simulator.formats import dump_scenario_yaml, loads_scenario_yaml
-from simulator.formats import scenario_yaml as fmt
+from simulator.formats import dump_scenario_yaml, loads_scenario_yaml, spec
 from simulator.formats.schema import scenario_json_schema
 from simulator.model import Scenario
 from tests.formats.test_scenario_yaml import BASE, TEXTBOOK, round_trip_scenarios, with_line
@@ -85,14 +84,14 @@ def test_broken_documents_fail_the_schema_and_the_loader(case: tuple[int, str]) 
 @pytest.mark.parametrize(
     ("definition", "keys"),
     [
-        (None, fmt.SCENARIO_KEYS),
-        ("issue", fmt.ISSUE_KEYS),
-        ("party", fmt.PARTY_KEYS),
-        ("preference", fmt.PREFERENCE_KEYS),
-        ("interaction", fmt.INTERACTION_KEYS),
-        ("rule", fmt.RULE_KEYS),
-        ("proposal", fmt.PROPOSAL_KEYS),
-        ("uncertainty", fmt.UNCERTAINTY_KEYS),
+        (None, spec.SCENARIO.names),
+        ("issue", spec.ISSUE.names),
+        ("party", spec.PARTY.names),
+        ("preference", spec.PREFERENCE.names),
+        ("interaction", spec.INTERACTION.names),
+        ("rule", spec.RULE.names),
+        ("proposal", spec.PROPOSAL.names),
+        ("uncertainty", spec.UNCERTAINTY.names),
     ],
 )
 def test_schema_lists_the_keys_the_loader_accepts(definition: str | None, keys: tuple[str]) -> None:
@@ -104,6 +103,6 @@ def test_schema_lists_the_keys_the_loader_accepts(definition: str | None, keys: 
 
 def test_schema_lists_option_range_and_reservation_keys() -> None:
     defs = scenario_json_schema()["$defs"]
-    assert list(defs["option"]["anyOf"][1]["properties"]) == list(fmt.OPTION_KEYS)
-    assert list(defs["issue"]["properties"]["range"]["properties"]) == list(fmt.RANGE_KEYS)
-    assert list(defs["reservation"]["oneOf"][1]["properties"]) == list(fmt.RESERVATION_KEYS)
+    assert list(defs["option"]["oneOf"][1]["properties"]) == list(spec.OPTION.names)
+    assert list(defs["issue"]["properties"]["range"]["properties"]) == list(spec.RANGE.names)
+    assert list(defs["reservation"]["oneOf"][1]["properties"]) == list(spec.RESERVATION.names)

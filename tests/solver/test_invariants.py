@@ -1,9 +1,7 @@
-"""Invariants of the solver under hypothesis, closed forms from theory, and the solution contract
-suite."""
+"""Invariants of the solver under hypothesis and closed forms from theory (the solution contract
+suite is in ``test_solution_contract.py``)."""
 
 from __future__ import annotations
-
-import dataclasses
 
 import numpy as np
 import pytest
@@ -12,7 +10,7 @@ from hypothesis import strategies as st
 
 from simulator.compiled import compile_scenario, crossed_rules, evaluate_utilities, outcome_indices
 from simulator.model import Issue, Option, Party, Preference, Scenario
-from simulator.solver import SOLUTIONS, dominated_by, pareto_mask, solution_criterion, solve
+from simulator.solver import dominated_by, pareto_mask, solution_criterion, solve
 from tests.strategies import scenarios, utility_arrays
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -167,85 +165,3 @@ def test_nash_split_moves_with_the_disagreement_point():
     result = solve(split_pie(20, reservations=(0.2, 0.0)))
     assert result.solutions["nash"].utilities == pytest.approx((0.6, 0.4))
     assert result.counts.zopa == 17  # shares 0.2 ... 1.0 for a
-
-
-# --- contract suite: every solution is Pareto-optimal and individually rational; symmetric and
-# scale-invariant where its axioms say so (Nash 1950; Kalai & Smorodinsky 1975; Kalai 1977) --------
-
-# The utilitarian optimum of a symmetric problem is a symmetric *set* (here every package sums
-# to 1), from which the tie-break picks the lowest index, so it is not in the single-point
-# symmetry check.
-SYMMETRIC = ["nash", "weighted_nash", "kalai_smorodinsky", "egalitarian"]
-SCALE_INVARIANT = ["nash", "weighted_nash", "kalai_smorodinsky"]
-
-
-@pytest.mark.parametrize("name", list(SOLUTIONS))
-@SETTINGS
-@given(scenario=scenarios(red_lines=False))
-def test_every_solution_is_pareto_optimal_and_individually_rational(name, scenario):
-    result = solve(scenario)
-    pt = result.solutions[name]
-    if result.counts.zopa == 0:
-        assert pt is None
-        return
-    assert all(x >= d for x, d in zip(pt.utilities, result.disagreement, strict=True))
-    assert not dominated_by(np.array([pt.utilities]), result.zopa_frontier.utilities)[0]
-
-
-@pytest.mark.parametrize("name", SYMMETRIC)
-def test_symmetric_solutions_treat_symmetric_parties_alike(name):
-    issues = tuple(Issue(f"x{i}", tuple(Option(str(k)) for k in range(3))) for i in range(2))
-    table_a = (0.0, 0.5, 1.0)
-    table_b = (1.0, 0.5, 0.0)
-    a = Party(
-        "a",
-        {
-            "x0": Preference(0.5, "table", table=table_a),
-            "x1": Preference(0.5, "table", table=table_a),
-        },
-    )
-    b = Party(
-        "b",
-        {
-            "x0": Preference(0.5, "table", table=table_b),
-            "x1": Preference(0.5, "table", table=table_b),
-        },
-    )
-    result = solve(Scenario("sym", issues, (a, b)))
-    u = result.solutions[name].utilities
-    assert u[0] == u[1]
-
-
-@pytest.mark.parametrize("name", SCALE_INVARIANT)
-@SETTINGS
-@given(scenario=scenarios(red_lines=False, max_parties=3), factor=st.sampled_from([0.5, 0.25]))
-def test_scale_invariant_solutions_ignore_a_positive_rescaling(name, scenario, factor):
-    """Scaling party 0's utility and reservation by c > 0 leaves the chosen package unchanged."""
-    p0 = scenario.parties[0]
-    if p0.utility_cap is not None or p0.interactions:
-        p0 = dataclasses.replace(p0, utility_cap=None, interactions=())
-        scenario = dataclasses.replace(scenario, parties=(p0, *scenario.parties[1:]))
-    scaled = dataclasses.replace(
-        p0,
-        preferences={
-            k: dataclasses.replace(v, weight=v.weight * factor) for k, v in p0.preferences.items()
-        },
-        reservation=p0.reservation * factor,
-    )
-    before = solve(scenario).solutions[name]
-    after = solve(
-        dataclasses.replace(scenario, parties=(scaled, *scenario.parties[1:]))
-    ).solutions[name]
-    if before is None:
-        assert after is None
-        return
-    # the criterion is invariant, so the package is the same unless there was an exact tie broken by
-    # the utilitarian sum, which rescaling changes; then the criterion value is still the same
-    cs_b = compile_scenario(scenario)
-    assert after is not None
-    if before.outcome != after.outcome:
-        u = evaluate_utilities(cs_b, np.array([before.outcome, after.outcome]))
-        # Kalai-Smorodinsky's criterion depends on the ideal point of the whole ZOPA frontier
-        front = solve(scenario).zopa_frontier.utilities
-        crit = solution_criterion(name, np.vstack([front, u]), cs_b.reservation, cs_b.power)[-2:]
-        assert crit[0] == pytest.approx(crit[1], rel=1e-9, abs=1e-12)

@@ -1,0 +1,282 @@
+"""GENIUS utility profiles (root ``<utility_space>``): one party each, linear-additive tables or
+nonlinear hyperrectangles, on GENIUS's normalised scale (see :mod:`simulator.formats.genius`,
+Notation)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+from simulator.errors import ScenarioError, did_you_mean
+from simulator.formats import genius_xml as x
+from simulator.model import Condition, Interaction, Party, Preference
+
+__all__ = ["read_profile"]
+
+# GENIUS EvaluatorDiscrete.normalize: when the largest evaluation is below this, every item is 0
+_EVAL_MAX_FLOOR = 1e-5
+
+
+def read_profile(path: Path, root: Element, issues: Sequence[x.DomainIssue]) -> Party:
+    """The party of one profile: its table preferences, or its hyperrectangles when nonlinear."""
+    objective = x.objective(root, f"<{x.PROFILE_ROOT}>")
+    listed = _profile_issues(objective, issues)
+    discount = _discount(root)
+    party = Party(
+        id=path.stem,
+        preferences={},
+        reservation=_reservation(root),
+        discount=discount,
+        discount_source=None
+        if discount is None
+        else f"{path.name} <discount_factor>: GENIUS discounts by d^t over the normalised "
+        "time t in [0, 1], not per round",
+        source=path.name,
+    )
+    space_type = (root.get("type") or "linear").strip().lower()
+    if space_type == "nonlinear" or objective.find("utility") is not None:
+        return replace(party, interactions=_rectangles(objective, issues), utility_cap=1.0)
+    if space_type not in ("linear", "additive"):
+        raise ScenarioError(
+            f"utility space type {space_type!r} is not supported (supported: linear, nonlinear)",
+            path=f"<{x.PROFILE_ROOT}>",
+        )
+    return replace(party, preferences=_preferences(objective, listed, issues))
+
+
+def _reservation(root: Element) -> float:
+    """``<reservation value=..>``, 0 when absent (GENIUS and NegMAS)."""
+    el = root.find("reservation")
+    return 0.0 if el is None else x.number(el, "value", "<reservation>")
+
+
+def _discount(root: Element) -> float | None:
+    """``<discount_factor value=..>`` when it lies in (0, 1]; GENIUS ignores any other value."""
+    el = root.find("discount_factor")
+    if el is None:
+        return None
+    factor = x.number(el, "value", "<discount_factor>")
+    return factor if 0.0 < factor <= 1.0 else None
+
+
+def _profile_issues(objective: Element, issues: Sequence[x.DomainIssue]) -> dict[str, Element]:
+    """The profile's <issue> elements by name, each checked against the domain issue it names."""
+    by_name = {i.name: i for i in issues}
+    listed: dict[str, Element] = {}
+    for el in objective.findall("issue"):
+        name = x.text(el, "name", "<issue>")
+        where = f"<issue name={name!r}>"
+        issue = by_name.get(name)
+        if issue is None:
+            raise ScenarioError(
+                f"issue {name!r} is not in the domain; {did_you_mean(name, by_name)}", path=where
+            )
+        if name in listed:
+            raise ScenarioError(f"issue {name!r} is listed twice", path=where)
+        _check_matches(el, issue, where)
+        listed[name] = el
+    return listed
+
+
+def _check_matches(el: Element, issue: x.DomainIssue, where: str) -> None:
+    index = x.integer(el, "index", where)
+    if index != issue.index:
+        raise ScenarioError(
+            f"index {index} differs from the domain's index {issue.index}", path=where
+        )
+    kind = x.declared_kind(el, where)
+    if kind is not None and kind != issue.kind:
+        raise ScenarioError(
+            f"type {kind!r} differs from the domain's type {issue.kind!r}", path=where
+        )
+    holder = x.bounds_holder(el)
+    if issue.kind != "discrete" and holder.get("lowerbound") is not None:
+        bounds = (x.number(holder, "lowerbound", where), x.number(holder, "upperbound", where))
+        if bounds != (issue.lower, issue.upper):
+            raise ScenarioError(
+                f"bounds {bounds} differ from the domain's ({issue.lower}, {issue.upper})",
+                path=where,
+            )
+
+
+def _weights(objective: Element) -> dict[int, float]:
+    weights: dict[int, float] = {}
+    for el in objective.findall("weight"):
+        index = x.integer(el, "index", "<weight>")
+        where = f"<weight index={index}>"
+        if index in weights:
+            raise ScenarioError(f"two <weight> elements for index {index}", path=where)
+        weights[index] = x.number(el, "value", where)
+    return weights
+
+
+def _preferences(
+    objective: Element, listed: Mapping[str, Element], issues: Sequence[x.DomainIssue]
+) -> dict[str, Preference]:
+    """One table preference per domain issue, weighted by the <weight> with the issue's index."""
+    weights = _weights(objective)
+    stray = sorted(set(weights) - {i.index for i in issues})
+    if stray:
+        raise ScenarioError(
+            f"<weight index={stray[0]}> names no issue of the domain", path="<weight>"
+        )
+    preferences = {}
+    for issue in issues:
+        where = f"<issue name={issue.name!r}>"
+        if issue.name not in listed:
+            raise ScenarioError(
+                f"the profile does not value domain issue {issue.name!r}", path=where
+            )
+        if issue.index not in weights:
+            raise ScenarioError(
+                f"no <weight index={issue.index}> for issue {issue.name!r}", path=where
+            )
+        table = _VALUE_TABLES[issue.kind](listed[issue.name], issue, where)
+        try:
+            preferences[issue.name] = Preference(weights[issue.index], kind="table", table=table)
+        except ScenarioError as e:
+            raise e.located(path=where) from None
+    return preferences
+
+
+def _discrete_table(el: Element, issue: x.DomainIssue, where: str) -> tuple[float, ...]:
+    """``e(x) / max_y e(y)`` per option, from the items' ``evaluation`` attributes."""
+    options = issue.issue.option_ids
+    evaluations: dict[str, float] = {}
+    for item in el.findall("item"):
+        value = x.text(item, "value", f"{where}/<item>")
+        item_where = f"{where}/<item value={value!r}>"
+        if value not in options:
+            raise ScenarioError(
+                f"value {value!r} is not an option of issue {issue.name!r} in the domain; "
+                f"{did_you_mean(value, options)}",
+                path=item_where,
+            )
+        if value in evaluations:
+            raise ScenarioError(f"value {value!r} is evaluated twice", path=item_where)
+        evaluations[value] = x.number(item, "evaluation", item_where)
+        if evaluations[value] < 0:
+            raise ScenarioError("evaluations must be >= 0", path=item_where)
+    missing = [o for o in options if o not in evaluations]
+    if missing:
+        raise ScenarioError(f"no evaluation for the domain's values {missing}", path=where)
+    top = max(evaluations.values())
+    if top < _EVAL_MAX_FLOOR:
+        return tuple(0.0 for _ in options)
+    return tuple(evaluations[o] / top for o in options)
+
+
+def _linear_evaluator(el: Element, issue: x.DomainIssue, where: str) -> Element:
+    evaluator = el.find("evaluator")
+    if evaluator is None:
+        raise ScenarioError(f"{issue.kind} issue {issue.name!r} has no <evaluator>", path=where)
+    ftype = evaluator.get("ftype") or "linear"
+    if ftype.strip().lower() != "linear":
+        raise ScenarioError(
+            f"evaluator ftype {ftype!r} is not supported for {issue.kind} issues "
+            "(supported: linear)",
+            path=f"{where}/<evaluator>",
+        )
+    return evaluator
+
+
+def _integer_table(el: Element, issue: x.DomainIssue, where: str) -> tuple[float, ...]:
+    """``clip(offset + slope * (x - lowerbound), 0, 1)`` per integer option."""
+    evaluator = _linear_evaluator(el, issue, where)
+    at = f"{where}/<evaluator>"
+    slope, offset = x.number(evaluator, "slope", at), x.number(evaluator, "offset", at)
+    return tuple(_clip01(offset + slope * (x - issue.lower)) for x in issue.values)
+
+
+def _real_table(el: Element, issue: x.DomainIssue, where: str) -> tuple[float, ...]:
+    """``clip(parameter0 + parameter1 * x, 0, 1)`` per grid value (GENIUS EvaluatorReal, linear)."""
+    evaluator = _linear_evaluator(el, issue, where)
+    at = f"{where}/<evaluator>"
+    offset, slope = x.number(evaluator, "parameter0", at), x.number(evaluator, "parameter1", at)
+    return tuple(_clip01(offset + slope * x) for x in issue.values)
+
+
+def _clip01(v: float) -> float:
+    return min(1.0, max(0.0, v))
+
+
+_VALUE_TABLES: dict[x.IssueKind, Callable[[Element, x.DomainIssue, str], tuple[float, ...]]] = {
+    "discrete": _discrete_table,
+    "integer": _integer_table,
+    "real": _real_table,
+}
+
+
+# --- nonlinear (hyperrectangle) profiles ---------------------------------------------------------
+def _rectangles(objective: Element, issues: Sequence[x.DomainIssue]) -> tuple[Interaction, ...]:
+    """One interaction per hyperRectangle that can hold, bonus ``weight * utility / maxutility``."""
+    utility = objective.find("utility")
+    if utility is None:
+        raise ScenarioError("a nonlinear profile needs <utility maxutility=..>", path="<objective>")
+    top = x.number(utility, "maxutility", "<utility>")
+    if top <= 0:
+        raise ScenarioError(f"maxutility must be > 0, got {top}", path="<utility>")
+    ufun = _plain_sum_ufun(utility)
+    by_index = {i.index: i for i in issues}
+    terms = []
+    for k, rect in enumerate(ufun.findall("hyperRectangle"), start=1):
+        where = f"<utility>/<ufun>/<hyperRectangle> #{k}"
+        condition = _rectangle_condition(rect, by_index, issues[0], where)
+        if condition is None:
+            continue
+        bonus = (
+            x.number(rect, "utility", where) * x.number(rect, "weight", where, default=1.0) / top
+        )
+        terms.append(Interaction(f"rectangle_{k}", condition, bonus, source=f"hyperRectangle #{k}"))
+    return tuple(terms)
+
+
+def _plain_sum_ufun(utility: Element) -> Element:
+    """The one <ufun> of a <utility>: a plain sum of hyperRectangles with weight 1."""
+    where = "<utility>/<ufun>"
+    ufuns = utility.findall("ufun")
+    if len(ufuns) != 1:
+        raise ScenarioError(f"expected one <ufun>, found {len(ufuns)}", path="<utility>")
+    ufun = ufuns[0]
+    unsupported = [
+        f"{attr}={ufun.get(attr)!r}"
+        for attr, allowed in (("type", "plainufun"), ("aggregation", "sum"))
+        if (ufun.get(attr) or allowed).strip().lower() != allowed
+    ]
+    if x.number(ufun, "weight", where, default=1.0) != 1.0:
+        unsupported.append(f"weight={ufun.get('weight')!r}")
+    unsupported += sorted({f"<{c.tag}>" for c in ufun if c.tag != "hyperRectangle"})
+    if unsupported:
+        raise ScenarioError(
+            f"not supported: {', '.join(unsupported)} (supported: one PlainUfun summing "
+            "<hyperRectangle> elements, weight 1)",
+            path=where,
+        )
+    return ufun
+
+
+def _rectangle_condition(
+    rect: Element, by_index: Mapping[int, x.DomainIssue], first: x.DomainIssue, where: str
+) -> Condition | None:
+    """The options inside a rectangle's inclusive bounds; None if it can never hold."""
+    others = sorted({f"<{c.tag}>" for c in rect if c.tag != "INCLUDES"})
+    if others:
+        raise ScenarioError(f"{', '.join(others)} not supported (only <INCLUDES>)", path=where)
+    allowed: dict[str, tuple[str, ...]] = {}
+    for bound in rect.findall("INCLUDES"):
+        index = x.integer(bound, "index", where)
+        issue = by_index.get(index)
+        if issue is None or issue.kind != "integer":
+            raise ScenarioError(f"<INCLUDES index={index}> must name an integer issue", path=where)
+        low, high = x.number(bound, "min", where), x.number(bound, "max", where)
+        inside = [
+            o.id for o, x in zip(issue.issue.options, issue.values, strict=True) if low <= x <= high
+        ]
+        allowed[issue.name] = tuple(o for o in allowed.get(issue.name, inside) if o in inside)
+    if not allowed:  # GENIUS: a rectangle without bounds holds for every outcome
+        return Condition(((first.name, first.issue.option_ids),))
+    if not all(allowed.values()):
+        return None
+    return Condition(tuple(allowed.items()))

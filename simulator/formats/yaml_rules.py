@@ -1,0 +1,99 @@
+"""Read rules (red lines of parties, consistency constraints of a scenario) and uncertainty ranges.
+
+A rule is one of five forms (:data:`simulator.formats.spec.RULE`): ``issue`` with ``not``,
+``at_least`` or ``at_most``; ``if`` with ``then``; or ``exclude``. The form and its companion key
+are checked against the table, then the options and conditions against the issues.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import cast
+
+import yaml
+
+from simulator.formats import yaml_syntax as y
+from simulator.formats.fields import Key
+from simulator.formats.spec import RULE, UNCERTAINTY
+from simulator.model import Issue, Rule, RuleKind, Uncertainty
+
+__all__ = ["read_rule", "read_uncertainty"]
+
+
+def read_rule(n: y.Located, issues: Mapping[str, Issue]) -> Rule:
+    f = y.fields(n, RULE)
+    get = y.getter(f, RULE)
+    form = _rule_form(n, f)
+    issue, options, bound = _one_issue_rule(form, f, issues)
+    return Rule(
+        get("id"),
+        cast(RuleKind, "implies" if form == "if" else form),
+        issue=issue,
+        options=options,
+        bound=bound,
+        condition=y.condition(f[form], issues) if form in ("if", "exclude") else None,
+        consequence=y.condition(f["then"], issues) if form == "if" else None,
+        source=get("source"),
+        description=get("description"),
+        probability=get("probability"),
+        probability_range=y.optional(f, "probability_range", _probability_range),
+    )
+
+
+def _rule_form(n: y.Located, f: Mapping[str, y.Located]) -> str:
+    """Which rule form (not, at_least, at_most, if, exclude) is used, with its companion key."""
+    form = y.exactly_one(n, f, RULE, "the rule")
+    companions = RULE.companions
+    needed = companions[form]
+    for key in dict.fromkeys(c for c in companions.values() if c):
+        if key == needed and key not in f:
+            raise n.error(f"{form!r} needs {key!r}; give both")
+        if key != needed and key in f:
+            users = [k for k, v in companions.items() if v == key]
+            raise f[key].error(f"{key!r} goes only with {', '.join(users)}, not with {form!r}")
+    return form
+
+
+def _one_issue_rule(
+    form: str, f: Mapping[str, y.Located], issues: Mapping[str, Issue]
+) -> tuple[str | None, tuple[str, ...], str | None]:
+    """``(issue, options, bound)`` of a one-issue rule; ``(None, (), None)`` for the others."""
+    if "issue" not in f:
+        return None, (), None
+    issue = y.issue_ref(f["issue"], issues)
+    if form == "not":
+        return issue.id, y.option_refs(f[form], issue), None
+    return issue.id, (), y.option_ref(f[form], issue)
+
+
+def _probability_range(n: y.Located) -> Uncertainty:
+    """``[low, high]`` or ``{low, high, distribution, mode}``, all in [0, 1]."""
+    bounds = RULE["probability_range"]
+    if isinstance(n.node, yaml.MappingNode):
+        return cast(Uncertainty, read_uncertainty(n, y.fields(n, UNCERTAINTY), bounds))
+    items = y.items(n, "two probabilities [low, high] (or a mapping {low, high, ...})")
+    if len(items) != 2:
+        raise n.error(f"expected two probabilities [low, high], got {len(items)} values")
+    with n.building():
+        return Uncertainty(y.number(items[0], bounds), y.number(items[1], bounds))
+
+
+def read_uncertainty(n: y.Located, f: Mapping[str, y.Located], bounds: Key) -> Uncertainty | None:
+    """The ``low``/``high``/``distribution``/``mode`` fields of ``f``, if any, numbers in the range
+    of ``bounds``."""
+    if "low" not in f and "high" not in f:
+        for key in ("distribution", "mode"):
+            if key in f:
+                raise f[key].error(f"{key} needs a range: give low and high too")
+        return None
+    for key in ("low", "high"):
+        if key not in f:
+            raise n.error(f"missing {key!r}; an uncertainty range needs both low and high")
+    get = y.getter(f, UNCERTAINTY)
+    with n.building():
+        return Uncertainty(
+            y.number(f["low"], bounds),
+            y.number(f["high"], bounds),
+            distribution=get("distribution"),
+            mode=y.number(f["mode"], bounds) if "mode" in f else None,
+        )

@@ -1,0 +1,173 @@
+"""Parties, proposals and the whole scenario, which checks that every reference in it holds."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from simulator.errors import ScenarioError, did_you_mean
+from simulator.model.issues import Issue, check_id, lookup_issue
+from simulator.model.preferences import Interaction, Preference, Uncertainty
+from simulator.model.rules import Rule, check_condition, check_rule
+
+__all__ = ["Party", "Proposal", "Scenario"]
+
+
+@dataclass(frozen=True)
+class Party:
+    """A negotiating party: preferences, interaction terms, red lines and its value of no deal."""
+
+    id: str
+    preferences: Mapping[str, Preference]
+    reservation: float = 0.0
+    label: str | None = None
+    interactions: tuple[Interaction, ...] = ()
+    red_lines: tuple[Rule, ...] = ()
+    bargaining_power: float = 1.0
+    utility_cap: float | None = None
+    discount: float | None = None
+    discount_source: str | None = None
+    reservation_range: Uncertainty | None = None
+    reservation_source: str | None = None
+    weight_concentration: float | None = None
+    source: str | None = None
+    description: str | None = None
+
+    def __post_init__(self) -> None:
+        check_id("party", self.id)
+        if not math.isfinite(self.reservation):
+            raise ScenarioError(f"party {self.id!r}: reservation must be a finite number")
+        if not (math.isfinite(self.bargaining_power) and self.bargaining_power > 0):
+            raise ScenarioError(f"party {self.id!r}: bargaining_power must be a number > 0")
+        if self.discount is not None and not (0.0 < self.discount <= 1.0):
+            raise ScenarioError(f"party {self.id!r}: discount must lie in (0, 1]")
+        if self.discount_source is not None and self.discount is None:
+            raise ScenarioError(f"party {self.id!r}: discount_source needs a discount")
+        if self.weight_concentration is not None and not self.weight_concentration > 0:
+            raise ScenarioError(f"party {self.id!r}: weight_concentration must be > 0")
+        for kind, items in (("red line", self.red_lines), ("interaction", self.interactions)):
+            ids = [x.id for x in items]
+            dup = sorted({i for i in ids if ids.count(i) > 1})
+            if dup:
+                raise ScenarioError(f"party {self.id!r} repeats {kind} ids {dup}")
+
+    @property
+    def display(self) -> str:
+        return self.label or self.id
+
+    def weight(self, issue_id: str) -> float:
+        pref = self.preferences.get(issue_id)
+        return 0.0 if pref is None else pref.weight
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A named package: for each issue an option, a set of options it leaves open, or nothing
+    (open)."""
+
+    id: str
+    options: Mapping[str, tuple[str, ...]]
+    label: str | None = None
+    date: str | None = None
+    source: str | None = None
+    description: str | None = None
+
+    def __post_init__(self) -> None:
+        check_id("proposal", self.id)
+
+    @property
+    def display(self) -> str:
+        return self.label or self.id
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A whole negotiation: issues, parties, consistency constraints and named proposals."""
+
+    name: str
+    issues: tuple[Issue, ...]
+    parties: tuple[Party, ...]
+    constraints: tuple[Rule, ...] = ()
+    proposals: tuple[Proposal, ...] = ()
+    title: str | None = None
+    description: str | None = None
+    date: str | None = None
+    constants: tuple[str, ...] = ()
+    references: Mapping[str, str] = field(default_factory=dict)
+    origin: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.issues:
+            raise ScenarioError("a scenario needs at least one issue")
+        if not self.parties:
+            raise ScenarioError("a scenario needs at least one party")
+        for kind, ids in (
+            ("issue", [i.id for i in self.issues]),
+            ("party", [p.id for p in self.parties]),
+            ("constraint", [c.id for c in self.constraints]),
+            ("proposal", [p.id for p in self.proposals]),
+        ):
+            dup = sorted({i for i in ids if ids.count(i) > 1})
+            if dup:
+                raise ScenarioError(f"{kind} ids must be unique; repeated: {dup}")
+        issues = {i.id: i for i in self.issues}
+        for p in self.parties:
+            for issue_id, pref in p.preferences.items():
+                issue = lookup_issue(issues, issue_id, f"party {p.id!r} preferences")
+                if (
+                    pref.kind == "table"
+                    and pref.table is not None
+                    and len(pref.table) != len(issue.options)
+                ):
+                    raise ScenarioError(
+                        f"party {p.id!r}: table for {issue_id!r} has {len(pref.table)} values, "
+                        f"the issue has {len(issue.options)} options"
+                    )
+                if pref.kind == "ideal" and pref.peak is not None:
+                    issue.index(pref.peak)
+            for t in p.interactions:
+                check_condition(issues, t.when, f"party {p.id!r} interaction {t.id!r}")
+            for r in p.red_lines:
+                check_rule(issues, r, f"party {p.id!r} red line {r.id!r}")
+        for c in self.constraints:
+            check_rule(issues, c, f"constraint {c.id!r}")
+        for prop in self.proposals:
+            for issue_id, opts in prop.options.items():
+                issue = lookup_issue(issues, issue_id, f"proposal {prop.id!r}")
+                for o in opts:
+                    issue.index(o)
+
+    # --- lookups -----------------------------------------------------------------------------
+    def issue(self, issue_id: str) -> Issue:
+        return lookup_issue({i.id: i for i in self.issues}, issue_id, "scenario")
+
+    def party(self, party_id: str) -> Party:
+        return _find(self.parties, party_id, "party")
+
+    def proposal(self, proposal_id: str) -> Proposal:
+        return _find(self.proposals, proposal_id, "proposal")
+
+    @property
+    def party_ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.parties)
+
+    @property
+    def issue_ids(self) -> tuple[str, ...]:
+        return tuple(i.id for i in self.issues)
+
+    @property
+    def n_outcomes(self) -> int:
+        return math.prod(len(i.options) for i in self.issues)
+
+
+T = TypeVar("T", Party, Proposal)
+
+
+def _find(items: tuple[T, ...], item_id: str, kind: str) -> T:
+    """The item with id ``item_id``; an unknown id is an error with a did-you-mean."""
+    for item in items:
+        if item.id == item_id:
+            return item
+    raise ScenarioError(f"no {kind} {item_id!r}; {did_you_mean(item_id, [i.id for i in items])}")

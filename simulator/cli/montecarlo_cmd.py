@@ -33,6 +33,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "(default: auto)",
     )
     p.add_argument(
+        "--exact",
+        action="store_true",
+        help="the exact P(ZOPA) when each red line holds with its probability (weights and "
+        "reservation values as stated), and the sets of red lines that block every deal",
+    )
+    p.add_argument(
         "--top", type=int, default=10, metavar="K", help="Nash packages listed (default 10)"
     )
     add_edit_arguments(p, "; applied before sampling")
@@ -47,6 +53,12 @@ def run(args: argparse.Namespace) -> int:
     if args.samples < 1 or args.top < 0:
         raise ScenarioError("--samples must be >= 1 and --top >= 0")
     scenario = edited_source(args)
+    if args.exact:
+        from simulator.analysis.p_zopa import p_zopa_exact
+
+        with progress_bar(args) as bar:
+            exact = p_zopa_exact(scenario, progress=bar)
+        return emit(args, exact, top=args.top)
     with progress_bar(args) as bar:
         result = monte_carlo(
             scenario,

@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulator.model import Condition, Issue, Preference, Rule, Scenario, forbidden_regions
+from simulator.outcome_space import outcome_indices, outcomes_from_indices
 
 __all__ = [
     "QUANTUM",
@@ -267,27 +268,3 @@ def crossed_rules(cs: CompiledScenario, outcomes: IntArray) -> BoolArray:
     for region, r in zip(cs.regions, cs.region_rule, strict=True):
         crossed[:, r] |= region.contains(outcomes)
     return crossed
-
-
-def outcome_indices(sizes: Sequence[int], outcomes: IntArray) -> IntArray:
-    """Mixed-radix index of each outcome, the first issue most significant (Python ints if huge)."""
-    outcomes = np.asarray(outcomes, dtype=np.int64).reshape(-1, len(sizes))
-    if math.prod(sizes) < 2**62:
-        idx = np.zeros(len(outcomes), dtype=np.int64)
-        for i, k in enumerate(sizes):
-            idx = idx * k + outcomes[:, i]
-        return idx
-    objs = np.zeros(len(outcomes), dtype=object)
-    for i, k in enumerate(sizes):
-        objs = objs * k + outcomes[:, i].astype(object)
-    return objs
-
-
-def outcomes_from_indices(sizes: Sequence[int], index: IntArray) -> IntArray:
-    """Inverse of :func:`outcome_indices`: option indices ``(N, n)``."""
-    rest = np.asarray(index, dtype=np.int64).copy()
-    out = np.zeros((len(rest), len(sizes)), dtype=np.int64)
-    for i in range(len(sizes) - 1, -1, -1):
-        out[:, i] = rest % sizes[i]
-        rest //= sizes[i]
-    return out

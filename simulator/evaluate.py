@@ -20,7 +20,6 @@ complete proposal there is one completion. For a partial one:
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,31 +27,23 @@ from typing import Any
 import numpy as np
 
 from simulator.compiled import CompiledScenario, FloatArray, compile_scenario
-from simulator.model import Proposal, Rule, Scenario
+from simulator.model import Proposal, Scenario
+from simulator.outcome_space import restrict_to_proposal
 from simulator.results import Point, utility_dict
-from simulator.solver.search import Batch, Block, Plan, make_plan, run_search
-from simulator.solver.solve import (
+from simulator.solver import (
+    Batch,
+    Block,
+    Plan,
     count_outcomes,
     exists_outcome,
+    make_plan,
     rule_regions,
+    run_search,
     solve,
     zopa_threshold,
 )
 
 __all__ = ["ProposalEvaluation", "evaluate_proposal", "evaluate_proposals", "restrict_to_proposal"]
-
-
-def restrict_to_proposal(scenario: Scenario, proposal: Proposal) -> Scenario:
-    """The scenario with the proposal's choices added as consistency constraints."""
-    extra = []
-    for issue_id, allowed in proposal.options.items():
-        issue = scenario.issue(issue_id)
-        excluded = tuple(o for o in issue.option_ids if o not in allowed)
-        if excluded:
-            extra.append(
-                Rule(f"proposal:{proposal.id}:{issue_id}", "not", issue=issue_id, options=excluded)
-            )
-    return dataclasses.replace(scenario, constraints=(*scenario.constraints, *extra))
 
 
 class _Extremes:

@@ -1,8 +1,9 @@
 """Analyses that call the solver again on edited scenarios and compare the results.
 
 - :mod:`~simulator.analysis.edits`: concessions and other edits as objects with a text syntax;
-- :mod:`~simulator.analysis.stress`: before/after an edit, the single-concession scan and the
-  minimal concession sets;
+- :mod:`~simulator.analysis.stress`: before/after an edit, and the binding red lines;
+- :mod:`~simulator.analysis.scan`: every single concession ranked, with
+  :mod:`~simulator.analysis.minimal_sets`: the smallest concession sets that open an empty ZOPA;
 - :mod:`~simulator.analysis.sensitivity`: one-parameter sweeps and break-even points;
 - :mod:`~simulator.analysis.monte_carlo`: sampling the scenario's stated uncertainty;
 - :mod:`~simulator.analysis.protocols`: what self-interested parties would do, turn by turn: stacked
@@ -25,6 +26,12 @@ from simulator.analysis.edits import (
 )
 from simulator.analysis.monte_carlo import MonteCarloResult, monte_carlo, wilson_interval
 from simulator.analysis.protocols import ProtocolResult, alternating_offers, single_text
+from simulator.analysis.scan import (
+    Concession,
+    ScanResult,
+    candidate_concessions,
+    scan_concessions,
+)
 from simulator.analysis.sensitivity import (
     BreakEven,
     SweepResult,
@@ -32,15 +39,7 @@ from simulator.analysis.sensitivity import (
     parse_range,
     sweep,
 )
-from simulator.analysis.stress import (
-    Concession,
-    ScanResult,
-    StressResult,
-    binding_red_lines,
-    candidate_concessions,
-    scan_concessions,
-    stress_test,
-)
+from simulator.analysis.stress import StressResult, binding_red_lines, stress_test
 
 __all__ = [
     "Accept",

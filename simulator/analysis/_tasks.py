@@ -17,14 +17,20 @@ import numpy as np
 
 from simulator.compiled import FloatArray, compile_scenario
 from simulator.model import Scenario
+from simulator.progress import Progress
 from simulator.results import Point
-from simulator.solver import SOLUTIONS, solve
-from simulator.solver.solve import count_outcomes, exists_outcome, rule_regions, zopa_threshold
+from simulator.solver import (
+    SOLUTIONS,
+    count_outcomes,
+    exists_outcome,
+    rule_regions,
+    solve,
+    zopa_threshold,
+)
 
 __all__ = ["Executor", "Summary", "run_tasks", "summarise", "zopa_count", "zopa_exists"]
 
 T = TypeVar("T")
-Progress = Callable[[str, float], None]
 
 
 class _Future(Protocol):

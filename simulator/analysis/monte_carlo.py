@@ -67,16 +67,19 @@ from simulator.compiled import (
     crossed_rules,
     evaluate_utilities,
     outcome_indices,
-    outcomes_from_indices,
     preference_values,
     quantise,
 )
 from simulator.errors import ScenarioError
-from simulator.evaluate import restrict_to_proposal
-from simulator.model import Proposal, Scenario, Uncertainty
+from simulator.model import Scenario, Uncertainty
+from simulator.outcome_space import (
+    box_outcomes,
+    outcome_grid,
+    proposal_box,
+    restrict_to_proposal,
+)
 from simulator.results import outcome_dict
-from simulator.solver import pareto_mask, select_solution
-from simulator.solver.solve import zopa_threshold
+from simulator.solver import pareto_mask, select_solution, zopa_threshold
 
 __all__ = [
     "Draw",
@@ -225,11 +228,6 @@ def _draws(scenario: Scenario, seed: int, samples: Sequence[int]) -> list[Draw]:
     return [draw_sample(scenario, sample_rng(seed, s)) for s in samples]
 
 
-def _box_outcomes(box: Sequence[BoolArray]) -> IntArray:
-    grids = np.meshgrid(*[np.flatnonzero(m) for m in box], indexing="ij")
-    return np.stack([g.ravel() for g in grids], axis=1).astype(np.int64)
-
-
 def _in_zopa(scenario: Scenario, outcomes: IntArray) -> BoolArray:
     """Which outcomes ``(m, n)`` lie in the ZOPA of ``scenario`` (evaluated directly)."""
     cs = compile_scenario(scenario)
@@ -238,24 +236,13 @@ def _in_zopa(scenario: Scenario, outcomes: IntArray) -> BoolArray:
     return np.asarray(ok & np.all(u >= zopa_threshold(cs, cs.reservation)[None, :], axis=1))
 
 
-def proposal_box(scenario: Scenario, proposal: Proposal) -> tuple[BoolArray, ...]:
-    """Per issue, a boolean mask ``(k_i,)`` of the options ``proposal`` allows (all if open)."""
-    box = []
-    for issue in scenario.issues:
-        chosen = proposal.options.get(issue.id)
-        mask = np.zeros(len(issue.options), dtype=bool)
-        mask[[issue.index(o) for o in chosen] if chosen else slice(None)] = True
-        box.append(mask)
-    return tuple(box)
-
-
 def _proposal_open(scenario: Scenario) -> tuple[bool, ...]:
     """Per proposal: does some package it allows lie in the ZOPA?"""
     out = []
     for proposal in scenario.proposals:
         box = proposal_box(scenario, proposal)
         if math.prod(int(m.sum()) for m in box) <= _BOX_LIMIT:
-            out.append(bool(_in_zopa(scenario, _box_outcomes(box)).any()))
+            out.append(bool(_in_zopa(scenario, box_outcomes(box)).any()))
         else:
             out.append(zopa_exists(restrict_to_proposal(scenario, proposal)))
     return tuple(out)
@@ -302,7 +289,7 @@ class _Table:
 
 def _table(scenario: Scenario) -> _Table:
     cs = compile_scenario(scenario)
-    outcomes = outcomes_from_indices(cs.sizes, np.arange(cs.n_outcomes))
+    outcomes = outcome_grid(cs.sizes)
     values = []
     for issue in scenario.issues:
         v = np.zeros((cs.n_parties, len(issue.options)))
@@ -516,7 +503,7 @@ def monte_carlo(
         )
         results = [r for part, _ in parts for r in part]
         counts = np.sum([c for _, c in parts], axis=0)
-        outcomes = outcomes_from_indices(sizes, np.arange(n_out))
+        outcomes = outcome_grid(sizes)
         scope = "all outcomes"
     else:
         chunks = _chunks(samples, chunk_size or even)

@@ -25,10 +25,11 @@ from typing import Any, cast
 
 import numpy as np
 
-from simulator.analysis._tasks import Executor, Progress, Summary, run_tasks, summarise
+from simulator.analysis._tasks import Executor, Summary, run_tasks, summarise
 from simulator.analysis.edits import Adjust, Parameter, resolve_party
 from simulator.errors import EditError, did_you_mean
 from simulator.model import Scenario
+from simulator.progress import Progress
 from simulator.results import Point, outcome_dict, utility_dict
 from simulator.solver import SOLUTIONS
 

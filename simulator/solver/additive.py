@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.compiled import BoolArray, CompiledScenario, FloatArray, IntArray, evaluate_utilities
+from simulator.outcome_space import allowed_options
 from simulator.solver.pareto import pareto_mask
 
 __all__ = ["additive_frontier", "applies"]
@@ -39,14 +40,6 @@ def applies(cs: CompiledScenario, tracked: BoolArray) -> bool:
     if len(cs.terms):
         return False
     return all(len(r.issues) == 1 for r, t in zip(cs.regions, tracked, strict=True) if t)
-
-
-def _allowed(cs: CompiledScenario, tracked: BoolArray) -> list[IntArray]:
-    ok = [np.ones(k, dtype=bool) for k in cs.sizes]
-    for region, t in zip(cs.regions, tracked, strict=True):
-        if t:
-            ok[region.issues[0]] &= ~region.masks[0]
-    return [np.flatnonzero(m) for m in ok]
 
 
 def additive_frontier(
@@ -74,7 +67,7 @@ def additive_frontier(
     if not applies(cs, tracked):
         raise ValueError("the additive programme needs no interaction terms and one-issue rules")
     n, n_p = cs.n_issues, cs.n_parties
-    allowed = _allowed(cs, tracked)
+    allowed = allowed_options(cs, tracked)
     if any(len(a) == 0 for a in allowed):
         return np.zeros((0, n), dtype=np.int64), np.zeros((0, n_p))
     tables = [cs.values[i][:, allowed[i]].T for i in range(n)]  # (k_i, P)

@@ -31,7 +31,7 @@ Reference: Land & Doig (1960) branch and bound; Lawler & Wood (1966).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -47,11 +47,11 @@ from simulator.compiled import (
     Region,
     outcomes_from_indices,
 )
+from simulator.outcome_space import allowed_options
+from simulator.progress import StageProgress
 from simulator.solver.pareto import pareto_mask, sum_front_two
 
 __all__ = ["Batch", "Block", "Plan", "Visitor", "make_plan", "run_search"]
-
-ProgressFn = Callable[[float], None]
 
 #: Largest inner block (outcomes) computed once by broadcasting.
 INNER_BLOCK = 1 << 14
@@ -369,14 +369,6 @@ def _order(
     return tuple(order + rest)
 
 
-def _allowed_options(cs: CompiledScenario, tracked: BoolArray) -> tuple[IntArray, ...]:
-    ok = [np.ones(k, dtype=bool) for k in cs.sizes]
-    for region, t in zip(cs.regions, tracked, strict=True):
-        if t and len(region.issues) == 1:
-            ok[region.issues[0]] &= ~region.masks[0]
-    return tuple(np.flatnonzero(m) for m in ok)
-
-
 def _decided_at(regions: Sequence[Region], pos_of: Sequence[int], n_outer: int) -> IntArray:
     out = np.zeros(len(regions), dtype=np.int64)
     for r, region in enumerate(regions):
@@ -461,7 +453,7 @@ def make_plan(
     """Precompute the search for ``cs`` where crossing a region in ``tracked_regions`` is
     excluded."""
     tracked_regions = np.asarray(tracked_regions, dtype=bool)
-    allowed = _allowed_options(cs, tracked_regions)
+    allowed = allowed_options(cs, tracked_regions)
     order = _order(cs, allowed, tracked_regions)
     n = cs.n_issues
     sizes = [len(allowed[i]) for i in order]
@@ -655,7 +647,7 @@ def evaluate_block(plan: Plan, batch: Batch) -> Block:
 def run_search(
     plan: Plan,
     visitor: Visitor,
-    progress: ProgressFn | None = None,
+    progress: StageProgress | None = None,
     *,
     batch_nodes: int | None = None,
 ) -> None:

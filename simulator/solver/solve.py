@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -42,6 +41,8 @@ from simulator.compiled import (
 )
 from simulator.errors import ScenarioError
 from simulator.model import Scenario
+from simulator.outcome_space import allowed_options
+from simulator.progress import Progress, StageProgress, labelled
 from simulator.results import Closest, Counts, Frontier, Point, SolveResult
 from simulator.solver import additive, milp
 from simulator.solver.bargaining import SOLUTIONS, select_solution
@@ -51,7 +52,6 @@ from simulator.solver.search import (
     Batch,
     Block,
     Plan,
-    _allowed_options,
     combined_upper,
     make_plan,
     run_search,
@@ -89,7 +89,6 @@ COUNT_BUDGET = 10**9
 #: The rules whose regions define each frontier scope.
 _SCOPE_RULES = {"all": "none", "feasible": "all", "zopa": "all"}
 Scope = Literal["all", "feasible", "zopa"]
-Progress = Callable[[str, float], None]
 _SAMPLE = 64
 #: Old times new frontier points up to which a 4+ party merge tests pairs, not one skyline.
 _MERGE_PAIRS = 1 << 21
@@ -182,7 +181,7 @@ def _combined_need(plan: Plan, threshold: FloatArray) -> FloatArray:
     return np.asarray(plan.lam @ finite)
 
 
-class _ZoneVisitor:
+class ZoneVisitor:
     """Counts outcomes in a target set and/or builds the Pareto frontier of that set.
 
     The target set is: crosses no tracked rule region (the plan's), and if ``threshold`` is given,
@@ -391,12 +390,6 @@ class _MinVisitor:
         self.low = np.minimum(self.low, low)
 
 
-def _labelled(progress: Progress | None, label: str) -> Callable[[float], None] | None:
-    if progress is None:
-        return None
-    return lambda f: progress(label, f)
-
-
 def rule_regions(cs: CompiledScenario, which: str) -> BoolArray:
     """Mask over ``cs.regions``: ``none``, ``consistency`` (constraints only) or ``all`` rules."""
     owner = cs.rule_owner[cs.region_rule] if len(cs.regions) else np.zeros(0, dtype=np.int64)
@@ -414,9 +407,9 @@ def _zone(
     *,
     count: bool,
     frontier: bool,
-    progress: Callable[[float], None] | None,
-) -> _ZoneVisitor:
-    visitor = _ZoneVisitor(cs, threshold, count, frontier)
+    progress: StageProgress | None,
+) -> ZoneVisitor:
+    visitor = ZoneVisitor(cs, threshold, count, frontier)
     run_search(make_plan(cs, rule_regions(cs, rules)), visitor, progress)
     return visitor
 
@@ -513,7 +506,7 @@ def count_outcomes(
     cs: CompiledScenario,
     regions: BoolArray,
     threshold: FloatArray | None = None,
-    progress: Callable[[float], None] | None = None,
+    progress: StageProgress | None = None,
 ) -> int:
     """Exact number of outcomes that lie in none of ``regions`` (a mask over ``cs.regions``) and
     give every party ``p`` at least ``threshold[p]`` (use ``-inf`` for parties that do not matter).
@@ -523,7 +516,7 @@ def count_outcomes(
     """
     regions = np.asarray(regions, dtype=bool)
     if threshold is not None:
-        visitor = _ZoneVisitor(cs, threshold, count=True, frontier=False)
+        visitor = ZoneVisitor(cs, threshold, count=True, frontier=False)
         run_search(make_plan(cs, regions), visitor, progress)
         return int(visitor.count)
     total = 1
@@ -532,7 +525,7 @@ def count_outcomes(
     for k, group in enumerate(groups):
         linked.update(group)
         sub = _restricted_to(cs, group, regions)
-        visitor = _ZoneVisitor(sub, None, count=True, frontier=False)
+        visitor = ZoneVisitor(sub, None, count=True, frontier=False)
         run_search(make_plan(sub, np.ones(len(sub.regions), dtype=bool)), visitor)
         total *= int(visitor.count)
         if progress:
@@ -602,7 +595,7 @@ def disagreement_point(
             progress("worst case", 1.0)
         return np.asarray(np.maximum(cs.reservation, np.minimum(low, cs.cap)))
     visitor = _MinVisitor(cs.n_parties)
-    run_search(make_plan(cs, rule_regions(cs, "none")), visitor, _labelled(progress, "worst case"))
+    run_search(make_plan(cs, rule_regions(cs, "none")), visitor, labelled(progress, "worst case"))
     return np.asarray(np.maximum(cs.reservation, visitor.low))
 
 
@@ -640,7 +633,7 @@ def _closest_outcome(
     tracked: BoolArray,
     count_red_lines: bool,
     search: bool,
-    progress: Callable[[float], None] | None,
+    progress: StageProgress | None,
 ) -> tuple[tuple[int, float, float, int], IntArray, FloatArray] | None:
     """The outcome minimising (red lines crossed, largest shortfall, -sum, index): the integer
     programme's incumbent, then proved optimal by the search (``search``) or taken as it is."""
@@ -667,7 +660,7 @@ def _closest(
 ) -> Closest | None:
     tracked = rule_regions(cs, "all" if feasible else "consistency")
     found = _closest_outcome(
-        cs, d, tracked, not feasible, search, _labelled(progress, "closest to agreement")
+        cs, d, tracked, not feasible, search, labelled(progress, "closest to agreement")
     )
     if found is None:
         return None
@@ -688,7 +681,7 @@ def _closest(
             rule_regions(cs, "consistency"),
             False,
             search,
-            _labelled(progress, "closest without red lines"),
+            labelled(progress, "closest without red lines"),
         )
         if relaxed is not None and relaxed[0][1] < key[1]:
             rc = crossed_rules(cs, relaxed[1][None, :])[0]
@@ -714,7 +707,7 @@ class _OverBudget(Exception):
     """A counting pass evaluated more outcomes than it was allowed."""
 
 
-class _BudgetedCount(_ZoneVisitor):
+class _BudgetedCount(ZoneVisitor):
     """A counting pass that gives up after evaluating ``budget`` outcomes in leaves."""
 
     def __init__(self, cs: CompiledScenario, threshold: FloatArray | None, budget: int) -> None:
@@ -733,9 +726,9 @@ def _count_zopa(
     cs: CompiledScenario, threshold: FloatArray, budget: int | None, progress: Progress | None
 ) -> tuple[int, bool]:
     """The ZOPA count and whether it is exact (a lower bound when the budget ran out)."""
-    label = _labelled(progress, "ZOPA count")
+    label = labelled(progress, "ZOPA count")
     if budget is None:
-        visitor: _ZoneVisitor = _ZoneVisitor(cs, threshold, count=True, frontier=False)
+        visitor: ZoneVisitor = ZoneVisitor(cs, threshold, count=True, frontier=False)
         run_search(make_plan(cs, rule_regions(cs, "all")), visitor, label)
         return int(visitor.count), True
     visitor = _BudgetedCount(cs, threshold, budget)
@@ -761,7 +754,7 @@ def choose_method(cs: CompiledScenario, frontier: Scope = "zopa") -> str:
     'dp'
     """
     tracked = rule_regions(cs, "all")
-    space = math.prod(len(a) for a in _allowed_options(cs, tracked))
+    space = math.prod(len(a) for a in allowed_options(cs, tracked))
     if space * cs.n_parties <= ENUMERATE_LIMIT or cs.n_parties != 2:
         return "enumerate"
     scope_regions = rule_regions(cs, _SCOPE_RULES[frontier])
@@ -889,9 +882,9 @@ def solve(
     _check_method(cs, chosen, frontier)
     d = disagreement_point(cs, disagreement, progress)
     consistent = count_outcomes(
-        cs, rule_regions(cs, "consistency"), progress=_labelled(progress, "consistent")
+        cs, rule_regions(cs, "consistency"), progress=labelled(progress, "consistent")
     )
-    feasible = count_outcomes(cs, rule_regions(cs, "all"), progress=_labelled(progress, "feasible"))
+    feasible = count_outcomes(cs, rule_regions(cs, "all"), progress=labelled(progress, "feasible"))
     stats: dict[str, object] = {"method": chosen, "chosen_automatically": method == "auto"}
     if chosen == "enumerate":
         zone = _zone(
@@ -900,7 +893,7 @@ def solve(
             zopa_threshold(cs, d),
             count=True,
             frontier=True,
-            progress=_labelled(progress, "ZOPA"),
+            progress=labelled(progress, "ZOPA"),
         )
         assert zone.store is not None
         zopa_front = zone.store.frontier("zopa", cs.sizes)
@@ -914,7 +907,7 @@ def solve(
                 None,
                 count=False,
                 frontier=True,
-                progress=_labelled(progress, frontier),
+                progress=labelled(progress, frontier),
             )
             assert other.store is not None
             front = other.store.frontier(frontier, cs.sizes)

@@ -49,14 +49,9 @@ from simulator.compiled import (
 )
 from simulator.errors import ScenarioError
 from simulator.model import Scenario
+from simulator.progress import Progress, labelled
 from simulator.solver.search import Batch, Block, Plan, make_plan, run_search
-from simulator.solver.solve import (
-    Progress,
-    _labelled,
-    _ZoneVisitor,
-    rule_regions,
-    zopa_threshold,
-)
+from simulator.solver.solve import ZoneVisitor, rule_regions, zopa_threshold
 
 __all__ = [
     "EXACT_LIMIT",
@@ -217,7 +212,7 @@ def _binned(cs: CompiledScenario, bins: int, progress: Progress | None) -> Utili
     span = _utility_range(plan)
     edges = np.stack([np.linspace(a, b, bins + 1) for a, b in span])
     visitor = _HistogramVisitor(cs, edges)
-    run_search(plan, visitor, _labelled(progress, "utility histograms"))
+    run_search(plan, visitor, labelled(progress, "utility histograms"))
     hists = {pair: c.reshape(2, bins, bins) for pair, c in visitor.counts.items()}
     if hists:
         first = next(iter(hists.values()))
@@ -358,7 +353,7 @@ class OptionCounts:
         }
 
 
-class _OptionVisitor(_ZoneVisitor):
+class _OptionVisitor(ZoneVisitor):
     """The solver's counting pass, adding per-option counts as it counts."""
 
     def __init__(self, cs: CompiledScenario, threshold: FloatArray | None) -> None:
@@ -451,7 +446,7 @@ def option_counts(
         threshold = zopa_threshold(cs, d)
     visitor = _OptionVisitor(cs, threshold)
     run_search(
-        make_plan(cs, rule_regions(cs, "all")), visitor, _labelled(progress, f"{scope} options")
+        make_plan(cs, rule_regions(cs, "all")), visitor, labelled(progress, f"{scope} options")
     )
     counts = tuple(tuple(int(x) for x in c) for c in visitor.per_option)
     return OptionCounts(scope, int(visitor.count), counts)

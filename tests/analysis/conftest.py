@@ -8,8 +8,14 @@ import pytest
 
 from simulator import load_scenario
 from simulator.model import Condition, Issue, Option, Party, Preference, Rule, Scenario
+from tests.oracle import solve_oracle
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def oracle_zopa(s: Scenario) -> int:
+    """The ZOPA count by enumeration (the slow oracle)."""
+    return solve_oracle(s).counts["zopa"]
 
 
 def deadlock_scenario() -> Scenario:

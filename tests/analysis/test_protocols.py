@@ -9,6 +9,7 @@ P_US28 stalls on Donbas and NATO).
 
 from __future__ import annotations
 
+import copy
 import itertools
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from simulator.analysis.protocols import (
     single_text,
     time_dependent_target,
 )
-from simulator.analysis.protocols._core import scales
+from simulator.analysis.protocols.pool import scales
 from simulator.compiled import compile_scenario, crossed_rules, evaluate_utilities
 from simulator.errors import ScenarioError
 from simulator.model import Issue, Option, Party, Preference, Scenario
@@ -368,6 +369,63 @@ def test_single_text_bad_input(car: Scenario) -> None:
 def test_same_seed_same_single_text(car: Scenario) -> None:
     a = single_text(car, mediator="buyer", seed=5)
     assert _run_dict(a) == _run_dict(single_text(car, mediator="buyer", seed=5))
+
+
+# --- the rng convention ---------------------------------------------------------------------------
+# An int n means numpy.random.default_rng(n): rng=n and rng=default_rng(n) give the same run, the
+# same n the same run every time, and seed=n (the former name) the run it always gave.
+SAMPLED = {"sample": 20, "exact_limit": 10}  # the car's 60 outcomes: a sampled pool
+
+
+def _alternating(car: Scenario, **kw: object) -> dict:
+    return _run_dict(alternating_offers(car, "conceder", rounds=8, **SAMPLED, **kw))  # type: ignore[arg-type]
+
+
+def _single(car: Scenario, **kw: object) -> dict:
+    """A run whose start is the buyer's ideal from a sampled pool: both random streams used."""
+    return _run_dict(single_text(car, mediator="buyer", rounds=6, **SAMPLED, **kw))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("run", [_alternating, _single])
+@pytest.mark.parametrize("n", [0, 5, 11])
+def test_an_int_rng_is_default_rng_of_it(car: Scenario, run, n: int) -> None:
+    by_int = run(car, rng=n)
+    assert by_int == run(car, rng=n)  # the same int, the same run
+    generator = run(car, rng=np.random.default_rng(n))
+    assert generator.pop("seed") is None and by_int.pop("seed") == n  # a Generator has no seed
+    assert generator == by_int
+    old = run(car, seed=n)
+    assert old.pop("seed") == n and old == by_int  # the former keyword gives the same run
+
+
+def test_the_int_seeds_the_pool_sample(car: Scenario) -> None:
+    """With a sampled pool the start (the buyer's ideal) comes from ``build_pool`` fed by
+    ``default_rng(n)``; different ints give different pools."""
+    cs = compile_scenario(car)
+    for n in (3, 4):
+        pool = build_pool(
+            cs, np.random.default_rng(n), solved=simulator.solve(cs, frontier="zopa"), **SAMPLED
+        )
+        r = single_text(car, mediator="buyer", rounds=1, rng=n, **SAMPLED)  # type: ignore[arg-type]
+        assert r.settings["pool"]["size"] == pool.size
+        ideal = pool.utilities[pool.own_ok[:, 0], 0].max()
+        assert r.history[0].utilities[0] == pytest.approx(ideal)
+
+
+def test_a_generator_is_advanced_and_none_is_fresh(car: Scenario) -> None:
+    g = np.random.default_rng(1)
+    _alternating(car, rng=g)
+    assert g.bit_generator.state != np.random.default_rng(1).bit_generator.state  # drawn from
+    again = copy.deepcopy(g)
+    assert _alternating(car, rng=g) == _alternating(car, rng=again)  # its state decides the run
+    assert _alternating(car, rng=None)["seed"] is None
+
+
+def test_rng_and_seed_together_are_refused(car: Scenario) -> None:
+    with pytest.raises(TypeError, match="not both"):
+        alternating_offers(car, rng=1, seed=1)
+    with pytest.raises(TypeError, match="not both"):
+        single_text(car, start="sticker", rng=np.random.default_rng(1), seed=1)
 
 
 # --- Ukraine (two runs) --------------------------------------------------------------------------

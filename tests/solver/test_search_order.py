@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from simulator.compiled import CompiledScenario, compile_scenario
 from simulator.formats import load_scenario
+from simulator.outcome_space import allowed_options
 from simulator.solver import search
 from tests.strategies import scenarios
 
@@ -52,7 +53,7 @@ def obvious_order(cs: CompiledScenario, allowed, tracked) -> tuple[int, ...]:  #
 def test_order_matches_the_obvious_greedy(scenario, rnd) -> None:  # type: ignore[no-untyped-def]
     cs = compile_scenario(scenario)
     tracked = np.array([rnd.random() < 0.5 for _ in cs.regions], dtype=bool)
-    allowed = search._allowed_options(cs, tracked)
+    allowed = allowed_options(cs, tracked)
     assert search._order(cs, allowed, tracked) == obvious_order(cs, allowed, tracked)
 
 
@@ -66,7 +67,7 @@ def test_order_on_the_bundled_scenarios(name: str, which: str) -> None:
 
     cs = compile_scenario(load_scenario(ROOT / "scenarios" / name))
     tracked = rule_regions(cs, which)
-    allowed = search._allowed_options(cs, tracked)
+    allowed = allowed_options(cs, tracked)
     got = search._order(cs, allowed, tracked)
     assert got == obvious_order(cs, allowed, tracked)
     assert sorted(got) == list(range(cs.n_issues))
@@ -80,7 +81,7 @@ def test_inner_masks_are_the_outer_products(scenario, n_outer: int) -> None:  # 
     the first inner issue most significant)."""
     cs = compile_scenario(scenario)
     tracked = np.ones(len(cs.regions), dtype=bool)
-    allowed = search._allowed_options(cs, tracked)
+    allowed = allowed_options(cs, tracked)
     order = tuple(range(cs.n_issues))
     n_outer = min(n_outer, cs.n_issues)
     inner = order[n_outer:]

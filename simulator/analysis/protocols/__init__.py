@@ -4,23 +4,19 @@
   time-dependent (Boulware, linear, Conceder; Faratin, Sierra & Jennings 1998) and tit-for-tat
   concession strategies, AC_next acceptance and a deadline;
 - :func:`single_text`: a mediator's single negotiating text (Raiffa 1982, ch. 14-17), revised round
-  by round to meet the parties' objections.
+  by round to meet the parties' objections (the texts it weighs: :mod:`.texts`).
 
 Both return a :class:`ProtocolResult`: the history, whether and when the parties agreed, and the
 agreement's distance to the Pareto frontier and to the Nash point. Offers and revisions are chosen
 by vector operations over a pool of candidate outcomes (:func:`build_pool`); randomness comes only
-from the ``seed``. See ``docs/protocols.md``.
+from the ``rng`` argument (a Generator, or an int ``n`` meaning ``numpy.random.default_rng(n)``;
+see :mod:`simulator.rng`). See ``docs/protocols.md``.
+
+Modules: :mod:`.pool` (the candidate pool, offer choice, completing a proposal), :mod:`.result`
+(turns, the result, distances of an agreement), :mod:`.alternating`, :mod:`.mediation` and
+:mod:`.texts` (the texts a mediator weighs).
 """
 
-from simulator.analysis.protocols._core import (
-    Pool,
-    ProtocolResult,
-    Turn,
-    agreement_distances,
-    build_pool,
-    choose_offer,
-    complete_proposal,
-)
 from simulator.analysis.protocols.alternating import (
     STRATEGIES,
     Strategy,
@@ -28,11 +24,15 @@ from simulator.analysis.protocols.alternating import (
     parse_strategy,
     time_dependent_target,
 )
-from simulator.analysis.protocols.mediation import (
-    compare_with_proposal,
-    neighbour_texts,
-    single_text,
+from simulator.analysis.protocols.mediation import compare_with_proposal, single_text
+from simulator.analysis.protocols.pool import (
+    Pool,
+    build_pool,
+    choose_offer,
+    complete_proposal,
 )
+from simulator.analysis.protocols.result import ProtocolResult, Turn, agreement_distances
+from simulator.analysis.protocols.texts import neighbour_texts
 
 __all__ = [
     "STRATEGIES",

@@ -20,7 +20,7 @@ Jonker 2017): the first party opens; each next party accepts the standing offer 
 with its own. The offer is agreed when every party other than its proposer has accepted it in
 turn. A party accepts by AC_next (Baarslag, Hindriks & Jonker 2014): the offer crosses none of
 its red lines, gives it at least its reservation and at least what its own next offer would give
-it. Offers come from :func:`~simulator.analysis.protocols._core.choose_offer`: never across the
+it. Offers come from :func:`~simulator.analysis.protocols.pool.choose_offer`: never across the
 proposer's red lines, at least its target, the best such outcome for the others. (A party none of
 whose pool outcomes meets its reservation and red lines keeps offering its best package, which no
 one may accept: it would not bind its proposer.)
@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,20 +48,12 @@ import numpy as np
 from simulator.compiled import CompiledScenario, FloatArray, compile_scenario
 from simulator.errors import ScenarioError, did_you_mean
 from simulator.model import Scenario
-from simulator.solver.solve import solve
+from simulator.progress import Progress
+from simulator.rng import UNSET, RngLike, Unset, pick_rng, seed_of
+from simulator.solver import solve
 
-from ._core import (
-    DEFAULT_SAMPLE,
-    EXACT_POOL_LIMIT,
-    Pool,
-    ProtocolResult,
-    Turn,
-    build_pool,
-    choose_offer,
-    finish_run,
-    no_agreement_reasons,
-    scales,
-)
+from .pool import DEFAULT_SAMPLE, EXACT_POOL_LIMIT, Pool, build_pool, choose_offer, scales
+from .result import ProtocolResult, Turn, finish_run, no_agreement_reasons
 
 __all__ = [
     "STRATEGIES",
@@ -78,7 +70,6 @@ STRATEGIES: dict[str, float | None] = {
     "conceder": 2.0,
     "tit-for-tat": None,
 }
-Progress = Callable[[str, float], None]
 
 
 @dataclass(frozen=True)
@@ -205,11 +196,12 @@ def alternating_offers(
     strategies: str | Strategy | Mapping[str, str | Strategy] = "linear",
     *,
     rounds: int = 50,
-    seed: int | None = 0,
+    rng: RngLike = 0,
     order: Sequence[str] | None = None,
     sample: int = DEFAULT_SAMPLE,
     exact_limit: int = EXACT_POOL_LIMIT,
     progress: Progress | None = None,
+    seed: int | Unset | None = UNSET,
 ) -> ProtocolResult:
     """Simulate the stacked alternating offers protocol with concession strategies.
 
@@ -223,14 +215,18 @@ def alternating_offers(
         default).
     rounds
         The deadline: rounds ``0 .. rounds - 1``, each party acting once per round.
-    seed
-        Seeds the pool sample and the tie-breaks (:func:`numpy.random.default_rng`).
+    rng
+        Draws the pool sample and the tie-break keys: a Generator, an int ``n`` (the run of
+        ``numpy.random.default_rng(n)``, the same every time) or None (fresh entropy); see
+        :mod:`simulator.rng`.
     order
         The order in which parties act (default: the scenario's); the first opens.
     sample, exact_limit
-        Pool construction (see :func:`~simulator.analysis.protocols._core.build_pool`).
+        Pool construction (see :func:`~simulator.analysis.protocols.pool.build_pool`).
     progress
         Called as ``progress(stage, fraction)``.
+    seed
+        The former name of ``rng`` (give one or the other).
 
     Returns
     -------
@@ -241,18 +237,21 @@ def alternating_offers(
     ------
     ScenarioError
         For fewer than two parties, ``rounds < 1``, an unknown party or strategy.
+    TypeError
+        If both ``rng`` and ``seed`` are given.
 
     Examples
     --------
     >>> import simulator
     >>> car = simulator.load_scenario("scenarios/textbook_car.yaml")
-    >>> r = alternating_offers(car, "linear", rounds=10, seed=1)
+    >>> r = alternating_offers(car, "linear", rounds=10, rng=1)
     >>> r.agreed, r.agreement_round
     (True, 7)
     >>> r.agreement.to_dict(car)["outcome"]
     {'price': '26', 'warranty': 'three_years', 'delivery': 'fast'}
     """
     start = time.perf_counter()
+    rng = pick_rng(rng, seed)
     cs = scenario if isinstance(scenario, CompiledScenario) else compile_scenario(scenario)
     s = cs.scenario
     if cs.n_parties < 2:
@@ -264,8 +263,9 @@ def alternating_offers(
     if progress:
         progress("solving", 0.0)
     solved = solve(cs, frontier="zopa", closest=False)
-    rng = np.random.default_rng(seed)
-    pool = build_pool(cs, rng, solved=solved, sample=sample, exact_limit=exact_limit)
+    pool = build_pool(
+        cs, np.random.default_rng(rng), solved=solved, sample=sample, exact_limit=exact_limit
+    )
     if not pool.size:
         raise ScenarioError("every outcome breaks a consistency constraint: nothing to offer")
     d, slack, scale = cs.reservation, cs.rounding_slack, scales(cs, pool)
@@ -330,7 +330,7 @@ def alternating_offers(
         "alternating",
         cs,
         solved,
-        seed=seed,
+        seed=seed_of(rng),
         rounds=rounds,
         history=history,
         agreed_round=agreed_round if agreed else None,

@@ -41,98 +41,24 @@ Fisher, R. (1978). The Camp David single negotiating text, in Raiffa (1982), ch.
 
 from __future__ import annotations
 
+import copy
 import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from simulator.compiled import (
-    BoolArray,
-    CompiledScenario,
-    FloatArray,
-    IntArray,
-    compile_scenario,
-    crossed_rules,
-    evaluate_utilities,
-)
+from simulator.compiled import CompiledScenario, FloatArray, IntArray, compile_scenario
 from simulator.errors import ScenarioError
 from simulator.model import Proposal, Scenario
-from simulator.solver.solve import solve
+from simulator.progress import Progress
+from simulator.rng import UNSET, RngLike, Unset, pick_rng, seed_of
+from simulator.solver import solve
 
-from ._core import (
-    DEFAULT_SAMPLE,
-    EXACT_POOL_LIMIT,
-    ProtocolResult,
-    Turn,
-    build_pool,
-    complete_proposal,
-    finish_run,
-    no_agreement_reasons,
-)
+from .pool import DEFAULT_SAMPLE, EXACT_POOL_LIMIT, build_pool, complete_proposal
+from .result import ProtocolResult, Turn, finish_run, no_agreement_reasons
+from .texts import TextBatch, neighbour_texts, party_objections, party_requests
 
 __all__ = ["compare_with_proposal", "neighbour_texts", "single_text"]
-
-Progress = Callable[[str, float], None]
-_REQUESTS = 3
-
-
-def neighbour_texts(
-    x: IntArray, sizes: tuple[int, ...], max_changes: int
-) -> tuple[IntArray, IntArray]:
-    """Every text that differs from ``x`` on one issue (and, for ``max_changes >= 2``, on two).
-
-    Returns
-    -------
-    texts : (M, n) int64
-    changed : (M,) int64
-        How many issues each differs on.
-
-    Examples
-    --------
-    >>> texts, changed = neighbour_texts(np.array([0, 0]), (2, 3), 2)
-    >>> texts.tolist(), changed.tolist()
-    ([[1, 0], [0, 1], [0, 2], [1, 1], [1, 2]], [1, 1, 1, 2, 2])
-    """
-    x = np.asarray(x, dtype=np.int64)
-    issue = np.repeat(np.arange(len(sizes)), sizes)
-    option = np.concatenate([np.arange(k) for k in sizes])
-    keep = option != x[issue]
-    issue, option = issue[keep], option[keep]
-    singles = np.tile(x, (len(issue), 1))
-    singles[np.arange(len(issue)), issue] = option
-    if max_changes < 2 or len(issue) < 2:
-        return singles, np.ones(len(singles), dtype=np.int64)
-    a, b = np.triu_indices(len(issue), k=1)
-    distinct = issue[a] != issue[b]
-    a, b = a[distinct], b[distinct]
-    pairs = singles[a].copy()
-    pairs[np.arange(len(b)), issue[b]] = option[b]
-    texts = np.concatenate([singles, pairs])
-    changed = np.concatenate([np.ones(len(singles)), np.full(len(pairs), 2)]).astype(np.int64)
-    return texts, changed
-
-
-class _Texts:
-    """Utilities, red lines crossed per party and acceptance of a batch of texts."""
-
-    def __init__(self, cs: CompiledScenario, texts: IntArray) -> None:
-        self.texts = texts
-        self.u = evaluate_utilities(cs, texts)
-        crossed = crossed_rules(cs, texts)
-        owner = cs.rule_owner
-        constraint = owner < 0
-        self.consistent: BoolArray = np.ones(len(texts), dtype=bool)
-        if constraint.any():
-            self.consistent = ~np.any(crossed[:, constraint], axis=1)
-        onehot = (owner[:, None] == np.arange(cs.n_parties)[None, :]).astype(np.int64)
-        self.crossed = crossed
-        self.own_crossed: IntArray = crossed.astype(np.int64) @ onehot
-        slack = cs.rounding_slack
-        self.short: FloatArray = np.maximum(cs.reservation[None, :] - self.u - slack, 0.0)
-        self.accepts: BoolArray = (self.own_crossed == 0) & (self.short == 0)
-        self.n_red: IntArray = self.own_crossed.sum(axis=1)
-        self.total_short: FloatArray = self.short.sum(axis=1)
 
 
 def _resolve_mediator(s: Scenario, mediator: str | None) -> int | None:
@@ -143,52 +69,11 @@ def _resolve_mediator(s: Scenario, mediator: str | None) -> int | None:
     return s.party_ids.index(s.party(mediator).id)
 
 
-def _objections(cs: CompiledScenario, t: _Texts, row: int) -> dict[str, tuple[str, ...]]:
-    out: dict[str, tuple[str, ...]] = {}
-    for p, party in enumerate(cs.scenario.parties):
-        if t.accepts[row, p]:
-            continue
-        lines = [cs.rules[r].id for r in np.flatnonzero(t.crossed[row]) if cs.rules[r].owner == p]
-        if t.short[row, p] > 0:
-            lines.append("below_reservation")
-        out[party.id] = tuple(lines)
-    return out
-
-
-def _requests(
-    cs: CompiledScenario, x: IntArray, here: _Texts, near: _Texts, changed: IntArray
-) -> dict[str, tuple[tuple[str, str, float], ...]]:
-    s = cs.scenario
-    single = np.flatnonzero((changed == 1) & near.consistent)
-    out: dict[str, tuple[tuple[str, str, float], ...]] = {}
-    for p, party in enumerate(s.parties):
-        rows = single
-        own, u = near.own_crossed[rows, p], near.u[rows, p]
-        better = (own < here.own_crossed[0, p]) | (
-            (own == here.own_crossed[0, p]) & (u > here.u[0, p] + cs.rounding_slack)
-        )
-        rows, own, u = rows[better], own[better], u[better]
-        picks = rows[np.lexsort((-u, own))[:_REQUESTS]]
-        wants = []
-        for row in picks:
-            i = int(np.flatnonzero(near.texts[row] != x)[0])
-            issue = s.issues[i]
-            wants.append(
-                (
-                    issue.id,
-                    issue.options[int(near.texts[row, i])].id,
-                    float(near.u[row, p] - here.u[0, p]),
-                )
-            )
-        out[party.id] = tuple(wants)
-    return out
-
-
 def _start_text(
     cs: CompiledScenario,
     start: str | Proposal | None,
     mediator: int | None,
-    seed: int | None,
+    rng: np.random.Generator,
     sample: int,
     exact_limit: int,
     solved: Any,
@@ -201,9 +86,7 @@ def _start_text(
         raise ScenarioError(
             "a neutral mediator needs a starting text: give start (--start PROPOSAL) or a mediator"
         )
-    pool = build_pool(
-        cs, np.random.default_rng(seed), solved=solved, sample=sample, exact_limit=exact_limit
-    )
+    pool = build_pool(cs, rng, solved=solved, sample=sample, exact_limit=exact_limit)
     if not pool.size:
         raise ScenarioError("every outcome breaks a consistency constraint: no text to draft")
     own = pool.own_ok[:, mediator]
@@ -218,12 +101,13 @@ def single_text(
     mediator: str | None = None,
     start: str | Proposal | None = None,
     rounds: int = 30,
-    seed: int | None = 0,
+    rng: RngLike = 0,
     max_changes: int = 2,
     improve: bool = True,
     sample: int = DEFAULT_SAMPLE,
     exact_limit: int = EXACT_POOL_LIMIT,
     progress: Progress | None = None,
+    seed: int | Unset | None = UNSET,
 ) -> ProtocolResult:
     """Simulate a mediator's single negotiating text (see the module docstring for the rule).
 
@@ -236,12 +120,15 @@ def single_text(
         mediator (``"neutral"``), who needs ``start``.
     start
         A named proposal (open items completed by
-        :func:`~simulator.analysis.protocols._core.complete_proposal`); default the mediator's ideal
+        :func:`~simulator.analysis.protocols.pool.complete_proposal`); default the mediator's ideal
         (its best package on its own red lines, from the candidate pool).
     rounds
         The deadline: texts ``0 .. rounds - 1`` (text 0 is the starting text).
-    seed
-        Seeds the tie-breaks and, when the mediator's ideal is the start, the pool sample.
+    rng
+        A Generator, an int ``n`` (the run of ``numpy.random.default_rng(n)``, the same every
+        time) or None (fresh entropy); see :mod:`simulator.rng`. It draws the pool sample when the
+        mediator's ideal is the start; the tie-break keys come from a copy of its state at the
+        start of the run (two streams from one state, so an int gives the runs it always gave).
     max_changes
         How many issues one revision may change (1 or 2).
     improve
@@ -250,6 +137,8 @@ def single_text(
         Pool construction for the mediator's ideal.
     progress
         Called as ``progress(stage, fraction)``.
+    seed
+        The former name of ``rng`` (give one or the other).
 
     Returns
     -------
@@ -262,16 +151,19 @@ def single_text(
     ScenarioError
         For an unknown mediator or proposal, ``rounds < 1``, ``max_changes`` not 1 or 2, or a
         neutral mediator without a start.
+    TypeError
+        If both ``rng`` and ``seed`` are given.
 
     Examples
     --------
     >>> import simulator
     >>> car = simulator.load_scenario("scenarios/textbook_car.yaml")
-    >>> r = single_text(car, start="sticker", seed=0)
+    >>> r = single_text(car, start="sticker", rng=0)
     >>> r.agreed, r.agreement_round, r.agreement.to_dict(car)["outcome"]
     (True, 1, {'price': '22', 'warranty': 'one_year', 'delivery': 'standard'})
     """
     t0 = time.perf_counter()
+    rng = pick_rng(rng, seed)
     cs = scenario if isinstance(scenario, CompiledScenario) else compile_scenario(scenario)
     s = cs.scenario
     if not isinstance(rounds, int) or rounds < 1:
@@ -280,8 +172,9 @@ def single_text(
         raise ScenarioError(f"max_changes must be 1 or 2, got {max_changes!r}")
     m = _resolve_mediator(s, mediator)
     solved = solve(cs, frontier="zopa", closest=False)
-    x, start_name, pool_size = _start_text(cs, start, m, seed, sample, exact_limit, solved)
-    rng = np.random.default_rng(seed)
+    draws = np.random.default_rng(rng)
+    keys = copy.deepcopy(draws)
+    x, start_name, pool_size = _start_text(cs, start, m, draws, sample, exact_limit, solved)
     slack, d = cs.rounding_slack, cs.reservation
     mediator_name = "mediator" if m is None else s.party_ids[m]
     history: list[Turn] = []
@@ -292,9 +185,9 @@ def single_text(
     for r in range(rounds):
         if progress:
             progress("revising the text", r / rounds)
-        here = _Texts(cs, x[None, :])
+        here = TextBatch(cs, x[None, :])
         near_texts, changed = neighbour_texts(x, cs.sizes, max_changes)
-        near = _Texts(cs, near_texts)
+        near = TextBatch(cs, near_texts)
         changes = () if previous is None else _changes(s, previous, x)
         history.append(
             Turn(
@@ -306,12 +199,12 @@ def single_text(
                 accepted_by=tuple(
                     p for p, ok in zip(s.party_ids, here.accepts[0], strict=True) if ok
                 ),
-                objections=_objections(cs, here, 0),
-                requests=_requests(cs, x, here, near, changed),
+                objections=party_objections(cs, here, 0),
+                requests=party_requests(cs, x, here, near, changed),
                 changes=changes,
             )
         )
-        key = rng.random(len(near_texts))
+        key = keys.random(len(near_texts))
         gain = (near.u - d[None, :]) / scale[None, :]
         everyone = bool(here.accepts[0].all())
         if not everyone:
@@ -379,7 +272,7 @@ def single_text(
         "single-text",
         cs,
         solved,
-        seed=seed,
+        seed=seed_of(rng),
         rounds=rounds,
         history=history,
         agreed_round=agreed_round,

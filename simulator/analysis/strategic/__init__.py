@@ -6,6 +6,8 @@ land.
 - :mod:`~simulator.analysis.strategic.frontier`: the two-party frontier with the other parties held;
 - :mod:`~simulator.analysis.strategic.demand`: the Nash (1953) demand game;
 - :mod:`~simulator.analysis.strategic.concede`: the concede-or-hold game over red lines;
+- :mod:`~simulator.analysis.strategic.hull`: the convex hull of a two-party frontier (lotteries)
+  and the weighted Nash point on it;
 - :mod:`~simulator.analysis.strategic.rubinstein`: alternating offers (Rubinstein 1982) and the
   weighted Nash limit (Binmore, Rubinstein & Wolinsky 1986).
 

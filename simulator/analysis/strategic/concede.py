@@ -43,18 +43,19 @@ from typing import Any
 
 import numpy as np
 
-from simulator.analysis._tasks import Executor, Progress, Summary, run_tasks, summarise, zopa_exists
+from simulator.analysis._tasks import Executor, Summary, run_tasks, summarise, zopa_exists
 from simulator.analysis.edits import Edit, apply_edits, resolve_party
+from simulator.analysis.scan import candidate_concessions
 from simulator.analysis.strategic.bimatrix import (
     STRUCTURES,
     EquilibriumSet,
     classify_2x2,
     equilibria,
 )
-from simulator.analysis.stress import candidate_concessions
 from simulator.compiled import FloatArray, IntArray, compile_scenario
 from simulator.errors import ScenarioError
 from simulator.model import Scenario
+from simulator.progress import Progress
 
 __all__ = ["ConcedeGame", "RankedConcession", "concede_or_hold", "red_line_concessions"]
 

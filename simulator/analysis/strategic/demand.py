@@ -58,7 +58,7 @@ from simulator.analysis.strategic.bimatrix import EquilibriumSet, equilibria
 from simulator.analysis.strategic.frontier import BargainingFrontier
 from simulator.compiled import FloatArray
 from simulator.errors import ScenarioError
-from simulator.solver.bargaining import select_solution
+from simulator.solver import select_solution
 
 __all__ = ["DemandGame", "demand_game", "demand_levels", "efficient_pairs", "feasibility"]
 

@@ -40,9 +40,7 @@ from simulator.compiled import FloatArray, IntArray, compile_scenario
 from simulator.errors import ScenarioError, did_you_mean
 from simulator.model import Scenario
 from simulator.results import SolveResult, outcome_dict, utility_dict
-from simulator.solver.bargaining import select_solution
-from simulator.solver.pareto import pareto_mask
-from simulator.solver.solve import solve
+from simulator.solver import pareto_mask, select_solution, solve
 
 __all__ = ["BargainingFrontier", "bargaining_frontier", "unit_pie_frontier"]
 

@@ -11,7 +11,8 @@ discount factor ``delta_i`` in ``(0, 1]`` per round of delay (the cost of a mont
 The bargaining set ``S`` is the convex hull of the frontier points ``F`` (lotteries over packages,
 as in Nash 1950 and Binmore, Rubinstein & Wolinsky 1986), with free disposal; its Pareto boundary is
 the concave piecewise-linear curve ``u_b = phi(u_a)`` through the hull's vertices, ``psi`` its
-inverse (``psi(t) = max{u_a : u_b >= t}``), ``I`` the ideal point.
+inverse (``psi(t) = max{u_a : u_b >= t}``), ``I`` the ideal point (both in
+:mod:`~simulator.analysis.strategic.hull`).
 
 Stationary subgame-perfect equilibrium (Rubinstein 1982; for a convex set, Binmore, Rubinstein &
 Wolinsky 1986, §3): ``a`` always proposes ``x`` and ``b`` always proposes ``y``, both on the
@@ -48,7 +49,6 @@ Osborne, M. J. & Rubinstein, A. (1990). Bargaining and Markets, ch. 3-4. Academi
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -58,6 +58,12 @@ import numpy as np
 from scipy.optimize import brentq
 
 from simulator.analysis.strategic.frontier import BargainingFrontier
+from simulator.analysis.strategic.hull import (
+    boundary_phi,
+    boundary_psi,
+    upper_hull,
+    weighted_nash_on_hull,
+)
 from simulator.compiled import FloatArray
 from simulator.errors import ScenarioError
 
@@ -137,47 +143,14 @@ def bargaining_powers(deltas: Sequence[float] | FloatArray) -> FloatArray:
     return np.asarray(inv / inv.sum())
 
 
-def upper_hull(points: FloatArray) -> FloatArray:
-    """``(k, 2)`` the vertices of the concave Pareto boundary of the convex hull of ``points``.
-
-    ``points`` ``(m, 2)`` is a two-party Pareto frontier sorted by ``u_a`` ascending; the result
-    runs from the best point for ``b`` to the best for ``a`` (monotone chain; Andrew 1979).
-
-    >>> upper_hull(np.array([[0.0, 1.0], [0.3, 0.6], [0.6, 0.5], [1.0, 0.0]])).tolist()
-    [[0.0, 1.0], [0.6, 0.5], [1.0, 0.0]]
-    """
-    pts = np.asarray(points, dtype=np.float64)
-    hull: list[FloatArray] = []
-    for p in pts:
-        while len(hull) >= 2:
-            o, q = hull[-2], hull[-1]
-            cross = (q[0] - o[0]) * (p[1] - o[1]) - (q[1] - o[1]) * (p[0] - o[0])
-            if cross >= 0:  # q is on or below the chord o-p: not a vertex of the concave boundary
-                hull.pop()
-            else:
-                break
-        hull.append(p)
-    return np.asarray(hull)
-
-
-def _phi(hull: FloatArray, x: float) -> float:
-    """``max u_b`` on the hull at ``u_a = x`` (free disposal left of the first vertex)."""
-    return float(np.interp(x, hull[:, 0], hull[:, 1]))
-
-
-def _psi(hull: FloatArray, t: float) -> float:
-    """``max u_a`` on the hull subject to ``u_b >= t`` (free disposal below the last vertex)."""
-    return float(np.interp(t, hull[::-1, 1], hull[::-1, 0]))
-
-
 def _spe(hull: FloatArray, d: FloatArray, delta: FloatArray) -> tuple[FloatArray, FloatArray]:
     """The stationary SPE proposals ``x`` (``a``'s) and ``y`` (``b``'s) on the hull boundary."""
     if len(hull) == 1:
         return hull[0].copy(), hull[0].copy()
 
     def step(xa: float) -> float:
-        yb = _phi(hull, d[0] + delta[0] * (xa - d[0]))
-        return _psi(hull, d[1] + delta[1] * (yb - d[1]))
+        yb = boundary_phi(hull, d[0] + delta[0] * (xa - d[0]))
+        return boundary_psi(hull, d[1] + delta[1] * (yb - d[1]))
 
     lo, hi = float(d[0]), float(hull[-1, 0])
     if step(hi) >= hi:
@@ -186,41 +159,10 @@ def _spe(hull: FloatArray, d: FloatArray, delta: FloatArray) -> tuple[FloatArray
         xa = lo
     else:
         xa = float(brentq(lambda x: step(x) - x, lo, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps))
-    x = np.array([xa, _phi(hull, xa)])
-    yb = _phi(hull, d[0] + delta[0] * (xa - d[0]))
-    y = np.array([_psi(hull, yb), yb])
+    x = np.array([xa, boundary_phi(hull, xa)])
+    yb = boundary_phi(hull, d[0] + delta[0] * (xa - d[0]))
+    y = np.array([boundary_psi(hull, yb), yb])
     return x, y
-
-
-def weighted_nash_on_hull(hull: FloatArray, d: FloatArray, beta: FloatArray) -> FloatArray:
-    """``(2,)`` the point of the hull boundary maximising ``prod_i (u_i - d_i) ** beta_i``.
-
-    Per segment the maximiser has a closed form (the first-order condition is linear in the
-    position along the segment); the best over segments is returned.
-
-    >>> hull = np.array([[0.0, 1.0], [1.0, 0.0]])
-    >>> weighted_nash_on_hull(hull, np.zeros(2), np.array([0.75, 0.25]))
-    array([0.75, 0.25])
-    """
-    beta = np.asarray(beta, dtype=np.float64)
-    if len(hull) == 1:
-        return hull[0].copy()
-    candidates = [hull[k] for k in range(len(hull))]
-    for p, q in itertools.pairwise(hull):
-        g0, dg = p - d, q - p
-        denom = beta.sum() * dg[0] * dg[1]
-        if denom != 0.0:
-            t = -(beta[0] * dg[0] * g0[1] + beta[1] * dg[1] * g0[0]) / denom
-            candidates.append(p + min(max(t, 0.0), 1.0) * dg)
-    pts = np.asarray(candidates)
-    gains = np.maximum(pts - d, 0.0)
-    with np.errstate(divide="ignore"):
-        logs = np.where(beta > 0, np.log(np.where(gains > 0, gains, 1.0)), 0.0)
-        logs = np.where((beta > 0) & (gains <= 0), -np.inf, logs)
-    score = (beta * logs).sum(axis=1)
-    # ties (e.g. a power of 0): prefer the larger sum of utilities
-    best = np.flatnonzero(score >= score.max() - 1e-14)
-    return np.asarray(pts[best[np.argmax(pts[best].sum(axis=1))]])
 
 
 @dataclass(frozen=True, eq=False)

@@ -12,8 +12,6 @@ from simulator.analysis.strategic.rubinstein import (
     bargaining_powers,
     rubinstein,
     rubinstein_share,
-    upper_hull,
-    weighted_nash_on_hull,
 )
 from simulator.errors import ScenarioError
 
@@ -93,25 +91,6 @@ def test_spe_is_a_fixed_point_of_the_indifference_conditions() -> None:
     # b is indifferent between a's offer now and its own next round
     assert r.a_first[1] - d[1] == pytest.approx(0.85 * (y[1] - d[1]), abs=1e-10)
     assert y[0] - d[0] == pytest.approx(0.9 * (r.a_first[0] - d[0]), abs=1e-10)
-
-
-def test_weighted_nash_on_hull_matches_a_dense_search() -> None:
-    rng = np.random.default_rng(7)
-    pts = np.sort(rng.random(12))
-    f = np.stack([pts, 1 - pts**1.7], axis=1)
-    hull = upper_hull(f)
-    beta = np.array([0.3, 0.7])
-    w = weighted_nash_on_hull(hull, np.zeros(2), beta)
-    t = np.linspace(hull[0, 0], hull[-1, 0], 200001)
-    dense = np.stack([t, np.interp(t, hull[:, 0], hull[:, 1])], axis=1)
-    with np.errstate(divide="ignore"):
-        score = (beta * np.log(dense)).sum(axis=1)
-    assert np.linalg.norm(dense[np.argmax(score)] - w) < 1e-4
-
-
-def test_upper_hull_keeps_only_concave_vertices() -> None:
-    pts = np.array([[0.0, 1.0], [0.2, 0.7], [0.5, 0.6], [0.8, 0.1], [1.0, 0.0]])
-    assert upper_hull(pts).tolist() == [[0.0, 1.0], [0.5, 0.6], [1.0, 0.0]]
 
 
 def test_car_frontier_agreement_is_a_frontier_package(car) -> None:

@@ -1,0 +1,111 @@
+"""The single-concession scan and the minimal concession sets, against brute force."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from simulator.analysis import apply_edits, candidate_concessions, scan_concessions
+from simulator.model import Scenario
+from tests.analysis.conftest import deadlock_scenario, oracle_zopa
+from tests.oracle import solve_oracle
+from tests.strategies import scenarios
+
+
+def _oracle_nash(s: Scenario) -> tuple[float | None, tuple[float, ...] | None]:
+    """The Nash product and utilities by enumeration (None when the ZOPA is empty)."""
+    row = solve_oracle(s).solutions["nash"]
+    if row is None:
+        return None, None
+    d = [p.reservation for p in s.parties]
+    return math.prod(max(u - x, 0.0) for u, x in zip(row.u, d, strict=True)), row.u
+
+
+def _all_candidates(s: Scenario):
+    return [e for p in s.party_ids for e in candidate_concessions(s, p)]
+
+
+def test_candidates_are_every_option_and_every_red_line(car):
+    edits = {str(e) for e in candidate_concessions(car, "dealer")}
+    expected = {f"dealer concedes {i.id}={o}" for i in car.issues for o in i.option_ids} | {
+        "dealer drops redline no_fire_sale"
+    }
+    assert edits == expected
+
+
+def _check_scan_against_oracle(s: Scenario, scan) -> None:
+    _, base_u = _oracle_nash(s)
+    keys = []
+    for c in scan.concessions:
+        edited = apply_edits(s, [c.edit])
+        assert c.zopa_after == oracle_zopa(edited), str(c.edit)
+        product, u = _oracle_nash(edited)
+        assert (c.nash_product is None) == (product is None)
+        if product is not None:
+            assert c.nash_product == pytest.approx(product, abs=1e-9)
+            k = s.party_ids.index(c.party)
+            before = base_u[k] if base_u is not None else s.parties[k].reservation
+            assert c.cost_to_conceder == pytest.approx(before - u[k], abs=1e-9)
+        keys.append((c.zopa_after, -math.inf if product is None else product))
+    for (z0, p0), (z1, p1) in itertools.pairwise(keys):  # best first
+        assert z0 > z1 or (z0 == z1 and p0 >= p1 - 1e-9)
+    assert len(scan.concessions) == len(_all_candidates(s))
+
+
+def _brute_minimal_sets(s: Scenario, max_size: int) -> set[frozenset[str]]:
+    """Every set of candidate edits (including pure fixes) up to ``max_size`` that opens the ZOPA
+    while no proper subset does, by enumeration with the oracle (a set with an opening subset is
+    not minimal by definition, so it is not solved)."""
+    edits = _all_candidates(s)
+    minimal: list[frozenset[int]] = []
+    for size in range(1, max_size + 1):
+        for combo in itertools.combinations(range(len(edits)), size):
+            if any(m <= set(combo) for m in minimal):
+                continue
+            if oracle_zopa(apply_edits(s, [edits[i] for i in combo])) > 0:
+                minimal.append(frozenset(combo))
+    return {frozenset(str(edits[i]) for i in m) for m in minimal}
+
+
+@pytest.mark.parametrize("make", [deadlock_scenario, "car_blocked"])
+def test_scan_ranking_and_minimal_sets_equal_brute_force(make, car):
+    s = apply_edits(car, ["buyer reservation =0.75"]) if make == "car_blocked" else make()
+    scan = scan_concessions(s)
+    assert scan.baseline.zopa == 0
+    _check_scan_against_oracle(s, scan)
+    assert scan.search["complete"]
+    found = {frozenset(str(e) for e in m) for m in scan.minimal_sets}
+    assert found == _brute_minimal_sets(s, 3)
+    assert found  # both scenarios can be opened
+    sizes = [len(m) for m in scan.minimal_sets]
+    assert sizes == sorted(sizes)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(max_issues=3, max_options=3, max_parties=3))
+def test_scan_equals_brute_force_on_random_scenarios(s):
+    scan = scan_concessions(s, max_set_size=2)
+    _check_scan_against_oracle(s, scan)
+    found = {frozenset(str(e) for e in m) for m in scan.minimal_sets}
+    if scan.baseline.zopa > 0:
+        assert found == set()
+    else:
+        assert found == _brute_minimal_sets(s, 2)
+
+
+def test_party_filter_and_bound_on_work(deadlock):
+    scan = scan_concessions(deadlock, "Bravo")
+    assert {c.party for c in scan.concessions} == {"beta"}
+    assert [[str(e) for e in m] for m in scan.minimal_sets] == [
+        ["beta concedes x=x2", "beta concedes y=y1"],
+        ["beta concedes x=x2", "beta concedes y=y2"],
+        ["beta concedes x=x2", "beta drops redline b_y"],
+        ["beta concedes y=y1", "beta drops redline b_x"],
+        ["beta concedes y=y2", "beta drops redline b_x"],
+        ["beta drops redline b_x", "beta drops redline b_y"],
+    ]
+    cut = scan_concessions(deadlock, max_solves=5)
+    assert not cut.search["complete"] and cut.search["solves"] <= 5

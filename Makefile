@@ -1,4 +1,4 @@
-# Two commands for a fresh machine with only python3 and make:
+# Three commands for a fresh machine with only python3 and make:
 #   make demo   -> creates .venv, installs, solves the Ukraine scenario, writes the report into out/
 #   make test   -> creates .venv, installs with the test extra, runs the test suite
 #   make docs   -> the documentation site in docs/_build/html (warnings are errors)

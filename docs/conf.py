@@ -1,8 +1,9 @@
 """Sphinx configuration of the bargain documentation site (``make docs``).
 
 Sphinx with the PyData theme, MyST Markdown for the pages (the same Markdown that GitHub shows),
-numpydoc for the docstrings, autosummary for the API reference and a directive of ours for the command
-line (from its argument parsers), so the reference pages are generated from the code and cannot drift. myst-nb renders the
+numpydoc for the docstrings, autosummary for the API reference and a directive of ours for the
+command line (from its argument parsers), so the reference pages are generated from the code and
+cannot drift. myst-nb renders the
 walkthrough notebook: it is stored without outputs, executed once per build into a cache under
 ``docs/_build`` and shown with its figures. ``_ext/bargain_docs.py`` holds the few directives of our
 own (the JSON Schema, command output, the Ukraine sources).
@@ -19,6 +20,8 @@ ROOT = DOCS.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(DOCS / "_ext"))
 os.environ.setdefault("MPLBACKEND", "Agg")
+# the notebook's kernel imports the package of this checkout, whatever the environment has installed
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
 import simulator  # noqa: E402
 
@@ -33,15 +36,17 @@ extensions = [
     "sphinx.ext.autosummary",
     "numpydoc",
     "sphinx.ext.mathjax",
+    "sphinx_design",  # the cards of the landing page
     "bargain_docs",
 ]
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md"]
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
 root_doc = "index"
+smartquotes_action = "qe"  # curly quotes, but keep `--json` as two hyphens (the CLI reference)
 templates_path = ["_templates"]
 
-# MyST: $...$ maths, definition lists, anchors for the headings that pages link to (#differences-...)
+# MyST: $...$ maths, definition lists, ::: fences, anchors for the headings pages link to
 myst_enable_extensions = ["dollarmath", "amsmath", "deflist", "colon_fence"]
 myst_heading_anchors = 3
 
@@ -53,6 +58,7 @@ nb_execution_cache_path = str(DOCS / "_build" / ".jupyter_cache")
 nb_execution_in_temp = False
 nb_execution_timeout = 600
 nb_execution_raise_on_error = True
+nb_execution_show_tb = True
 nb_merge_streams = True
 
 # API reference: autosummary writes one page per module under reference/api/ (generated, not in git)

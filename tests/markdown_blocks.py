@@ -9,14 +9,15 @@ treat it:
 - ``<!-- file: NAME -->``: the block's text is a file the page asks the reader to save; the tests
   write it as ``NAME`` in the page's folder before running the page's later blocks.
 
-Everything else in a ``python`` block runs, and every ``bargain`` command in a ``sh``/``console``
-block runs (``tests/test_docs_examples.py``, ``tests/integration/test_docs_commands.py``). Each page
-runs in a scratch folder that looks like the repository (``scenarios/`` and ``notebooks/`` linked,
-``../shared`` beside it when there is one), so examples that write files leave nothing behind.
+Everything else in a ``python`` block runs (``tests/test_docs_examples.py``), and so does every
+``bargain`` command in a ``sh`` or ``console`` block (``tests/integration/test_docs_commands.py``).
+Each page runs in a scratch folder that looks like the repository (``scenarios/`` and
+``notebooks/`` linked, ``../shared`` beside it when there is one), so examples that write files
+leave nothing behind.
 
-A hand-written collector rather than pytest-markdown-docs: the blocks of a page share one namespace
-in order, shell commands run too, files a page asks the reader to save are written first, and a block
-left out says why, all in some 100 lines with no new test dependency.
+A hand-written collector rather than pytest-markdown-docs: the blocks of a page share one
+namespace in order, shell commands run too, files a page asks the reader to save are written
+first, and a block left out says why, all in some 100 lines with no new test dependency.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHELLS = frozenset({"sh", "bash", "console", "shell"})
-_FENCE = re.compile(r"^(?P<fence>`{3,})(?P<info>[^`\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S)
+_FENCE = re.compile(
+    r"^(?P<fence>`{3,})(?P<info>[^`\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S
+)
 _MARK = re.compile(r"<!--\s*(not run|file):\s*(.*?)\s*-->\s*\Z", re.S)
 
 
@@ -52,7 +55,7 @@ def pages() -> list[Path]:
     found = [
         p for p in docs.rglob("*.md") if not {"_build", "api"} & set(p.relative_to(docs).parts[:-1])
     ]
-    return sorted(found) + [ROOT / "README.md"]
+    return [*sorted(found), ROOT / "README.md"]
 
 
 def blocks(page: Path) -> list[Block]:
@@ -81,7 +84,9 @@ def commands(block: Block) -> list[list[str]]:
     """The ``bargain`` command lines of a shell block, as argument lists without ``bargain``.
 
     Continuation lines (``\\``) are joined; in a ``console`` block only ``$ `` lines are commands.
-    A ``.venv/bin/`` prefix (the README's) is dropped; other commands (``make``, ``pip``) are not run.
+    A ``.venv/bin/`` prefix (the README's) is dropped; other commands (``make``, ``pip``) do not
+    run.
+    A redirection or pipe ends the command (``bargain schema > FILE`` runs ``bargain schema``).
     """
     lines = block.text.replace("\\\n", " ").splitlines()
     found = []
@@ -92,6 +97,9 @@ def commands(block: Block) -> list[list[str]]:
                 continue
             line = line[2:]
         words = shlex.split(line, comments=True)
+        for stop in (">", "|"):  # output redirected or piped: run the command, keep its output
+            if stop in words:
+                words = words[: words.index(stop)]
         if words and words[0] in {"bargain", ".venv/bin/bargain"}:
             found.append(words[1:])
     return found
@@ -107,6 +115,11 @@ def sandbox(tmp_path: Path) -> Path:
     if shared.is_dir():
         (tmp_path / "shared").symlink_to(shared)
     return here
+
+
+def needs_missing_shared(block: Block) -> bool:
+    """The block reads ``../shared`` (the GENIUS reference domains), which this checkout lacks."""
+    return "../shared" in block.text and not (ROOT.parent / "shared").is_dir()
 
 
 def write_files(page_blocks: list[Block], folder: Path, *, before_line: int) -> None:

@@ -1,4 +1,4 @@
-"""Sphinx directives of the bargain site: pages that show what the code says, generated at build time.
+"""Sphinx directives of the bargain site: pages that show what the code says, made at build time.
 
 ``bargain-output``
     Runs one ``bargain`` command line in this process (``simulator.cli.main``) and shows what it
@@ -6,7 +6,8 @@
     ``scenarios/`` is the repository's, so commands that write files (``--out out``) leave nothing
     in the repository. A command that exits with a status other than 0 (or ``:status:``) fails the
     build, so the reference pages cannot show output the command no longer gives. ``:max-lines: N``
-    shows the first N lines and says how many were left out.
+    shows the first N lines and says how many were left out; ``:max-items: N`` shortens every JSON
+    list to its first N items (and says how many more there were), so that every key stays visible.
 
 ``bargain-cli``
     The command line, generated from the argument parsers (``simulator.cli.build_parser``): one
@@ -31,6 +32,8 @@ import os
 import re
 import shlex
 import tempfile
+import types
+import typing
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -68,6 +71,7 @@ class BargainOutput(SphinxDirective):
     option_spec: ClassVar[dict[str, Any]] = {
         "max-lines": directives.positive_int,
         "status": directives.nonnegative_int,
+        "max-items": directives.positive_int,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -78,7 +82,10 @@ class BargainOutput(SphinxDirective):
             raise self.error(f"`{command}` exited with status {status}, not {expected}")
         language = "text"
         if "--json" in command.split() or command.split()[:2] == ["bargain", "schema"]:
-            printed = json.dumps(json.loads(printed), indent=2, ensure_ascii=False)
+            data = json.loads(printed)
+            if "max-items" in self.options:
+                data = _shorten(data, self.options["max-items"])
+            printed = json.dumps(data, indent=2, ensure_ascii=False)
             language = "json"
         lines = printed.rstrip("\n").splitlines()
         limit = self.options.get("max-lines")
@@ -86,6 +93,15 @@ class BargainOutput(SphinxDirective):
             lines = [*lines[:limit], f"... ({len(lines) - limit} more lines)"]
         prompt = nodes.literal_block("", f"$ {command}", language="console")
         return [prompt, nodes.literal_block("", "\n".join(lines), language=language)]
+
+
+def _shorten(data: Any, items: int) -> Any:
+    if isinstance(data, dict):
+        return {k: _shorten(v, items) for k, v in data.items()}
+    if isinstance(data, list):
+        kept = [_shorten(v, items) for v in data[:items]]
+        return kept + ([f"... ({len(data) - items} more)"] if len(data) > items else [])
+    return data
 
 
 class BargainCli(SphinxDirective):
@@ -124,9 +140,11 @@ def _parser_body(parser: argparse.ArgumentParser, *, with_arguments: bool) -> li
         if action.option_strings:
             shown = ", ".join(action.option_strings)
             if action.nargs != 0:
-                shown += " " + formatter._format_args(action, formatter._get_default_metavar_for_optional(action))
+                metavar = formatter._get_default_metavar_for_optional(action)
+                shown += " " + formatter._format_args(action, metavar)
         else:
-            shown = formatter._format_args(action, formatter._get_default_metavar_for_positional(action))
+            metavar = formatter._get_default_metavar_for_positional(action)
+            shown = formatter._format_args(action, metavar)
         help_text = formatter._expand_help(action) if action.help else ""
         rows.append(_row([nodes.literal(text=shown)], [nodes.Text(" ".join(help_text.split()))]))
     if with_arguments and rows:
@@ -202,7 +220,19 @@ def _row(*cells: list[nodes.Node]) -> nodes.row:
     return row
 
 
+def _skip_type_alias(
+    app: Sphinx, what: str, name: str, obj: Any, skip: bool, options: Any
+) -> bool | None:
+    """Leave type aliases (``RuleKey = tuple[...]``) out of the API pages: autodoc takes them for
+    classes and fails on their signature; their definition is in the source, next to their use."""
+    generic = getattr(typing, "_GenericAlias", types.GenericAlias)
+    if isinstance(obj, types.GenericAlias | types.UnionType | generic):
+        return True
+    return None
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("autodoc-skip-member", _skip_type_alias)
     app.add_directive("bargain-output", BargainOutput)
     app.add_directive("bargain-cli", BargainCli)
     app.add_directive("bargain-public-api", BargainPublicApi)

@@ -22,7 +22,7 @@ from simulator.model import (
     Scenario,
     Uncertainty,
 )
-from simulator.narrative import analyst_summary
+from simulator.report.summary import analyst_summary
 from simulator.results import Closest, Counts, Frontier, Point, SolveResult
 from simulator.solver import SOLUTIONS, solve
 

@@ -43,7 +43,13 @@ from simulator.solver import (
     zopa_threshold,
 )
 
-__all__ = ["ProposalEvaluation", "evaluate_proposal", "evaluate_proposals", "restrict_to_proposal"]
+__all__ = [
+    "ProposalEvaluation",
+    "ProposalEvaluations",
+    "evaluate_proposal",
+    "evaluate_proposals",
+    "restrict_to_proposal",
+]
 
 
 class _Extremes:
@@ -106,6 +112,24 @@ class ProposalEvaluation:
             "nash_completion": None
             if self.nash_completion is None
             else self.nash_completion.to_dict(s),
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class ProposalEvaluations:
+    """The evaluations of several proposals of one scenario (``bargain evaluate``); ``source``
+    names where the scenario came from, for the JSON."""
+
+    scenario: Scenario
+    evaluations: tuple[ProposalEvaluation, ...]
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of ``bargain evaluate --json``."""
+        s = self.scenario
+        return {
+            "source": self.source or s.origin or s.name,
+            "proposals": [e.to_dict() for e in self.evaluations],
         }
 
 

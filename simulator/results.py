@@ -1,4 +1,16 @@
-"""Result types: one frozen type per question, each with ``to_dict()`` for JSON."""
+"""Result types: one frozen type per question, each with ``to_dict()`` for JSON.
+
+The ``to_dict()`` contract
+--------------------------
+Every result a command or a public function returns (:class:`SolveResult` here, the evaluations,
+the analyses' results) has ``to_dict()`` callable with no argument: a result keeps what it needs,
+its scenario included. Optional keyword arguments only trim the output (``max_frontier``,
+``top``). The values nested inside a result (:class:`Point`, :class:`Frontier`,
+:class:`Closest`, and in the analyses a turn, a scanned concession or a break-even point) do not
+keep the scenario; they take it as an argument (``nash.to_dict(scenario)`` in the README), which
+the result that holds them passes. For :class:`Point`, :class:`Frontier` and :class:`Closest` it
+is optional: without it, outcomes are option indices and utilities lists in party order.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +40,11 @@ def utility_dict(scenario: Scenario, utilities: Sequence[float] | FloatArray) ->
     return {p.id: round(float(u), 10) for p, u in zip(scenario.parties, utilities, strict=True)}
 
 
+def _rounded(utilities: Sequence[float]) -> list[float]:
+    """Utilities in party order, rounded as :func:`utility_dict` rounds them."""
+    return [round(float(u), 10) for u in utilities]
+
+
 @dataclass(frozen=True)
 class Counts:
     """Exact counts: all outcomes, consistent ones, feasible ones (no red line crossed), the
@@ -55,7 +72,13 @@ class Point:
     utilities: tuple[float, ...]
     index: int
 
-    def to_dict(self, scenario: Scenario) -> dict[str, Any]:
+    def to_dict(self, scenario: Scenario | None = None) -> dict[str, Any]:
+        """``{"outcome": ..., "utilities": ...}``: keyed by issue and party ids with the
+        ``scenario`` the point belongs to, else as lists (option indices, utilities in party
+        order). A point is a value inside a result and does not keep its scenario; the result's
+        own ``to_dict()`` passes it."""
+        if scenario is None:
+            return {"outcome": list(self.outcome), "utilities": _rounded(self.utilities)}
         return {
             "outcome": outcome_dict(scenario, self.outcome),
             "utilities": utility_dict(scenario, self.utilities),
@@ -83,7 +106,11 @@ class Frontier:
             self.index[row],
         )
 
-    def to_dict(self, scenario: Scenario, max_points: int | None = 1000) -> dict[str, Any]:
+    def to_dict(
+        self, scenario: Scenario | None = None, max_points: int | None = 1000
+    ) -> dict[str, Any]:
+        """The scope, the size and the first ``max_points`` points (see :meth:`Point.to_dict`
+        for ``scenario``)."""
         rows = range(self.size if max_points is None else min(self.size, max_points))
         return {
             "scope": self.scope,
@@ -106,9 +133,13 @@ class Closest:
     crossed: tuple[str, ...]
     binding: tuple[str, ...]
 
-    def to_dict(self, scenario: Scenario) -> dict[str, Any]:
+    def to_dict(self, scenario: Scenario | None = None) -> dict[str, Any]:
+        """The point, the shortfalls, the red lines crossed and what binds (see
+        :meth:`Point.to_dict` for ``scenario``)."""
         d = self.point.to_dict(scenario)
-        d["shortfall"] = utility_dict(scenario, self.shortfall)
+        d["shortfall"] = (
+            _rounded(self.shortfall) if scenario is None else utility_dict(scenario, self.shortfall)
+        )
         d["crossed"] = list(self.crossed)
         d["binding"] = list(self.binding)
         return d

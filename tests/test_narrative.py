@@ -8,17 +8,16 @@ from pathlib import Path
 import pytest
 
 import simulator
-import simulator.narrative
-from simulator.model import Issue, Option, Party, Preference, Rule, Scenario
-from simulator.narrative import (
+from simulator.analysis.diagnosis import (
     Concession,
     RedLineConflict,
-    analyst_summary,
     concessions,
     interactions_applying,
     red_line_conflicts,
     red_lines_at_limit,
 )
+from simulator.model import Issue, Option, Party, Preference, Rule, Scenario
+from simulator.report import analyst_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -217,3 +216,23 @@ def test_conflicts_ignore_lines_over_several_issues() -> None:
     plain = dataclasses.replace(s, parties=(a, s.parties[1], s.parties[2]))
     assert simulator.solve(plain, closest=False).counts.feasible == 0
     assert {c.issue for c in red_line_conflicts(plain)} == {"z"}
+
+
+# --- diagnosis is data, the summary is blocks built from it --------------------------------------
+def test_diagnosis_returns_frozen_data(car: simulator.SolveResult) -> None:
+    nash = car.solutions["nash"]
+    assert nash is not None
+    found = concessions(car.scenario, nash.outcome)["dealer"]
+    assert all(dataclasses.is_dataclass(c) for c in found)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        found[0].loss = 0.0  # type: ignore[misc]
+
+
+def test_summary_is_built_as_blocks_not_parsed_back(car: simulator.SolveResult) -> None:
+    from simulator.report import BulletList, Table, blocks_markdown, summary_blocks
+
+    blocks = summary_blocks(car)
+    lists = [b for b in blocks if isinstance(b, BulletList)]
+    assert [len(b.items) for b in lists] == [2, 1]  # what it asks of each party; what binds
+    assert any(isinstance(b, Table) and b.header[0] == "party" for b in blocks)
+    assert analyst_summary(car) == blocks_markdown(blocks)

@@ -11,18 +11,21 @@ import simulator
 from simulator.evaluate import evaluate_proposals
 from simulator.report import (
     FIGURE_KINDS,
+    BulletList,
     FigureRef,
     Heading,
     Paragraph,
     Table,
     blocks_markdown,
+    blocks_text,
     format_cell,
+    inline_html,
     report_blocks,
+    report_html,
     report_markdown,
     solve_blocks,
     solve_markdown,
 )
-from simulator.report_html import inline_html, report_html
 from simulator.solver.stream import option_counts, option_red_lines
 from simulator.synthetic import synthetic_scenario
 
@@ -132,3 +135,61 @@ def test_report_without_zopa_or_proposals_has_no_such_sections():
     headings = [b.text for b in blocks if isinstance(b, Heading)]
     assert "Closest to agreement" in headings and "Proposals" not in headings
     assert "Issue space" not in headings  # no option counts given
+
+
+# --- the renderers of the block representation ------------------------------------------------
+def _well_formed(page: str) -> None:
+    """Every opened element is closed in order (void elements aside)."""
+    from html.parser import HTMLParser
+
+    void = {"meta", "img", "br", "hr", "link", "input"}
+
+    class Check(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag not in void:
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag):
+            assert self.stack and self.stack.pop() == tag, f"</{tag}> closes nothing open"
+
+    check = Check()
+    check.feed(page)
+    assert check.stack == []
+
+
+def test_html_report_is_well_formed(full):
+    _well_formed(report_html(full, {}))
+
+
+def test_html_renders_lists_and_nested_items():
+    page = report_html([BulletList(("a", "**b**"), lead="Lead:", children=((), ("c",)))], {})
+    assert "<p>Lead:</p>\n<ul>\n<li>a</li>\n<li><strong>b</strong><ul><li>c</li></ul></li>" in page
+    _well_formed(page)
+
+
+def test_terminal_text_has_no_markdown_marks(full):
+    text = blocks_text(full)
+    assert "Buying a car (textbook example)" in text and "There is a zone" in text
+    assert not re.search(r"\*\*|`|^#+ \w|^\||^- ", text, re.M)
+    assert "P1 Sticker price offer" in text
+
+
+def test_markdown_of_lists_and_empty_blocks():
+    blocks = [Paragraph("a"), BulletList(()), BulletList(("x",), children=(("y",),))]
+    assert blocks_markdown(blocks) == "a\n\n\n- x\n  - y\n"
+
+
+def test_a_figure_without_its_section_is_kept_under_more_figures(car):
+    # a registered kind whose section the report does not write (here: the issue space, which
+    # needs option counts) must not vanish from the report
+    refs = [FigureRef(k, f"figures/{k}.png", f"caption of {k}") for k in FIGURE_KINDS]
+    blocks = report_blocks(car, figures=refs)
+    shown = [b.kind for b in blocks if isinstance(b, FigureRef)]
+    assert sorted(shown) == sorted(FIGURE_KINDS)
+    headings = [b.text if isinstance(b, Heading) else None for b in blocks]
+    tail = blocks[headings.index("More figures") :]
+    assert [b.kind for b in tail if isinstance(b, FigureRef)] == ["option_map", "proposals"]

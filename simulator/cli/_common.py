@@ -7,11 +7,12 @@ import json
 import os
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from tqdm import tqdm
 
 from simulator.errors import ScenarioError
 from simulator.model import Scenario
@@ -85,39 +86,40 @@ def write_files(out_dir: str | Path, files: Mapping[str, str | bytes]) -> list[P
 
 
 class ProgressBar:
-    """A progress line on stderr for long searches: shown on a terminal, or always with ``force``.
+    """A progress line on stderr for long searches (tqdm): shown on a terminal, or always with
+    ``enabled=True`` (``--progress``), never with ``enabled=False`` (``--no-progress``).
 
-    Called as ``bar(stage, fraction)``; redraws at most ten times a second.
+    Called as ``bar(stage, fraction)``, the signature every ``progress`` argument of the package
+    takes; each stage gets its own line, redrawn at most ten times a second. Nothing ever goes to
+    stdout.
     """
 
     def __init__(self, enabled: bool | None = None, stream: Any = None) -> None:
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else enabled
-        self._last = 0.0
+        self._bar: tqdm[Any] | None = None
         self._stage = ""
-        self._start = time.perf_counter()
 
     def __call__(self, stage: str, fraction: float) -> None:
         if not self.enabled:
             return
-        now = time.perf_counter()
-        if stage == self._stage and fraction < 1.0 and now - self._last < 0.1:
-            return
-        self._last = now
-        if stage != self._stage and self._stage:
-            self.stream.write("\n")
-        self._stage = stage
-        width = 30
-        filled = round(width * min(max(fraction, 0.0), 1.0))
-        bar = "#" * filled + "-" * (width - filled)
-        elapsed = now - self._start
-        self.stream.write(f"\r{stage:<28} [{bar}] {100 * fraction:5.1f}%  {elapsed:6.1f}s")
-        self.stream.flush()
+        if self._bar is None or stage != self._stage:
+            self.close()
+            self._stage = stage
+            self._bar = tqdm(
+                total=1.0,
+                desc=f"{stage:<28}",
+                file=self.stream,
+                mininterval=0.1,
+                bar_format="{desc} [{bar:30}] {percentage:5.1f}%  {elapsed}",
+                dynamic_ncols=False,
+            )
+        self._bar.update(min(max(fraction, 0.0), 1.0) - self._bar.n)
 
     def close(self) -> None:
-        if self.enabled and self._stage:
-            self.stream.write("\n")
-            self.stream.flush()
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
 
 
 @contextmanager
@@ -166,16 +168,23 @@ def save_plot(path: str | None, draw: Callable[[], Any]) -> None:
 
 def emit(
     args: argparse.Namespace,
-    data: Callable[[], Any],
-    text: Callable[[], str],
+    result: Any,
     draw: Callable[[], Any] | None = None,
+    *,
+    data: Callable[[], Any] | None = None,
+    **options: Any,
 ) -> int:
-    """Finish a command: draw ``--plot`` (if the command has it), then print ``data()`` as JSON
-    with ``--json`` or ``text()`` otherwise. Returns the exit status 0."""
+    """Finish a command with any result: draw ``--plot`` (if the command has it), then print
+    the JSON with ``--json`` (``result.to_dict()``, or ``data()`` when the command shapes it), or
+    else the result's Markdown from its registered renderer (``options`` go to the renderer).
+    Returns the exit status 0."""
+    from simulator.report import renderer_of, to_markdown
+
     if draw is not None:
         save_plot(getattr(args, "plot", None), draw)
     if getattr(args, "json", False):
-        print_json(data())
+        print_json(result.to_dict() if data is None else data())
     else:
-        print(text())
+        text = to_markdown(result, **options)
+        sys.stdout.write(text + ("\n" if renderer_of(result).blank_line_after else ""))
     return 0

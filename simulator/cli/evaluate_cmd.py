@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from simulator.cli._common import add_source_argument, load_source, print_json
+from simulator.cli._common import add_source_argument, emit, load_source
 from simulator.errors import ScenarioError
-from simulator.evaluate import evaluate_proposals
-from simulator.report import proposals_markdown
+from simulator.evaluate import ProposalEvaluations, evaluate_proposals
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,8 +37,4 @@ def run(args: argparse.Namespace) -> int:
         raise ScenarioError(f"{args.source}: the scenario has no proposals to evaluate")
     names = None if args.all_proposals or not args.proposal else list(args.proposal)
     evaluations = evaluate_proposals(scenario, names)
-    if args.json:
-        print_json({"source": args.source, "proposals": [e.to_dict() for e in evaluations]})
-    else:
-        print(proposals_markdown(scenario, evaluations))
-    return 0
+    return emit(args, ProposalEvaluations(scenario, tuple(evaluations), source=args.source))

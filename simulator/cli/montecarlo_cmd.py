@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from simulator.analysis.monte_carlo import MonteCarloResult, monte_carlo
+from simulator.analysis.monte_carlo import monte_carlo
 from simulator.cli._common import add_source_argument, emit, plot_option, progress_bar
 from simulator.cli._common import progress_option as add_progress_option
 from simulator.cli._edit_args import add_edit_arguments, add_workers_argument, edited_source
 from simulator.errors import ScenarioError
-from simulator.results import outcome_dict
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,31 +43,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def montecarlo_markdown(result: MonteCarloResult, top: int) -> str:
-    s = result.scenario
-    lo, hi = result.ci95
-    lines = [f"# Monte Carlo: {s.title or s.name}", ""]
-    lines.append(
-        f"{result.samples:,} samples, seed {result.seed}, method {result.method}. "
-        f"P(ZOPA not empty) = {result.p_zopa:.3f} (95% Wilson interval {lo:.3f}-{hi:.3f})."
-    )
-    lines += ["", "## Nash outcomes", "", "| frequency | package |", "|---|---|"]
-    for outcome, freq in result.nash_packages(top):
-        text = ", ".join(f"{k}={v}" for k, v in outcome_dict(s, outcome).items())
-        lines.append(f"| {freq:.3f} | {text} |")
-    if result.proposals:
-        lines += ["", "## Proposals: probability that some package they allow is in the ZOPA", ""]
-        lines += [f"- {pid}: {p:.3f}" for pid, p in result.proposals.items()]
-    lines += ["", "## Most robust package", ""]
-    if result.robust is None:
-        lines.append("No package is in the ZOPA of any sample.")
-    else:
-        text = ", ".join(f"{k}={v}" for k, v in outcome_dict(s, result.robust).items())
-        share = result.robust_count / result.samples
-        lines.append(f"In the ZOPA of {share:.3f} of the samples ({result.robust_scope}): {text}")
-    return "\n".join(lines)
-
-
 def run(args: argparse.Namespace) -> int:
     if args.samples < 1 or args.top < 0:
         raise ScenarioError("--samples must be >= 1 and --top >= 0")
@@ -86,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
 
     return emit(
         args,
-        lambda: result.to_dict(args.top),
-        lambda: montecarlo_markdown(result, args.top),
+        result,
         lambda: plot_monte_carlo(result),
+        data=lambda: result.to_dict(args.top),
+        top=args.top,
     )

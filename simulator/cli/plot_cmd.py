@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from simulator.cli._common import (
     add_source_argument,
-    emit,
+    print_json,
     progress_bar,
     progress_option,
     write_files,
@@ -101,8 +101,8 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.format
     files = {f"{k}.{fmt}": figure_bytes(fig, fmt, dpi=args.dpi) for k, fig in drawn.items()}
     written = write_files(args.out, files)
-    return emit(
-        args,
-        lambda: [str(path) for path in written],
-        lambda: "\n".join(f"wrote {path}" for path in written),
-    )
+    if args.json:
+        print_json([str(path) for path in written])
+    else:
+        print("\n".join(f"wrote {path}" for path in written))
+    return 0

@@ -12,9 +12,15 @@ import json
 from simulator.cli._common import add_source_argument, print_json, write_files
 from simulator.cli.plot_cmd import add_figure_options, check_out, draw
 from simulator.cli.solve_cmd import solve_source
-from simulator.figure_registry import FIGURE_TITLES, FigureData
-from simulator.report import FigureRef, blocks_markdown, report_blocks, verdict
-from simulator.report_html import report_html
+from simulator.report import (
+    FigureRef,
+    blocks_markdown,
+    figure_caption,
+    plain_text,
+    report_blocks,
+    report_html,
+    verdict,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
     result = solve_source(args)
     drawn, data = draw(result, args, None)
     images = {f"figures/{k}.png": figure_bytes(fig, "png") for k, fig in drawn.items()}
-    refs = [FigureRef(k, f"figures/{k}.png", _caption(k, data)) for k in drawn]
+    cloud = None if data.cloud is None else data.cloud.description
+    refs = [FigureRef(k, f"figures/{k}.png", figure_caption(k, cloud)) for k in drawn]
     blocks = report_blocks(
         result,
         figures=refs,
@@ -62,14 +69,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(payload)
     else:
-        print(verdict(result).replace("**", ""))
+        print(plain_text(verdict(result)))
         for path in written:
             print(f"wrote {path}")
     return 0
-
-
-def _caption(kind: str, data: FigureData) -> str:
-    caption = FIGURE_TITLES[kind]
-    if kind == "utility_space" and data.cloud is not None:
-        caption += f" (packages shown: {data.cloud.description})"
-    return caption + "."

@@ -7,7 +7,6 @@ from typing import Any
 
 from simulator.analysis.protocols import (
     STRATEGIES,
-    ProtocolResult,
     alternating_offers,
     compare_with_proposal,
     parse_strategy,
@@ -24,7 +23,6 @@ from simulator.cli._common import progress_option as add_progress_option
 from simulator.cli._edit_args import add_edit_arguments, edited_source
 from simulator.errors import ScenarioError
 from simulator.model import Scenario
-from simulator.results import outcome_dict
 
 PROTOCOLS = ("alternating", "single-text")
 
@@ -111,118 +109,6 @@ def _strategy_map(args: argparse.Namespace, scenario: Scenario) -> dict[str, Any
     return chosen
 
 
-def _cells(values: list[str]) -> str:
-    return "| " + " | ".join(values) + " |"
-
-
-def _short(scenario: Scenario, outcome: tuple[int, ...], previous: tuple[int, ...] | None) -> str:
-    """The package, or only the issues that changed from the previous one."""
-    pkg = outcome_dict(scenario, outcome)
-    if previous is None:
-        return ", ".join(f"{k}={v}" for k, v in pkg.items())
-    old = outcome_dict(scenario, previous)
-    moved = [f"{k}={v}" for k, v in pkg.items() if old[k] != v]
-    return ", ".join(moved) if moved else "(same)"
-
-
-def comparison_markdown(rows: list[dict[str, Any]], name: str) -> list[str]:
-    lines = ["", f"## The text against {name}", ""]
-    lines.append("| issue | start | final text | " + name + " | text moved | " + name + " moved |")
-    lines.append("|---|---|---|---|---|---|")
-    for r in rows:
-        prop = "open" if r["proposal"] is None else " / ".join(r["proposal"])
-        mark = {True: " ✓", False: " ✗", None: ""}[r["same_direction"]]
-        lines.append(
-            f"| {r['issue']} | {r['start']} | {r['final']} | {prop} | {r['text_move']} | "
-            f"{r['proposal_move']}{mark} |"
-        )
-    same = sum(r["same_direction"] is True for r in rows)
-    known = sum(r["same_direction"] is not None for r in rows)
-    lines += ["", f"Same direction on {same} of the {known} issues {name} addresses."]
-    return lines
-
-
-def simulate_markdown(result: ProtocolResult) -> str:
-    """The run as Markdown: settings, the history as a table, the verdict in plain words."""
-    s = result.scenario
-    ids = s.party_ids
-    lines = [f"# {result.protocol} negotiation: {s.title or s.name}", ""]
-    st = result.settings
-    if result.protocol == "alternating":
-        lines.append(
-            "Strategies: "
-            + ", ".join(f"{p} {n}" for p, n in st["strategies"].items())
-            + f"; order {' → '.join(st['order'])}; acceptance {st['acceptance']}."
-        )
-        pool = st["pool"]
-        kind = "the whole outcome space" if pool["exact"] else "ZOPA frontier + seeded sample"
-        lines.append(f"Candidate pool: {pool['size']:,} packages ({kind}).")
-    else:
-        who = "neutral" if st["mediator"] == "mediator" else st["mediator"]
-        lines.append(
-            f"Mediator: {who}; starting text: {st['start']}; at most "
-            f"{st['max_changes']} issue(s) changed per revision."
-        )
-    lines.append(
-        f"Deadline {result.rounds} rounds; seed {result.seed}; reservations "
-        + ", ".join(f"{p.id} {p.reservation:g}" for p in s.parties)
-        + "."
-    )
-    lines += ["", "## History", ""]
-    if result.protocol == "alternating":
-        lines.append(_cells(["round", "party", "action", "target", *ids, "package (changes)"]))
-        lines.append("|---" * (5 + len(ids)) + "|")
-        prev: tuple[int, ...] | None = None
-        for t in result.history:
-            pkg = "accepts" if t.action == "accept" else _short(s, t.outcome, prev)
-            if t.action == "offer":
-                prev = t.outcome
-            target = "" if t.target is None else f"{t.target:.3f}"
-            lines.append(
-                _cells([str(t.round), t.party, t.action, target,
-                        *(f"{u:.3f}" for u in t.utilities), pkg])
-            )  # fmt: skip
-    else:
-        lines.append(_cells(["text", *ids, "accepted by", "objections", "changes"]))
-        lines.append("|---" * (4 + len(ids)) + "|")
-        for t in result.history:
-            obj = "; ".join(f"{p}: {', '.join(v)}" for p, v in t.objections.items()) or "none"
-            ch = ", ".join(f"{i} {a}→{b}" for i, a, b in t.changes) or (
-                "(start)" if t.round == 0 else ""
-            )
-            lines.append(
-                _cells([str(t.round), *(f"{u:.3f}" for u in t.utilities),
-                        ", ".join(t.accepted_by) or "nobody", obj, ch])
-            )  # fmt: skip
-    if result.protocol == "single-text" and result.history:
-        last = result.history[-1]
-        asks = [
-            f"- {p}: " + ", ".join(f"{i}={o} ({g:+.3f})" for i, o, g in wants)
-            for p, wants in last.requests.items()
-            if wants
-        ]
-        if asks:
-            lines += ["", "Each party's most wanted single changes to the last text:", "", *asks]
-    lines += ["", "## Verdict", "", result.verdict]
-    if result.agreement is not None:
-        lines += ["", "Agreement:", ""]
-        lines += [f"- {k}: {v}" for k, v in outcome_dict(s, result.agreement.outcome).items()]
-        d = result.distances
-        if d:
-            lines += [
-                "",
-                f"Distance to the {d['frontier']} Pareto frontier ({d['frontier_size']} points): "
-                f"{d['frontier_distance']:.4f} (largest gain one party could get with no loss to "
-                f"the others: {d['max_pareto_gain']:.4f}).",
-            ]
-            if "nash_distance" in d:
-                lines.append(
-                    f"Distance to the Nash point: {d['nash_distance']:.4f}"
-                    + (" (it is the Nash package)." if d["is_nash"] else ".")
-                )
-    return "\n".join(lines)
-
-
 def run(args: argparse.Namespace) -> int:
     if args.rounds is not None and args.rounds < 1:
         raise ScenarioError(f"--rounds must be >= 1, got {args.rounds}")
@@ -274,12 +160,13 @@ def run(args: argparse.Namespace) -> int:
             d["comparison"] = {"proposal": args.compare, "issues": rows}
         return d
 
-    def text() -> str:
-        out = simulate_markdown(result)
-        if rows is not None:
-            out += "\n" + "\n".join(comparison_markdown(rows, args.compare))
-        return out
-
     from simulator.plots.protocols import plot_protocol
 
-    return emit(args, data, text, lambda: plot_protocol(result, pair=pair))
+    return emit(
+        args,
+        result,
+        lambda: plot_protocol(result, pair=pair),
+        data=data,
+        compare=args.compare,
+        comparison=rows,
+    )

@@ -15,7 +15,7 @@ from simulator.cli._common import (
     write_files,
 )
 from simulator.errors import ScenarioError
-from simulator.report import solve_markdown
+from simulator.report import to_markdown
 from simulator.results import SolveResult
 from simulator.solver import FRONTIER_SCOPES, solve
 
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
             args.out,
             {
                 "result.json": json.dumps(data, indent=2, ensure_ascii=False) + "\n",
-                "report.md": solve_markdown(result),
+                "report.md": to_markdown(result),
             },
         )
-    return emit(args, lambda: data, lambda: solve_markdown(result))
+    return emit(args, result, data=lambda: data)

@@ -6,13 +6,7 @@ import argparse
 from typing import Any
 
 from simulator.analysis.edits import apply_edits
-from simulator.analysis.stress import (
-    MAX_SOLVES,
-    ScanResult,
-    StressResult,
-    scan_concessions,
-    stress_test,
-)
+from simulator.analysis.stress import MAX_SOLVES, scan_concessions, stress_test
 from simulator.cli._common import (
     add_source_argument,
     emit,
@@ -23,8 +17,6 @@ from simulator.cli._common import (
 from simulator.cli._common import progress_option as add_progress_option
 from simulator.cli._edit_args import add_edit_arguments, add_workers_argument, edits_from_args
 from simulator.errors import ScenarioError
-from simulator.model import Scenario
-from simulator.results import Point
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -75,95 +67,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def _fmt(x: float) -> str:
-    return f"{x:+.3f}"
-
-
-def _change_text(scenario: Scenario, before: Point | None, after: Point | None) -> str:
-    """How a solution's package changes: the issues that change, or no deal on either side."""
-
-    def full(point: Point) -> str:
-        return ", ".join(
-            f"{i.id}={i.options[k].id}" for i, k in zip(scenario.issues, point.outcome, strict=True)
-        )
-
-    if before is None or after is None:
-        return f"{'no deal' if before is None else full(before)} -> " + (
-            "no deal" if after is None else full(after)
-        )
-    moves = [
-        f"{i.id}: {i.options[a].id} -> {i.options[b].id}"
-        for i, a, b in zip(scenario.issues, before.outcome, after.outcome, strict=True)
-        if a != b
-    ]
-    return "; ".join(moves) if moves else "unchanged"
-
-
-def stress_markdown(result: StressResult) -> str:
-    s = result.baseline.scenario
-    parties = s.party_ids
-    lines = [f"# Stress test: {s.title or s.name}", "", "Edits:"]
-    lines += [f"- `{e}`" for e in result.edits]
-    z0, z1 = result.baseline.counts.zopa, result.edited.counts.zopa
-    lines += ["", f"ZOPA: {z0:,} -> {z1:,} outcomes", ""]
-    lines.append("| solution | package change | " + " | ".join(f"gain {p}" for p in parties) + " |")
-    lines.append("|---" * (2 + len(parties)) + "|")
-    for name, before in result.baseline.solutions.items():
-        after = result.edited.solutions.get(name)
-        gain = result.gain(name)
-        cells = [name, _change_text(s, before, after), *(_fmt(gain[p]) for p in parties)]
-        lines.append("| " + " | ".join(cells) + " |")
-    lines.append("")
-    lines.append(
-        "A gain is the utility after less the utility before; no deal counts as the reservation."
-    )
-    if result.binding_before is not None and result.binding_after is not None:
-        released = [r for r in result.binding_before if r not in result.binding_after]
-        started = [r for r in result.binding_after if r not in result.binding_before]
-        lines += [
-            "",
-            "A red line binds when dropping it alone enlarges the ZOPA.",
-            f"- stop binding: {', '.join(released) or 'none'}",
-            f"- start binding: {', '.join(started) or 'none'}",
-            f"- binding after: {', '.join(result.binding_after) or 'none'}",
-        ]
-    return "\n".join(lines)
-
-
-def scan_markdown(result: ScanResult, top: int) -> str:
-    s = result.scenario
-    base = result.baseline
-    lines = [f"# What would it take: {s.title or s.name}", ""]
-    lines.append(f"Baseline ZOPA: {base.zopa:,} outcomes.")
-    lines += [
-        "",
-        f"## Single concessions (best {min(top, len(result.concessions))} of "
-        f"{len(result.concessions)})",
-        "",
-    ]
-    lines.append("| # | concession | ZOPA after | Nash product | cost to conceder |")
-    lines.append("|---|---|---|---|---|")
-    for k, c in enumerate(result.concessions[:top], 1):
-        product = "-" if c.nash_product is None else f"{c.nash_product:.4g}"
-        cost = "-" if c.cost_to_conceder is None else _fmt(c.cost_to_conceder)
-        lines.append(f"| {k} | `{c.edit}` | {c.zopa_after:,} | {product} | {cost} |")
-    search: dict[str, Any] = result.search
-    lines += ["", "## Minimal concession sets", ""]
-    if "note" in search:
-        lines.append(str(search["note"]) + ".")
-    else:
-        state = "complete" if search["complete"] else "stopped at the bound on work: not exhaustive"
-        lines.append(
-            f"Exact search up to {search['max_size']} edits over {search['candidates']} candidate "
-            f"edits ({search['solves']} searches; {state})."
-        )
-        lines.append("")
-        lines += ["- " + " + ".join(f"`{e}`" for e in m) for m in result.minimal_sets]
-        if not result.minimal_sets:
-            lines.append(f"- none up to {search['max_size']} edits")
-    return "\n".join(lines)
-
-
 def run(args: argparse.Namespace) -> int:
     scenario = load_source(args.source)
     edits = edits_from_args(args, scenario)
@@ -196,10 +99,10 @@ def run(args: argparse.Namespace) -> int:
             data["edits"] = [str(e) for e in edits]
             return data
 
-        return emit(args, scan_data, lambda: scan_markdown(scan, args.top), lambda: plot_scan(scan))
+        return emit(args, scan, lambda: plot_scan(scan), data=scan_data, top=args.top)
     return emit(
         args,
-        lambda: result.to_dict(args.max_frontier),
-        lambda: stress_markdown(result),
+        result,
         lambda: plot_stress(result),
+        data=lambda: result.to_dict(args.max_frontier),
     )

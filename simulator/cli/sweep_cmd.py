@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from simulator.analysis.sensitivity import SweepResult, parse_range, sweep
+from simulator.analysis.sensitivity import parse_range, sweep
 from simulator.cli._common import add_source_argument, emit, plot_option, progress_bar
 from simulator.cli._common import progress_option as add_progress_option
 from simulator.cli._edit_args import add_edit_arguments, add_workers_argument, edited_source
@@ -41,23 +41,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def sweep_markdown(result: SweepResult) -> str:
-    s = result.scenario
-    parties = s.party_ids
-    lines = [f"# Sweep of {result.param}: {s.title or s.name}", ""]
-    lines.append(f"Baseline value: {result.param.current(s):g}")
-    lines += ["", "| value | ZOPA | " + " | ".join(f"Nash {p}" for p in parties) + " |"]
-    lines.append("|---" * (2 + len(parties)) + "|")
-    for value, zopa, nash in zip(result.values, result.zopa, result.solution("nash"), strict=True):
-        cells = ["-"] * len(parties) if nash is None else [f"{u:.3f}" for u in nash.utilities]
-        lines.append(f"| {value:g} | {zopa:,} | " + " | ".join(cells) + " |")
-    lines += ["", "## Break-even points", ""]
-    lines += [f"- {b.what} between {b.lo:g} and {b.hi:g}" for b in result.break_even]
-    if not result.break_even:
-        lines.append("- none on this grid")
-    return "\n".join(lines)
-
-
 def _values(args: argparse.Namespace) -> tuple[float, ...]:
     if args.range:
         return parse_range(args.range)
@@ -82,4 +65,4 @@ def run(args: argparse.Namespace) -> int:
         )
     from simulator.plots import plot_sweep
 
-    return emit(args, result.to_dict, lambda: sweep_markdown(result), lambda: plot_sweep(result))
+    return emit(args, result, lambda: plot_sweep(result))

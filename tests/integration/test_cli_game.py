@@ -101,7 +101,7 @@ def test_discount_sources_reach_the_report(tmp_path: Path, capsys) -> None:
 def test_demand_report_says_what_the_mixed_list_proves(
     method: str, n_mixed: int, degenerate: bool, says: list[str]
 ) -> None:
-    from simulator.cli.game_cmd import _mixed_caveat
+    from simulator.report.games import mixed_caveat as _mixed_caveat
 
     text = _mixed_caveat(method, n_mixed, degenerate, 24)
     assert all(s in text for s in says), text

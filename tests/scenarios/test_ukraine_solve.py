@@ -19,10 +19,11 @@ import numpy as np
 import pytest
 
 import simulator
+from simulator.analysis.diagnosis import red_line_conflicts
 from simulator.compiled import compile_scenario, crossed_rules, evaluate_utilities
 from simulator.evaluate import ProposalEvaluation, evaluate_proposals
 from simulator.model import Scenario
-from simulator.narrative import analyst_summary, red_line_conflicts
+from simulator.report import analyst_summary
 from simulator.results import SolveResult
 
 ROOT = Path(__file__).parents[2]

@@ -107,6 +107,14 @@ class Equilibrium:
             tuple(int(j) for j in np.flatnonzero(self.col)),
         )
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row.tolist(),
+            "col": self.col.tolist(),
+            "payoffs": self.payoffs.tolist(),
+            "pure": self.pure,
+        }
+
 
 @dataclass(frozen=True, eq=False)
 class EquilibriumSet:
@@ -120,6 +128,14 @@ class EquilibriumSet:
     @property
     def pure(self) -> tuple[Equilibrium, ...]:
         return tuple(e for e in self.equilibria if e.pure)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "complete": self.complete,
+            "degenerate": self.degenerate,
+            "equilibria": [e.to_dict() for e in self.equilibria],
+        }
 
 
 def _validate(a: Any, b: Any) -> tuple[FloatArray, FloatArray]:

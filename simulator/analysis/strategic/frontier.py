@@ -102,6 +102,18 @@ class BargainingFrontier:
         row = select_solution(name, self.utilities[rows], rows, self.disagreement, beta)
         return None if row is None else int(rows[row])
 
+    def to_dict(self) -> dict[str, Any]:
+        """The two parties, how the others are held, the disagreement point and every point
+        (with its package when there is a scenario)."""
+        a, b = self.parties
+        return {
+            "parties": [a, b],
+            "hold": self.hold,
+            "disagreement": {a: float(self.disagreement[0]), b: float(self.disagreement[1])},
+            "size": self.size,
+            "points": [self.package(r) for r in range(self.size)],
+        }
+
     def shares(self, utilities: FloatArray) -> FloatArray:
         """Normalised gains ``(u - d) / (I - d)``: on a linear frontier they sum to 1."""
         room = np.maximum(self.ideal - self.disagreement, self.tol)

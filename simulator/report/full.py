@@ -1,0 +1,154 @@
+"""The full report: the solve report with its figures, the issue space and the proposals.
+
+``bargain report`` renders these blocks as ``report.md`` and ``report.html``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from simulator.evaluate import ProposalEvaluation
+from simulator.figure_registry import FIGURE_KINDS, FIGURE_TITLES
+from simulator.report.blocks import Block, FigureRef, Heading, Paragraph, share, table
+from simulator.report.markdown import blocks_markdown
+from simulator.report.proposals import proposal_table
+from simulator.report.solve import (
+    closest_blocks,
+    footer,
+    frontier_blocks,
+    parties_blocks,
+    solution_blocks,
+    space_blocks,
+    title_blocks,
+    verdict,
+)
+from simulator.report.summary import report_summary_blocks
+from simulator.results import SolveResult
+from simulator.solver.stream import OptionCounts, OptionRules
+
+__all__ = [
+    "FIGURE_KINDS",
+    "FIGURE_TITLES",
+    "figure_caption",
+    "report_blocks",
+    "report_markdown",
+]
+
+
+def figure_caption(kind: str, cloud: str | None = None) -> str:
+    """The caption of a figure of the report: its title, and for the utility space what the
+    cloud of packages shows (``cloud``, e.g. "every package")."""
+    caption = FIGURE_TITLES[kind]
+    if kind == "utility_space" and cloud is not None:
+        caption += f" (packages shown: {cloud})"
+    return caption + "."
+
+
+def _option_blocks(
+    result: SolveResult, zopa: OptionCounts, feasible: OptionCounts, rules: OptionRules | None
+) -> list[Block]:
+    s = result.scenario
+    rows: list[list[object]] = []
+    for i, issue in enumerate(s.issues):
+        for k, option in enumerate(issue.options):
+            crossed = []
+            if rules is not None:
+                for r, ref in enumerate(rules.rules):
+                    if ref.is_red_line and rules.status[i][k, r]:
+                        alone = rules.status[i][k, r] == 2
+                        crossed.append(f"`{ref.label}`" + ("" if alone else " (with others)"))
+            rows.append(
+                [
+                    issue.label or issue.id,
+                    option.display,
+                    share(feasible.counts[i][k], feasible.total),
+                    share(zopa.counts[i][k], zopa.total),
+                    ", ".join(crossed),
+                ]
+            )
+    lead = (
+        "For every option: the share of the feasible packages and of the ZOPA packages that use "
+        "it, and the red lines it crosses (alone, or only together with options of other issues)."
+    )
+    return [
+        Heading(2, "Issue space"),
+        Paragraph(lead),
+        table(["issue", "option", "feasible packages", "ZOPA packages", "red lines crossed"], rows),
+    ]
+
+
+def _proposal_blocks(result: SolveResult, evaluations: Sequence[ProposalEvaluation]) -> list[Block]:
+    s = result.scenario
+    # the same tags as the figures (simulator.plots.proposal_tags)
+    names = [f"P{k + 1} {e.proposal.display}" for k, e in enumerate(evaluations)]
+    lines = []
+    for name, e in zip(names, evaluations, strict=True):
+        crossed = ", ".join(f"`{p}:{r}`" for p, r in e.red_lines_crossed) or "none"
+        risk = ", ".join(f"`{p}:{r}`" for p, r in e.red_lines_at_risk) or "none"
+        lines.append([name, f"{e.completions:,}", crossed, risk])
+    return [
+        Heading(2, "Proposals"),
+        Paragraph(
+            "Each party's utility (from the worst to the best package where a proposal leaves "
+            "issues open) against its reservation value `d`."
+        ),
+        proposal_table(s, evaluations, names),
+        table(["proposal", "packages it allows", "red lines crossed", "may cross"], lines),
+    ]
+
+
+def report_blocks(
+    result: SolveResult,
+    *,
+    figures: Sequence[FigureRef] = (),
+    zopa_options: OptionCounts | None = None,
+    feasible_options: OptionCounts | None = None,
+    option_rules: OptionRules | None = None,
+    proposals: Sequence[ProposalEvaluation] | None = None,
+    max_frontier: int = 20,
+) -> list[Block]:
+    """The full report as blocks: the solve report with the figures, the issue space and proposals.
+
+    Each figure goes into its section; every figure no section placed (a kind registered after
+    the report was written, or one the report does not know) goes under "More figures" at the end,
+    so a new figure kind is never dropped. The issue-space section needs both option counts, the
+    proposals section the evaluations.
+    """
+    placed = {f.kind: f for f in figures}
+    used: set[str] = set()
+
+    def figure(kind: str) -> list[Block]:
+        if kind not in placed:
+            return []
+        used.add(kind)
+        return [placed[kind]]
+
+    blocks: list[Block] = [
+        *title_blocks(result),
+        Heading(2, "Verdict"),
+        Paragraph(verdict(result)),
+        *figure("utility_space"),
+        *report_summary_blocks(result),
+        *parties_blocks(result),
+        *space_blocks(result),
+        *solution_blocks(result),
+        *closest_blocks(result),
+    ]
+    if zopa_options is not None and feasible_options is not None:
+        blocks += _option_blocks(result, zopa_options, feasible_options, option_rules)
+        blocks += figure("option_map")
+    frontier = frontier_blocks(result, max_frontier)
+    blocks += [frontier[0], *figure("frontier_packages"), *frontier[1:]]
+    if proposals:
+        blocks += [*_proposal_blocks(result, proposals), *figure("proposals")]
+    others = [f for f in figures if f.kind not in used]
+    if others:
+        blocks += [Heading(2, "More figures"), *others]
+    blocks.append(footer(result))
+    return blocks
+
+
+def report_markdown(result: SolveResult, **kwargs: Any) -> str:
+    """The full report in Markdown (see :func:`report_blocks` for the arguments)."""
+    return blocks_markdown(report_blocks(result, **kwargs))

@@ -1,0 +1,76 @@
+"""Sweeps and Monte Carlo in words: how the ZOPA and the Nash point move with one parameter
+(:class:`SweepResult`), and what the stated uncertainty gives (:class:`MonteCarloResult`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simulator.model import Scenario
+from simulator.report.blocks import Block, BulletList, Heading, Paragraph, table
+from simulator.report.registry import register
+from simulator.results import outcome_dict
+
+if TYPE_CHECKING:
+    from simulator.analysis.monte_carlo import MonteCarloResult
+    from simulator.analysis.sensitivity import SweepResult
+
+__all__ = ["montecarlo_blocks", "sweep_blocks"]
+
+
+def _package(scenario: Scenario, outcome: tuple[int, ...]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in outcome_dict(scenario, outcome).items())
+
+
+@register("SweepResult")
+def sweep_blocks(result: SweepResult) -> list[Block]:
+    """The sweep: the ZOPA and the Nash utilities per value, and the break-even points."""
+    s = result.scenario
+    parties = s.party_ids
+    rows = []
+    for value, zopa, nash in zip(result.values, result.zopa, result.solution("nash"), strict=True):
+        cells = ["-"] * len(parties) if nash is None else [f"{u:.3f}" for u in nash.utilities]
+        rows.append([f"{value:g}", f"{zopa:,}", *cells])
+    found = [f"{b.what} between {b.lo:g} and {b.hi:g}" for b in result.break_even]
+    return [
+        Heading(1, f"Sweep of {result.param}: {s.title or s.name}"),
+        Paragraph(f"Baseline value: {result.param.current(s):g}"),
+        table(["value", "ZOPA", *(f"Nash {p}" for p in parties)], rows),
+        Heading(2, "Break-even points"),
+        BulletList(tuple(found or ["none on this grid"])),
+    ]
+
+
+@register("MonteCarloResult")
+def montecarlo_blocks(result: MonteCarloResult, *, top: int = 10) -> list[Block]:
+    """The Monte Carlo run: P(ZOPA) with its Wilson interval, the ``top`` Nash packages, the
+    proposals' chances and the most robust package."""
+    s = result.scenario
+    lo, hi = result.ci95
+    out: list[Block] = [
+        Heading(1, f"Monte Carlo: {s.title or s.name}"),
+        Paragraph(
+            f"{result.samples:,} samples, seed {result.seed}, method {result.method}. "
+            f"P(ZOPA not empty) = {result.p_zopa:.3f} (95% Wilson interval {lo:.3f}-{hi:.3f})."
+        ),
+        Heading(2, "Nash outcomes"),
+        table(
+            ["frequency", "package"],
+            [[f"{freq:.3f}", _package(s, o)] for o, freq in result.nash_packages(top)],
+        ),
+    ]
+    if result.proposals:
+        out += [
+            Heading(2, "Proposals: probability that some package they allow is in the ZOPA"),
+            BulletList(tuple(f"{pid}: {p:.3f}" for pid, p in result.proposals.items())),
+        ]
+    out.append(Heading(2, "Most robust package"))
+    if result.robust is None:
+        return [*out, Paragraph("No package is in the ZOPA of any sample.")]
+    share = result.robust_count / result.samples
+    return [
+        *out,
+        Paragraph(
+            f"In the ZOPA of {share:.3f} of the samples ({result.robust_scope}): "
+            f"{_package(s, result.robust)}"
+        ),
+    ]

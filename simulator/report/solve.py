@@ -1,0 +1,231 @@
+"""The solve report: the verdict in plain words and the sections of a solve result, as blocks.
+
+No computing happens here: every number comes from the :class:`~simulator.results.SolveResult`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from simulator.model import Scenario
+from simulator.report.blocks import Block, Heading, Paragraph, share, table
+from simulator.report.markdown import blocks_markdown
+from simulator.report.registry import register
+from simulator.report.summary import report_summary_blocks
+from simulator.results import Point, SolveResult
+from simulator.solver.bargaining import SOLUTIONS
+
+__all__ = ["SOLUTION_TITLES", "solve_blocks", "solve_markdown", "verdict"]
+
+SOLUTION_TITLES = {name: c.title for name, c in SOLUTIONS.items()}
+
+
+def option_name(scenario: Scenario, issue_index: int, k: int) -> str:
+    return scenario.issues[issue_index].options[k].display
+
+
+def verdict(result: SolveResult) -> str:
+    """One paragraph in plain words: is there a deal, and if not, what comes closest and what
+    binds."""
+    s, c = result.scenario, result.counts
+    if c.zopa:
+        nash = result.solutions.get("nash")
+        text = (
+            f"**There is a zone of possible agreement**: {c.zopa:,} of {c.outcomes:,} packages "
+            f"({share(c.zopa, c.outcomes)}) cross no red line and give every party at least its "
+            f"reservation utility."
+        )
+        if nash is not None:
+            gains = ", ".join(
+                f"{p.display} {u:.3f} (no deal {d:.3f})"
+                for p, u, d in zip(s.parties, nash.utilities, result.disagreement, strict=True)
+            )
+            text += f" The Nash bargaining solution gives {gains}."
+        return text
+    if c.consistent == 0:
+        return "**No package is consistent**: the consistency constraints exclude every outcome."
+    if c.feasible == 0:
+        text = (
+            "**There is no zone of possible agreement**: no package respects every party's red "
+            "lines at once."
+        )
+    else:
+        text = (
+            f"**There is no zone of possible agreement**: {c.feasible:,} packages respect every "
+            "red line, but none gives every party its reservation utility."
+        )
+    if result.closest is not None:
+        cl = result.closest
+        short = [
+            f"{p.display} {x:.3f}" for p, x in zip(s.parties, cl.shortfall, strict=True) if x > 0
+        ]
+        if cl.crossed:
+            text += (
+                f" The closest package crosses {len(cl.crossed)} red line(s) "
+                f"({', '.join(cl.crossed)})"
+            )
+            text += f" and leaves shortfalls of {', '.join(short)}." if short else "."
+        elif short:
+            text += f" The closest feasible package still leaves shortfalls of {', '.join(short)}."
+        if cl.binding:
+            text += f" Binding: {', '.join(cl.binding)}."
+    return text
+
+
+def point_rows(scenario: Scenario, named: Sequence[tuple[str, Point]]) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for i, issue in enumerate(scenario.issues):
+        row: list[object] = [issue.label or issue.id]
+        row += [option_name(scenario, i, pt.outcome[i]) for _, pt in named]
+        rows.append(row)
+    return rows
+
+
+def title_blocks(result: SolveResult) -> list[Block]:
+    s = result.scenario
+    out: list[Block] = [Heading(1, s.title or s.name)]
+    meta = [f"Source: `{result.source or s.origin or s.name}`"]
+    if s.date:
+        meta.append(f"snapshot date: {s.date}")
+    out.append(Paragraph("; ".join(meta) + "."))
+    if s.description:
+        out.append(Paragraph(s.description.strip()))
+    return out
+
+
+def parties_blocks(result: SolveResult) -> list[Block]:
+    s = result.scenario
+    return [
+        Heading(2, "Parties"),
+        table(
+            ["party", "reservation utility", "disagreement point", "red lines", "bargaining power"],
+            [
+                [p.display, p.reservation, float(d), len(p.red_lines), p.bargaining_power]
+                for p, d in zip(s.parties, result.disagreement, strict=True)
+            ],
+        ),
+    ]
+
+
+def space_blocks(result: SolveResult) -> list[Block]:
+    c = result.counts
+    return [
+        Heading(2, "The space of packages"),
+        table(
+            ["set", "packages", "share of all"],
+            [
+                ["all outcomes", f"{c.outcomes:,}", "100%"],
+                [
+                    "consistent (no contradictory options)",
+                    f"{c.consistent:,}",
+                    share(c.consistent, c.outcomes),
+                ],
+                [
+                    "feasible (no red line crossed)",
+                    f"{c.feasible:,}",
+                    share(c.feasible, c.outcomes),
+                ],
+                [
+                    "ZOPA (feasible and above every reservation)",
+                    f"{c.zopa:,}",
+                    share(c.zopa, c.outcomes),
+                ],
+            ],
+        ),
+    ]
+
+
+def solution_blocks(result: SolveResult) -> list[Block]:
+    s = result.scenario
+    named = [(name, pt) for name, pt in result.solutions.items() if pt is not None]
+    if not named:
+        return []
+    return [
+        Heading(2, "Bargaining solutions on the ZOPA"),
+        table(
+            ["solution"] + [p.display for p in s.parties],
+            [[SOLUTION_TITLES.get(n, n), *pt.utilities] for n, pt in named],
+        ),
+        Paragraph("Packages:"),
+        table(["issue"] + [SOLUTION_TITLES.get(n, n) for n, _ in named], point_rows(s, named)),
+    ]
+
+
+def closest_blocks(result: SolveResult) -> list[Block]:
+    s, cl = result.scenario, result.closest
+    if cl is None:
+        return []
+    out: list[Block] = [
+        Heading(2, "Closest to agreement"),
+        table(
+            ["party", "utility", "disagreement point", "shortfall"],
+            [
+                [p.display, u, float(d), x]
+                for p, u, d, x in zip(
+                    s.parties, cl.point.utilities, result.disagreement, cl.shortfall, strict=True
+                )
+            ],
+        ),
+        Paragraph("Package:"),
+        table(["issue", "option"], point_rows(s, [("closest", cl.point)])),
+    ]
+    if cl.crossed:
+        crossed = ", ".join(f"`{x}`" for x in cl.crossed)
+        out.append(Paragraph(f"Red lines it crosses: {crossed}."))
+    if cl.binding:
+        out.append(Paragraph("What binds: " + ", ".join(f"`{x}`" for x in cl.binding) + "."))
+    return out
+
+
+def frontier_blocks(result: SolveResult, max_frontier: int) -> list[Block]:
+    s, f = result.scenario, result.frontier
+    out: list[Block] = [Heading(2, f"Pareto frontier ({f.scope}): {f.size:,} packages")]
+    if not f.size:
+        return out
+    rows = sorted(range(f.size), key=lambda r: -float(f.utilities[r].sum()))[:max_frontier]
+    out.append(
+        table(
+            ["#"] + [p.display for p in s.parties] + ["package"],
+            [
+                [k + 1]
+                + [float(x) for x in f.utilities[r]]
+                + [
+                    ", ".join(
+                        f"{iss.id}={iss.options[int(o)].id}"
+                        for iss, o in zip(s.issues, f.outcomes[r], strict=True)
+                    )
+                ]
+                for k, r in enumerate(rows)
+            ],
+        )
+    )
+    if f.size > max_frontier:
+        more = f.size - max_frontier
+        out.append(Paragraph(f"({more:,} more, by decreasing total utility, in the JSON.)"))
+    return out
+
+
+def footer(result: SolveResult) -> Paragraph:
+    return Paragraph(f"Solved exactly by {result.method} in {result.seconds:.2f} s.")
+
+
+@register("SolveResult", blank_line_after=True)
+def solve_blocks(result: SolveResult, *, max_frontier: int = 20) -> list[Block]:
+    """The solve report as blocks: verdict, parties, counts, solutions, closest, frontier."""
+    return [
+        *title_blocks(result),
+        Heading(2, "Verdict"),
+        Paragraph(verdict(result)),
+        *report_summary_blocks(result),
+        *parties_blocks(result),
+        *space_blocks(result),
+        *solution_blocks(result),
+        *closest_blocks(result),
+        *frontier_blocks(result, max_frontier),
+        footer(result),
+    ]
+
+
+def solve_markdown(result: SolveResult, *, max_frontier: int = 20) -> str:
+    """The full solve report in Markdown."""
+    return blocks_markdown(solve_blocks(result, max_frontier=max_frontier))

@@ -14,7 +14,7 @@
     section per subcommand with its description, usage and a table of its arguments, help texts
     taken as plain text (as ``--help`` prints them).
 
-``bargain-public-api``
+``bargain-public-api`` (in Markdown pages)
     A summary table of what ``import simulator`` gives (``simulator.__all__``), each name linked to
     its page in the module reference, so the list follows the package's ``__all__``.
 
@@ -179,8 +179,9 @@ class BargainPublicApi(SphinxDirective):
             module = getattr(obj, "__module__", None)
             if module and hasattr(obj, "__qualname__"):  # classes and functions, not constants
                 names.append(f"{module}.{obj.__qualname__}")
-        text = ".. autosummary::\n\n" + "".join(f"   {n}\n" for n in names)
-        return self.parse_text_to_nodes(text)
+        rst = ".. autosummary::\n   :nosignatures:\n\n" + "".join(f"   ~{n}\n" for n in names)
+        # autosummary writes reST roles, so it runs in an eval-rst block of the Markdown page
+        return self.parse_text_to_nodes("```{eval-rst}\n" + rst + "```\n")
 
 
 class BargainSources(SphinxDirective):

@@ -11,6 +11,7 @@ own (the JSON Schema, command output, the Ukraine sources).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -50,11 +51,22 @@ templates_path = ["_templates"]
 myst_enable_extensions = ["dollarmath", "amsmath", "deflist", "colon_fence"]
 myst_heading_anchors = 3
 
+
+
+def _code_version() -> str:
+    """A hash of the package and the scenarios: the notebook's outputs depend on both."""
+    digest = hashlib.sha256()
+    for path in sorted([*(ROOT / "simulator").rglob("*.py"), *(ROOT / "scenarios").glob("*.yaml")]):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 # The notebook is executed once (by jupyter-cache, keyed on its code) and then read from the cache,
-# with the notebook's own folder as working directory, as the tests run it. A cell that fails is a
-# build error (the tests would fail too).
+# with the notebook's own folder as working directory, as the tests run it. The cache lives in a
+# folder named after the package's code, so a change to the package or the scenarios runs it again.
+# A cell that fails is a build error (the tests would fail too).
 nb_execution_mode = "cache"
-nb_execution_cache_path = str(DOCS / "_build" / ".jupyter_cache")
+nb_execution_cache_path = str(DOCS / "_build" / ".jupyter_cache" / _code_version())
 nb_execution_in_temp = False
 nb_execution_timeout = 600
 nb_execution_raise_on_error = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from simulator.analysis.monte_carlo import monte_carlo
+from simulator.analysis.sampling import check_vary
 from simulator.cli._common import add_source_argument, emit, plot_option, progress_bar
 from simulator.cli._common import progress_option as add_progress_option
 from simulator.cli._edit_args import add_edit_arguments, add_workers_argument, edited_source
@@ -33,6 +34,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "(default: auto)",
     )
     p.add_argument(
+        "--vary",
+        default="weights,reservations,red_lines",
+        metavar="WHAT",
+        help="what varies, comma-separated: weights, reservations, red_lines (default all); the "
+        "rest stays as stated",
+    )
+    p.add_argument(
         "--exact",
         action="store_true",
         help="the exact P(ZOPA) when each red line holds with its probability (weights and "
@@ -52,6 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.samples < 1 or args.top < 0:
         raise ScenarioError("--samples must be >= 1 and --top >= 0")
+    vary = check_vary(args.vary)
     scenario = edited_source(args)
     if args.exact:
         from simulator.analysis.p_zopa import p_zopa_exact
@@ -65,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
             args.samples,
             args.seed,
             method=args.method,
+            vary=vary,
             workers=args.workers,
             progress=bar,
         )

@@ -40,6 +40,16 @@ def sweep_blocks(result: SweepResult) -> list[Block]:
     ]
 
 
+def _varied(vary: tuple[str, ...]) -> str:
+    """Nothing when everything varies (the default), else what did."""
+    every = ("weights", "reservations", "red_lines")
+    if vary == every:
+        return ""
+    words = {"weights": "weights", "reservations": "reservation values", "red_lines": "red lines"}
+    kept = [words[v] for v in every if v not in vary]
+    return f" Varied: {', '.join(words[v] for v in vary)}; as stated: {', '.join(kept)}."
+
+
 @register("MonteCarloResult")
 def montecarlo_blocks(result: MonteCarloResult, *, top: int = 10) -> list[Block]:
     """The Monte Carlo run: P(ZOPA) with its Wilson interval, the ``top`` Nash packages, the
@@ -51,6 +61,7 @@ def montecarlo_blocks(result: MonteCarloResult, *, top: int = 10) -> list[Block]
         Paragraph(
             f"{result.samples:,} samples, seed {result.seed}, method {result.method}. "
             f"P(ZOPA not empty) = {result.p_zopa:.3f} (95% Wilson interval {lo:.3f}-{hi:.3f})."
+            + _varied(result.vary)
         ),
         Heading(2, "Nash outcomes"),
         table(

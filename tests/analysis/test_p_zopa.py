@@ -139,3 +139,39 @@ def test_cli_exact_over_the_limit_exits_2(capsys, tmp_path, monkeypatch):
     assert main(["montecarlo", str(path), "--exact", "--json"]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "at most 2 uncertain red lines" in captured.err
+
+
+def test_sampled_estimate_with_vary_red_lines_agrees_with_exact():
+    """The sample frequency lies in its 99.9% Wilson interval around the exact value: the
+    tolerance is the interval's half-width at this sample size (about 0.026 for 4,000 samples)."""
+    from simulator.analysis import monte_carlo, wilson_interval
+
+    s = many_lines(12)
+    exact = float(p_zopa_exact(s).p_zopa)
+    mc = monte_carlo(s, 4000, rng=11, vary="red_lines", workers=1)
+    hits = int((mc.zopa > 0).sum())
+    lo, hi = wilson_interval(hits, mc.samples, 0.999)
+    assert lo <= exact <= hi
+    assert mc.to_dict()["vary"] == ["red_lines"]
+
+
+def test_vary_keeps_the_rest_as_stated():
+    from simulator.analysis.sampling import draw_sample, sample_rng
+
+    s = many_lines(12)
+    every = draw_sample(s, sample_rng(3, 0))
+    only = draw_sample(s, sample_rng(3, 0), ("red_lines",))
+    assert (only.holds == every.holds).all()
+    assert list(only.reservation) == [p.reservation for p in s.parties]
+    none = draw_sample(s, sample_rng(3, 0), ("weights",))
+    assert none.holds.all() and (none.weights == every.weights).all()
+
+
+def test_unknown_vary_name_exits_2(capsys):
+    assert main(["montecarlo", "scenarios/textbook_car.yaml", "--vary", "weight"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "did you mean 'weights'" in captured.err
+    with pytest.raises(ScenarioError, match="unknown 'nothing'"):
+        from simulator.analysis import monte_carlo
+
+        monte_carlo(many_lines(2), 5, vary="nothing")

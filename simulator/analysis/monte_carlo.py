@@ -45,6 +45,7 @@ from simulator.analysis._tasks import (
     summarise,
     zopa_exists,
 )
+from simulator.analysis.mc_stats import sample_warnings, wilson_interval
 from simulator.analysis.sampling import (
     VARY,
     Draw,
@@ -88,21 +89,6 @@ _CHUNK_ENTRIES = 1 << 22
 _BOX_LIMIT = 1 << 12
 
 Outcome = tuple[int, ...]
-
-
-def wilson_interval(successes: int, n: int, confidence_level: float = 0.95) -> tuple[float, float]:
-    """The Wilson score interval for a binomial proportion (Wilson 1927), from
-    :func:`scipy.stats.binomtest`; ``(0, 1)`` when ``n`` is 0.
-
-    >>> [round(x, 4) for x in wilson_interval(8, 10)]
-    [0.4902, 0.9433]
-    """
-    if n <= 0:
-        return (0.0, 1.0)
-    from scipy.stats import binomtest  # scipy.stats takes 0.3 s to import: only when needed
-
-    ci = binomtest(successes, n).proportion_ci(confidence_level, method="wilson")
-    return (float(ci.low), float(ci.high))
 
 
 # --- per-sample work (top-level functions: they run in worker processes) ------------------------
@@ -219,6 +205,11 @@ class MonteCarloResult:
     def ci95(self) -> tuple[float, float]:
         return wilson_interval(int(np.sum(self.zopa > 0)), self.samples)
 
+    @property
+    def warnings(self) -> list[dict[str, Any]]:
+        """What the samples are too few for (see :func:`.mc_stats.sample_warnings`)."""
+        return sample_warnings(int(np.sum(self.zopa > 0)), self.samples)
+
     def nash_packages(self, top: int | None = 10) -> list[tuple[Outcome, float]]:
         """The most frequent Nash outcomes and their frequencies (among all samples)."""
         sizes = [len(i.options) for i in self.scenario.issues]
@@ -251,6 +242,7 @@ class MonteCarloResult:
             },
             "robust_scope": self.robust_scope,
             "vary": list(self.vary),
+            "warnings": self.warnings,
         }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from simulator.analysis.mc_stats import sample_until
 from simulator.analysis.monte_carlo import monte_carlo
 from simulator.analysis.sampling import check_vary
 from simulator.cli._common import add_source_argument, emit, plot_option, progress_bar
@@ -41,6 +42,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "rest stays as stated",
     )
     p.add_argument(
+        "--until-ci",
+        type=float,
+        metavar="W",
+        help="sample (100, then doubling, at most --samples) until the 95%% interval of P(ZOPA) "
+        "is narrower than W",
+    )
+    p.add_argument(
         "--exact",
         action="store_true",
         help="the exact P(ZOPA) when each red line holds with its probability (weights and "
@@ -68,16 +76,14 @@ def run(args: argparse.Namespace) -> int:
         with progress_bar(args) as bar:
             exact = p_zopa_exact(scenario, progress=bar)
         return emit(args, exact, top=args.top)
+    options = {"method": args.method, "vary": vary, "workers": args.workers}
     with progress_bar(args) as bar:
-        result = monte_carlo(
-            scenario,
-            args.samples,
-            args.seed,
-            method=args.method,
-            vary=vary,
-            workers=args.workers,
-            progress=bar,
-        )
+        if args.until_ci is not None:
+            result = sample_until(
+                scenario, args.until_ci, args.samples, args.seed, progress=bar, **options
+            )
+        else:
+            result = monte_carlo(scenario, args.samples, args.seed, progress=bar, **options)
     from simulator.plots import plot_monte_carlo
 
     return emit(

@@ -175,3 +175,32 @@ def test_unknown_vary_name_exits_2(capsys):
         from simulator.analysis import monte_carlo
 
         monte_carlo(many_lines(2), 5, vary="nothing")
+
+
+def test_until_ci_stops_at_the_width_and_equals_a_plain_run():
+    from simulator.analysis import monte_carlo
+    from simulator.analysis.mc_stats import sample_until
+
+    s = many_lines(12)
+    r = sample_until(s, 0.04, 5000, 4, start=50, workers=1, vary="red_lines")
+    lo, hi = r.ci95
+    assert hi - lo < 0.04 and r.samples in (200, 400, 800, 1600)
+    lo, hi = monte_carlo(s, r.samples // 2, 4, workers=1, vary="red_lines").ci95
+    assert hi - lo >= 0.04  # the round before did not stop
+    plain = monte_carlo(s, r.samples, 4, workers=1, vary="red_lines")
+    assert plain.to_dict() == r.to_dict()
+    capped = sample_until(s, 0.01, 120, 4, start=50, workers=1, vary="red_lines")
+    assert capped.samples == 120 and capped.ci95[1] - capped.ci95[0] >= 0.01
+
+
+def test_few_samples_warn_in_json_and_text(capsys):
+    argv = ["montecarlo", "scenarios/textbook_car.yaml", "--samples", "10", "--workers", "1"]
+    assert main([*argv, "--json"]) == 0
+    import json
+
+    kinds = [w["kind"] for w in json.loads(capsys.readouterr().out)["warnings"]]
+    assert "few_samples" in kinds
+    assert main(argv) == 0
+    assert "only 10 samples" in capsys.readouterr().out
+    assert main([*argv, "--until-ci", "0"]) == 2
+    assert "--until-ci must lie in (0, 1]" in capsys.readouterr().err

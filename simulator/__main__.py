@@ -2,6 +2,11 @@
 
 import sys
 
-from simulator.cli import main
+try:
+    from simulator.cli import main
 
-sys.exit(main())
+    status = main()
+except KeyboardInterrupt:  # Ctrl-C while the package was still being imported
+    print("interrupted; nothing more was written", file=sys.stderr)
+    status = 130
+sys.exit(status)

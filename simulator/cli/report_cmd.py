@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
             "report.html": report_html(blocks, images),
             **images,
         },
+        owned=("figures",),
     )
     if args.json:
         print_json(payload)

@@ -1,5 +1,6 @@
 """``python -m simulator`` runs the ``bargain`` command."""
 
+import signal
 import sys
 
 try:
@@ -9,4 +10,5 @@ try:
 except KeyboardInterrupt:  # Ctrl-C while the package was still being imported
     print("interrupted; nothing more was written", file=sys.stderr)
     status = 130
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # the work is done: a late Ctrl-C changes nothing
 sys.exit(status)

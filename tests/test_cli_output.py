@@ -162,3 +162,21 @@ def test_ctrl_c_during_report_is_one_line_and_all_or_nothing(tmp_path: Path, aft
     else:  # finished before the signal came
         assert run.returncode == 0
     assert not [name for name in files if name.startswith(".")]  # no staging left
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["montecarlo", CAR, "--samples", "60000", "--method", "solve", "--workers", "2"],
+        ["stress", CAR, "--scan", "--workers", "2"],
+    ],
+)
+def test_ctrl_c_stops_worker_processes_at_once(argv: list[str]) -> None:
+    run = bargain(*argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    time.sleep(4.0)
+    os.killpg(run.pid, signal.SIGINT)  # as a terminal does: to the whole process group
+    start = time.perf_counter()
+    _, err = run.communicate(timeout=60)
+    assert time.perf_counter() - start < 10  # it took 64 s: the pool ran every queued task
+    assert "Traceback" not in err
+    assert run.returncode in (0, 130), err

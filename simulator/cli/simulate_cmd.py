@@ -110,7 +110,10 @@ def _strategy_map(args: argparse.Namespace, scenario: Scenario) -> dict[str, Any
         party, sep, name = item.partition("=")
         if not sep or not party.strip() or not name.strip():
             raise ScenarioError(f"--strategy takes PARTY=NAME, got {item!r}")
-        chosen[scenario.party(party.strip()).id] = parse_strategy(name)
+        try:
+            chosen[scenario.party(party.strip()).id] = parse_strategy(name)
+        except ScenarioError as e:
+            raise e.located(path=f"--strategy {item}") from None
     return chosen
 
 

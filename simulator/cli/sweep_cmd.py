@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from simulator.analysis.sensitivity import parse_range, sweep
+from simulator.analysis.sensitivity import parse_parameter, parse_range, sweep
 from simulator.cli._common import (
     add_source_argument,
     emit,
@@ -67,6 +67,10 @@ def run(args: argparse.Namespace) -> int:
     values = _values(args)
     check_budget("the sweep's number of values", len(values), MAX_SWEEP_POINTS, args.force)
     scenario = edited_source(args)
+    try:
+        parse_parameter(args.param, scenario)  # checked before any work, named as given
+    except ScenarioError as e:
+        raise e.located(path=f"--param {args.param}") from None
     with progress_bar(args) as bar:
         result = sweep(
             scenario,

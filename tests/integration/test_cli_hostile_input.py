@@ -99,3 +99,60 @@ def test_a_fifo_is_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     edits = tmp_path / "edits.yaml"
     os.mkfifo(edits)
     assert "not a regular file" in fails_cleanly(capsys, "stress", CAR, "--edits-file", str(edits))
+
+
+def test_convert_does_not_overwrite_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "car.yaml"
+    out.write_text("mine\n")
+    assert "add --force" in fails_cleanly(capsys, "convert", CAR, "-o", str(out))
+    assert out.read_text() == "mine\n"
+    assert main(["convert", CAR, "-o", str(out), "--force"]) == 0
+    assert out.read_text() != "mine\n"
+
+
+def test_convert_never_overwrites_its_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "car.yaml"
+    source.write_bytes(Path(CAR).read_bytes())
+    err = fails_cleanly(capsys, "convert", str(source), "-o", str(source), "--force")
+    assert "is the source itself" in err
+    assert source.read_bytes() == Path(CAR).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["sweep", CAR, "--param", "nobody.reservation", "--range", "0:1:3"], "--param nobody."),
+        (["simulate", CAR, "--strategy", "nobody=linear"], "--strategy nobody=linear: "),
+    ],
+)
+def test_an_unknown_party_names_the_option_and_the_parties(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = fails_cleanly(capsys, *argv)
+    assert said in err and "allowed: buyer, dealer" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sweep", CAR, "--param", "buyer.reservation", "--range", "0:1:10000000"],
+        ["montecarlo", CAR, "--samples", "1000000000"],
+        ["simulate", CAR, "--rounds", "1000000000"],
+    ],
+)
+def test_a_run_beyond_its_budget_is_refused_up_front(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = fails_cleanly(capsys, *argv)
+    assert "is more than the limit of" in err and "--force" in err
+
+
+def test_workers_are_capped_at_the_cores(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["montecarlo", CAR, "--samples", "4", "--workers", "1000", "--json"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "--workers 1000 is more than the" in err and f"using {os.cpu_count()}" in err

@@ -21,12 +21,15 @@ __all__ = [
     "add_source_argument",
     "emit",
     "force_option",
+    "json_text",
     "load_source",
     "plot_option",
     "print_json",
     "progress_bar",
     "progress_option",
     "save_plot",
+    "timings_option",
+    "without_timings",
     "write_files",
 ]
 
@@ -42,6 +45,36 @@ def load_source(source: str) -> Scenario:
     from simulator.formats import load_scenario
 
     return load_scenario(source)
+
+
+def timings_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-timings",
+        dest="timings",
+        action="store_false",
+        help="leave the run time (the `seconds` fields) out of the output, so that two runs of "
+        "the same input give identical files",
+    )
+
+
+def without_timings(data: Any) -> Any:
+    """``data`` with every ``seconds`` key removed, at any depth (``--no-timings``).
+
+    >>> without_timings({"seconds": 1.5, "runs": [{"seconds": 2, "n": 1}]})
+    {'runs': [{'n': 1}]}
+    """
+    if isinstance(data, dict):
+        return {k: without_timings(v) for k, v in data.items() if k != "seconds"}
+    if isinstance(data, list):
+        return [without_timings(v) for v in data]
+    return data
+
+
+def json_text(args: argparse.Namespace, data: Any) -> str:
+    """The JSON of a result as commands print and write it (``--no-timings`` applied)."""
+    if not getattr(args, "timings", True):
+        data = without_timings(data)
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def print_json(data: Any) -> None:
@@ -155,7 +188,7 @@ def emit(
     if draw is not None:
         save_plot(getattr(args, "plot", None), draw)
     if getattr(args, "json", False):
-        print_json(result.to_dict() if data is None else data())
+        sys.stdout.write(json_text(args, result.to_dict() if data is None else data()))
     else:
         text = to_markdown(result, **options)
         sys.stdout.write(text + ("\n" if renderer_of(result).blank_line_after else ""))

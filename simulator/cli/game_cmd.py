@@ -9,7 +9,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from simulator.cli._common import emit, plot_option, progress_bar
+from simulator.cli._common import emit, plot_option, progress_bar, timings_option
 from simulator.cli._common import progress_option as add_progress_option
 from simulator.cli._edit_args import (
     add_edit_arguments,
@@ -98,6 +98,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="rubinstein --json: also print the convergence series and all details",
     )
     add_edit_arguments(p, "; applied before the game")
+    timings_option(p)
     add_workers_argument(p, 1)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     plot_option(p)

@@ -16,7 +16,7 @@ from simulator.cli._common import (
 from simulator.cli.solve_cmd import solve_source
 from simulator.errors import ScenarioError
 from simulator.figure_registry import FIGURE_KINDS, FIGURE_TITLES, FigureData
-from simulator.limits import MAX_DPI
+from simulator.limits import MAX_DPI, MAX_SEED, bounded
 from simulator.results import SolveResult
 from simulator.solver import FRONTIER_SCOPES
 
@@ -43,7 +43,7 @@ def add_figure_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--seed",
-        type=int,
+        type=bounded(0, MAX_SEED),
         default=0,
         help="seed of the random sample of packages drawn when the space is too large to show in "
         "full (default: 0)",

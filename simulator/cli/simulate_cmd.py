@@ -19,6 +19,7 @@ from simulator.cli._common import (
     load_source,
     plot_option,
     progress_bar,
+    timings_option,
 )
 from simulator.cli._common import progress_option as add_progress_option
 from simulator.cli._edit_args import add_edit_arguments, edited_source
@@ -91,6 +92,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--seed", type=bounded(0, MAX_SEED), default=0, metavar="S", help="random seed (default 0)"
     )
     force_option(p, f"--rounds above {MAX_ROUNDS:,}")
+    timings_option(p)
     add_edit_arguments(p, "; applied before the simulation")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     plot_option(p)

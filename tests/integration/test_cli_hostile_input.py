@@ -23,9 +23,10 @@ def fails_cleanly(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     return err
 
 
-@pytest.mark.parametrize("command", ["montecarlo", "simulate"])
+@pytest.mark.parametrize("command", ["montecarlo", "simulate", "plot"])
 def test_a_negative_seed_is_refused(command: str, capsys: pytest.CaptureFixture[str]) -> None:
-    err = fails_cleanly(capsys, command, CAR, "--seed", "-1")
+    extra = ["--out", "unused"] if command == "plot" else []
+    err = fails_cleanly(capsys, command, CAR, "--seed", "-1", *extra)
     assert "--seed" in err and "from 0" in err
 
 

@@ -163,6 +163,11 @@ def _issue(n: y.Located) -> Issue:
     f = y.fields(n, ISSUE)
     get = y.getter(f, ISSUE)
     form = y.exactly_one(n, f, ISSUE, "the issue")
+    listed = f[form].node
+    if isinstance(listed, yaml.SequenceNode) and len(listed.value) > MAX_OPTIONS:
+        raise f[form].error(  # before building them: a million would take minutes
+            f"the issue lists {len(listed.value):,} {form}; at most {MAX_OPTIONS:,} are allowed"
+        )
     if form == "options":
         options = y.build_all(f[form], "option", _option, nonempty=True)
     elif form == "values":

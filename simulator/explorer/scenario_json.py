@@ -85,6 +85,7 @@ def scenario_json(scenario: Scenario, source: str, colours: dict[str, str]) -> d
     ]
     return {
         "name": scenario.name,
+        "title": scenario.title or scenario.name,
         "source": source,
         "parties": parties,
         "issues": issues,

@@ -63,10 +63,13 @@ def serve(explorer: Explorer, host: str, port: int, *, open_browser: bool) -> No
     config = uvicorn.Config(create_app(explorer), host=host, port=port, log_level="warning")
     server = uvicorn.Server(config)
     print(f"The explorer of {explorer.scenario.name!r} is at {url} (Ctrl-C stops it)", flush=True)
+    browser = threading.Timer(0.8, lambda: webbrowser.open(url))
     if open_browser:
-        threading.Timer(0.8, lambda: webbrowser.open(url)).start()
+        browser.start()
     try:
         server.run()
     except KeyboardInterrupt:
         pass
+    finally:
+        browser.cancel()
     print("stopped", file=sys.stderr)

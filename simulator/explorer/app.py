@@ -163,10 +163,29 @@ def create_app(explorer: Explorer) -> FastAPI:
         responses={200: {"content": {m: {} for m in FIGURE_FORMATS.values()}}},
     )
     def get_figure(
-        kind: str, fmt: str, edit: list[str] = Query(default_factory=list, description=EDITS_DOC)
+        kind: str,
+        fmt: str,
+        edit: list[str] = Query(default_factory=list, description=EDITS_DOC),
+        pair: str | None = Query(
+            None, description="utility_space only: two parties, e.g. russia,ukraine (one panel)"
+        ),
+        proposals: bool = Query(True, description="utility_space only: draw the proposals"),
     ) -> Response:
-        data = explorer.view(edit).figure(kind, fmt)
-        return Response(data, media_type=FIGURE_FORMATS[fmt])
+        parties = None
+        if pair is not None:
+            names = [p.strip() for p in pair.split(",")]
+            if len(names) != 2:
+                raise ScenarioError(f"pair names two parties separated by a comma, got {pair!r}")
+            parties = (names[0], names[1])
+        data = explorer.view(edit).figure(kind, fmt, pair=parties, proposals=proposals)
+        return Response(data, media_type=FIGURE_FORMATS.get(fmt, "application/octet-stream"))
+
+    @app.post(
+        "/api/options",
+        summary="The issue-space map as data: zone and feasible counts per option, red lines",
+    )
+    def post_options(body: EditsBody) -> dict[str, Any]:
+        return explorer.view(body.edits).options_json()
 
     @app.post("/api/edits.yaml", summary="The edits as an edits file (for --edits-file)")
     def post_edits_file(body: EditsBody) -> Response:

@@ -59,8 +59,8 @@ class View:
         self.edits = edits
         self.scenario = apply_edits(base, edits)
         self.source = source
-        self._lock = threading.RLock()
-        self._result: SolveResult | None = None
+        self._lock = threading.Lock()
+        self._key_locks: dict[Any, threading.Lock] = {}
         self._cache: dict[Any, Any] = {}
 
     @property
@@ -69,19 +69,28 @@ class View:
 
     def result(self) -> SolveResult:
         """The solved view (``bargain solve``'s defaults), computed once."""
-        with self._lock:
-            if self._result is None:
-                from simulator.solver import solve
 
-                solved = solve(self.scenario)
-                self._result = dataclasses.replace(solved, source=self.source)
-            return self._result
+        def compute() -> SolveResult:
+            from simulator.solver import solve
+
+            return dataclasses.replace(solve(self.scenario), source=self.source)
+
+        return self._memo("result", compute)  # type: ignore[no-any-return]
 
     def _memo(self, key: Any, compute: Any) -> Any:
+        """``compute()`` once per key; other keys of the view are not held up meanwhile."""
         with self._lock:
-            if key not in self._cache:
-                self._cache[key] = compute()
-            return self._cache[key]
+            if key in self._cache:
+                return self._cache[key]
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._cache:
+                    return self._cache[key]
+            value = compute()
+            with self._lock:
+                self._cache[key] = value
+            return value
 
     def solve_json(self) -> dict[str, Any]:
         """Exactly ``bargain solve --json`` on the edited scenario, without ``seconds``."""
@@ -105,52 +114,101 @@ class View:
 
         return ProposalEvaluations(self.scenario, self.proposals(), self.source).to_dict()
 
+    def _field(self, name: str) -> Any:
+        """One field of :class:`~simulator.figure_registry.FigureData`, computed once."""
+
+        def compute() -> Any:
+            if name == "cloud":
+                from simulator.solver.stream import utility_cloud
+
+                return utility_cloud(self.scenario, samples=CLOUD_SAMPLES)
+            if name == "proposals":
+                return self.proposals()
+            from simulator.analysis.figure_data import BUILDERS
+
+            return BUILDERS[name](self.result(), 0, None)
+
+        return self._memo(("field", name), compute)
+
     def figure_data(self, kind: str) -> Any:
         """What figure ``kind`` needs, from the solved result (nothing is solved again)."""
         from simulator.figure_registry import FIGURES, FigureData
-        from simulator.solver.stream import utility_cloud
 
-        def field(name: str) -> Any:
-            def compute() -> Any:
-                if name == "cloud":
-                    return utility_cloud(self.scenario, samples=CLOUD_SAMPLES)
-                if name == "proposals":
-                    return self.proposals()
-                from simulator.analysis.figure_data import BUILDERS
+        return FigureData(**{name: self._field(name) for name in FIGURES[kind].needs})
 
-                return BUILDERS[name](self.result(), 0, None)
+    def figure(
+        self,
+        kind: str,
+        fmt: str,
+        *,
+        pair: tuple[str, str] | None = None,
+        proposals: bool = True,
+    ) -> bytes:
+        """Figure ``kind`` as PNG or SVG bytes, drawn from the solved view.
 
-            return self._memo(("field", name), compute)
-
-        return FigureData(**{name: field(name) for name in FIGURES[kind].needs})
-
-    def figure(self, kind: str, fmt: str) -> bytes:
-        """Figure ``kind`` as PNG or SVG bytes.
+        ``pair`` draws the utility space of two parties only (one panel: fast, where the grid of
+        every pair of four parties takes seconds); ``proposals=False`` leaves the proposals out
+        of it, so that it need not wait for their evaluation.
 
         Raises
         ------
         EditError
-            For an unknown kind or format, or a kind that does not apply to this scenario.
+            For an unknown kind, format or party, or a kind that does not apply to the scenario.
         """
-        from simulator.figure_registry import FIGURES
+        from simulator.figure_registry import FIGURES, available_kinds
 
         if fmt not in FIGURE_FORMATS:
             raise EditError(f"figure format must be one of {', '.join(FIGURE_FORMATS)}, got {fmt!r}")
         if kind not in FIGURES or not FIGURES[kind].applies(self.scenario):
-            from simulator.figure_registry import available_kinds
-
             kinds = ", ".join(available_kinds(self.result()))
             raise EditError(f"unknown figure {kind!r}; this scenario has: {kinds}")
+        if (pair is not None or not proposals) and kind != "utility_space":
+            raise EditError("pair and proposals=false apply to the utility_space figure only")
+        if pair is not None:
+            from simulator.analysis.edits import resolve_party
+
+            pair = (resolve_party(self.scenario, pair[0]), resolve_party(self.scenario, pair[1]))
+            if pair[0] == pair[1]:
+                raise EditError(f"pair needs two different parties, got {pair[0]!r} twice")
 
         def compute() -> bytes:
-            from simulator.plots import figure_bytes, figures
+            from simulator.plots import figure_bytes, figures, plot_utility_space
 
+            if kind == "utility_space" and (pair is not None or not proposals):
+                cloud = self._field("cloud")
+                shown = self.proposals() if proposals else ()
+                with _DRAW_LOCK:
+                    fig = plot_utility_space(self.result(), cloud=cloud, proposals=shown, pair=pair)
+                    return figure_bytes(fig, fmt, dpi=PNG_DPI)
             data = self.figure_data(kind)
             with _DRAW_LOCK:
                 fig = figures(self.result(), data, kinds=[kind])[kind]
                 return figure_bytes(fig, fmt, dpi=PNG_DPI)
 
-        return self._memo(("figure", kind, fmt), compute)  # type: ignore[no-any-return]
+        return self._memo(("figure", kind, fmt, pair, proposals), compute)  # type: ignore[no-any-return]
+
+    def options_json(self) -> dict[str, Any]:
+        """The issue-space map as data: how many packages of the zone and of the feasible set use
+        each option, and which parties' red lines each option crosses on its own."""
+
+        def compute() -> dict[str, Any]:
+            s = self.scenario
+            rules = self._field("option_rules")
+            crossed: dict[str, dict[str, list[str]]] = {}
+            for i, issue in enumerate(s.issues):
+                crossed[issue.id] = {o: [] for o in issue.option_ids}
+                for p, party in enumerate(s.parties):
+                    status = rules.party_status(i, p)
+                    for k, o in enumerate(issue.option_ids):
+                        if status[k] == 2:
+                            crossed[issue.id][o].append(party.id)
+            return {
+                "zopa": self._field("zopa_options").to_dict(s),
+                "feasible": self._field("feasible_options").to_dict(s),
+                "crossed": crossed,
+            }
+
+        return self._memo("options", compute)  # type: ignore[no-any-return]
 
     def words(self) -> dict[str, str]:
         """The verdict and the solve report as HTML fragments (the report package's words)."""

@@ -98,10 +98,13 @@ async function refresh() {
   const asked = [...edits];
   setStatus("Solving…", true);
   $("error").textContent = "";
+  delete document.body.dataset.complete;
   for (const kind of FIGURES) $(`fig-${kind}`).classList.add("stale");
-  let view, solved;
+  let view, solved, options;
   try {
-    [view, solved] = await Promise.all([api("/api/view", { edits: asked }), api("/api/solve", { edits: asked })]);
+    [view, solved, options] = await Promise.all([
+      api("/api/view", { edits: asked }), api("/api/solve", { edits: asked }), api("/api/options", { edits: asked }),
+    ]);
   } catch (error) {
     if (mine !== seq) return;
     $("error").textContent = error.message;
@@ -109,6 +112,7 @@ async function refresh() {
     renderControls();
     for (const kind of FIGURES) $(`fig-${kind}`).classList.remove("stale");
     setStatus("The last change was refused; the page shows the state before it.");
+    document.body.dataset.complete = "1";
     return;
   }
   if (mine !== seq) return;
@@ -116,16 +120,32 @@ async function refresh() {
   lastGood = [...edits];
   writeUrl();
   renderControls();
+  renderOptions(options);
   $("verdict").innerHTML = `<p>${view.verdict_html}</p>`;
   $("report").innerHTML = view.report_html;
   renderFacts(solved);
-  const query = new URLSearchParams(edits.map((e) => ["edit", e])).toString();
-  await Promise.all(FIGURES.map((kind) => loadFigure(kind, query, mine)));
+  // First the quick figure (the utility space of two parties, without the proposals)...
+  await loadFigure("utility_space", figureQuery(false), mine);
   if (mine !== seq) return;
-  setStatus(`Solved ${edits.length ? `with ${edits.length} edit${edits.length > 1 ? "s" : ""}` : "the scenario as stated"}.`);
+  setStatus(`Solved ${edits.length ? `with ${edits.length} edit${edits.length > 1 ? "s" : ""}` : "the scenario as stated"}; drawing the issue space and evaluating the proposals…`, true);
   document.body.dataset.state = "ready";
   document.body.dataset.edits = JSON.stringify(edits);
-  evaluateProposals(mine);
+  // ...then the issue-space map and the proposals, and the utility space with the proposals.
+  await Promise.all([loadFigure("option_map", figureQuery(null), mine), evaluateProposals(mine)]);
+  if (mine !== seq) return;
+  await loadFigure("utility_space", figureQuery(true), mine);
+  if (mine !== seq) return;
+  setStatus(`Solved ${edits.length ? `with ${edits.length} edit${edits.length > 1 ? "s" : ""}` : "the scenario as stated"}.`);
+  document.body.dataset.complete = "1";
+}
+
+function figureQuery(withProposals) {
+  const params = new URLSearchParams(edits.map((e) => ["edit", e]));
+  if (withProposals !== null) {
+    if (scenario.parties.length > 2) params.append("pair", `${$("pair-x").value},${$("pair-y").value}`);
+    if (!withProposals) params.append("proposals", "false");
+  }
+  return params.toString();
 }
 
 function loadFigure(kind, query, mine) {
@@ -133,11 +153,42 @@ function loadFigure(kind, query, mine) {
     const img = $(`fig-${kind}`);
     const src = `/api/figure/${kind}.png${query ? `?${query}` : ""}`;
     const done = () => { if (mine === seq) img.classList.remove("stale"); resolve(); };
-    if (img.getAttribute("src") === src) { done(); return; }
-    img.onload = done;
-    img.onerror = done;
-    img.src = src;
+    if (img.getAttribute("src") === src && img.complete) { done(); return; }
+    // Load off-screen, then swap: the old figure stays until the new one is ready.
+    const next = new Image();
+    next.onload = () => { if (mine === seq) img.src = src; done(); };
+    next.onerror = done;
+    next.src = src;
   });
+}
+
+function buildPairs() {
+  if (scenario.parties.length <= 2) { $("pair-controls").hidden = true; return; }
+  for (const [id, k] of [["pair-x", 0], ["pair-y", 1]]) {
+    for (const p of scenario.parties) $(id).append(el("option", { value: p.id, text: p.label }));
+    $(id).value = scenario.parties[k].id;
+    $(id).addEventListener("change", () => {
+      if ($("pair-x").value === $("pair-y").value) return;
+      const mine = seq;
+      loadFigure("utility_space", figureQuery(true), mine);
+    });
+  }
+}
+
+function renderOptions(options) {
+  for (const issue of scenario.issues) {
+    for (const o of issue.options) {
+      const cell = document.querySelector(`.issue[data-issue="${issue.id}"] tr[data-option="${o.id}"] td.in-zone`);
+      if (!cell) continue;
+      const total = options.zopa.total;
+      const n = options.zopa.counts[issue.id][o.id];
+      const share = total ? n / total : 0;
+      const crossed = options.crossed[issue.id][o.id].map((id) => partyById[id].label);
+      cell.replaceChildren(el("span", { class: "zone", style: `width:${(share * 4).toFixed(2)}em` }),
+        total ? `${Math.round(share * 100)}%` : "–");
+      if (crossed.length) cell.append(el("div", { class: "crosses", text: `crosses a red line of ${crossed.join(", ")}` }));
+    }
+  }
 }
 
 // ---- what the solver found ----------------------------------------------------------------------
@@ -180,6 +231,7 @@ function renderFacts(solved) {
 
 async function evaluateProposals(mine) {
   if (!scenario.proposals.length) { $("proposals").textContent = "The scenario names no proposals."; return; }
+  $("proposals").classList.add("stale");
   $("proposals").setAttribute("aria-busy", "true");
   let data;
   try {
@@ -214,6 +266,7 @@ async function evaluateProposals(mine) {
   table.append(body);
   $("proposals").replaceChildren(table);
   $("proposals").removeAttribute("aria-busy");
+  $("proposals").classList.remove("stale");
 }
 
 function redLineText(partyId, id) {
@@ -298,7 +351,8 @@ function buildIssues() {
   for (const issue of scenario.issues) {
     const table = el("table", { class: "issue", "data-issue": issue.id });
     table.append(el("caption", { text: issue.label }));
-    const head = el("tr", {}, el("th", { scope: "col", text: "Option" }));
+    const head = el("tr", {}, el("th", { scope: "col", text: "Option" }),
+      el("th", { scope: "col", title: "share of the zone of agreement that uses the option", text: "In the zone" }));
     for (const p of scenario.parties) head.append(el("th", { scope: "col", title: `${p.label}'s value of each option` }, swatch(p), p.label));
     table.append(el("thead", {}, head));
     const body = el("tbody");
@@ -308,8 +362,7 @@ function buildIssues() {
           const verb = document.querySelector("input[name=verb]:checked").value;
           setEdit(`${actor.value} ${verb} ${issue.id}=${o.id}`);
         } });
-      button.setAttribute("aria-label", `${o.label}: the chosen party ${"concedes or offers"} it`);
-      const row = el("tr", { "data-option": o.id }, el("td", {}, button));
+      const row = el("tr", { "data-option": o.id }, el("td", {}, button), el("td", { class: "in-zone num" }));
       for (const p of scenario.parties) {
         const v = o.values[p.id];
         row.append(el("td", { class: "num" }, el("span", { class: "bar", style: `width:${Math.round(v * 3)}em;background:${p.colour}` }), fmt(v, 2)));
@@ -417,6 +470,7 @@ function showScan(result) {
 
 buildParties();
 buildIssues();
+buildPairs();
 $("edit-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
   const text = $("edit-input").value.trim();

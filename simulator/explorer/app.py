@@ -182,7 +182,7 @@ def create_app(explorer: Explorer) -> FastAPI:
 
     @app.post(
         "/api/options",
-        summary="The issue-space map as data: zone and feasible counts per option, red lines",
+        summary="The issue-space map as data: the zone's packages per option, and red lines",
     )
     def post_options(body: EditsBody) -> dict[str, Any]:
         return explorer.view(body.edits).options_json()

@@ -83,6 +83,8 @@ def scenario_json(scenario: Scenario, source: str, colours: dict[str, str]) -> d
         {"id": pr.id, "label": pr.display, "date": pr.date, "options": dict(pr.options)}
         for pr in scenario.proposals
     ]
+    from simulator.report.solve import SOLUTION_TITLES
+
     return {
         "name": scenario.name,
         "title": scenario.title or scenario.name,
@@ -90,4 +92,5 @@ def scenario_json(scenario: Scenario, source: str, colours: dict[str, str]) -> d
         "parties": parties,
         "issues": issues,
         "proposals": proposals,
+        "solutions": dict(SOLUTION_TITLES),
     }

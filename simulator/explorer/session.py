@@ -188,8 +188,8 @@ class View:
         return self._memo(("figure", kind, fmt, pair, proposals), compute)  # type: ignore[no-any-return]
 
     def options_json(self) -> dict[str, Any]:
-        """The issue-space map as data: how many packages of the zone and of the feasible set use
-        each option, and which parties' red lines each option crosses on its own."""
+        """The issue-space map as data: how many packages of the zone use each option, and which
+        parties' red lines each option crosses on its own."""
 
         def compute() -> dict[str, Any]:
             s = self.scenario
@@ -204,7 +204,6 @@ class View:
                             crossed[issue.id][o].append(party.id)
             return {
                 "zopa": self._field("zopa_options").to_dict(s),
-                "feasible": self._field("feasible_options").to_dict(s),
                 "crossed": crossed,
             }
 

@@ -221,7 +221,7 @@ function renderFacts(solved) {
   for (const p of solved.parties) noDeal.append(el("td", { class: "num", text: fmt(p.disagreement) }));
   body.append(noDeal);
   for (const [name, point] of Object.entries(solved.solutions)) {
-    const row = el("tr", {}, el("td", { text: name.replaceAll("_", " ") }));
+    const row = el("tr", {}, el("td", { text: scenario.solutions[name] || name }));
     for (const p of scenario.parties) row.append(el("td", { class: "num", text: point ? fmt(point.utilities[p.id]) : "–" }));
     body.append(row);
   }

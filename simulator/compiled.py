@@ -39,13 +39,17 @@ __all__ = [
     "CompiledScenario",
     "Region",
     "RuleRef",
+    "as_compiled",
     "compile_scenario",
     "crossed_rules",
     "evaluate_utilities",
+    "issue_values",
     "outcome_indices",
     "outcomes_from_indices",
     "preference_values",
+    "preference_weights",
     "quantise",
+    "value_tables",
 ]
 
 QUANTUM = 2.0**-40
@@ -195,19 +199,43 @@ def _region(cond: Condition, issue_pos: Mapping[str, int], issues: Sequence[Issu
     return Region(tuple(i for i, _ in pairs), tuple(masks))
 
 
+def issue_values(scenario: Scenario) -> tuple[FloatArray, ...]:
+    """Per issue, ``(P, k_i)`` float64: every party's unweighted value ``v_pi(k)`` of each option
+    (0 for a party without a preference on the issue)."""
+    out = []
+    for issue in scenario.issues:
+        v = np.zeros((len(scenario.parties), len(issue.options)))
+        for p, party in enumerate(scenario.parties):
+            pref = party.preferences.get(issue.id)
+            if pref is not None:
+                v[p] = preference_values(pref, issue)
+        out.append(v)
+    return tuple(out)
+
+
+def preference_weights(scenario: Scenario) -> FloatArray:
+    """``(P, n)`` float64: every party's weight ``w_pi`` on each issue (0 without a preference)."""
+    return np.array(
+        [[party.weight(i) for i in scenario.issue_ids] for party in scenario.parties],
+        dtype=np.float64,
+    ).reshape(len(scenario.parties), len(scenario.issues))
+
+
+def value_tables(values: Sequence[FloatArray], weights: FloatArray) -> tuple[FloatArray, ...]:
+    """The compiled value tables ``quantise(w_pi * v_pi(k))``: per issue ``(..., P, k_i)``, for
+    one weight matrix ``(P, n)`` or many at once ``(S, P, n)`` (a utility is linear in the
+    weights, so the tables of many weightings are one broadcast product, bit for bit those of
+    :func:`compile_scenario`)."""
+    weights = np.asarray(weights, dtype=np.float64)
+    return tuple(quantise(weights[..., i, None] * v) for i, v in enumerate(values))
+
+
 def compile_scenario(scenario: Scenario) -> CompiledScenario:
     """Turn the model into arrays (see the module docstring for the notation)."""
     issues = scenario.issues
     pos = {i.id: k for k, i in enumerate(issues)}
     n_p = len(scenario.parties)
-    values = []
-    for issue in issues:
-        table = np.zeros((n_p, len(issue.options)))
-        for p, party in enumerate(scenario.parties):
-            pref = party.preferences.get(issue.id)
-            if pref is not None and pref.weight != 0:
-                table[p] = pref.weight * preference_values(pref, issue)
-        values.append(quantise(table))
+    values = value_tables(issue_values(scenario), preference_weights(scenario))
     terms, bonus = [], []
     for p, party in enumerate(scenario.parties):
         for t in party.interactions:
@@ -245,6 +273,11 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
             [np.inf if p.utility_cap is None else p.utility_cap for p in scenario.parties]
         ),
     )
+
+
+def as_compiled(scenario: Scenario | CompiledScenario) -> CompiledScenario:
+    """``scenario`` compiled, unless it already is."""
+    return scenario if isinstance(scenario, CompiledScenario) else compile_scenario(scenario)
 
 
 def evaluate_utilities(cs: CompiledScenario, outcomes: IntArray) -> FloatArray:

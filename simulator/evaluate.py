@@ -26,14 +26,12 @@ from typing import Any
 
 import numpy as np
 
-from simulator.compiled import CompiledScenario, FloatArray, compile_scenario
+from simulator.compiled import CompiledScenario, compile_scenario
 from simulator.model import Proposal, Scenario
 from simulator.outcome_space import restrict_to_proposal
 from simulator.results import Point, utility_dict
 from simulator.solver import (
-    Batch,
-    Block,
-    Plan,
+    ExtremesVisitor,
     count_outcomes,
     exists_outcome,
     make_plan,
@@ -50,26 +48,6 @@ __all__ = [
     "evaluate_proposals",
     "restrict_to_proposal",
 ]
-
-
-class _Extremes:
-    """Each party's minimum and maximum utility over the searched set."""
-
-    def __init__(self, n_parties: int) -> None:
-        self.low = np.full(n_parties, np.inf)
-        self.high = np.full(n_parties, -np.inf)
-
-    def keep(self, plan: Plan, batch: Batch, upper: FloatArray, lower: FloatArray) -> np.ndarray:
-        return np.asarray(
-            np.any(lower < self.low[None, :], axis=1) | np.any(upper > self.high[None, :], axis=1)
-        )
-
-    def leaf(self, plan: Plan, block: Block) -> None:
-        ok = ~block.crossed
-        if ok.any():
-            u = block.utilities[ok]
-            self.low = np.minimum(self.low, u.min(axis=0))
-            self.high = np.maximum(self.high, u.max(axis=0))
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,7 +142,7 @@ def evaluate_proposal(scenario: Scenario, proposal: Proposal | str) -> ProposalE
         return ProposalEvaluation(
             proposal, complete, nan, nan, (), (), (), (), nan, None, 0, scenario
         )
-    extremes = _Extremes(n_p)
+    extremes = ExtremesVisitor(n_p, high=True)
     run_search(make_plan(cs, consistent), extremes)
     red = [r for r, ref in enumerate(cs.rules) if ref.is_red_line]
     crossed, at_risk = [], []

@@ -14,8 +14,8 @@ is optional: without it, outcomes are option indices and utilities lists in part
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,16 @@ import numpy as np
 from simulator.compiled import FloatArray, IntArray
 from simulator.model import Scenario
 
-__all__ = ["Closest", "Counts", "Frontier", "Point", "SolveResult", "outcome_dict", "utility_dict"]
+__all__ = [
+    "Closest",
+    "Counts",
+    "Frontier",
+    "Point",
+    "SolveResult",
+    "SolveStats",
+    "outcome_dict",
+    "utility_dict",
+]
 
 
 def outcome_dict(scenario: Scenario, outcome: Sequence[int] | IntArray) -> dict[str, str]:
@@ -146,6 +155,50 @@ class Closest:
 
 
 @dataclass(frozen=True, eq=False)
+class SolveStats(Mapping[str, Any]):
+    """What a solve method reports about itself: facts other code reads.
+
+    Attributes
+    ----------
+    method
+        The method's key (``enumerate``, ``dp``, ``milp``).
+    chosen_automatically
+        Whether ``method="auto"`` chose it.
+    counts_exact
+        False when the ZOPA count is a lower bound (the counting budget ran out).
+    frontier_outcomes
+        ``all`` (every outcome on the frontier) or ``one per utility vector``.
+    milp_solves, milp_integer_units
+        ``milp`` only (else None): integer programmes solved, and whether utilities were scaled to
+        exact integers.
+
+    It reads like the dict it replaces (``stats["counts_exact"]``, ``dict(stats)``): the keys are
+    the attributes that are not None.
+    """
+
+    method: str = "enumerate"
+    chosen_automatically: bool = False
+    counts_exact: bool = True
+    frontier_outcomes: str = "all"
+    milp_solves: int | None = None
+    milp_integer_units: bool | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._keys():
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+    def _keys(self) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(self) if getattr(self, f.name) is not None)
+
+
+@dataclass(frozen=True, eq=False)
 class SolveResult:
     """Everything :func:`simulator.solve` finds about a scenario."""
 
@@ -156,10 +209,10 @@ class SolveResult:
     zopa_frontier: Frontier
     solutions: dict[str, Point | None]
     closest: Closest | None
-    method: str
+    method: str  # the method's key: "enumerate", "dp" or "milp"
     seconds: float
     source: str | None = None
-    stats: dict[str, Any] = field(default_factory=dict)
+    stats: SolveStats = field(default_factory=SolveStats)
 
     def to_dict(self, max_frontier: int | None = 1000) -> dict[str, Any]:
         """The JSON shape of ``bargain solve --json``."""
@@ -185,8 +238,8 @@ class SolveResult:
             },
             "closest": None if self.closest is None else self.closest.to_dict(s),
             "method": self.method,
-            "counts_exact": bool(self.stats.get("counts_exact", True)),
-            "frontier_outcomes": str(self.stats.get("frontier_outcomes", "all")),
+            "counts_exact": bool(self.stats.counts_exact),
+            "frontier_outcomes": str(self.stats.frontier_outcomes),
             "seconds": self.seconds,
         }
 

@@ -10,6 +10,8 @@
 - a Generator is used as it is, and the function's draws advance it.
 
 Functions that used to take ``seed`` keep it as a keyword alias of ``rng`` (:func:`pick_rng`).
+Work split into independent samples (Monte Carlo) needs an integer root for
+:class:`numpy.random.SeedSequence` (:func:`root_seed`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Final, TypeAlias
 
 import numpy as np
 
-__all__ = ["UNSET", "RngLike", "Unset", "pick_rng", "seed_of"]
+__all__ = ["UNSET", "RngLike", "Unset", "pick_rng", "root_seed", "seed_of"]
 
 #: What a random function accepts as ``rng``.
 RngLike: TypeAlias = np.random.Generator | int | None
@@ -72,4 +74,18 @@ def seed_of(rng: RngLike) -> int | None:
     """
     if isinstance(rng, np.random.Generator) or rng is None:
         return None
+    return int(rng)
+
+
+def root_seed(rng: RngLike) -> int:
+    """An integer root seed for ``rng``: the integer itself, one draw from a Generator (which
+    advances it), or fresh entropy for None.
+
+    >>> root_seed(5), root_seed(np.random.default_rng(0)) == root_seed(np.random.default_rng(0))
+    (5, True)
+    """
+    if isinstance(rng, np.random.Generator):
+        return int(rng.integers(2**63))
+    if rng is None:
+        return int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
     return int(rng)

@@ -3,7 +3,7 @@
 The parties have random additive preferences over shared issues; ``conflict`` in [0, 1] makes them
 oppose each other (1: the second half of the parties value options in the reverse order of the first
 half). Reservation utilities are set so that each party alone rules out a given share of the space.
-Randomness only through ``seed``.
+Randomness only through ``rng`` (or its older name ``seed``).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.model import Issue, Option, Party, Preference, Rule, Scenario
+from simulator.rng import UNSET, RngLike, Unset, pick_rng
 
 __all__ = ["synthetic_scenario"]
 
@@ -20,7 +21,8 @@ def synthetic_scenario(
     n_options: int,
     n_parties: int,
     *,
-    seed: int = 0,
+    rng: RngLike = 0,
+    seed: int | Unset | None = UNSET,
     conflict: float = 0.7,
     reservation: float = 0.45,
     red_lines: int = 0,
@@ -31,8 +33,11 @@ def synthetic_scenario(
     ----------
     n_issues, n_options, n_parties
         Size of the space and number of parties.
+    rng
+        A generator, or a seed of :func:`numpy.random.default_rng`; the same seed gives the same
+        scenario.
     seed
-        Seed of :func:`numpy.random.default_rng`; the same seed gives the same scenario.
+        The former name of ``rng`` (give one or the other).
     conflict
         Share of each opposed party's value that runs against the first party's order.
     reservation
@@ -46,7 +51,7 @@ def synthetic_scenario(
     >>> s.n_outcomes, len(s.parties)
     (64, 2)
     """
-    rng = np.random.default_rng(seed)
+    generator = np.random.default_rng(pick_rng(rng, seed))
     issues = tuple(
         Issue(f"issue{i}", tuple(Option(f"o{k}") for k in range(n_options)))
         for i in range(n_issues)
@@ -54,10 +59,10 @@ def synthetic_scenario(
     base = np.linspace(0.0, 1.0, n_options)
     parties = []
     for p in range(n_parties):
-        weights = rng.dirichlet(np.ones(n_issues))
+        weights = generator.dirichlet(np.ones(n_issues))
         prefs = {}
         for i, issue in enumerate(issues):
-            own = rng.random(n_options)
+            own = generator.random(n_options)
             ordered = base if p < (n_parties + 1) // 2 else base[::-1]
             mix = conflict * ordered + (1 - conflict) * own
             span = np.ptp(mix)
@@ -69,7 +74,7 @@ def synthetic_scenario(
         for r in range(red_lines):
             if r % n_parties != p:
                 continue
-            issue = issues[int(rng.integers(n_issues))]
+            issue = issues[int(generator.integers(n_issues))]
             favoured_low = p >= (n_parties + 1) // 2
             if favoured_low:
                 rule = Rule(f"rl{r}", "at_most", issue=issue.id, bound=issue.options[-2].id)

@@ -181,3 +181,15 @@ def test_terminal_text_has_no_markdown_marks(full):
 def test_markdown_of_lists_and_empty_blocks():
     blocks = [Paragraph("a"), BulletList(()), BulletList(("x",), children=(("y",),))]
     assert blocks_markdown(blocks) == "a\n\n\n- x\n  - y\n"
+
+
+def test_a_figure_without_its_section_is_kept_under_more_figures(car):
+    # a registered kind whose section the report does not write (here: the issue space, which
+    # needs option counts) must not vanish from the report
+    refs = [FigureRef(k, f"figures/{k}.png", f"caption of {k}") for k in FIGURE_KINDS]
+    blocks = report_blocks(car, figures=refs)
+    shown = [b.kind for b in blocks if isinstance(b, FigureRef)]
+    assert sorted(shown) == sorted(FIGURE_KINDS)
+    headings = [b.text if isinstance(b, Heading) else None for b in blocks]
+    tail = blocks[headings.index("More figures") :]
+    assert [b.kind for b in tail if isinstance(b, FigureRef)] == ["option_map", "proposals"]

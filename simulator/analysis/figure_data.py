@@ -26,8 +26,8 @@ from simulator.compiled import FloatArray, preference_values
 from simulator.evaluate import evaluate_proposals
 from simulator.figure_registry import DATA_FIELDS, FIGURES, FigureData, chosen_kinds
 from simulator.model import Scenario
+from simulator.progress import Progress
 from simulator.results import SolveResult
-from simulator.solver.solve import Progress
 from simulator.solver.stream import option_counts, option_red_lines, utility_cloud
 
 __all__ = ["BUILDERS", "figure_data", "option_values"]

@@ -2,36 +2,25 @@
 
 Notation
 --------
-Sample ``s = 0, ..., S-1`` draws, for each party ``p`` (in order):
-
-- weights: with a ``weight_concentration`` ``alpha_p``, the positive weights ``w_p`` (total
-  ``W_p``) become ``W_p * Dirichlet(alpha_p * w_p / W_p)``: their mean is the stated weights, and a
-  larger ``alpha_p`` keeps them closer (Kotz, Balakrishnan & Johnson 2000, ch. 49);
-- the reservation value: uniform on ``[low, high]``, or triangular with its ``mode`` (default the
-  stated value), when the party gives a range;
-- each red line holds with its ``probability`` (drawn first from its ``probability_range`` when
-  it has one); a red line that does not hold is left out of the sample.
-
-Sample ``s`` uses its own generator ``default_rng(SeedSequence(seed, spawn_key=(s,)))`` (what
-``SeedSequence(seed).spawn`` gives), so the results depend on ``seed`` and ``samples`` only: not on
-the executor, the number of workers or the chunking.
+The samples are drawn as :mod:`~simulator.analysis.sampling` says: sample ``s`` has its own
+generator, a child of the root seed, so the results depend on the seed and ``samples`` only: not
+on the executor, the number of workers or the chunking.
 
 Each sample is solved exactly. Two methods give the same answer:
 
-- ``enumerate`` (small spaces): every outcome of every sample of a chunk at once. A utility is
-  linear in the weights, so the per-issue tables of all samples are one broadcast product
-  ``quantise(w[s, p, i] * v[p, i, k])`` (the compiler's rounding, so utilities are bit-identical
-  to a solve), summed over issues for all outcomes: arrays ``(samples, parties, outcomes)``. Red
-  lines that hold are a matrix product of the ``(outcomes, red lines)`` crossing table with the
-  ``(red lines, samples)`` draws.
+- ``enumerate`` (small spaces): every outcome of every sample of a chunk at once, by
+  :func:`~simulator.solver.batch.solve_samples` (the compiler's value tables for all the samples'
+  weights in one broadcast product, so utilities are bit-identical to a solve; red lines that hold
+  as a matrix product of the crossing table with the draws);
 - ``solve``: :func:`simulator.solve` on each sampled scenario (any size).
 
 Reported: ``P(ZOPA not empty)`` with the Wilson score interval (Wilson 1927; Brown, Cai & DasGupta
-2001 recommend it over the normal interval), the distribution of the Nash outcome, for each proposal
-the probability that some package it allows lies in the ZOPA, and the *most robust package*: the
-outcome in the ZOPA in the most samples. With ``enumerate`` that maximum is over every outcome; with
-``solve`` it is over the candidates the samples produce (every bargaining solution of every sample
-and every proposal that names one package), and ``robust_scope`` says so.
+2001 recommend it over the normal interval; computed by :func:`scipy.stats.binomtest`), the
+distribution of the Nash outcome, for each proposal the probability that some package it allows
+lies in the ZOPA, and the *most robust package*: the outcome in the ZOPA in the most samples. With
+``enumerate`` that maximum is over every outcome; with ``solve`` it is over the candidates the
+samples produce (every bargaining solution of every sample and every proposal that names one
+package), and ``robust_scope`` says so.
 
 References
 ----------
@@ -42,7 +31,6 @@ Statistical Science 16, 101-133.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -59,27 +47,27 @@ from simulator.analysis._tasks import (
     summarise,
     zopa_exists,
 )
-from simulator.compiled import (
-    BoolArray,
-    FloatArray,
-    IntArray,
-    compile_scenario,
-    crossed_rules,
-    evaluate_utilities,
-    outcome_indices,
-    preference_values,
-    quantise,
+from simulator.analysis.sampling import (
+    Draw,
+    draw_sample,
+    draws,
+    sample_rng,
+    sampled_scenario,
+    stacked,
 )
+from simulator.compiled import BoolArray, CompiledScenario, IntArray, compile_scenario
 from simulator.errors import ScenarioError
-from simulator.model import Scenario, Uncertainty
+from simulator.model import Scenario
 from simulator.outcome_space import (
     box_outcomes,
     outcome_grid,
+    outcome_indices,
     proposal_box,
     restrict_to_proposal,
 )
 from simulator.results import outcome_dict
-from simulator.solver import pareto_mask, select_solution, zopa_threshold
+from simulator.rng import UNSET, RngLike, Unset, pick_rng, root_seed
+from simulator.solver.batch import solve_samples
 
 __all__ = [
     "Draw",
@@ -98,116 +86,25 @@ ENUMERATE_LIMIT = 1 << 16
 _CHUNK_ENTRIES = 1 << 22
 #: Largest proposal box checked by enumeration (larger boxes are searched).
 _BOX_LIMIT = 1 << 12
-_Z95 = 1.959963984540054
 
 Outcome = tuple[int, ...]
 
 
-def wilson_interval(successes: int, n: int, z: float = _Z95) -> tuple[float, float]:
-    """The Wilson score interval for a binomial proportion (Wilson 1927).
+def wilson_interval(
+    successes: int, n: int, confidence_level: float = 0.95
+) -> tuple[float, float]:
+    """The Wilson score interval for a binomial proportion (Wilson 1927), from
+    :func:`scipy.stats.binomtest`; ``(0, 1)`` when ``n`` is 0.
 
     >>> [round(x, 4) for x in wilson_interval(8, 10)]
     [0.4902, 0.9433]
     """
     if n <= 0:
         return (0.0, 1.0)
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    low = 0.0 if successes == 0 else max(0.0, centre - half)
-    high = 1.0 if successes == n else min(1.0, centre + half)
-    return (low, high)
+    from scipy.stats import binomtest  # scipy.stats takes 0.3 s to import: only when needed
 
-
-def sample_rng(seed: int, sample: int) -> np.random.Generator:
-    """The generator of sample ``sample``: child ``sample`` of ``SeedSequence(seed)``."""
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(sample,)))
-
-
-@dataclass(frozen=True, eq=False)
-class Draw:
-    """One sample's parameters.
-
-    Attributes
-    ----------
-    weights
-        ``(P, n)`` float64 weight of each party on each issue (0 where it has no preference).
-    reservation
-        ``(P,)`` float64 reservation values.
-    holds
-        ``(R,)`` bool: whether each red line holds, parties in order, each party's red lines in
-        order.
-    """
-
-    weights: FloatArray
-    reservation: FloatArray
-    holds: BoolArray
-
-
-def _draw_range(rng: np.random.Generator, span: Uncertainty, stated: float) -> float:
-    if span.high <= span.low:
-        return span.low
-    if span.distribution == "uniform":
-        return float(rng.uniform(span.low, span.high))
-    mode = min(max(stated if span.mode is None else span.mode, span.low), span.high)
-    return float(rng.triangular(span.low, mode, span.high))
-
-
-def draw_sample(scenario: Scenario, rng: np.random.Generator) -> Draw:
-    """Draw one sample's parameters (see the module Notation) from ``rng``.
-
-    >>> from simulator.formats import load_scenario
-    >>> car = load_scenario("scenarios/textbook_car.yaml")
-    >>> draw = draw_sample(car, sample_rng(0, 0))
-    >>> bool(0.3 <= draw.reservation[0] <= 0.5), draw.weights.shape
-    (True, (2, 3))
-    """
-    issues = scenario.issue_ids
-    weights = np.zeros((len(scenario.parties), len(issues)))
-    reservation = np.zeros(len(scenario.parties))
-    holds = []
-    for p, party in enumerate(scenario.parties):
-        w = np.array([party.weight(i) for i in issues])
-        pos = w > 0
-        alpha = party.weight_concentration
-        if alpha is not None and pos.sum() >= 2:
-            total = w[pos].sum()
-            w[pos] = total * rng.dirichlet(alpha * w[pos] / total)
-        weights[p] = w
-        span = party.reservation_range
-        reservation[p] = (
-            party.reservation if span is None else _draw_range(rng, span, party.reservation)
-        )
-        for rule in party.red_lines:
-            prob = rule.probability
-            if rule.probability_range is not None:
-                prob = _draw_range(rng, rule.probability_range, prob)
-            holds.append(bool(rng.random() < prob))
-    return Draw(weights, reservation, np.array(holds, dtype=bool))
-
-
-def sampled_scenario(scenario: Scenario, draw: Draw) -> Scenario:
-    """``scenario`` with one sample's weights, reservation values and red lines."""
-    parties = []
-    column = {issue: j for j, issue in enumerate(scenario.issue_ids)}
-    k = 0
-    for p, party in enumerate(scenario.parties):
-        prefs = {}
-        for i, pref in party.preferences.items():
-            w = float(draw.weights[p, column[i]])
-            prefs[i] = pref if pref.weight == w else dataclasses.replace(pref, weight=w)
-        held = draw.holds[k : k + len(party.red_lines)]
-        k += len(party.red_lines)
-        parties.append(
-            dataclasses.replace(
-                party,
-                preferences=prefs,
-                reservation=float(draw.reservation[p]),
-                red_lines=tuple(r for r, h in zip(party.red_lines, held, strict=True) if h),
-            )
-        )
-    return dataclasses.replace(scenario, parties=tuple(parties))
+    ci = binomtest(successes, n).proportion_ci(confidence_level, method="wilson")
+    return (float(ci.low), float(ci.high))
 
 
 # --- per-sample work (top-level functions: they run in worker processes) ------------------------
@@ -224,41 +121,37 @@ class _Sample:
     candidates: tuple[Outcome, ...] = ()
 
 
-def _draws(scenario: Scenario, seed: int, samples: Sequence[int]) -> list[Draw]:
-    return [draw_sample(scenario, sample_rng(seed, s)) for s in samples]
+def _in_zopa(cs: CompiledScenario, samples: Sequence[Draw], outcomes: IntArray) -> BoolArray:
+    """``(S, M)``: which ``outcomes`` lie in the ZOPA of each sample."""
+    found = solve_samples(cs, *stacked(samples), candidates=outcomes, solutions=())
+    return found.in_zopa
 
 
-def _in_zopa(scenario: Scenario, outcomes: IntArray) -> BoolArray:
-    """Which outcomes ``(m, n)`` lie in the ZOPA of ``scenario`` (evaluated directly)."""
-    cs = compile_scenario(scenario)
-    ok = ~crossed_rules(cs, outcomes).any(axis=1)
-    u = evaluate_utilities(cs, outcomes)
-    return np.asarray(ok & np.all(u >= zopa_threshold(cs, cs.reservation)[None, :], axis=1))
-
-
-def _proposal_open(scenario: Scenario) -> tuple[bool, ...]:
-    """Per proposal: does some package it allows lie in the ZOPA?"""
+def _proposal_open(cs: CompiledScenario, draw: Draw) -> tuple[bool, ...]:
+    """Per proposal: does some package it allows lie in the ZOPA of the sample ``draw``?"""
+    scenario = cs.scenario
     out = []
     for proposal in scenario.proposals:
         box = proposal_box(scenario, proposal)
         if math.prod(int(m.sum()) for m in box) <= _BOX_LIMIT:
-            out.append(bool(_in_zopa(scenario, box_outcomes(box)).any()))
+            out.append(bool(_in_zopa(cs, [draw], box_outcomes(box)).any()))
         else:
-            out.append(zopa_exists(restrict_to_proposal(scenario, proposal)))
+            sampled = sampled_scenario(scenario, draw)
+            out.append(zopa_exists(restrict_to_proposal(sampled, proposal)))
     return tuple(out)
 
 
 def _solve_chunk(scenario: Scenario, seed: int, samples: Sequence[int]) -> list[_Sample]:
+    cs = compile_scenario(scenario)
     out = []
-    for draw in _draws(scenario, seed, samples):
-        s = sampled_scenario(scenario, draw)
-        result = summarise(s)
+    for draw in draws(scenario, seed, samples):
+        result = summarise(sampled_scenario(scenario, draw))
         if result.zopa == 0:  # no proposal can be acceptable either
-            out.append(_Sample(0, None, (False,) * len(s.proposals)))
+            out.append(_Sample(0, None, (False,) * len(scenario.proposals)))
             continue
         found = tuple(dict.fromkeys(p.outcome for p in result.solutions.values() if p is not None))
         nash = None if result.nash is None else result.nash.outcome
-        out.append(_Sample(result.zopa, nash, _proposal_open(s), found))
+        out.append(_Sample(result.zopa, nash, _proposal_open(cs, draw), found))
     return out
 
 
@@ -266,58 +159,8 @@ def _count_chunk(
     scenario: Scenario, seed: int, samples: Sequence[int], candidates: IntArray
 ) -> IntArray:
     """For each candidate outcome, in how many of ``samples`` it lies in the ZOPA."""
-    counts = np.zeros(len(candidates), dtype=np.int64)
-    for draw in _draws(scenario, seed, samples):
-        counts += _in_zopa(sampled_scenario(scenario, draw), candidates)
-    return counts
-
-
-@dataclass(frozen=True, eq=False)
-class _Table:
-    """The sample-independent part of a whole-space evaluation."""
-
-    outcomes: IntArray  # (N, n)
-    values: tuple[FloatArray, ...]  # per issue (P, k_i) unweighted values
-    bonus: FloatArray  # (P, N) interaction bonuses
-    cap: FloatArray  # (P,)
-    consistent: BoolArray  # (N,)
-    crossed: FloatArray  # (N, R) 1.0 where an outcome crosses a red line
-    boxes: BoolArray  # (proposals, N)
-    power: FloatArray
-    slack: float
-
-
-def _table(scenario: Scenario) -> _Table:
-    cs = compile_scenario(scenario)
-    outcomes = outcome_grid(cs.sizes)
-    values = []
-    for issue in scenario.issues:
-        v = np.zeros((cs.n_parties, len(issue.options)))
-        for p, party in enumerate(scenario.parties):
-            pref = party.preferences.get(issue.id)
-            if pref is not None:
-                v[p] = preference_values(pref, issue)
-        values.append(v)
-    bonus = np.zeros((cs.n_outcomes, cs.n_parties))
-    for region, b in zip(cs.terms, cs.term_bonus, strict=True):
-        bonus += region.contains(outcomes)[:, None] * b[None, :]
-    crossed = crossed_rules(cs, outcomes)
-    red = cs.rule_owner >= 0
-    boxes = np.zeros((len(scenario.proposals), cs.n_outcomes), dtype=bool)
-    for j, proposal in enumerate(scenario.proposals):
-        box = proposal_box(scenario, proposal)
-        boxes[j] = np.all([box[i][outcomes[:, i]] for i in range(cs.n_issues)], axis=0)
-    return _Table(
-        outcomes,
-        tuple(values),
-        bonus.T.copy(),
-        cs.cap,
-        np.asarray(~crossed[:, ~red].any(axis=1)),
-        crossed[:, red].astype(np.float64),
-        boxes,
-        cs.power,
-        cs.rounding_slack,
-    )
+    in_zopa = _in_zopa(compile_scenario(scenario), draws(scenario, seed, samples), candidates)
+    return np.asarray(in_zopa.sum(axis=0), dtype=np.int64)
 
 
 def _enumerate_chunk(
@@ -325,29 +168,19 @@ def _enumerate_chunk(
 ) -> tuple[list[_Sample], IntArray]:
     """Every outcome of every sample at once (see the module Notation); also how many of the
     samples each outcome is in the ZOPA of."""
-    t = _table(scenario)
-    draws = _draws(scenario, seed, samples)
-    weights = np.stack([d.weights for d in draws])  # (S, P, n)
-    reservation = np.stack([d.reservation for d in draws])  # (S, P)
-    holds = np.stack([d.holds for d in draws]).astype(np.float64).reshape(len(draws), -1)
-    u = np.broadcast_to(t.bonus, (len(draws), *t.bonus.shape)).copy()  # (S, P, N)
-    for i, v in enumerate(t.values):
-        table = quantise(weights[:, :, i, None] * v[None, :, :])  # (S, P, k_i)
-        u += table[:, :, t.outcomes[:, i]]
-    u = np.minimum(u, t.cap[None, :, None])
-    crossed = (t.crossed @ holds.T).T > 0  # (S, N)
-    zopa = t.consistent[None, :] & ~crossed
-    zopa &= np.all(u >= (reservation - t.slack)[:, :, None], axis=1)
+    cs = compile_scenario(scenario)
+    found = solve_samples(cs, *stacked(draws(scenario, seed, samples)))
+    grid = found.candidates
+    boxes = [
+        np.all([m[grid[:, i]] for i, m in enumerate(proposal_box(scenario, p))], axis=0)
+        for p in scenario.proposals
+    ]
     out = []
-    for s in range(len(draws)):
-        rows = np.flatnonzero(zopa[s])
-        front_u = u[s][:, rows].T
-        front = pareto_mask(front_u, tol=t.slack) if len(rows) else np.zeros(0, dtype=bool)
-        row = select_solution("nash", front_u[front], rows[front], reservation[s], t.power)
-        nash = None if row is None else tuple(int(k) for k in t.outcomes[rows[front][row]])
-        acceptable = tuple(bool((zopa[s] & box).any()) for box in t.boxes)
-        out.append(_Sample(len(rows), nash, acceptable))
-    return out, zopa.sum(axis=0)
+    for s, (row, zopa) in enumerate(zip(found.solutions["nash"], found.in_zopa, strict=True)):
+        nash = None if row < 0 else tuple(int(k) for k in grid[row])
+        acceptable = tuple(bool((zopa & box).any()) for box in boxes)
+        out.append(_Sample(int(found.zopa[s]), nash, acceptable))
+    return out, np.asarray(found.in_zopa.sum(axis=0))
 
 
 # --- the result ----------------------------------------------------------------------------------
@@ -430,8 +263,9 @@ def _best(counts: IntArray, outcomes: IntArray, sizes: Sequence[int]) -> tuple[O
 def monte_carlo(
     scenario: Scenario,
     samples: int = 1000,
-    seed: int = 0,
+    rng: RngLike = 0,
     *,
+    seed: int | Unset | None = UNSET,
     method: Method = "auto",
     executor: Executor | None = None,
     workers: int | None = None,
@@ -445,9 +279,14 @@ def monte_carlo(
     scenario
         A scenario with uncertainty: ``weight_concentration``, reservation ranges, red-line
         probabilities (a scenario without any gives the same answer in every sample).
-    samples, seed
-        Number of samples and the seed; the same pair gives identical results however the work is
-        spread.
+    samples
+        Number of samples.
+    rng
+        The root of the samples' generators: an integer seed (the same seed and ``samples`` give
+        identical results however the work is spread), a generator (one integer is drawn from
+        it) or None (fresh entropy). The result records the integer seed used.
+    seed
+        The former name of ``rng`` (give one or the other).
     method
         ``enumerate``, ``solve`` or ``auto`` (enumerate up to :data:`ENUMERATE_LIMIT` outcomes).
     executor
@@ -474,8 +313,8 @@ def monte_carlo(
     --------
     >>> from simulator.formats import load_scenario
     >>> car = load_scenario("scenarios/textbook_car.yaml")
-    >>> a = monte_carlo(car, 200, seed=1, workers=1)
-    >>> b = monte_carlo(car, 200, seed=1, workers=1, method="solve", chunk_size=7)
+    >>> a = monte_carlo(car, 200, 1, workers=1)
+    >>> b = monte_carlo(car, 200, rng=1, workers=1, method="solve", chunk_size=7)
     >>> a.p_zopa == b.p_zopa and a.nash == b.nash and a.robust == b.robust
     True
     """
@@ -483,6 +322,7 @@ def monte_carlo(
         raise ScenarioError(f"samples must be >= 1, got {samples}")
     if method not in ("auto", "enumerate", "solve"):
         raise ScenarioError(f"method must be auto, enumerate or solve, got {method!r}")
+    root = root_seed(pick_rng(rng, seed))
     n_out, n_par = scenario.n_outcomes, len(scenario.parties)
     if method == "auto":
         method = "enumerate" if n_out <= ENUMERATE_LIMIT else "solve"
@@ -497,7 +337,7 @@ def monte_carlo(
             size, run["workers"] = samples, 1
         parts = run_tasks(
             _enumerate_chunk,
-            [(scenario, seed, c) for c in _chunks(samples, size)],
+            [(scenario, root, c) for c in _chunks(samples, size)],
             stage="Monte Carlo",
             **run,
         )
@@ -507,7 +347,7 @@ def monte_carlo(
         scope = "all outcomes"
     else:
         chunks = _chunks(samples, chunk_size or even)
-        tasks = [(scenario, seed, c) for c in chunks]
+        tasks = [(scenario, root, c) for c in chunks]
         results = [
             r for part in run_tasks(_solve_chunk, tasks, stage="Monte Carlo", **run) for r in part
         ]
@@ -534,7 +374,7 @@ def monte_carlo(
     return MonteCarloResult(
         scenario,
         samples,
-        seed,
+        root,
         method,
         np.array([r.zopa for r in results], dtype=np.int64),
         tuple(r.nash for r in results),

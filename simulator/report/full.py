@@ -110,13 +110,19 @@ def report_blocks(
 ) -> list[Block]:
     """The full report as blocks: the solve report with the figures, the issue space and proposals.
 
-    Each figure goes into its section (figure kinds the report does not know go at the end); the
-    issue-space section needs both option counts, the proposals section the evaluations.
+    Each figure goes into its section; every figure no section placed (a kind registered after
+    the report was written, or one the report does not know) goes under "More figures" at the end,
+    so a new figure kind is never dropped. The issue-space section needs both option counts, the
+    proposals section the evaluations.
     """
-    placed = {f.kind: f for f in figures if f.kind in FIGURE_KINDS}
+    placed = {f.kind: f for f in figures}
+    used: set[str] = set()
 
     def figure(kind: str) -> list[Block]:
-        return [placed[kind]] if kind in placed else []
+        if kind not in placed:
+            return []
+        used.add(kind)
+        return [placed[kind]]
 
     blocks: list[Block] = [
         *title_blocks(result),
@@ -136,7 +142,7 @@ def report_blocks(
     blocks += [frontier[0], *figure("frontier_packages"), *frontier[1:]]
     if proposals:
         blocks += [*_proposal_blocks(result, proposals), *figure("proposals")]
-    others = [f for f in figures if f.kind not in FIGURE_KINDS]
+    others = [f for f in figures if f.kind not in used]
     if others:
         blocks += [Heading(2, "More figures"), *others]
     blocks.append(footer(result))

@@ -13,6 +13,7 @@ from simulator.report.markdown import blocks_markdown
 from simulator.report.registry import register
 from simulator.report.summary import report_summary_blocks
 from simulator.results import Point, SolveResult
+from simulator.solver import method_title
 from simulator.solver.bargaining import SOLUTIONS
 
 __all__ = ["SOLUTION_TITLES", "solve_blocks", "solve_markdown", "verdict"]
@@ -206,7 +207,7 @@ def frontier_blocks(result: SolveResult, max_frontier: int) -> list[Block]:
 
 
 def footer(result: SolveResult) -> Paragraph:
-    return Paragraph(f"Solved exactly by {result.method} in {result.seconds:.2f} s.")
+    return Paragraph(f"Solved exactly by {method_title(result.method)} in {result.seconds:.2f} s.")
 
 
 @register("SolveResult", blank_line_after=True)

@@ -9,57 +9,80 @@ from ``simulator.solver``:
 - the search engine: :func:`make_plan` precomputes a :class:`Plan`, :func:`run_search` walks it in
   :class:`Batch` es of nodes and evaluated :class:`Block` s, and a :class:`Visitor` decides what to
   keep (:class:`ZoneVisitor` counts a set and builds its frontier);
+- :func:`solve_samples`: the ZOPA and solutions of many weightings of one scenario at once;
 - the bargaining solutions (:data:`SOLUTIONS`, :func:`select_solution`) and Pareto tests.
 """
 
 from simulator.outcome_space import allowed_options
 from simulator.progress import Progress, StageProgress, labelled
 from simulator.solver.bargaining import SOLUTIONS, select_solution, solution_criterion
+from simulator.solver.batch import SampleSolutions, solve_samples
+from simulator.solver.blocks import Batch, Block, combined_upper, node_bounds, weight_vectors
+from simulator.solver.closest import closest_key, closest_to_agreement
 from simulator.solver.pareto import dominated_by, pareto_mask
-from simulator.solver.search import (
-    Batch,
-    Block,
-    Plan,
-    Visitor,
-    combined_upper,
-    make_plan,
-    node_bounds,
-    run_search,
-    space_size,
-)
-from simulator.solver.solve import (
-    FRONTIER_SCOPES,
-    METHODS,
-    ZoneVisitor,
-    choose_method,
+from simulator.solver.queries import (
     count_outcomes,
+    count_zopa,
     disagreement_point,
     exists_outcome,
     rule_regions,
-    solve,
     zopa_threshold,
+)
+from simulator.solver.search import Plan, Visitor, make_plan, run_search, space_size
+from simulator.solver.solve import (
+    FRONTIER_SCOPES,
+    METHODS,
+    SOLVE_METHODS,
+    MethodOutput,
+    Question,
+    SolveMethod,
+    choose_method,
+    method_title,
+    solve,
+)
+from simulator.solver.visitors import (
+    BudgetedCount,
+    ExistsVisitor,
+    ExtremesVisitor,
+    FrontierStore,
+    OverBudget,
+    ZoneVisitor,
 )
 
 __all__ = [
     "FRONTIER_SCOPES",
     "METHODS",
     "SOLUTIONS",
+    "SOLVE_METHODS",
     "Batch",
     "Block",
+    "BudgetedCount",
+    "ExistsVisitor",
+    "ExtremesVisitor",
+    "FrontierStore",
+    "MethodOutput",
+    "OverBudget",
     "Plan",
     "Progress",
+    "Question",
+    "SampleSolutions",
+    "SolveMethod",
     "StageProgress",
     "Visitor",
     "ZoneVisitor",
     "allowed_options",
     "choose_method",
+    "closest_key",
+    "closest_to_agreement",
     "combined_upper",
     "count_outcomes",
+    "count_zopa",
     "disagreement_point",
     "dominated_by",
     "exists_outcome",
     "labelled",
     "make_plan",
+    "method_title",
     "node_bounds",
     "pareto_mask",
     "rule_regions",
@@ -67,6 +90,8 @@ __all__ = [
     "select_solution",
     "solution_criterion",
     "solve",
+    "solve_samples",
     "space_size",
+    "weight_vectors",
     "zopa_threshold",
 ]

@@ -25,15 +25,23 @@ from simulator.compiled import compile_scenario, evaluate_utilities
 from simulator.errors import ScenarioError
 from simulator.formats.genius import load_genius_folder
 from simulator.model import Scenario
-from simulator.solver import solution_criterion, solve
+from simulator.solver import (
+    choose_method,
+    exists_outcome,
+    method_title,
+    rule_regions,
+    solution_criterion,
+    solve,
+    zopa_threshold,
+)
 from simulator.solver.milp import frontier_two_parties
-from simulator.solver.solve import choose_method, exists_outcome, rule_regions, zopa_threshold
 from simulator.synthetic import synthetic_scenario
 from tests import oracle
 from tests.strategies import scenarios
 
-# ``simulator.solver.solve`` is shadowed by the function of the same name in the package
-SOLVE_MODULE = sys.modules["simulator.solver.solve"]
+# the module of the existence query (``simulator.solver.solve`` is shadowed by the function of the
+# same name in the package, so modules are reached through ``sys.modules``)
+SOLVE_MODULE = sys.modules["simulator.solver.queries"]
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 GENIUS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "genius"
 UNARY = ("not", "at_least", "at_most")
@@ -147,7 +155,8 @@ def test_large_two_party_spaces_use_the_additive_or_the_integer_programme() -> N
     additive_cs = compile_scenario(synthetic_scenario(12, 10, 2))
     assert choose_method(additive_cs) == "dp"
     result = solve(additive_cs)
-    assert result.method.startswith("additive dynamic programme")
+    assert result.method == "dp"
+    assert method_title(result.method).startswith("additive dynamic programme")
     assert result.stats["frontier_outcomes"] == "one per utility vector"
     with_terms = (
         compile_scenario(load_genius_folder(GENIUS / "10issues")) if GENIUS.is_dir() else None
@@ -170,7 +179,8 @@ def test_a_method_that_does_not_apply_is_refused() -> None:
 
 def test_enumeration_reports_itself() -> None:
     result = solve(synthetic_scenario(3, 4, 2, seed=2))
-    assert result.method == "block branch and bound"
+    assert result.method == "enumerate"
+    assert method_title(result.method) == "block branch and bound"
     assert result.stats == {
         "method": "enumerate",
         "chosen_automatically": True,

@@ -63,7 +63,7 @@ BUNDLED = ["ukraine_2025-12.yaml", "ukraine_2025-11.yaml", "textbook_car.yaml"]
 @pytest.mark.parametrize("name", BUNDLED)
 @pytest.mark.parametrize("which", ["all", "consistency", "none"])
 def test_order_on_the_bundled_scenarios(name: str, which: str) -> None:
-    from simulator.solver.solve import rule_regions
+    from simulator.solver import rule_regions
 
     cs = compile_scenario(load_scenario(ROOT / "scenarios" / name))
     tracked = rule_regions(cs, which)

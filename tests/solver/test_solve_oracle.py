@@ -111,6 +111,6 @@ def test_worst_case_disagreement_matches_the_whole_table(scenario):
     outcomes = np.array(list(itertools.product(*[range(k) for k in cs.sizes])))
     want = np.maximum(cs.reservation, evaluate_utilities(cs, outcomes).min(axis=0))
     assert solve_mod.disagreement_point(cs, "worst").tolist() == want.tolist()
-    visitor = solve_mod._MinVisitor(cs.n_parties)
+    visitor = sys.modules["simulator.solver.visitors"].ExtremesVisitor(cs.n_parties)
     search_mod.run_search(search_mod.make_plan(cs, solve_mod.rule_regions(cs, "none")), visitor)
     assert np.maximum(cs.reservation, visitor.low).tolist() == want.tolist()

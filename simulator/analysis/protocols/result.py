@@ -303,7 +303,7 @@ def agreement_distances(
 
 def no_agreement_reasons(scenario: Scenario, solved: SolveResult) -> list[str]:
     """Why no agreement can exist, from the solver's counts and the red-line conflicts (if any)."""
-    from simulator.narrative import red_line_conflicts
+    from simulator.analysis.diagnosis import red_line_conflicts
 
     c = solved.counts
     if c.feasible == 0:

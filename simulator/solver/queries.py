@@ -1,0 +1,249 @@
+"""Queries about the space, each one pass of the block search: counts, existence, thresholds.
+
+Notation
+--------
+A *region mask* ``(R,)`` over ``cs.regions`` says which rule regions an outcome must not enter
+(:func:`rule_regions` gives the usual ones: ``none``, ``consistency`` or ``all`` rules). A
+*threshold* ``(P,)`` asks for ``u_p >= threshold_p`` (``-inf`` for a party that does not matter);
+the ZOPA's is :func:`zopa_threshold` of the disagreement point ``d`` (:func:`disagreement_point`).
+
+- :func:`count_outcomes`: exact counts (closed form for subtrees certainly inside; without a
+  threshold, a product over the groups of issues that no region links);
+- :func:`exists_outcome`: existence, exact (search with a budget, then an integer programme's
+  witness, then the search to the end);
+- :func:`count_zopa`: the ZOPA count, or a lower bound past a budget.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.compiled import (
+    BoolArray,
+    CompiledScenario,
+    FloatArray,
+    IntArray,
+    evaluate_utilities,
+)
+from simulator.errors import ScenarioError
+from simulator.progress import Progress, StageProgress, labelled
+from simulator.solver import milp
+from simulator.solver.search import make_plan, run_search
+from simulator.solver.visitors import (
+    BudgetedCount,
+    ExistsVisitor,
+    ExtremesVisitor,
+    OverBudget,
+    ZoneVisitor,
+)
+
+__all__ = [
+    "EXISTS_BATCH",
+    "EXISTS_BUDGET",
+    "count_outcomes",
+    "count_zopa",
+    "disagreement_point",
+    "exists_outcome",
+    "rule_regions",
+    "zone",
+    "zopa_threshold",
+]
+
+#: Outcomes an existence search evaluates before it asks the integer programme for a witness.
+EXISTS_BUDGET = 1 << 24
+#: Nodes expanded at once by an existence search: narrow, to reach leaves early.
+EXISTS_BATCH = 256
+
+
+def rule_regions(cs: CompiledScenario, which: str) -> BoolArray:
+    """Mask over ``cs.regions``: ``none``, ``consistency`` (constraints only) or ``all`` rules."""
+    owner = cs.rule_owner[cs.region_rule] if len(cs.regions) else np.zeros(0, dtype=np.int64)
+    if which == "none":
+        return np.zeros(len(cs.regions), dtype=bool)
+    if which == "consistency":
+        return np.asarray(owner < 0)
+    return np.ones(len(cs.regions), dtype=bool)
+
+
+def zone(
+    cs: CompiledScenario,
+    rules: str,
+    threshold: FloatArray | None,
+    *,
+    count: bool,
+    frontier: bool,
+    progress: StageProgress | None,
+) -> ZoneVisitor:
+    """One :class:`~simulator.solver.visitors.ZoneVisitor` pass over the outcomes that cross none
+    of the ``rules`` (``none``, ``consistency`` or ``all``): its count and/or frontier."""
+    visitor = ZoneVisitor(cs, threshold, count, frontier)
+    run_search(make_plan(cs, rule_regions(cs, rules)), visitor, progress)
+    return visitor
+
+
+def _components(cs: CompiledScenario, regions: BoolArray) -> list[list[int]]:
+    """Groups of issues linked by the given rule regions (connected components; union-find)."""
+    parent = list(range(cs.n_issues))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    named: set[int] = set()
+    for region, on in zip(cs.regions, regions, strict=True):
+        if on:
+            named.update(region.issues)
+            for j in region.issues[1:]:
+                parent[find(j)] = find(region.issues[0])
+    groups: dict[int, list[int]] = {}
+    for i in sorted(named):
+        groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
+
+
+def _restricted_to(cs: CompiledScenario, issues: list[int], regions: BoolArray) -> CompiledScenario:
+    """The rule structure of ``cs`` on a subset of its issues (no utilities), for counting."""
+    import dataclasses
+
+    from simulator.compiled import Region
+
+    pos = {i: k for k, i in enumerate(issues)}
+    keep = [r for r, on in enumerate(regions) if on and set(cs.regions[r].issues) <= set(issues)]
+    sub_regions = tuple(
+        Region(tuple(pos[i] for i in cs.regions[r].issues), cs.regions[r].masks) for r in keep
+    )
+    return dataclasses.replace(
+        cs,
+        sizes=tuple(cs.sizes[i] for i in issues),
+        values=tuple(np.zeros((cs.n_parties, cs.sizes[i])) for i in issues),
+        terms=(),
+        term_bonus=np.zeros((0, cs.n_parties)),
+        regions=sub_regions,
+        region_rule=cs.region_rule[keep],
+    )
+
+
+def count_outcomes(
+    cs: CompiledScenario,
+    regions: BoolArray,
+    threshold: FloatArray | None = None,
+    progress: StageProgress | None = None,
+) -> int:
+    """Exact number of outcomes that lie in none of ``regions`` (a mask over ``cs.regions``) and
+    give every party ``p`` at least ``threshold[p]`` (use ``-inf`` for parties that do not matter).
+
+    Without a threshold the count factorises over groups of issues that no region links: it is the
+    product of each group's count and the sizes of the issues no region names.
+    """
+    regions = np.asarray(regions, dtype=bool)
+    if threshold is not None:
+        visitor = ZoneVisitor(cs, threshold, count=True, frontier=False)
+        run_search(make_plan(cs, regions), visitor, progress)
+        return int(visitor.count)
+    total = 1
+    linked: set[int] = set()
+    groups = _components(cs, regions)
+    for k, group in enumerate(groups):
+        linked.update(group)
+        sub = _restricted_to(cs, group, regions)
+        visitor = ZoneVisitor(sub, None, count=True, frontier=False)
+        run_search(make_plan(sub, np.ones(len(sub.regions), dtype=bool)), visitor)
+        total *= int(visitor.count)
+        if progress:
+            progress((k + 1) / len(groups))
+    for i in set(range(cs.n_issues)) - linked:
+        total *= cs.sizes[i]
+    if progress:
+        progress(1.0)
+    return total
+
+
+def exists_outcome(
+    cs: CompiledScenario, regions: BoolArray, threshold: FloatArray | None = None
+) -> bool:
+    """Whether some outcome lies in none of ``regions`` and reaches ``threshold``.
+
+    Exact, in three steps: the search for up to :data:`EXISTS_BUDGET` evaluated outcomes (it
+    stops at the first outcome found, and most empty sets are proved empty by their bounds within
+    it); then the integer programme's feasibility solve, whose outcome, if any, is checked exactly
+    (a witness); then, if the programme found none, the search to the end.
+    """
+    regions = np.asarray(regions, dtype=bool)
+    plan = make_plan(cs, regions)
+    visitor = ExistsVisitor(threshold, EXISTS_BUDGET)
+    try:
+        run_search(plan, visitor, batch_nodes=EXISTS_BATCH)
+        return visitor.found
+    except OverBudget:
+        pass
+    try:
+        witness = milp.optimum(cs, regions, threshold, "exists")
+    except milp.MilpError:
+        witness = None
+    if witness is not None and _is_witness(cs, regions, threshold, witness):
+        return True
+    visitor = ExistsVisitor(threshold)
+    run_search(plan, visitor, batch_nodes=EXISTS_BATCH)
+    return visitor.found
+
+
+def _is_witness(
+    cs: CompiledScenario, regions: BoolArray, threshold: FloatArray | None, outcome: IntArray
+) -> bool:
+    """Whether ``outcome`` crosses none of ``regions`` and reaches ``threshold``, exactly."""
+    o = outcome[None, :]
+    if any(r.contains(o)[0] for r, on in zip(cs.regions, regions, strict=True) if on):
+        return False
+    return threshold is None or bool(np.all(evaluate_utilities(cs, o)[0] >= threshold))
+
+
+def disagreement_point(
+    cs: CompiledScenario, kind: str = "reservation", progress: Progress | None = None
+) -> FloatArray:
+    """``d``: the reservation utilities, or ``max(reservation, min over the space)`` for
+    ``worst``."""
+    if kind == "reservation":
+        return cs.reservation.copy()
+    if kind != "worst":
+        raise ScenarioError(f"disagreement must be 'reservation' or 'worst', got {kind!r}")
+    if not cs.terms and all(cs.sizes):
+        # additive: the minimum is the outcome taking each issue's worst option, in closed form
+        # (sums of quantised values are exact in any order: the search's value, bit for bit)
+        low = np.zeros(cs.n_parties)
+        for v in cs.values:
+            low += v.min(axis=1)
+        if progress:
+            progress("worst case", 1.0)
+        return np.asarray(np.maximum(cs.reservation, np.minimum(low, cs.cap)))
+    visitor = ExtremesVisitor(cs.n_parties)
+    run_search(make_plan(cs, rule_regions(cs, "none")), visitor, labelled(progress, "worst case"))
+    return np.asarray(np.maximum(cs.reservation, visitor.low))
+
+
+def zopa_threshold(cs: CompiledScenario, d: FloatArray) -> FloatArray:
+    """The utility each party needs to be in the ZOPA: ``d`` less the compiler's rounding slack.
+
+    A compiled utility is a sum of at most ``n + T`` quantised numbers, each within ``QUANTUM / 2``
+    of its exact value, so a package whose exact utility equals ``d_p`` must not fall out of the
+    ZOPA by rounding.
+    """
+    return np.asarray(d - cs.rounding_slack)
+
+
+def count_zopa(
+    cs: CompiledScenario, threshold: FloatArray, budget: int | None, progress: Progress | None
+) -> tuple[int, bool]:
+    """The ZOPA count and whether it is exact (a lower bound when the budget ran out)."""
+    label = labelled(progress, "ZOPA count")
+    if budget is None:
+        visitor: ZoneVisitor = ZoneVisitor(cs, threshold, count=True, frontier=False)
+        run_search(make_plan(cs, rule_regions(cs, "all")), visitor, label)
+        return int(visitor.count), True
+    visitor = BudgetedCount(cs, threshold, budget)
+    try:
+        run_search(make_plan(cs, rule_regions(cs, "all")), visitor, label)
+    except OverBudget:
+        return int(visitor.count), False
+    return int(visitor.count), True

@@ -38,7 +38,10 @@ def typical_changes(scenario) -> list[list[str]]:  # type: ignore[no-untyped-def
     changes: list[list[str]] = [[d] for d in drops[:18]]
     changes += [
         ["ukraine drops redline donbas_withdrawal_at_most_1"],
-        ["ukraine drops redline donbas_withdrawal_at_most_1", "ukraine drops redline nato_at_most_2"],
+        [
+            "ukraine drops redline donbas_withdrawal_at_most_1",
+            "ukraine drops redline nato_at_most_2",
+        ],
     ]
     changes += [[drops[k], drops[k + 5]] for k in range(0, 12, 2)]
     for issue in scenario.issues[:10]:

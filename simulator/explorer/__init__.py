@@ -1,4 +1,4 @@
-"""The interactive explorer: a local web page where an analyst edits a scenario and watches the zone.
+"""The interactive explorer: a local web page to edit a scenario and watch the zone move.
 
 ``bargain explore SOURCE`` serves one scenario on http://127.0.0.1:8000/. The page
 (``templates/index.html.j2`` with ``static/explorer.js``, plain JavaScript with no build step and

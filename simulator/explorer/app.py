@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from importlib import resources
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -34,7 +34,7 @@ MAX_BODY = 64 * 1024
 log = logging.getLogger("simulator.explorer")
 
 EDITS_DOC = (
-    f'Edits in the tool\'s syntax (as `--edit`), at most {MAX_EDITS}, e.g. "ukraine concedes '
+    f"Edits in the tool's syntax (as `--edit`), at most {MAX_EDITS}, e.g. \"ukraine concedes "
     'nato=legal_renunciation"; applied in order to the scenario the server was started with.'
 )
 
@@ -165,11 +165,14 @@ def create_app(explorer: Explorer) -> FastAPI:
     def get_figure(
         kind: str,
         fmt: str,
-        edit: list[str] = Query(default_factory=list, description=EDITS_DOC),
-        pair: str | None = Query(
-            None, description="utility_space only: two parties, e.g. russia,ukraine (one panel)"
-        ),
-        proposals: bool = Query(True, description="utility_space only: draw the proposals"),
+        edit: Annotated[list[str], Query(description=EDITS_DOC)] = [],  # noqa: B006 (FastAPI copies it)
+        pair: Annotated[
+            str | None,
+            Query(description="utility_space only: two parties, e.g. russia,ukraine (one panel)"),
+        ] = None,
+        proposals: Annotated[
+            bool, Query(description="utility_space only: draw the proposals")
+        ] = True,
     ) -> Response:
         parties = None
         if pair is not None:

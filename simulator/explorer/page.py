@@ -40,10 +40,14 @@ def page_html(scenario: Scenario, info: dict[str, Any]) -> str:
     """The page for ``scenario``; ``info`` is the JSON of ``GET /api/scenario``."""
     from simulator.plots.style import RED_LINE, ZOPA_SHADE
 
-    return _environment().get_template("index.html.j2").render(
-        title=scenario.title or scenario.name,
-        description=scenario.description or "",
-        scenario_json=_script_json(info),
-        red_line=RED_LINE,
-        zopa_shade=ZOPA_SHADE,
+    return (
+        _environment()
+        .get_template("index.html.j2")
+        .render(
+            title=scenario.title or scenario.name,
+            description=scenario.description or "",
+            scenario_json=_script_json(info),
+            red_line=RED_LINE,
+            zopa_shade=ZOPA_SHADE,
+        )
     )

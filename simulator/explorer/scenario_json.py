@@ -27,7 +27,9 @@ def _rule_text(scenario: Scenario, rule: Rule) -> str:
     if rule.issue is not None and rule.kind in ("at_most", "at_least") and rule.bound is not None:
         issue = scenario.issue(rule.issue)
         words = "at most" if rule.kind == "at_most" else "at least"
-        return f"{(issue.label or issue.id)}: {words} {issue.options[issue.index(rule.bound)].display}"
+        return (
+            f"{(issue.label or issue.id)}: {words} {issue.options[issue.index(rule.bound)].display}"
+        )
     if rule.issue is not None and rule.kind == "not":
         issue = scenario.issue(rule.issue)
         names = ", ".join(issue.options[issue.index(o)].display for o in rule.options)
@@ -39,7 +41,7 @@ def scenario_json(scenario: Scenario, source: str, colours: dict[str, str]) -> d
     """The scenario's issues, parties, red lines and proposals, for the page and other tools."""
     values = option_values(scenario)
     parties = []
-    for p, party in enumerate(scenario.parties):
+    for party in scenario.parties:
         parties.append(
             {
                 "id": party.id,

@@ -6,11 +6,13 @@ import ipaddress
 import sys
 import threading
 import webbrowser
+from pathlib import Path
+from typing import Any
 
 from simulator.errors import ScenarioError
 from simulator.explorer.session import Explorer
 
-__all__ = ["is_local", "serve", "url_of"]
+__all__ = ["Background", "is_local", "serve", "start_in_background", "url_of"]
 
 
 def is_local(host: str) -> bool:
@@ -34,6 +36,21 @@ def url_of(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
+def _server(explorer: Explorer, host: str, port: int) -> Any:
+    """A uvicorn server of the explorer's app (not started)."""
+    try:
+        import uvicorn
+
+        from simulator.explorer.app import create_app
+    except ImportError as e:
+        raise ScenarioError(
+            f"the explorer needs the 'explorer' extra ({e.name} is missing): "
+            "pip install 'bargaining-simulator[explorer]'"
+        ) from None
+    config = uvicorn.Config(create_app(explorer), host=host, port=port, log_level="warning")
+    return uvicorn.Server(config)
+
+
 def serve(explorer: Explorer, host: str, port: int, *, open_browser: bool) -> None:
     """Serve until Ctrl-C.
 
@@ -44,15 +61,6 @@ def serve(explorer: Explorer, host: str, port: int, *, open_browser: bool) -> No
     """
     if not 0 <= port <= 65535:
         raise ScenarioError(f"--port must be between 0 and 65535, got {port}")
-    try:
-        import uvicorn
-
-        from simulator.explorer.app import create_app
-    except ImportError as e:
-        raise ScenarioError(
-            f"the explorer needs the 'explorer' extra ({e.name} is missing): "
-            "pip install 'bargaining-simulator[explorer]'"
-        ) from None
     if not is_local(host):
         print(
             f"warning: --host {host} makes the explorer reachable from other machines; it has no "
@@ -60,8 +68,7 @@ def serve(explorer: Explorer, host: str, port: int, *, open_browser: bool) -> No
             file=sys.stderr,
         )
     url = url_of(host, port)
-    config = uvicorn.Config(create_app(explorer), host=host, port=port, log_level="warning")
-    server = uvicorn.Server(config)
+    server = _server(explorer, host, port)
     print(f"The explorer of {explorer.scenario.name!r} is at {url} (Ctrl-C stops it)", flush=True)
     browser = threading.Timer(0.8, lambda: webbrowser.open(url))
     if open_browser:
@@ -73,3 +80,45 @@ def serve(explorer: Explorer, host: str, port: int, *, open_browser: bool) -> No
     finally:
         browser.cancel()
     print("stopped", file=sys.stderr)
+
+
+class Background:
+    """A server running in a thread of this process (a notebook's kernel): ``url``, ``stop()``."""
+
+    def __init__(self, server: Any, thread: threading.Thread, url: str) -> None:
+        self._server, self._thread, self.url = server, thread, url
+
+    def stop(self) -> None:
+        """Stop the server and wait for its thread."""
+        self._server.should_exit = True
+        self._thread.join(10)
+
+    def __repr__(self) -> str:
+        return f"<explorer at {self.url}>"
+
+
+def start_in_background(
+    source: str | Path, host: str = "127.0.0.1", port: int = 0, *, timeout: float = 30.0
+) -> Background:
+    """Serve ``source`` from a thread and return at once (``port=0``: any free port).
+
+    For notebooks: the cell does not block, the page is at ``.url``, and ``.stop()`` (or the end
+    of the kernel) stops it.
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario cannot be read, the web stack is missing or the server does not start.
+    """
+    import time
+
+    server = _server(Explorer.load(str(source)), host, port)
+    thread = threading.Thread(target=server.run, name="bargain-explorer", daemon=True)
+    thread.start()
+    end = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > end:
+            raise ScenarioError(f"the explorer did not start on {host}:{port}")
+        time.sleep(0.05)
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    return Background(server, thread, url_of(host, bound))

@@ -75,7 +75,7 @@ class View:
 
             return dataclasses.replace(solve(self.scenario), source=self.source)
 
-        return self._memo("result", compute)  # type: ignore[no-any-return]
+        return self._memo("result", compute)
 
     def _memo(self, key: Any, compute: Any) -> Any:
         """``compute()`` once per key; other keys of the view are not held up meanwhile."""
@@ -106,7 +106,7 @@ class View:
         """The evaluations of the scenario's proposals (``bargain evaluate``), computed once."""
         from simulator.evaluate import evaluate_proposals
 
-        return self._memo("proposals", lambda: tuple(evaluate_proposals(self.scenario)))  # type: ignore[no-any-return]
+        return self._memo("proposals", lambda: tuple(evaluate_proposals(self.scenario)))
 
     def evaluate_json(self) -> dict[str, Any]:
         """Exactly ``bargain evaluate --json`` on the edited scenario."""
@@ -158,7 +158,9 @@ class View:
         from simulator.figure_registry import FIGURES, available_kinds
 
         if fmt not in FIGURE_FORMATS:
-            raise EditError(f"figure format must be one of {', '.join(FIGURE_FORMATS)}, got {fmt!r}")
+            raise EditError(
+                f"figure format must be one of {', '.join(FIGURE_FORMATS)}, got {fmt!r}"
+            )
         if kind not in FIGURES or not FIGURES[kind].applies(self.scenario):
             kinds = ", ".join(available_kinds(self.result()))
             raise EditError(f"unknown figure {kind!r}; this scenario has: {kinds}")
@@ -185,7 +187,7 @@ class View:
                 fig = figures(self.result(), data, kinds=[kind])[kind]
                 return figure_bytes(fig, fmt, dpi=PNG_DPI)
 
-        return self._memo(("figure", kind, fmt, pair, proposals), compute)  # type: ignore[no-any-return]
+        return self._memo(("figure", kind, fmt, pair, proposals), compute)
 
     def options_json(self) -> dict[str, Any]:
         """The issue-space map as data: how many packages of the zone use each option, and which
@@ -207,7 +209,7 @@ class View:
                 "crossed": crossed,
             }
 
-        return self._memo("options", compute)  # type: ignore[no-any-return]
+        return self._memo("options", compute)
 
     def words(self) -> dict[str, str]:
         """The verdict and the solve report as HTML fragments (the report package's words)."""
@@ -227,7 +229,7 @@ class View:
         """The edited scenario in the YAML format."""
         from simulator.formats.yaml_writer import dump_scenario_yaml
 
-        return self._memo("yaml", lambda: dump_scenario_yaml(self.scenario))  # type: ignore[no-any-return]
+        return self._memo("yaml", lambda: dump_scenario_yaml(self.scenario))
 
 
 class Explorer:

@@ -107,7 +107,10 @@ def test_edits_are_validated_before_anything_is_solved(
     calls = []
     real = session_module.View.result
     monkeypatch.setattr(session_module.View, "result", lambda self: calls.append(1) or real(self))
-    assert client.post("/api/solve", json={"edits": [DROP, "buyer weight nothing *2"]}).status_code == 422
+    assert (
+        client.post("/api/solve", json={"edits": [DROP, "buyer weight nothing *2"]}).status_code
+        == 422
+    )
     assert calls == []
 
 
@@ -137,17 +140,26 @@ def test_figures_are_drawn_from_the_solved_view(
     client.post("/api/solve", json={"edits": edits})
     solves = []
     real = simulator.solver.solve
-    monkeypatch.setattr(simulator.solver, "solve", lambda *a, **k: solves.append(1) or real(*a, **k))
+    monkeypatch.setattr(
+        simulator.solver, "solve", lambda *a, **k: solves.append(1) or real(*a, **k)
+    )
     client.post("/api/solve", json={"edits": edits})
     client.get("/api/figure/option_map.png", params={"edit": edits})
     assert solves == []
 
 
 def test_at_most_64_edits(client: TestClient) -> None:
-    response = client.post("/api/solve", json={"edits": ["buyer reservation +0.001"] * (MAX_EDITS + 1)})
+    response = client.post(
+        "/api/solve", json={"edits": ["buyer reservation +0.001"] * (MAX_EDITS + 1)}
+    )
     assert response.status_code == 422
     assert f"at most {MAX_EDITS} edits" in response.json()["detail"]
-    assert client.post("/api/solve", json={"edits": ["buyer reservation +0.001"] * MAX_EDITS}).status_code == 200
+    assert (
+        client.post(
+            "/api/solve", json={"edits": ["buyer reservation +0.001"] * MAX_EDITS}
+        ).status_code
+        == 200
+    )
 
 
 def test_request_bodies_are_limited(client: TestClient) -> None:
@@ -159,7 +171,9 @@ def test_request_bodies_are_limited(client: TestClient) -> None:
         for _ in range(20):
             yield b" " * 5000
 
-    response = client.post("/api/solve", content=chunks(), headers={"content-type": "application/json"})
+    response = client.post(
+        "/api/solve", content=chunks(), headers={"content-type": "application/json"}
+    )
     assert response.status_code == 413
 
 
@@ -276,7 +290,13 @@ def test_a_scan_can_be_cancelled_and_has_a_time_limit(
 
 def test_openapi_documents_the_api(client: TestClient) -> None:
     paths = client.get("/api/openapi.json").json()["paths"]
-    assert {"/api/scenario", "/api/solve", "/api/evaluate", "/api/scan", "/api/figure/{kind}.{fmt}"} <= set(paths)
+    assert {
+        "/api/scenario",
+        "/api/solve",
+        "/api/evaluate",
+        "/api/scan",
+        "/api/figure/{kind}.{fmt}",
+    } <= set(paths)
     assert client.get("/api/docs").status_code == 200
 
 

@@ -11,12 +11,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -27,11 +24,11 @@ sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright for Python is not installed (pip install playwright)"
 )
 
-from simulator.analysis.edits import apply_edits
-from simulator.cli import main
-from simulator.explorer import Explorer, create_app
-from simulator.formats import load_scenario
-from simulator.formats.yaml_writer import dump_scenario_yaml
+from simulator.analysis.edits import apply_edits  # noqa: E402
+from simulator.cli import main  # noqa: E402
+from simulator.explorer.server import start_in_background  # noqa: E402
+from simulator.formats import load_scenario  # noqa: E402
+from simulator.formats.yaml_writer import dump_scenario_yaml  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CAR = str(ROOT / "scenarios" / "textbook_car.yaml")
@@ -69,20 +66,9 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def serve(source: str) -> Iterator[str]:
     """A real server on a free port, in a thread; yields its URL."""
-    config = uvicorn.Config(
-        create_app(Explorer.load(source)), host="127.0.0.1", port=0, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    end = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < end and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}/"
-    server.should_exit = True
-    thread.join(10)
+    server = start_in_background(source)
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("fastapi")
 uvicorn = pytest.importorskip("uvicorn")
 
-from simulator.cli import main
+from simulator.cli import main  # noqa: E402
 
 CAR = str(Path(__file__).resolve().parents[2] / "scenarios" / "textbook_car.yaml")
 
@@ -30,7 +30,9 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
 
 
 def test_explore_prints_the_url_and_stops_cleanly_on_ctrl_c(
-    served: list[tuple[str, int]], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    served: list[tuple[str, int]],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     opened: list[str] = []
     monkeypatch.setattr(webbrowser, "open", opened.append)

@@ -73,10 +73,6 @@ SPLIT_OUT = [
 ]
 
 
-#: Modules still over the limit, to be split (monte_carlo.py on the engine branch).
-NOT_YET = {"monte_carlo.py"}
-
-
 @pytest.mark.parametrize("module", sorted(HOMES))
 def test_public_names_stay_importable(module: str) -> None:
     mod = importlib.import_module(module)
@@ -93,7 +89,5 @@ def test_split_modules_are_doctested() -> None:
 )
 def test_modules_stay_short(path: str) -> None:
     """No analysis module over 400 lines (one concept per module)."""
-    if path in NOT_YET:
-        pytest.skip("to be split")
     lines = (PACKAGE / path).read_text().count("\n")
     assert lines <= 400, f"analysis/{path} has {lines} lines"

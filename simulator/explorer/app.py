@@ -134,6 +134,10 @@ def create_app(explorer: Explorer) -> FastAPI:
 
         return HTMLResponse(page_html(explorer.scenario, info))
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
     app.mount("/static", _static_files(), name="static")
 
     @app.get("/api/scenario", summary="The scenario: issues, parties, red lines, proposals")

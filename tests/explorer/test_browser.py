@@ -154,13 +154,33 @@ def test_car_toggle_a_red_line(browser: object, car_url: str, shots: Path, tmp_p
     assert page.locator("#edits li code").all_inner_texts() == edits
     screenshot(page, shots, "car-2-red-line-dropped")
 
+    page.select_option("#actor", "buyer")  # the buyer concedes an option by a click
+    page.click('button.option[data-issue="warranty"][data-option="one_year"]')
+    edits = [*edits, "buyer concedes warranty=one_year"]
+    wait_for(page, edits)
+    check_against_cli(page, CAR, edits, tmp_path)
+    page.focus("#res-buyer")  # the reservation slider, by keyboard
+    page.keyboard.press("ArrowLeft")
+    page.dispatch_event("#res-buyer", "change")
+    edits = [*edits, "buyer reservation =0.39"]
+    wait_for(page, edits, complete=True)
+    check_against_cli(page, CAR, edits, tmp_path)
+    screenshot(page, shots, "car-3-concession-and-reservation")
+    page.click("#scan-start")  # the scan, with its results and their Apply buttons
+    page.wait_for_selector("#scan-result table", timeout=TIMEOUT_MS)
+    assert page.locator("#scan-result button", has_text="Apply").count() > 0
+    for edit in edits[1:]:
+        page.get_by_role("button", name=f"Remove the edit {edit}").click()
+    edits = edits[:1]
+    wait_for(page, edits, complete=True)
+
     page.reload()  # the link reproduces the view
     wait_for(page, edits)
     assert not page.is_checked("#rl-dealer-no_fire_sale")
     page.get_by_role("button", name=f"Remove the edit {edits[0]}").press("Enter")  # keyboard
     wait_for(page, [], complete=True)
     check_against_cli(page, CAR, [], tmp_path)
-    screenshot(page, shots, "car-3-edit-removed")
+    screenshot(page, shots, "car-4-edit-removed")
     page.close()
 
 

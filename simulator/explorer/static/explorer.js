@@ -250,7 +250,8 @@ async function evaluateProposals(mine) {
     const row = el("tr", {}, el("th", { scope: "row" }, swatch(p), `${p.label} utility`));
     for (const pr of data.proposals) {
       const u = pr.utilities[p.id];
-      const text = u === null || u === undefined ? "–" : typeof u === "object" ? `${fmt(u.min)} – ${fmt(u.max)}` : fmt(u);
+      const text = !pr.completions ? "no package: the edits exclude it"
+        : typeof u === "object" && u !== null ? `${fmt(u.min)} – ${fmt(u.max)}` : fmt(u);
       const ok = pr.acceptable_to.includes(p.id);
       row.append(el("td", { class: "num", text: `${text}${ok ? " ✓" : ""}`, title: ok ? "acceptable to this party" : "" }));
     }

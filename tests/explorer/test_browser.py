@@ -193,6 +193,8 @@ def test_december_drop_donbas_and_nato_opens_the_zone(
     page.goto(december_url)
     wait_for(page, [])
     assert check_against_cli(page, DECEMBER, [], tmp_path)["counts"]["zopa"] == 0
+    assert page.inner_text("#nash-title") == "The package closest to agreement"
+    assert "Ukrainian withdrawal from the rest of Donetsk" in page.inner_text("#nash")
     before = figure_pixels(page)
     screenshot(page, shots, "december-1-loaded")
 

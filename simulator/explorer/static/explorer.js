@@ -199,18 +199,23 @@ function renderFacts(solved) {
   $("zopa-count").textContent = `${count.toLocaleString("en")} of ${solved.counts.outcomes.toLocaleString("en")}`;
   const nash = solved.solutions.nash;
   const nashBox = $("nash");
-  nashBox.replaceChildren();
   nashBox.dataset.outcome = nash ? JSON.stringify(nash.outcome) : "";
-  if (nash) {
+  const shown = nash || solved.closest;
+  $("nash-title").textContent = nash ? "The Nash package" : solved.closest ? "The package closest to agreement" : "No package";
+  nashBox.replaceChildren();
+  if (shown) {
+    if (!nash) {
+      const crossed = solved.closest.crossed.map((key) => { const [party, id] = key.split(":"); return `${partyById[party].label}: ${redLineText(party, id)}`; });
+      const short = Object.entries(solved.closest.shortfall).filter(([, v]) => v > 0).map(([id, v]) => `${partyById[id].label} ${fmt(v)}`);
+      nashBox.append(el("p", { class: "hint", text: `It crosses ${crossed.length ? crossed.join("; ") : "no red line"}${short.length ? `; short of the reservation: ${short.join(", ")}` : ""}.` }));
+    }
     const list = el("ul");
-    for (const [issueId, optionId] of Object.entries(nash.outcome)) {
+    for (const [issueId, optionId] of Object.entries(shown.outcome)) {
       const issue = issueById[issueId];
       const option = issue.options.find((o) => o.id === optionId);
       list.append(el("li", {}, el("span", { text: `${issue.label}: ` }), el("strong", { text: option.label })));
     }
     nashBox.append(list);
-  } else {
-    nashBox.textContent = "none (no zone of agreement)";
   }
   const table = el("table");
   const head = el("tr", {}, el("th", { text: "Solution" }));

@@ -28,6 +28,7 @@ from simulator.figure_registry import DATA_FIELDS, FIGURES, FigureData, chosen_k
 from simulator.model import Scenario
 from simulator.progress import Progress
 from simulator.results import SolveResult
+from simulator.rng import UNSET, RngLike, Unset, pick_rng
 from simulator.solver.stream import option_counts, option_red_lines, utility_cloud
 
 __all__ = ["BUILDERS", "figure_data", "option_values"]
@@ -54,21 +55,21 @@ def option_values(scenario: Scenario) -> tuple[tuple[FloatArray, ...], ...]:
     return tuple(out)
 
 
-Builder = Callable[[SolveResult, int, "Progress | None"], Any]
+Builder = Callable[[SolveResult, RngLike, "Progress | None"], Any]
 
 #: One function per field of :class:`~simulator.figure_registry.FigureData`:
-#: ``builder(result, seed, progress)``.
+#: ``builder(result, rng, progress)``.
 BUILDERS: dict[str, Builder] = {
-    "cloud": lambda r, seed, progress: utility_cloud(r.scenario, seed=seed, progress=progress),
-    "zopa_options": lambda r, seed, progress: option_counts(
+    "cloud": lambda r, rng, progress: utility_cloud(r.scenario, rng=rng, progress=progress),
+    "zopa_options": lambda r, rng, progress: option_counts(
         r.scenario, "zopa", disagreement=r.disagreement, progress=progress
     ),
-    "feasible_options": lambda r, seed, progress: option_counts(
+    "feasible_options": lambda r, rng, progress: option_counts(
         r.scenario, "feasible", progress=progress
     ),
-    "option_rules": lambda r, seed, progress: option_red_lines(r.scenario),
-    "option_values": lambda r, seed, progress: option_values(r.scenario),
-    "proposals": lambda r, seed, progress: tuple(evaluate_proposals(r.scenario)),
+    "option_rules": lambda r, rng, progress: option_red_lines(r.scenario),
+    "option_values": lambda r, rng, progress: option_values(r.scenario),
+    "proposals": lambda r, rng, progress: tuple(evaluate_proposals(r.scenario)),
 }
 
 
@@ -76,7 +77,8 @@ def figure_data(
     result: SolveResult,
     kinds: Sequence[str] | None = None,
     *,
-    seed: int = 0,
+    rng: RngLike = 0,
+    seed: int | Unset | None = UNSET,
     progress: Progress | None = None,
 ) -> FigureData:
     """Compute what the figures ``kinds`` (default: all that apply) need, once.
@@ -87,8 +89,11 @@ def figure_data(
         The solved scenario.
     kinds
         Figure kinds of :data:`~simulator.figure_registry.FIGURES`.
+    rng
+        The generator of the random sample of a space too large to show in full, or its seed
+        (an int ``n`` means ``numpy.random.default_rng(n)``; see :mod:`simulator.rng`).
     seed
-        Seeds the random sample of a space too large to show in full.
+        The former name of ``rng``, still accepted.
     progress
         Called as ``progress(stage, fraction)`` during the passes over the space.
 
@@ -97,8 +102,9 @@ def figure_data(
     ScenarioError
         For an unknown kind, or one that does not apply to the scenario.
     """
+    rng = pick_rng(rng, seed)
     chosen = chosen_kinds(result, kinds)
     needed = {field for kind in chosen for field in FIGURES[kind].needs}
     return FigureData(
-        **{f: BUILDERS[f](result, seed, progress) for f in DATA_FIELDS if f in needed}
+        **{f: BUILDERS[f](result, rng, progress) for f in DATA_FIELDS if f in needed}
     )

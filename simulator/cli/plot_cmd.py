@@ -87,7 +87,7 @@ def draw(
     from simulator.plots import figures
 
     with progress_bar(args) as bar:
-        data = figure_data(result, kinds, seed=args.seed, progress=bar)
+        data = figure_data(result, kinds, rng=args.seed, progress=bar)
     return figures(result, data, kinds=kinds), data
 
 

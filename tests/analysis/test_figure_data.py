@@ -65,3 +65,18 @@ def test_unknown_or_inapplicable_kinds_are_refused(car):
     one_party = simulator.solve(synthetic_scenario(2, 2, 1))
     with pytest.raises(ScenarioError, match="do not apply"):
         figure_data(one_party, ["utility_space"])
+
+
+def test_the_sample_generator_follows_the_rng_convention(car, monkeypatch):
+    import simulator.analysis.figure_data as fd
+
+    seen = []
+    monkeypatch.setattr(fd, "utility_cloud", lambda s, rng, progress: seen.append(rng))
+    generator = np.random.default_rng(5)
+    figure_data(car, ["utility_space"], rng=5)
+    figure_data(car, ["utility_space"], seed=5)  # the former name
+    figure_data(car, ["utility_space"], rng=generator)
+    figure_data(car, ["utility_space"])
+    assert seen[:2] == [5, 5] and seen[2] is generator and seen[3] == 0
+    with pytest.raises(TypeError, match="not both"):
+        figure_data(car, ["utility_space"], rng=1, seed=2)

@@ -18,6 +18,7 @@ from simulator import __version__
 from simulator.cli import (
     convert_cmd,
     evaluate_cmd,
+    explore_cmd,
     game_cmd,
     montecarlo_cmd,
     plot_cmd,
@@ -44,6 +45,7 @@ COMMANDS = [
     simulate_cmd,
     convert_cmd,
     schema_cmd,
+    explore_cmd,
 ]
 
 

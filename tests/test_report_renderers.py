@@ -27,6 +27,7 @@ CASES = {
     "scan": ["stress", CAR, "--scan"],
     "sweep": ["sweep", CAR, "--param", "buyer.reservation", "--range", "0.2:0.6:9"],
     "montecarlo": ["montecarlo", CAR, "--samples", "40", "--seed", "3", "--workers", "1"],
+    "exact": ["montecarlo", CAR, "--exact", "--edit", "buyer reservation =0.75"],
     "demand": ["game", CAR, "demand"],
     "concede": ["game", CAR, "concede"],
     "rubinstein": ["game", CAR, "rubinstein", "--delta", "0.9", "0.8"],
@@ -114,6 +115,7 @@ def test_terminal_text_of_every_result_has_no_markdown_marks(runs, case: str) ->
 
 def test_the_registry_covers_every_result_class() -> None:
     from simulator.analysis.monte_carlo import MonteCarloResult
+    from simulator.analysis.p_zopa import ExactZopaResult
     from simulator.analysis.protocols import ProtocolResult
     from simulator.analysis.sensitivity import SweepResult
     from simulator.analysis.strategic.concede import ConcedeGame
@@ -131,6 +133,7 @@ def test_the_registry_covers_every_result_class() -> None:
         ScanResult,
         SweepResult,
         MonteCarloResult,
+        ExactZopaResult,
         DemandGame,
         ConcedeGame,
         RubinsteinResult,

@@ -6,6 +6,7 @@
   :mod:`~simulator.analysis.minimal_sets`: the smallest concession sets that open an empty ZOPA;
 - :mod:`~simulator.analysis.sensitivity`: one-parameter sweeps and break-even points;
 - :mod:`~simulator.analysis.monte_carlo`: sampling the scenario's stated uncertainty;
+- :mod:`~simulator.analysis.p_zopa`: the exact P(ZOPA) under red-line uncertainty;
 - :mod:`~simulator.analysis.protocols`: what self-interested parties would do, turn by turn: stacked
   alternating offers with concession strategies, and a mediator's single negotiating text;
 - :mod:`~simulator.analysis.strategic`: games between two parties (nashpy): the Nash demand game,
@@ -25,6 +26,7 @@ from simulator.analysis.edits import (
     parse_edits,
 )
 from simulator.analysis.monte_carlo import MonteCarloResult, monte_carlo, wilson_interval
+from simulator.analysis.p_zopa import ExactZopaResult, p_zopa_exact
 from simulator.analysis.protocols import ProtocolResult, alternating_offers, single_text
 from simulator.analysis.scan import (
     Concession,
@@ -49,6 +51,7 @@ __all__ = [
     "Concession",
     "DropRedLine",
     "Edit",
+    "ExactZopaResult",
     "MonteCarloResult",
     "Offer",
     "ProtocolResult",
@@ -60,6 +63,7 @@ __all__ = [
     "binding_red_lines",
     "candidate_concessions",
     "monte_carlo",
+    "p_zopa_exact",
     "parse_edit",
     "parse_edits",
     "parse_parameter",

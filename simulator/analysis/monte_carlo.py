@@ -22,11 +22,9 @@ lies in the ZOPA, and the *most robust package*: the outcome in the ZOPA in the 
 samples produce (every bargaining solution of every sample and every proposal that names one
 package), and ``robust_scope`` says so.
 
-References
-----------
-E. B. Wilson (1927), Probable inference, the law of succession, and statistical inference, JASA 22,
-209-212. L. D. Brown, T. T. Cai, A. DasGupta (2001), Interval estimation for a binomial proportion,
-Statistical Science 16, 101-133.
+References: E. B. Wilson (1927), Probable inference, the law of succession, and statistical
+inference, JASA 22, 209-212. L. D. Brown, T. T. Cai, A. DasGupta (2001), Interval estimation for a
+binomial proportion, Statistical Science 16, 101-133.
 """
 
 from __future__ import annotations
@@ -47,8 +45,11 @@ from simulator.analysis._tasks import (
     summarise,
     zopa_exists,
 )
+from simulator.analysis.mc_stats import sample_warnings, wilson_interval
 from simulator.analysis.sampling import (
+    VARY,
     Draw,
+    check_vary,
     draw_sample,
     draws,
     sample_rng,
@@ -90,23 +91,6 @@ _BOX_LIMIT = 1 << 12
 Outcome = tuple[int, ...]
 
 
-def wilson_interval(
-    successes: int, n: int, confidence_level: float = 0.95
-) -> tuple[float, float]:
-    """The Wilson score interval for a binomial proportion (Wilson 1927), from
-    :func:`scipy.stats.binomtest`; ``(0, 1)`` when ``n`` is 0.
-
-    >>> [round(x, 4) for x in wilson_interval(8, 10)]
-    [0.4902, 0.9433]
-    """
-    if n <= 0:
-        return (0.0, 1.0)
-    from scipy.stats import binomtest  # scipy.stats takes 0.3 s to import: only when needed
-
-    ci = binomtest(successes, n).proportion_ci(confidence_level, method="wilson")
-    return (float(ci.low), float(ci.high))
-
-
 # --- per-sample work (top-level functions: they run in worker processes) ------------------------
 
 
@@ -141,10 +125,12 @@ def _proposal_open(cs: CompiledScenario, draw: Draw) -> tuple[bool, ...]:
     return tuple(out)
 
 
-def _solve_chunk(scenario: Scenario, seed: int, samples: Sequence[int]) -> list[_Sample]:
+def _solve_chunk(
+    scenario: Scenario, seed: int, samples: Sequence[int], vary: Sequence[str] = VARY
+) -> list[_Sample]:
     cs = compile_scenario(scenario)
     out = []
-    for draw in draws(scenario, seed, samples):
+    for draw in draws(scenario, seed, samples, vary):
         result = summarise(sampled_scenario(scenario, draw))
         if result.zopa == 0:  # no proposal can be acceptable either
             out.append(_Sample(0, None, (False,) * len(scenario.proposals)))
@@ -156,20 +142,25 @@ def _solve_chunk(scenario: Scenario, seed: int, samples: Sequence[int]) -> list[
 
 
 def _count_chunk(
-    scenario: Scenario, seed: int, samples: Sequence[int], candidates: IntArray
+    scenario: Scenario,
+    seed: int,
+    samples: Sequence[int],
+    vary: Sequence[str],
+    candidates: IntArray,
 ) -> IntArray:
     """For each candidate outcome, in how many of ``samples`` it lies in the ZOPA."""
-    in_zopa = _in_zopa(compile_scenario(scenario), draws(scenario, seed, samples), candidates)
+    sampled = draws(scenario, seed, samples, vary)
+    in_zopa = _in_zopa(compile_scenario(scenario), sampled, candidates)
     return np.asarray(in_zopa.sum(axis=0), dtype=np.int64)
 
 
 def _enumerate_chunk(
-    scenario: Scenario, seed: int, samples: Sequence[int]
+    scenario: Scenario, seed: int, samples: Sequence[int], vary: Sequence[str] = VARY
 ) -> tuple[list[_Sample], IntArray]:
     """Every outcome of every sample at once (see the module Notation); also how many of the
     samples each outcome is in the ZOPA of."""
     cs = compile_scenario(scenario)
-    found = solve_samples(cs, *stacked(draws(scenario, seed, samples)))
+    found = solve_samples(cs, *stacked(draws(scenario, seed, samples, vary)))
     grid = found.candidates
     boxes = [
         np.all([m[grid[:, i]] for i, m in enumerate(proposal_box(scenario, p))], axis=0)
@@ -204,6 +195,7 @@ class MonteCarloResult:
     robust: Outcome | None
     robust_count: int
     robust_scope: str
+    vary: tuple[str, ...] = VARY
 
     @property
     def p_zopa(self) -> float:
@@ -212,6 +204,11 @@ class MonteCarloResult:
     @property
     def ci95(self) -> tuple[float, float]:
         return wilson_interval(int(np.sum(self.zopa > 0)), self.samples)
+
+    @property
+    def warnings(self) -> list[dict[str, Any]]:
+        """What the samples are too few for (see :func:`.mc_stats.sample_warnings`)."""
+        return sample_warnings(int(np.sum(self.zopa > 0)), self.samples)
 
     def nash_packages(self, top: int | None = 10) -> list[tuple[Outcome, float]]:
         """The most frequent Nash outcomes and their frequencies (among all samples)."""
@@ -244,6 +241,8 @@ class MonteCarloResult:
                 "p_acceptable": self.robust_count / self.samples,
             },
             "robust_scope": self.robust_scope,
+            "vary": list(self.vary),
+            "warnings": self.warnings,
         }
 
 
@@ -268,6 +267,7 @@ def monte_carlo(
     *,
     seed: int | Unset | None = UNSET,
     method: Method = "auto",
+    vary: Sequence[str] | str = VARY,
     executor: Executor | None = None,
     workers: int | None = None,
     chunk_size: int | None = None,
@@ -290,6 +290,9 @@ def monte_carlo(
         The former name of ``rng`` (give one or the other).
     method
         ``enumerate``, ``solve`` or ``auto`` (enumerate up to :data:`ENUMERATE_LIMIT` outcomes).
+    vary
+        What varies: any of ``weights``, ``reservations``, ``red_lines`` (names or one
+        comma-separated string; default all); the rest stays as stated.
     executor
         Any object with ``submit(fn, *args)`` returning a future with ``result()``: a
         :mod:`concurrent.futures` executor or a ``dask.distributed.Client``. It is not shut down.
@@ -308,7 +311,7 @@ def monte_carlo(
     Raises
     ------
     ScenarioError
-        If ``samples < 1`` or the method is unknown.
+        If ``samples < 1``, the method is unknown or ``vary`` names something unknown.
 
     Examples
     --------
@@ -323,6 +326,7 @@ def monte_carlo(
         raise ScenarioError(f"samples must be >= 1, got {samples}")
     if method not in ("auto", "enumerate", "solve"):
         raise ScenarioError(f"method must be auto, enumerate or solve, got {method!r}")
+    varied = check_vary(vary)
     root = root_seed(pick_rng(rng, seed))
     n_out, n_par = scenario.n_outcomes, len(scenario.parties)
     if method == "auto":
@@ -338,7 +342,7 @@ def monte_carlo(
             size, run["workers"] = samples, 1
         parts = run_tasks(
             _enumerate_chunk,
-            [(scenario, root, c) for c in _chunks(samples, size)],
+            [(scenario, root, c, varied) for c in _chunks(samples, size)],
             stage="Monte Carlo",
             **run,
         )
@@ -348,7 +352,7 @@ def monte_carlo(
         scope = "all outcomes"
     else:
         chunks = _chunks(samples, chunk_size or even)
-        tasks = [(scenario, root, c) for c in chunks]
+        tasks = [(scenario, root, c, varied) for c in chunks]
         results = [
             r for part in run_tasks(_solve_chunk, tasks, stage="Monte Carlo", **run) for r in part
         ]
@@ -383,4 +387,5 @@ def monte_carlo(
         robust,
         robust_count,
         scope,
+        varied,
     )

@@ -12,6 +12,10 @@ Sample ``s = 0, ..., S-1`` draws, for each party ``p`` (in order):
 - each red line holds with its ``probability`` (drawn first from its ``probability_range`` when
   it has one); a red line that does not hold is left out of the sample.
 
+``vary`` chooses what varies (any of :data:`VARY`, default all): what does not vary stays at its
+stated value (stated weights and reservation values; every red line holds). Everything is drawn
+in any case, so the draws of what varies do not depend on ``vary``.
+
 Sample ``s`` uses its own generator ``default_rng(SeedSequence(seed, spawn_key=(s,)))`` (what
 ``SeedSequence(seed).spawn`` gives, :func:`sample_rng`), so a set of samples depends on the root
 ``seed`` and the sample numbers only.
@@ -26,9 +30,42 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.compiled import BoolArray, FloatArray
+from simulator.errors import ScenarioError, did_you_mean
 from simulator.model import Scenario, Uncertainty
 
-__all__ = ["Draw", "draw_sample", "draws", "sample_rng", "sampled_scenario", "stacked"]
+__all__ = [
+    "VARY",
+    "Draw",
+    "check_vary",
+    "draw_sample",
+    "draws",
+    "sample_rng",
+    "sampled_scenario",
+    "stacked",
+]
+
+#: What a sample can vary, in order.
+VARY = ("weights", "reservations", "red_lines")
+
+
+def check_vary(vary: Sequence[str] | str) -> tuple[str, ...]:
+    """``vary`` (names, or one comma-separated string) checked and in :data:`VARY` order.
+
+    >>> check_vary("red_lines,weights")
+    ('weights', 'red_lines')
+
+    Raises
+    ------
+    ScenarioError
+        For an unknown name or none.
+    """
+    names = [v.strip() for v in vary.split(",")] if isinstance(vary, str) else list(vary)
+    for name in names:
+        if name not in VARY:
+            raise ScenarioError(f"--vary: unknown {name!r}; {did_you_mean(name, VARY)}")
+    if not names:
+        raise ScenarioError("--vary: name at least one of " + ", ".join(VARY))
+    return tuple(v for v in VARY if v in names)
 
 
 def sample_rng(seed: int, sample: int) -> np.random.Generator:
@@ -65,8 +102,8 @@ def _draw_range(rng: np.random.Generator, span: Uncertainty, stated: float) -> f
     return float(rng.triangular(span.low, mode, span.high))
 
 
-def draw_sample(scenario: Scenario, rng: np.random.Generator) -> Draw:
-    """Draw one sample's parameters (see the module Notation) from ``rng``.
+def draw_sample(scenario: Scenario, rng: np.random.Generator, vary: Sequence[str] = VARY) -> Draw:
+    """Draw one sample's parameters (see the module Notation) from ``rng``; only ``vary`` vary.
 
     >>> from simulator.formats import load_scenario
     >>> car = load_scenario("scenarios/textbook_car.yaml")
@@ -95,7 +132,13 @@ def draw_sample(scenario: Scenario, rng: np.random.Generator) -> Draw:
             if rule.probability_range is not None:
                 prob = _draw_range(rng, rule.probability_range, prob)
             holds.append(bool(rng.random() < prob))
-    return Draw(weights, reservation, np.array(holds, dtype=bool))
+    if "weights" not in vary:
+        weights = np.array([[party.weight(i) for i in issues] for party in scenario.parties])
+        weights = weights.reshape(len(scenario.parties), len(issues))
+    if "reservations" not in vary:
+        reservation = np.array([party.reservation for party in scenario.parties], dtype=float)
+    held = np.array(holds, dtype=bool)
+    return Draw(weights, reservation, held if "red_lines" in vary else np.ones_like(held))
 
 
 def sampled_scenario(scenario: Scenario, draw: Draw) -> Scenario:
@@ -121,9 +164,11 @@ def sampled_scenario(scenario: Scenario, draw: Draw) -> Scenario:
     return dataclasses.replace(scenario, parties=tuple(parties))
 
 
-def draws(scenario: Scenario, seed: int, samples: Sequence[int]) -> list[Draw]:
-    """The draws of samples ``samples`` (numbers) from the root ``seed``."""
-    return [draw_sample(scenario, sample_rng(seed, s)) for s in samples]
+def draws(
+    scenario: Scenario, seed: int, samples: Sequence[int], vary: Sequence[str] = VARY
+) -> list[Draw]:
+    """The draws of samples ``samples`` (numbers) from the root ``seed``, varying ``vary``."""
+    return [draw_sample(scenario, sample_rng(seed, s), vary) for s in samples]
 
 
 def stacked(draws: Sequence[Draw]) -> tuple[FloatArray, FloatArray, BoolArray]:

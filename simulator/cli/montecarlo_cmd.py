@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from simulator.analysis.mc_stats import sample_until
 from simulator.analysis.monte_carlo import monte_carlo
+from simulator.analysis.sampling import check_vary
 from simulator.cli._common import (
     add_source_argument,
     emit,
@@ -41,6 +43,26 @@ def register(sub: argparse._SubParsersAction) -> None:
         "(default: auto)",
     )
     p.add_argument(
+        "--vary",
+        default="weights,reservations,red_lines",
+        metavar="WHAT",
+        help="what varies, comma-separated: weights, reservations, red_lines (default all); the "
+        "rest stays as stated",
+    )
+    p.add_argument(
+        "--until-ci",
+        type=float,
+        metavar="W",
+        help="sample (100, then doubling, at most --samples) until the 95%% interval of P(ZOPA) "
+        "is narrower than W",
+    )
+    p.add_argument(
+        "--exact",
+        action="store_true",
+        help="the exact P(ZOPA) when each red line holds with its probability (weights and "
+        "reservation values as stated), and the sets of red lines that block every deal",
+    )
+    p.add_argument(
         "--top", type=int, default=10, metavar="K", help="Nash packages listed (default 10)"
     )
     add_edit_arguments(p, "; applied before sampling")
@@ -55,16 +77,22 @@ def run(args: argparse.Namespace) -> int:
     if args.samples < 1 or args.top < 0:
         raise ScenarioError("--samples must be >= 1 and --top >= 0")
     check_budget("--samples", args.samples, MAX_SAMPLES, args.force)
+    vary = check_vary(args.vary)
     scenario = edited_source(args)
+    if args.exact:
+        from simulator.analysis.p_zopa import p_zopa_exact
+
+        with progress_bar(args) as bar:
+            exact = p_zopa_exact(scenario, progress=bar)
+        return emit(args, exact, top=args.top)
+    options = {"method": args.method, "vary": vary, "workers": args.workers}
     with progress_bar(args) as bar:
-        result = monte_carlo(
-            scenario,
-            args.samples,
-            args.seed,
-            method=args.method,
-            workers=args.workers,
-            progress=bar,
-        )
+        if args.until_ci is not None:
+            result = sample_until(
+                scenario, args.until_ci, args.samples, args.seed, progress=bar, **options
+            )
+        else:
+            result = monte_carlo(scenario, args.samples, args.seed, progress=bar, **options)
     from simulator.plots import plot_monte_carlo
 
     return emit(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from simulator.model import Scenario
 from simulator.report.blocks import Block, BulletList, Heading, Paragraph, table
@@ -40,6 +40,33 @@ def sweep_blocks(result: SweepResult) -> list[Block]:
     ]
 
 
+def _varied(vary: tuple[str, ...]) -> str:
+    """Nothing when everything varies (the default), else what did."""
+    every = ("weights", "reservations", "red_lines")
+    if vary == every:
+        return ""
+    words = {"weights": "weights", "reservations": "reservation values", "red_lines": "red lines"}
+    kept = [words[v] for v in every if v not in vary]
+    return f" Varied: {', '.join(words[v] for v in vary)}; as stated: {', '.join(kept)}."
+
+
+def _warnings(warnings: list[dict[str, Any]]) -> list[Block]:
+    """The caveats the sample size calls for, one sentence each."""
+    words = []
+    for w in warnings:
+        if w["kind"] == "wide_interval":
+            words.append(
+                f"**Caution:** the 95% interval is {w['width']:.2f} wide; about "
+                f"{w['samples_needed']:,} samples would narrow it to {w['limit']:.1f}."
+            )
+        elif w["kind"] == "few_samples":
+            words.append(
+                f"**Caution:** only {w['samples']} samples (fewer than {w['limit']}): the "
+                "frequencies below, the most robust package included, are rough guesses."
+            )
+    return [Paragraph(" ".join(words))] if words else []
+
+
 @register("MonteCarloResult")
 def montecarlo_blocks(result: MonteCarloResult, *, top: int = 10) -> list[Block]:
     """The Monte Carlo run: P(ZOPA) with its Wilson interval, the ``top`` Nash packages, the
@@ -51,7 +78,9 @@ def montecarlo_blocks(result: MonteCarloResult, *, top: int = 10) -> list[Block]
         Paragraph(
             f"{result.samples:,} samples, seed {result.seed}, method {result.method}. "
             f"P(ZOPA not empty) = {result.p_zopa:.3f} (95% Wilson interval {lo:.3f}-{hi:.3f})."
+            + _varied(result.vary)
         ),
+        *_warnings(result.warnings),
         Heading(2, "Nash outcomes"),
         table(
             ["frequency", "package"],

@@ -25,6 +25,7 @@ from simulator.solver.queries import (
     count_zopa,
     disagreement_point,
     exists_outcome,
+    find_outcome,
     rule_regions,
     zopa_threshold,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "disagreement_point",
     "dominated_by",
     "exists_outcome",
+    "find_outcome",
     "labelled",
     "make_plan",
     "method_title",

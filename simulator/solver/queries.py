@@ -44,6 +44,7 @@ __all__ = [
     "count_zopa",
     "disagreement_point",
     "exists_outcome",
+    "find_outcome",
     "rule_regions",
     "zone",
     "zopa_threshold",
@@ -170,12 +171,20 @@ def exists_outcome(
     it); then the integer programme's feasibility solve, whose outcome, if any, is checked exactly
     (a witness); then, if the programme found none, the search to the end.
     """
+    return find_outcome(cs, regions, threshold) is not None
+
+
+def find_outcome(
+    cs: CompiledScenario, regions: BoolArray, threshold: FloatArray | None = None
+) -> IntArray | None:
+    """An outcome (option indices ``(n,)``) in none of ``regions`` that reaches ``threshold``, or
+    None when there is none: :func:`exists_outcome` with its witness."""
     regions = np.asarray(regions, dtype=bool)
     plan = make_plan(cs, regions)
     visitor = ExistsVisitor(threshold, EXISTS_BUDGET)
     try:
         run_search(plan, visitor, batch_nodes=EXISTS_BATCH)
-        return visitor.found
+        return visitor.witness
     except OverBudget:
         pass
     try:
@@ -183,10 +192,10 @@ def exists_outcome(
     except milp.MilpError:
         witness = None
     if witness is not None and _is_witness(cs, regions, threshold, witness):
-        return True
+        return np.asarray(witness, dtype=np.int64)
     visitor = ExistsVisitor(threshold)
     run_search(plan, visitor, batch_nodes=EXISTS_BATCH)
-    return visitor.found
+    return visitor.witness
 
 
 def _is_witness(

@@ -250,12 +250,13 @@ class ExtremesVisitor:
 
 class ExistsVisitor:
     """Whether any outcome crosses no tracked region and reaches ``threshold``; stops at the
-    first."""
+    first, which it keeps as ``witness`` (option indices ``(n,)``)."""
 
     def __init__(self, threshold: FloatArray | None, budget: int | None = None) -> None:
         self.threshold = threshold
         self.found = False
         self.budget = budget
+        self.witness: IntArray | None = None
 
     def keep(self, plan: Plan, batch: Batch, upper: FloatArray, lower: FloatArray) -> BoolArray:
         if self.found:
@@ -279,6 +280,9 @@ class ExistsVisitor:
         if self.threshold is not None:
             ok &= block.reaches(self.threshold)
         self.found = bool(ok.any())
+        if self.found:
+            node, inner = np.nonzero(ok)
+            self.witness = block.outcomes(plan, node[:1], inner[:1])[0]
 
     @property
     def stop(self) -> bool:

@@ -171,6 +171,8 @@ class SolveStats(Mapping[str, Any]):
     milp_solves, milp_integer_units
         ``milp`` only (else None): integer programmes solved, and whether utilities were scaled to
         exact integers.
+    budget_ended
+        Which budget ended a pass early (``nodes``, ``outcomes`` or ``time``; None when none did).
 
     It reads like the dict it replaces (``stats["counts_exact"]``, ``dict(stats)``): the keys are
     the attributes that are not None.
@@ -182,6 +184,7 @@ class SolveStats(Mapping[str, Any]):
     frontier_outcomes: str = "all"
     milp_solves: int | None = None
     milp_integer_units: bool | None = None
+    budget_ended: str | None = None
 
     def __getitem__(self, key: str) -> Any:
         if key not in self._keys():
@@ -239,12 +242,11 @@ class SolveResult:
             "closest": None if self.closest is None else self.closest.to_dict(s),
             "method": self.method,
             "counts_exact": bool(self.stats.counts_exact),
+            **({} if (ended := self.stats.budget_ended) is None else {"budget_ended": ended}),
             "frontier_outcomes": str(self.stats.frontier_outcomes),
             "seconds": self.seconds,
         }
 
 
 def empty_frontier(scope: str, n_issues: int, n_parties: int) -> Frontier:
-    return Frontier(
-        scope, np.zeros((0, n_issues), dtype=np.int64), np.zeros((0, n_parties)), ()
-    )
+    return Frontier(scope, np.zeros((0, n_issues), dtype=np.int64), np.zeros((0, n_parties)), ())

@@ -16,6 +16,8 @@ the ZOPA's is :func:`zopa_threshold` of the disagreement point ``d`` (:func:`dis
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from simulator.compiled import (
@@ -28,20 +30,17 @@ from simulator.compiled import (
 from simulator.errors import ScenarioError
 from simulator.progress import Progress, StageProgress, labelled
 from simulator.solver import milp
+from simulator.solver.budget import Budget, OverBudget
 from simulator.solver.search import make_plan, run_search
-from simulator.solver.visitors import (
-    BudgetedCount,
-    ExistsVisitor,
-    ExtremesVisitor,
-    OverBudget,
-    ZoneVisitor,
-)
+from simulator.solver.visitors import ExistsVisitor, ExtremesVisitor, ZoneVisitor
 
 __all__ = [
     "EXISTS_BATCH",
     "EXISTS_BUDGET",
+    "BoundedCount",
     "count_outcomes",
     "count_zopa",
+    "count_zopa_within",
     "disagreement_point",
     "exists_outcome",
     "rule_regions",
@@ -73,11 +72,18 @@ def zone(
     count: bool,
     frontier: bool,
     progress: StageProgress | None,
+    budget: Budget | None = None,
 ) -> ZoneVisitor:
     """One :class:`~simulator.solver.visitors.ZoneVisitor` pass over the outcomes that cross none
-    of the ``rules`` (``none``, ``consistency`` or ``all``): its count and/or frontier."""
+    of the ``rules`` (``none``, ``consistency`` or ``all``): its count and/or frontier. With a
+    ``budget`` the pass may stop early: then ``visitor.budget_ended`` names the part that ran out,
+    the count is a lower bound and the frontier that of the outcomes seen."""
     visitor = ZoneVisitor(cs, threshold, count, frontier)
-    run_search(make_plan(cs, rule_regions(cs, rules)), visitor, progress)
+    meter = None if budget is None or budget.unlimited else budget.meter()
+    try:
+        run_search(make_plan(cs, rule_regions(cs, rules)), visitor, progress, meter=meter)
+    except OverBudget as e:
+        visitor.budget_ended = e.budget
     return visitor
 
 
@@ -232,18 +238,45 @@ def zopa_threshold(cs: CompiledScenario, d: FloatArray) -> FloatArray:
     return np.asarray(d - cs.rounding_slack)
 
 
+@dataclass(frozen=True)
+class BoundedCount:
+    """A count within a budget: ``value`` is exact, or a lower bound when ``budget_ended`` names
+    the part of the budget that ran out (``nodes``, ``outcomes`` or ``time``); ``nodes`` and
+    ``outcomes`` are the work done."""
+
+    value: int
+    budget_ended: str | None
+    nodes: int
+    outcomes: int
+
+    @property
+    def exact(self) -> bool:
+        return self.budget_ended is None
+
+
+def count_zopa_within(
+    cs: CompiledScenario, threshold: FloatArray, budget: Budget, progress: Progress | None
+) -> BoundedCount:
+    """The ZOPA count by one counting pass that stops when ``budget`` runs out."""
+    visitor = ZoneVisitor(cs, threshold, count=True, frontier=False)
+    meter = budget.meter()
+    ended = None
+    try:
+        run_search(
+            make_plan(cs, rule_regions(cs, "all")),
+            visitor,
+            labelled(progress, "ZOPA count"),
+            meter=meter,
+        )
+    except OverBudget as e:
+        ended = e.budget
+    return BoundedCount(int(visitor.count), ended, meter.nodes, meter.outcomes)
+
+
 def count_zopa(
     cs: CompiledScenario, threshold: FloatArray, budget: int | None, progress: Progress | None
 ) -> tuple[int, bool]:
-    """The ZOPA count and whether it is exact (a lower bound when the budget ran out)."""
-    label = labelled(progress, "ZOPA count")
-    if budget is None:
-        visitor: ZoneVisitor = ZoneVisitor(cs, threshold, count=True, frontier=False)
-        run_search(make_plan(cs, rule_regions(cs, "all")), visitor, label)
-        return int(visitor.count), True
-    visitor = BudgetedCount(cs, threshold, budget)
-    try:
-        run_search(make_plan(cs, rule_regions(cs, "all")), visitor, label)
-    except OverBudget:
-        return int(visitor.count), False
-    return int(visitor.count), True
+    """The ZOPA count and whether it is exact (a lower bound when ``budget`` evaluated outcomes
+    ran out); :func:`count_zopa_within` takes a whole :class:`~simulator.solver.budget.Budget`."""
+    found = count_zopa_within(cs, threshold, Budget(outcomes=budget), progress)
+    return found.value, found.exact

@@ -30,6 +30,7 @@ __all__ = [
     "Point",
     "SolveResult",
     "SolveStats",
+    "ZopaEstimate",
     "outcome_dict",
     "utility_dict",
 ]
@@ -154,6 +155,30 @@ class Closest:
         return d
 
 
+@dataclass(frozen=True)
+class ZopaEstimate:
+    """An estimate of a count: ``value`` (unbiased), a 95% interval ``[low, high]``, the number
+    of ``samples`` and the ``method``; ``exact_part`` is the count the search finished and
+    ``open_outcomes`` the size of the part it sampled."""
+
+    value: float
+    low: float
+    high: float
+    samples: int
+    method: str
+    exact_part: int
+    open_outcomes: int
+
+    def to_dict(self) -> dict[str, float | int | str]:
+        return {
+            "value": self.value,
+            "low": self.low,
+            "high": self.high,
+            "samples": self.samples,
+            "method": self.method,
+        }
+
+
 @dataclass(frozen=True, eq=False)
 class SolveStats(Mapping[str, Any]):
     """What a solve method reports about itself: facts other code reads.
@@ -216,6 +241,7 @@ class SolveResult:
     seconds: float
     source: str | None = None
     stats: SolveStats = field(default_factory=SolveStats)
+    zopa_estimate: ZopaEstimate | None = None  # when the ZOPA count is a lower bound
 
     def to_dict(self, max_frontier: int | None = 1000) -> dict[str, Any]:
         """The JSON shape of ``bargain solve --json``."""
@@ -243,6 +269,7 @@ class SolveResult:
             "method": self.method,
             "counts_exact": bool(self.stats.counts_exact),
             **({} if (ended := self.stats.budget_ended) is None else {"budget_ended": ended}),
+            **({} if (guess := self.zopa_estimate) is None else {"zopa_estimate": guess.to_dict()}),
             "frontier_outcomes": str(self.stats.frontier_outcomes),
             "seconds": self.seconds,
         }

@@ -170,7 +170,15 @@ def stopped_early(result: SolveResult) -> str | None:
         else "it found no package in the zone of possible agreement yet, so whether there is a "
         "zone is unknown"
     )
-    return f"**The search stopped at {BUDGET_WORDS.get(ended, ended)}**: {found}."
+    text = f"**The search stopped at {BUDGET_WORDS.get(ended, ended)}**: {found}."
+    guess = result.zopa_estimate
+    if guess is not None:
+        text += (
+            f" Sampling the {guess.open_outcomes:.3g} packages it left open ({guess.samples:,} "
+            f"seeded samples) estimates the zone at {guess.value:.3g} packages (95% interval "
+            f"{guess.low:.3g} to {guess.high:.3g})."
+        )
+    return text
 
 
 def _finding(result: SolveResult) -> Paragraph:

@@ -13,7 +13,9 @@ time without reaching a leaf, and a budget on outcomes alone never runs out.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["BUDGET_KINDS", "Budget", "Meter", "OverBudget"]
 
@@ -24,9 +26,11 @@ BUDGET_KINDS = ("time", "nodes", "outcomes")
 class OverBudget(Exception):
     """A pass did more work than its budget allows; ``budget`` says which part ran out."""
 
-    def __init__(self, budget: str = "outcomes") -> None:
+    def __init__(self, budget: str = "outcomes", open: Sequence[Any] = ()) -> None:
         super().__init__(f"the {budget} budget ran out")
         self.budget = budget
+        #: the search's open nodes when it stopped (batches none of whose outcomes was visited)
+        self.open = list(open)
 
 
 @dataclass(frozen=True)
@@ -75,17 +79,19 @@ class Meter:
         self.nodes = 0
         self.outcomes = 0
 
-    def charge(self, nodes: int = 0, outcomes: int = 0) -> None:
-        """Record work; raise :class:`OverBudget` once a part is exhausted."""
+    def charge(self, nodes: int = 0, outcomes: int = 0, open: Sequence[Any] = ()) -> None:
+        """Record work about to be done; raise :class:`OverBudget` (with ``open``, the work left)
+        once a part is exhausted, before doing it."""
         self.nodes += nodes
         self.outcomes += outcomes
+        ended = None
         if self.deadline is not None and time.perf_counter() > self.deadline:
-            raise OverBudget("time")
+            ended = "time"
         if self.nodes_left is not None:
             self.nodes_left -= nodes
-            if self.nodes_left < 0:
-                raise OverBudget("nodes")
+            ended = ended or ("nodes" if self.nodes_left < 0 else None)
         if self.outcomes_left is not None:
             self.outcomes_left -= outcomes
-            if self.outcomes_left < 0:
-                raise OverBudget("outcomes")
+            ended = ended or ("outcomes" if self.outcomes_left < 0 else None)
+        if ended is not None:
+            raise OverBudget(ended, open)

@@ -18,7 +18,7 @@ from typing import Literal
 
 from simulator.compiled import CompiledScenario, FloatArray
 from simulator.progress import Progress, labelled
-from simulator.results import Closest, Counts, Frontier, SolveStats
+from simulator.results import Closest, Counts, Frontier, SolveStats, ZopaEstimate
 from simulator.solver import additive, milp
 from simulator.solver.budget import Budget
 from simulator.solver.closest import closest_to_agreement
@@ -66,6 +66,7 @@ class MethodOutput:
     zopa_frontier: Frontier
     closest: Closest | None
     stats: SolveStats
+    zopa_estimate: ZopaEstimate | None = None
 
 
 def enumerate_method(q: Question) -> MethodOutput:
@@ -182,6 +183,6 @@ def structured_method(method: str) -> Callable[[Question], MethodOutput]:
             budget_ended=counted.budget_ended,
         )
         counts = Counts(cs.n_outcomes, q.consistent, q.feasible, zopa)
-        return MethodOutput(counts, front, zopa_front, closest, stats)
+        return MethodOutput(counts, front, zopa_front, closest, stats, counted.estimate)
 
     return run

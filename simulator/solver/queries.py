@@ -29,8 +29,10 @@ from simulator.compiled import (
 )
 from simulator.errors import ScenarioError
 from simulator.progress import Progress, StageProgress, labelled
+from simulator.rng import RngLike
 from simulator.solver import milp
 from simulator.solver.budget import Budget, OverBudget
+from simulator.solver.estimate import ESTIMATE_SAMPLES, ZopaEstimate, estimate_open
 from simulator.solver.search import make_plan, run_search
 from simulator.solver.visitors import ExistsVisitor, ExtremesVisitor, ZoneVisitor
 
@@ -241,13 +243,14 @@ def zopa_threshold(cs: CompiledScenario, d: FloatArray) -> FloatArray:
 @dataclass(frozen=True)
 class BoundedCount:
     """A count within a budget: ``value`` is exact, or a lower bound when ``budget_ended`` names
-    the part of the budget that ran out (``nodes``, ``outcomes`` or ``time``); ``nodes`` and
-    ``outcomes`` are the work done."""
+    the part of the budget that ran out (``nodes``, ``outcomes`` or ``time``); then ``estimate``
+    estimates the whole count with an interval. ``nodes`` and ``outcomes`` are the work done."""
 
     value: int
     budget_ended: str | None
     nodes: int
     outcomes: int
+    estimate: ZopaEstimate | None = None
 
     @property
     def exact(self) -> bool:
@@ -255,22 +258,26 @@ class BoundedCount:
 
 
 def count_zopa_within(
-    cs: CompiledScenario, threshold: FloatArray, budget: Budget, progress: Progress | None
+    cs: CompiledScenario,
+    threshold: FloatArray,
+    budget: Budget,
+    progress: Progress | None,
+    *,
+    samples: int = ESTIMATE_SAMPLES,
+    rng: RngLike = 0,
 ) -> BoundedCount:
-    """The ZOPA count by one counting pass that stops when ``budget`` runs out."""
+    """The ZOPA count by one counting pass that stops when ``budget`` runs out; then the count
+    is a lower bound, and ``samples`` seeded samples below the open nodes estimate the rest
+    (:func:`~simulator.solver.estimate.estimate_open`)."""
     visitor = ZoneVisitor(cs, threshold, count=True, frontier=False)
     meter = budget.meter()
-    ended = None
+    plan = make_plan(cs, rule_regions(cs, "all"))
     try:
-        run_search(
-            make_plan(cs, rule_regions(cs, "all")),
-            visitor,
-            labelled(progress, "ZOPA count"),
-            meter=meter,
-        )
+        run_search(plan, visitor, labelled(progress, "ZOPA count"), meter=meter)
     except OverBudget as e:
-        ended = e.budget
-    return BoundedCount(int(visitor.count), ended, meter.nodes, meter.outcomes)
+        guess = estimate_open(plan, e.open, threshold, visitor.count, samples=samples, rng=rng)
+        return BoundedCount(int(visitor.count), e.budget, meter.nodes, meter.outcomes, guess)
+    return BoundedCount(int(visitor.count), None, meter.nodes, meter.outcomes)
 
 
 def count_zopa(

@@ -336,7 +336,7 @@ def run_search(
     the first leaves sooner, large ones amortise the Python overhead.
     No expansion makes over ``batch_nodes`` children, so the stack is one batch per depth whatever
     the space. ``meter`` (a :class:`~simulator.solver.budget.Meter`) is charged each expansion's
-    nodes and leaf's outcomes; it raises :class:`~simulator.solver.budget.OverBudget` at the end.
+    nodes and leaf's outcomes; its :class:`~simulator.solver.budget.OverBudget` lists open nodes.
     """
     if plan.empty:
         if progress:
@@ -356,7 +356,8 @@ def run_search(
             for start in range(0, len(batch), leaf_nodes):
                 part = batch.take(np.arange(start, min(start + leaf_nodes, len(batch))))
                 if meter is not None:
-                    meter.charge(outcomes=len(part) * plan.block_size)
+                    rest = batch.take(slice(start, None))
+                    meter.charge(outcomes=len(part) * plan.block_size, open=[*stack, rest])
                 visitor.leaf(plan, evaluate_block(plan, part))
             done += len(batch) * float(plan.remaining[batch.depth])
             if progress:
@@ -367,7 +368,7 @@ def run_search(
             stack.append(batch.take(slice(max(1, chunk_inner // fan_out), None)))
             batch = batch.take(slice(0, max(1, chunk_inner // fan_out)))
         if meter is not None:
-            meter.charge(nodes=len(batch) * fan_out)
+            meter.charge(nodes=len(batch) * fan_out, open=[*stack, batch])
         child = expand(plan, batch)
         keep = ~node_crosses(plan, child, plan.tracked_regions)
         if keep.any():
@@ -393,8 +394,3 @@ def run_search(
 def space_size(plan: Plan) -> int:
     """Number of outcomes the plan searches (after option pruning)."""
     return 0 if plan.empty else int(plan.remaining[0])
-
-
-def count_nodes(plan: Plan, depth: int, n: int) -> int:
-    """Outcomes below ``n`` nodes at ``depth`` (exact Python int)."""
-    return n * plan.remaining[depth]

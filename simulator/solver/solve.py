@@ -279,4 +279,5 @@ def solve(
         method=chosen.key,
         seconds=time.perf_counter() - start,
         stats=out.stats,
+        zopa_estimate=out.zopa_estimate,
     )

@@ -22,8 +22,23 @@ import pytest
 from simulator.compiled import compile_scenario
 from simulator.formats import load_scenario
 from simulator.formats.genius import load_genius_folder
+from simulator.model import Scenario
 from simulator.report import to_markdown
-from simulator.solver import Budget, OverBudget, count_zopa_within, solve, zopa_threshold
+from simulator.solver import (
+    Budget,
+    OverBudget,
+    Plan,
+    ZoneVisitor,
+    count_zopa,
+    count_zopa_within,
+    make_plan,
+    rule_regions,
+    run_search,
+    solve,
+    zopa_threshold,
+)
+from simulator.solver.estimate import ESTIMATE_METHOD, estimate_open
+from simulator.synthetic import nonlinear_scenario, synthetic_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 GENIUS = ROOT.parent / "shared" / "data" / "genius"
@@ -173,3 +188,51 @@ def test_the_counting_pass_working_set_is_bounded(
     )
     assert out.strip() == "nodes"
     assert rss <= limit_mb, f"peak RSS {rss} MB"
+
+
+def _stopped_search(scenario: Scenario, budget: Budget) -> tuple[Plan, np.ndarray, int, list]:
+    """Count a scenario's ZOPA until ``budget`` ends, in small batches (so that open nodes are
+    left at several depths); the plan, threshold, count and open nodes."""
+    cs = compile_scenario(scenario)
+    threshold = zopa_threshold(cs, cs.reservation)
+    plan = make_plan(cs, rule_regions(cs, "all"), inner_block=125)
+    visitor = ZoneVisitor(cs, threshold, count=True, frontier=False)
+    with pytest.raises(OverBudget) as info:
+        run_search(plan, visitor, meter=budget.meter(), batch_nodes=40)
+    return plan, threshold, int(visitor.count), info.value.open
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [synthetic_scenario(9, 5, 2, rng=3), nonlinear_scenario(9, 5, 3, rng=2, reservation=0.3)],
+    ids=["additive", "nonlinear3"],
+)
+def test_the_estimate_interval_covers_the_exact_count_at_the_nominal_rate(
+    scenario: Scenario,
+) -> None:
+    """Over many seeds, the 95% interval of the estimate covers the exact ZOPA count about 95% of
+    the time; the estimate is unbiased (its mean is within its standard error)."""
+    cs = compile_scenario(scenario)
+    exact = count_zopa(cs, zopa_threshold(cs, cs.reservation), None, None)[0]
+    plan, threshold, found, open_nodes = _stopped_search(scenario, Budget(nodes=3000))
+    assert found < exact and len({b.depth for b in open_nodes}) >= 2
+    runs = [
+        estimate_open(plan, open_nodes, threshold, found, samples=400, rng=s) for s in range(300)
+    ]
+    covered = np.mean([r.low <= exact <= r.high for r in runs])
+    assert 0.91 <= covered <= 0.995, covered
+    values = np.array([r.value for r in runs])
+    assert abs(values.mean() - exact) <= 4 * values.std() / np.sqrt(len(values))
+    assert all(r.low >= found and r.method == ESTIMATE_METHOD for r in runs)
+
+
+def test_a_stopped_count_reports_its_estimate_in_json_and_text() -> None:
+    scenario = synthetic_scenario(16, 4, 2, rng=1)  # 4**16 * 2 past enumeration: milp/dp
+    result = solve(scenario, count_nodes=50, count_budget=10**5)
+    assert result.method in ("dp", "milp") and result.stats.budget_ended is not None
+    data = result.to_dict()
+    guess = data["zopa_estimate"]
+    assert set(guess) == {"value", "low", "high", "samples", "method"}
+    assert guess["low"] <= guess["value"] <= guess["high"] and guess["samples"] > 0
+    assert guess["low"] >= data["counts"]["zopa"] - result.zopa_frontier.size
+    assert "estimates the zone at" in to_markdown(result)

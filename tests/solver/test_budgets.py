@@ -64,11 +64,13 @@ def reservation_copy(tmp_path: Path) -> Path:
 
 
 def run_child(code: str) -> tuple[str, int]:
-    """Run ``code`` in a fresh interpreter; its stdout and peak resident memory in MB."""
+    """Run ``code`` in a fresh interpreter; its stdout and peak resident memory in MB (VmHWM:
+    ``ru_maxrss`` would keep the high-water mark of the forked pytest process across exec)."""
     script = textwrap.dedent(code) + textwrap.dedent(
         """
-        import resource
-        print("RSS_MB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+        import re
+        status = open("/proc/self/status").read()
+        print("RSS_MB", int(re.search(r"VmHWM:\\s+(\\d+)", status)[1]) // 1024)
         """
     )
     done = subprocess.run(

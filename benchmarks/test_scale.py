@@ -157,3 +157,68 @@ def test_ukraine_single_concession_scan_in_60s(record) -> None:
         complete=scan.search.get("complete"),
     )
     assert seconds <= 60
+
+
+def _child(code: str) -> dict[str, float]:
+    """Run ``code`` (which prints a JSON object) in a fresh process; add its wall time and peak
+    resident memory (VmHWM) in MB."""
+    code += (
+        "\nimport json, re\n"
+        "peak = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]) / 1024\n"
+        "print(json.dumps({**OUT, 'peak_mb': peak}))\n"
+    )
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=600
+    )
+    return {**json.loads(out.stdout.splitlines()[-1]), "process_s": time.perf_counter() - start}
+
+
+def test_30issues_with_reservations_frontier_first_in_60s(record, tmp_path: Path) -> None:
+    """Issue 20: ``solve --frontier all`` on 30issues with reservation 0.5 in both profiles: the
+    exact whole-space frontier (the reference's), then a count within its budget, with an
+    estimate; the whole process in 60 s and 2.5 GB."""
+    import shutil
+
+    if not (GENIUS / "30issues" / "reference.json").is_file():
+        pytest.skip("GENIUS domains not found (../shared/data/genius)")
+    copy = tmp_path / "30issues-reservation"
+    shutil.copytree(
+        GENIUS / "30issues", copy, ignore=shutil.ignore_patterns("reference.json", "pareto.xml")
+    )
+    for profile in copy.glob("profile-*.xml"):
+        text = profile.read_text()
+        profile.write_text(
+            text.replace("</utility_space>", '<reservation value="0.5" />\n</utility_space>')
+        )
+    data = _child(
+        "from simulator.formats.genius import load_genius_folder\n"
+        "from simulator.solver import solve\n"
+        f"r = solve(load_genius_folder({str(copy)!r}), frontier='all')\n"
+        "OUT = {'frontier': r.frontier.utilities.tolist(), 'budget_ended': r.stats.budget_ended,\n"
+        "       'estimate': r.zopa_estimate.value if r.zopa_estimate else None}\n"
+    )
+    ref = json.loads((GENIUS / "30issues" / "reference.json").read_text())
+    want = np.array(ref["exact_frontier"]["genius_scale"]["pareto_frontier_all_outcomes"])
+    got = np.array(data.pop("frontier"))
+    got = got[np.lexsort(got.T[::-1])]
+    equal = got.shape == want.shape and float(np.abs(got - want).max()) <= 1e-8
+    record(benchmark="30issues + reservations, frontier all", equals_reference=equal, **data)
+    assert equal
+    assert data["process_s"] <= 60 and data["peak_mb"] <= 2500
+
+
+def test_40_issue_generated_nonlinear_frontier_in_120s(record) -> None:
+    """Issue 20: a 10^40-outcome domain shaped like 30issues (2 parties, hyperrectangles of 1-6
+    issues, reservation 0.5): the exact frontier in 120 s."""
+    data = _child(
+        "import time\n"
+        "from simulator.synthetic import nonlinear_scenario\n"
+        "from simulator.solver import solve\n"
+        "t = time.perf_counter()\n"
+        "r = solve(nonlinear_scenario(40, 10, 2, rng=0), frontier='all')\n"
+        "OUT = {'seconds': time.perf_counter() - t, 'points': r.frontier.size,\n"
+        "       'method': r.method, 'budget_ended': r.stats.budget_ended}\n"
+    )
+    record(benchmark="generated nonlinear 10^40, frontier all", **data)
+    assert data["seconds"] <= 120

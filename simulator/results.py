@@ -30,6 +30,7 @@ __all__ = [
     "Point",
     "SolveResult",
     "SolveStats",
+    "ZopaEstimate",
     "outcome_dict",
     "utility_dict",
 ]
@@ -154,6 +155,30 @@ class Closest:
         return d
 
 
+@dataclass(frozen=True)
+class ZopaEstimate:
+    """An estimate of a count: ``value`` (unbiased), a 95% interval ``[low, high]``, the number
+    of ``samples`` and the ``method``; ``exact_part`` is the count the search finished and
+    ``open_outcomes`` the size of the part it sampled."""
+
+    value: float
+    low: float
+    high: float
+    samples: int
+    method: str
+    exact_part: int
+    open_outcomes: int
+
+    def to_dict(self) -> dict[str, float | int | str]:
+        return {
+            "value": self.value,
+            "low": self.low,
+            "high": self.high,
+            "samples": self.samples,
+            "method": self.method,
+        }
+
+
 @dataclass(frozen=True, eq=False)
 class SolveStats(Mapping[str, Any]):
     """What a solve method reports about itself: facts other code reads.
@@ -171,6 +196,8 @@ class SolveStats(Mapping[str, Any]):
     milp_solves, milp_integer_units
         ``milp`` only (else None): integer programmes solved, and whether utilities were scaled to
         exact integers.
+    budget_ended
+        Which budget ended a pass early (``nodes``, ``outcomes`` or ``time``; None when none did).
 
     It reads like the dict it replaces (``stats["counts_exact"]``, ``dict(stats)``): the keys are
     the attributes that are not None.
@@ -182,6 +209,7 @@ class SolveStats(Mapping[str, Any]):
     frontier_outcomes: str = "all"
     milp_solves: int | None = None
     milp_integer_units: bool | None = None
+    budget_ended: str | None = None
 
     def __getitem__(self, key: str) -> Any:
         if key not in self._keys():
@@ -213,6 +241,7 @@ class SolveResult:
     seconds: float
     source: str | None = None
     stats: SolveStats = field(default_factory=SolveStats)
+    zopa_estimate: ZopaEstimate | None = None  # when the ZOPA count is a lower bound
 
     def to_dict(self, max_frontier: int | None = 1000) -> dict[str, Any]:
         """The JSON shape of ``bargain solve --json``."""
@@ -239,12 +268,12 @@ class SolveResult:
             "closest": None if self.closest is None else self.closest.to_dict(s),
             "method": self.method,
             "counts_exact": bool(self.stats.counts_exact),
+            **({} if (ended := self.stats.budget_ended) is None else {"budget_ended": ended}),
+            **({} if (guess := self.zopa_estimate) is None else {"zopa_estimate": guess.to_dict()}),
             "frontier_outcomes": str(self.stats.frontier_outcomes),
             "seconds": self.seconds,
         }
 
 
 def empty_frontier(scope: str, n_issues: int, n_parties: int) -> Frontier:
-    return Frontier(
-        scope, np.zeros((0, n_issues), dtype=np.int64), np.zeros((0, n_parties)), ()
-    )
+    return Frontier(scope, np.zeros((0, n_issues), dtype=np.int64), np.zeros((0, n_parties)), ())

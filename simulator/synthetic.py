@@ -4,16 +4,28 @@ The parties have random additive preferences over shared issues; ``conflict`` in
 oppose each other (1: the second half of the parties value options in the reverse order of the first
 half). Reservation utilities are set so that each party alone rules out a given share of the space.
 Randomness only through ``rng`` (or its older name ``seed``).
+
+:func:`nonlinear_scenario` builds domains shaped like the ANAC 2014 nonlinear ones (``30issues``):
+utilities are sums of hyperrectangle bonuses over integer issues, on GENIUS's normalised scale.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from simulator.model import Issue, Option, Party, Preference, Rule, Scenario
+from simulator.model import (
+    Condition,
+    Interaction,
+    Issue,
+    Option,
+    Party,
+    Preference,
+    Rule,
+    Scenario,
+)
 from simulator.rng import UNSET, RngLike, Unset, pick_rng
 
-__all__ = ["synthetic_scenario"]
+__all__ = ["nonlinear_scenario", "synthetic_scenario"]
 
 
 def synthetic_scenario(
@@ -86,4 +98,64 @@ def synthetic_scenario(
         )
     return Scenario(
         f"synthetic_{n_issues}x{n_options}_{n_parties}p", issues, tuple(parties), title="Synthetic"
+    )
+
+
+def nonlinear_scenario(
+    n_issues: int = 30,
+    n_options: int = 10,
+    n_parties: int = 2,
+    *,
+    rng: RngLike = 0,
+    rectangles: int | None = None,
+    max_width: int = 6,
+    reservation: float = 0.5,
+) -> Scenario:
+    """A random domain like the ANAC 2014 nonlinear ones, with ``n_options ** n_issues`` outcomes.
+
+    Each party's utility is ``min(1, sum of the bonuses of the hyperrectangles the outcome lies
+    in)``: ``rectangles`` (default ``2 * n_issues``) rectangles, each over 1 to ``max_width``
+    issues with a random contiguous range of options on each, worth a random integer 1..100
+    divided by the party's ``maxutility`` (80% of its total, as in GENIUS files where the best
+    outcome exceeds ``maxutility``). Every party has reservation ``reservation``.
+
+    >>> s = nonlinear_scenario(6, 4, 3, rng=1)
+    >>> s.n_outcomes, len(s.parties), len(s.parties[0].interactions)
+    (4096, 3, 12)
+    """
+    generator = np.random.default_rng(pick_rng(rng, UNSET))
+    issues = tuple(
+        Issue(f"i{i + 1}", tuple(Option(str(k)) for k in range(n_options)))
+        for i in range(n_issues)
+    )
+    count = 2 * n_issues if rectangles is None else rectangles
+    parties = []
+    for p in range(n_parties):
+        worth = generator.integers(1, 101, size=count)
+        top = 0.8 * float(worth.sum())
+        terms = []
+        for k in range(count):
+            width = int(generator.integers(1, min(max_width, n_issues) + 1))
+            named = sorted(generator.choice(n_issues, size=width, replace=False).tolist())
+            clauses = []
+            for i in named:
+                lo, hi = sorted(generator.integers(0, n_options, size=2).tolist())
+                clauses.append((issues[i].id, tuple(str(v) for v in range(lo, hi + 1))))
+            terms.append(
+                Interaction(f"rectangle_{k + 1}", Condition(tuple(clauses)), float(worth[k]) / top)
+            )
+        parties.append(
+            Party(
+                f"party{p + 1}",
+                {},
+                reservation=reservation,
+                interactions=tuple(terms),
+                utility_cap=1.0,
+            )
+        )
+    return Scenario(
+        f"nonlinear_{n_issues}x{n_options}_{n_parties}p",
+        issues,
+        tuple(parties),
+        title="Synthetic nonlinear",
     )

@@ -52,6 +52,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="disagreement point: the reservation utilities, or max(reservation, worst utility) "
         "(NegMAS's convention)",
     )
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="S",
+        help="stop the searches after S seconds: counts become lower bounds and the output says "
+        "which budget ended them (default: no limit; work budgets always apply)",
+    )
     p.add_argument("--out", metavar="DIR", help="also write result.json and report.md into DIR")
     timings_option(p)
     progress_option(p)
@@ -62,11 +69,18 @@ def solve_source(args: argparse.Namespace) -> SolveResult:
     """Load and solve ``args.source``; ``seconds`` covers loading and solving."""
     if args.max_frontier < 0:
         raise ScenarioError(f"--max-frontier must be >= 0, got {args.max_frontier}")
+    limit = getattr(args, "time_limit", None)
+    if limit is not None and not limit > 0:
+        raise ScenarioError(f"--time-limit must be a positive number of seconds, got {limit}")
     start = time.perf_counter()
     scenario = load_source(args.source)
     with progress_bar(args) as bar:
         result = solve(
-            scenario, frontier=args.frontier, disagreement=args.disagreement, progress=bar
+            scenario,
+            frontier=args.frontier,
+            disagreement=args.disagreement,
+            progress=bar,
+            time_limit=limit,
         )
     import dataclasses
 

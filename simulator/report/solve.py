@@ -11,7 +11,7 @@ from simulator.model import Scenario
 from simulator.report.blocks import Block, Heading, Paragraph, share, table
 from simulator.report.markdown import blocks_markdown
 from simulator.report.registry import register
-from simulator.report.summary import report_summary_blocks
+from simulator.report.summary import BUDGET_WORDS, report_summary_blocks, stopped_early
 from simulator.results import Point, SolveResult
 from simulator.solver import method_title
 from simulator.solver.bargaining import SOLUTIONS
@@ -29,6 +29,9 @@ def verdict(result: SolveResult) -> str:
     """One paragraph in plain words: is there a deal, and if not, what comes closest and what
     binds."""
     s, c = result.scenario, result.counts
+    early = stopped_early(result)
+    if early is not None and not c.zopa:
+        return early
     if c.zopa:
         nash = result.solutions.get("nash")
         text = (
@@ -42,7 +45,7 @@ def verdict(result: SolveResult) -> str:
                 for p, u, d in zip(s.parties, nash.utilities, result.disagreement, strict=True)
             )
             text += f" The Nash bargaining solution gives {gains}."
-        return text
+        return text if early is None else f"{early} {text}"
     if c.consistent == 0:
         return "**No package is consistent**: the consistency constraints exclude every outcome."
     if c.feasible == 0:
@@ -207,9 +210,17 @@ def frontier_blocks(result: SolveResult, max_frontier: int) -> list[Block]:
 
 
 def footer(result: SolveResult) -> Paragraph:
-    """How the result was found, and how long it took (unless ``--no-timings`` zeroed it)."""
+    """How the result was found, how long it took (unless ``--no-timings`` zeroed it), and what a
+    budget that ended the search leaves uncertain."""
     took = f" in {result.seconds:.2f} s" if result.seconds else ""
-    return Paragraph(f"Solved exactly by {method_title(result.method)}{took}.")
+    ended = result.stats.budget_ended
+    if result.stats.counts_exact or ended is None:
+        return Paragraph(f"Solved exactly by {method_title(result.method)}{took}.")
+    frontier = "" if result.method != "enumerate" else " and the frontiers are partial"
+    return Paragraph(
+        f"Solved by {method_title(result.method)}{took}; the search stopped "
+        f"at {BUDGET_WORDS.get(ended, ended)}, so the ZOPA count is a lower bound{frontier}."
+    )
 
 
 @register("SolveResult", blank_line_after=True)

@@ -150,8 +150,42 @@ def _binding(
     return BulletList(tuple(items))
 
 
+#: What ran out, in words, by the ``budget_ended`` key.
+BUDGET_WORDS = {
+    "nodes": "its budget of nodes expanded",
+    "outcomes": "its budget of outcomes evaluated",
+    "time": "the time limit",
+}
+
+
+def stopped_early(result: SolveResult) -> str | None:
+    """The sentence for a search that a budget stopped (None when the counts are exact)."""
+    ended = result.stats.budget_ended
+    if result.stats.counts_exact or ended is None:
+        return None
+    found = (
+        f"it found {result.counts.zopa:,} packages in the zone of possible agreement (a lower "
+        "bound)"
+        if result.counts.zopa
+        else "it found no package in the zone of possible agreement yet, so whether there is a "
+        "zone is unknown"
+    )
+    text = f"**The search stopped at {BUDGET_WORDS.get(ended, ended)}**: {found}."
+    guess = result.zopa_estimate
+    if guess is not None:
+        text += (
+            f" Sampling the {guess.open_outcomes:.3g} packages it left open ({guess.samples:,} "
+            f"seeded samples) estimates the zone at {guess.value:.3g} packages (95% interval "
+            f"{guess.low:.3g} to {guess.high:.3g})."
+        )
+    return text
+
+
 def _finding(result: SolveResult) -> Paragraph:
     c = result.counts
+    early = stopped_early(result)
+    if early is not None:
+        return Paragraph(early)
     if c.zopa:
         return Paragraph(
             f"**There is a zone of possible agreement.** {c.zopa:,} of {c.outcomes:,} packages "

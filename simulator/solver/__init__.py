@@ -9,6 +9,8 @@ from ``simulator.solver``:
 - the search engine: :func:`make_plan` precomputes a :class:`Plan`, :func:`run_search` walks it in
   :class:`Batch` es of nodes and evaluated :class:`Block` s, and a :class:`Visitor` decides what to
   keep (:class:`ZoneVisitor` counts a set and builds its frontier);
+- budgets: a :class:`Budget` (nodes expanded, outcomes evaluated, seconds) runs as a
+  :class:`Meter` that ends a search with :class:`OverBudget` (:func:`count_zopa_within`);
 - :func:`solve_samples`: the ZOPA and solutions of many weightings of one scenario at once;
 - the bargaining solutions (:data:`SOLUTIONS`, :func:`select_solution`) and Pareto tests.
 """
@@ -18,11 +20,14 @@ from simulator.progress import Progress, StageProgress, labelled
 from simulator.solver.bargaining import SOLUTIONS, select_solution, solution_criterion
 from simulator.solver.batch import SampleSolutions, solve_samples
 from simulator.solver.blocks import Batch, Block, combined_upper, node_bounds, weight_vectors
+from simulator.solver.budget import Budget, Meter
 from simulator.solver.closest import closest_key, closest_to_agreement
 from simulator.solver.pareto import dominated_by, pareto_mask
 from simulator.solver.queries import (
+    BoundedCount,
     count_outcomes,
     count_zopa,
+    count_zopa_within,
     disagreement_point,
     exists_outcome,
     find_outcome,
@@ -57,10 +62,13 @@ __all__ = [
     "SOLVE_METHODS",
     "Batch",
     "Block",
+    "BoundedCount",
+    "Budget",
     "BudgetedCount",
     "ExistsVisitor",
     "ExtremesVisitor",
     "FrontierStore",
+    "Meter",
     "MethodOutput",
     "OverBudget",
     "Plan",
@@ -78,6 +86,7 @@ __all__ = [
     "combined_upper",
     "count_outcomes",
     "count_zopa",
+    "count_zopa_within",
     "disagreement_point",
     "dominated_by",
     "exists_outcome",

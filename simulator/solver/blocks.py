@@ -62,7 +62,8 @@ class Batch:
     def __len__(self) -> int:
         return len(self.partial)
 
-    def take(self, keep: BoolArray | IntArray) -> Batch:
+    def take(self, keep: BoolArray | IntArray | slice) -> Batch:
+        """The nodes ``keep`` selects (a slice gives views, no copy)."""
         return Batch(
             self.depth,
             self.assign[keep],

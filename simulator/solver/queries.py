@@ -16,6 +16,8 @@ the ZOPA's is :func:`zopa_threshold` of the disagreement point ``d`` (:func:`dis
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from simulator.compiled import (
@@ -27,21 +29,20 @@ from simulator.compiled import (
 )
 from simulator.errors import ScenarioError
 from simulator.progress import Progress, StageProgress, labelled
+from simulator.rng import RngLike
 from simulator.solver import milp
+from simulator.solver.budget import Budget, OverBudget
+from simulator.solver.estimate import ESTIMATE_SAMPLES, ZopaEstimate, estimate_open
 from simulator.solver.search import make_plan, run_search
-from simulator.solver.visitors import (
-    BudgetedCount,
-    ExistsVisitor,
-    ExtremesVisitor,
-    OverBudget,
-    ZoneVisitor,
-)
+from simulator.solver.visitors import ExistsVisitor, ExtremesVisitor, ZoneVisitor
 
 __all__ = [
     "EXISTS_BATCH",
     "EXISTS_BUDGET",
+    "BoundedCount",
     "count_outcomes",
     "count_zopa",
+    "count_zopa_within",
     "disagreement_point",
     "exists_outcome",
     "find_outcome",
@@ -74,11 +75,18 @@ def zone(
     count: bool,
     frontier: bool,
     progress: StageProgress | None,
+    budget: Budget | None = None,
 ) -> ZoneVisitor:
     """One :class:`~simulator.solver.visitors.ZoneVisitor` pass over the outcomes that cross none
-    of the ``rules`` (``none``, ``consistency`` or ``all``): its count and/or frontier."""
+    of the ``rules`` (``none``, ``consistency`` or ``all``): its count and/or frontier. With a
+    ``budget`` the pass may stop early: then ``visitor.budget_ended`` names the part that ran out,
+    the count is a lower bound and the frontier that of the outcomes seen."""
     visitor = ZoneVisitor(cs, threshold, count, frontier)
-    run_search(make_plan(cs, rule_regions(cs, rules)), visitor, progress)
+    meter = None if budget is None or budget.unlimited else budget.meter()
+    try:
+        run_search(make_plan(cs, rule_regions(cs, rules)), visitor, progress, meter=meter)
+    except OverBudget as e:
+        visitor.budget_ended = e.budget
     return visitor
 
 
@@ -241,18 +249,50 @@ def zopa_threshold(cs: CompiledScenario, d: FloatArray) -> FloatArray:
     return np.asarray(d - cs.rounding_slack)
 
 
+@dataclass(frozen=True)
+class BoundedCount:
+    """A count within a budget: ``value`` is exact, or a lower bound when ``budget_ended`` names
+    the part of the budget that ran out (``nodes``, ``outcomes`` or ``time``); then ``estimate``
+    estimates the whole count with an interval. ``nodes`` and ``outcomes`` are the work done."""
+
+    value: int
+    budget_ended: str | None
+    nodes: int
+    outcomes: int
+    estimate: ZopaEstimate | None = None
+
+    @property
+    def exact(self) -> bool:
+        return self.budget_ended is None
+
+
+def count_zopa_within(
+    cs: CompiledScenario,
+    threshold: FloatArray,
+    budget: Budget,
+    progress: Progress | None,
+    *,
+    samples: int = ESTIMATE_SAMPLES,
+    rng: RngLike = 0,
+) -> BoundedCount:
+    """The ZOPA count by one counting pass that stops when ``budget`` runs out; then the count
+    is a lower bound, and ``samples`` seeded samples below the open nodes estimate the rest
+    (:func:`~simulator.solver.estimate.estimate_open`)."""
+    visitor = ZoneVisitor(cs, threshold, count=True, frontier=False)
+    meter = budget.meter()
+    plan = make_plan(cs, rule_regions(cs, "all"))
+    try:
+        run_search(plan, visitor, labelled(progress, "ZOPA count"), meter=meter)
+    except OverBudget as e:
+        guess = estimate_open(plan, e.open, threshold, visitor.count, samples=samples, rng=rng)
+        return BoundedCount(int(visitor.count), e.budget, meter.nodes, meter.outcomes, guess)
+    return BoundedCount(int(visitor.count), None, meter.nodes, meter.outcomes)
+
+
 def count_zopa(
     cs: CompiledScenario, threshold: FloatArray, budget: int | None, progress: Progress | None
 ) -> tuple[int, bool]:
-    """The ZOPA count and whether it is exact (a lower bound when the budget ran out)."""
-    label = labelled(progress, "ZOPA count")
-    if budget is None:
-        visitor: ZoneVisitor = ZoneVisitor(cs, threshold, count=True, frontier=False)
-        run_search(make_plan(cs, rule_regions(cs, "all")), visitor, label)
-        return int(visitor.count), True
-    visitor = BudgetedCount(cs, threshold, budget)
-    try:
-        run_search(make_plan(cs, rule_regions(cs, "all")), visitor, label)
-    except OverBudget:
-        return int(visitor.count), False
-    return int(visitor.count), True
+    """The ZOPA count and whether it is exact (a lower bound when ``budget`` evaluated outcomes
+    ran out); :func:`count_zopa_within` takes a whole :class:`~simulator.solver.budget.Budget`."""
+    found = count_zopa_within(cs, threshold, Budget(outcomes=budget), progress)
+    return found.value, found.exact

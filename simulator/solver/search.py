@@ -62,6 +62,7 @@ from simulator.solver.blocks import (
     root,
     weight_vectors,
 )
+from simulator.solver.budget import Meter
 from simulator.solver.pareto import pareto_mask, sum_front_two
 
 __all__ = ["Batch", "Block", "Plan", "Visitor", "make_plan", "run_search", "space_size"]
@@ -324,6 +325,7 @@ def run_search(
     progress: StageProgress | None = None,
     *,
     batch_nodes: int | None = None,
+    meter: Meter | None = None,
 ) -> None:
     """Depth-first search of the space in batches; prune with ``visitor.keep``, evaluate leaves.
 
@@ -332,6 +334,9 @@ def run_search(
     nodes of a batch (highest explored first) and a true ``stop`` ends the search. ``batch_nodes``
     (default :data:`BATCH_NODES`) bounds the nodes expanded in one operation: small batches reach
     the first leaves sooner, large ones amortise the Python overhead.
+    No expansion makes over ``batch_nodes`` children, so the stack is one batch per depth whatever
+    the space. ``meter`` (a :class:`~simulator.solver.budget.Meter`) is charged each expansion's
+    nodes and leaf's outcomes; its :class:`~simulator.solver.budget.OverBudget` lists open nodes.
     """
     if plan.empty:
         if progress:
@@ -350,11 +355,20 @@ def run_search(
         if batch.depth == plan.n_outer:
             for start in range(0, len(batch), leaf_nodes):
                 part = batch.take(np.arange(start, min(start + leaf_nodes, len(batch))))
+                if meter is not None:
+                    rest = batch.take(slice(start, None))
+                    meter.charge(outcomes=len(part) * plan.block_size, open=[*stack, rest])
                 visitor.leaf(plan, evaluate_block(plan, part))
             done += len(batch) * float(plan.remaining[batch.depth])
             if progress:
                 progress(min(done / total, 1.0))
             continue
+        fan_out = max(len(plan.allowed[plan.order[batch.depth]]), 1)
+        if len(batch) > 1 and len(batch) * fan_out > chunk_inner:  # the rest waits, as a view
+            stack.append(batch.take(slice(max(1, chunk_inner // fan_out), None)))
+            batch = batch.take(slice(0, max(1, chunk_inner // fan_out)))
+        if meter is not None:
+            meter.charge(nodes=len(batch) * fan_out, open=[*stack, batch])
         child = expand(plan, batch)
         keep = ~node_crosses(plan, child, plan.tracked_regions)
         if keep.any():
@@ -380,8 +394,3 @@ def run_search(
 def space_size(plan: Plan) -> int:
     """Number of outcomes the plan searches (after option pruning)."""
     return 0 if plan.empty else int(plan.remaining[0])
-
-
-def count_nodes(plan: Plan, depth: int, n: int) -> int:
-    """Outcomes below ``n`` nodes at ``depth`` (exact Python int)."""
-    return n * plan.remaining[depth]

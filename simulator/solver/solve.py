@@ -21,7 +21,8 @@ prunes whole subtrees by their bounds:
 
 The visitors are in :mod:`~simulator.solver.visitors`, the counting and existence queries in
 :mod:`~simulator.solver.queries`, the closest outcome in :mod:`~simulator.solver.closest`. This
-module keeps :func:`solve` and the method registry: each :class:`SolveMethod` answers one
+module keeps :func:`solve` and the method registry (the methods' bodies are in
+:mod:`~simulator.solver.methods`): each :class:`SolveMethod` answers one
 :class:`Question` with one :class:`MethodOutput`.
 """
 
@@ -31,26 +32,25 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
 
 from simulator.compiled import CompiledScenario, FloatArray, as_compiled
 from simulator.errors import ScenarioError
 from simulator.model import Scenario
 from simulator.outcome_space import allowed_options
 from simulator.progress import Progress, labelled
-from simulator.results import Closest, Counts, Frontier, Point, SolveResult, SolveStats
-from simulator.solver import additive, milp
+from simulator.results import Frontier, Point, SolveResult
+from simulator.solver import additive
 from simulator.solver.bargaining import SOLUTIONS, select_solution
-from simulator.solver.closest import closest_to_agreement
-from simulator.solver.queries import (
-    count_outcomes,
-    count_zopa,
-    disagreement_point,
-    rule_regions,
-    zone,
-    zopa_threshold,
+from simulator.solver.budget import Budget
+from simulator.solver.methods import (
+    SCOPE_RULES,
+    MethodOutput,
+    Question,
+    Scope,
+    enumerate_method,
+    structured_method,
 )
-from simulator.solver.visitors import FrontierStore
+from simulator.solver.queries import count_outcomes, disagreement_point, rule_regions
 
 __all__ = [
     "FRONTIER_SCOPES",
@@ -69,37 +69,9 @@ FRONTIER_SCOPES = ("all", "feasible", "zopa")
 ENUMERATE_LIMIT = 2 * 10**9
 #: Outcomes the ZOPA counting pass may evaluate when the frontier is not enumerated.
 COUNT_BUDGET = 10**9
-#: The rules whose regions define each frontier scope.
-_SCOPE_RULES = {"all": "none", "feasible": "all", "zopa": "all"}
-Scope = Literal["all", "feasible", "zopa"]
-
-
-@dataclass(frozen=True, eq=False)
-class Question:
-    """What every solve method is asked: the scenario, the reported scope, the disagreement point
-    ``d`` and the counts found before the method runs, and how far to go."""
-
-    cs: CompiledScenario
-    scope: Scope
-    d: FloatArray
-    consistent: int
-    feasible: int
-    closest: bool
-    progress: Progress | None
-    count_budget: int | None
-    automatic: bool
-
-
-@dataclass(frozen=True, eq=False)
-class MethodOutput:
-    """What every solve method answers: counts, the reported and the ZOPA frontiers, the closest
-    outcome (None unless the ZOPA is empty and it was asked for) and the method's stats."""
-
-    counts: Counts
-    frontier: Frontier
-    zopa_frontier: Frontier
-    closest: Closest | None
-    stats: SolveStats
+#: Nodes the ZOPA counting pass may expand when the frontier is not enumerated (about 15 s on
+#: the reservation-value 30issues, where weak bounds expand nodes without reaching leaves).
+COUNT_NODES = 10**6
 
 
 @dataclass(frozen=True)
@@ -114,102 +86,12 @@ class SolveMethod:
     check: Callable[[CompiledScenario, Scope], None]
 
 
-def _enumerate(q: Question) -> MethodOutput:
-    """The block branch and bound: exact counts, every frontier outcome."""
-    cs = q.cs
-    found = zone(
-        cs,
-        "all",
-        zopa_threshold(cs, q.d),
-        count=True,
-        frontier=True,
-        progress=labelled(q.progress, "ZOPA"),
-    )
-    assert found.store is not None
-    zopa_front = found.store.frontier("zopa", cs.sizes)
-    same = {"all": cs.n_outcomes, "feasible": q.feasible, "zopa": found.count}[q.scope]
-    if q.scope == "zopa" or found.count == same:
-        front = Frontier(q.scope, zopa_front.outcomes, zopa_front.utilities, zopa_front.index)
-    else:
-        other = zone(
-            cs,
-            _SCOPE_RULES[q.scope],
-            None,
-            count=False,
-            frontier=True,
-            progress=labelled(q.progress, q.scope),
-        )
-        assert other.store is not None
-        front = other.store.frontier(q.scope, cs.sizes)
-    closest = None
-    if q.closest and found.count == 0 and q.consistent > 0:
-        closest = closest_to_agreement(cs, q.d, q.feasible, q.progress)
-    counts = Counts(math.prod(cs.sizes), q.consistent, q.feasible, found.count)
-    stats = SolveStats("enumerate", q.automatic, counts_exact=True, frontier_outcomes="all")
-    return MethodOutput(counts, front, zopa_front, closest, stats)
-
-
-def _frontier_by(
-    method: str, cs: CompiledScenario, scope: str, threshold: FloatArray | None
-) -> tuple[Frontier, dict[str, int | bool]]:
-    """One scope's frontier by the additive programme or the integer programme (one outcome per
-    utility vector), with what the method reports about itself."""
-    tracked = rule_regions(cs, _SCOPE_RULES[scope])
-    info: dict[str, int | bool] = {}
-    if method == "dp":
-        outcomes, u = additive.additive_frontier(cs, tracked, threshold)
-    else:
-        found = milp.frontier_two_parties(cs, tracked, threshold)
-        outcomes, u = found.outcomes, found.utilities
-        info = {"milp_solves": found.solves, "milp_integer_units": found.exact}
-    store = FrontierStore(cs.n_issues, cs.n_parties, cs.rounding_slack)
-    store.u, store.outcomes = u, outcomes
-    return store.frontier(scope, cs.sizes), info
-
-
-def _structured(method: str) -> Callable[[Question], MethodOutput]:
-    """``dp`` or ``milp``: counts by components and a budgeted counting pass; frontiers without
-    enumeration; the closest outcome from the integer programme."""
-
-    def run(q: Question) -> MethodOutput:
-        cs = q.cs
-        threshold = zopa_threshold(cs, q.d)
-        zopa, exact = count_zopa(cs, threshold, q.count_budget, q.progress)
-        zopa_front, info = _frontier_by(method, cs, "zopa", threshold)
-        if not exact:
-            zopa = max(zopa, zopa_front.size)
-        same = {"all": cs.n_outcomes, "feasible": q.feasible, "zopa": zopa}[q.scope]
-        if q.scope == "zopa" or (exact and zopa == same):
-            front = Frontier(q.scope, zopa_front.outcomes, zopa_front.utilities, zopa_front.index)
-        else:
-            front, more = _frontier_by(method, cs, q.scope, None)
-            for k, v in more.items():
-                info[k] = info.get(k, 0) + v if k == "milp_solves" else v
-        closest = None
-        if q.closest and zopa_front.size == 0 and q.consistent > 0:
-            closest = closest_to_agreement(cs, q.d, q.feasible, q.progress, search=False)
-        stats = SolveStats(
-            method,
-            q.automatic,
-            counts_exact=exact,
-            frontier_outcomes="one per utility vector",
-            milp_solves=None if "milp_solves" not in info else int(info["milp_solves"]),
-            milp_integer_units=None
-            if "milp_integer_units" not in info
-            else bool(info["milp_integer_units"]),
-        )
-        counts = Counts(cs.n_outcomes, q.consistent, q.feasible, zopa)
-        return MethodOutput(counts, front, zopa_front, closest, stats)
-
-    return run
-
-
 def _applies_always(cs: CompiledScenario, scope: Scope) -> None:
     return None
 
 
 def _check_dp(cs: CompiledScenario, scope: Scope) -> None:
-    for rules in ("all", _SCOPE_RULES[scope]):
+    for rules in ("all", SCOPE_RULES[scope]):
         if not additive.applies(cs, rule_regions(cs, rules)):
             raise ScenarioError(
                 "method 'dp' needs additive utilities (no interactions) and one-issue rules"
@@ -225,17 +107,19 @@ def _check_milp(cs: CompiledScenario, scope: Scope) -> None:
 
 #: The solve methods by key; ``title`` is what ``result.method``'s key reads as in a report.
 SOLVE_METHODS: dict[str, SolveMethod] = {
-    "enumerate": SolveMethod("enumerate", "block branch and bound", _enumerate, _applies_always),
+    "enumerate": SolveMethod(
+        "enumerate", "block branch and bound", enumerate_method, _applies_always
+    ),
     "dp": SolveMethod(
         "dp",
         "additive dynamic programme over issues (frontier), block branch and bound (counts)",
-        _structured("dp"),
+        structured_method("dp"),
         _check_dp,
     ),
     "milp": SolveMethod(
         "milp",
         "0/1 programme (HiGHS), epsilon-constraint frontier; block branch and bound (counts)",
-        _structured("milp"),
+        structured_method("milp"),
         _check_milp,
     ),
 }
@@ -280,7 +164,7 @@ def choose_method(cs: CompiledScenario, frontier: Scope = "zopa") -> str:
     space = math.prod(len(a) for a in allowed_options(cs, tracked))
     if space * cs.n_parties <= ENUMERATE_LIMIT or cs.n_parties != 2:
         return "enumerate"
-    scope_regions = rule_regions(cs, _SCOPE_RULES[frontier])
+    scope_regions = rule_regions(cs, SCOPE_RULES[frontier])
     if additive.applies(cs, tracked) and additive.applies(cs, scope_regions):
         return "dp"
     return "milp"
@@ -295,6 +179,8 @@ def solve(
     method: str = "auto",
     closest: bool = True,
     count_budget: int | None = COUNT_BUDGET,
+    count_nodes: int | None = COUNT_NODES,
+    time_limit: float | None = None,
 ) -> SolveResult:
     """Solve ``scenario`` exactly.
 
@@ -325,6 +211,12 @@ def solve(
         counts and solutions are wanted, e.g. in scans).
     count_budget
         Outcomes the ZOPA counting pass may evaluate with ``dp`` and ``milp`` (None: no limit).
+    count_nodes
+        Nodes that counting pass may expand (None: no limit).
+    time_limit
+        Seconds the whole solve may take (None: no limit). The searches stop when it runs out:
+        the counts are then lower bounds, ``stats.counts_exact`` is False and
+        ``stats.budget_ended`` says which budget ended a pass (``nodes``, ``outcomes``, ``time``).
 
     Returns
     -------
@@ -352,6 +244,9 @@ def solve(
     if method not in METHODS:
         raise ScenarioError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
     start = time.perf_counter()
+    if time_limit is not None and not time_limit > 0:
+        raise ScenarioError(f"time limit must be a positive number of seconds, got {time_limit}")
+    deadline = None if time_limit is None else start + time_limit
     cs = as_compiled(scenario)
     chosen = SOLVE_METHODS[choose_method(cs, frontier) if method == "auto" else method]
     chosen.check(cs, frontier)
@@ -361,7 +256,16 @@ def solve(
     )
     feasible = count_outcomes(cs, rule_regions(cs, "all"), progress=labelled(progress, "feasible"))
     question = Question(
-        cs, frontier, d, consistent, feasible, closest, progress, count_budget, method == "auto"
+        cs,
+        frontier,
+        d,
+        consistent,
+        feasible,
+        closest,
+        progress,
+        count_budget,
+        method == "auto",
+        Budget(nodes=count_nodes, outcomes=count_budget, deadline=deadline),
     )
     out = chosen.run(question)
     return SolveResult(
@@ -375,4 +279,5 @@ def solve(
         method=chosen.key,
         seconds=time.perf_counter() - start,
         stats=out.stats,
+        zopa_estimate=out.zopa_estimate,
     )

@@ -23,6 +23,7 @@ import numpy as np
 from simulator.compiled import BoolArray, CompiledScenario, FloatArray, IntArray, outcome_indices
 from simulator.results import Frontier
 from simulator.solver.blocks import Batch, Block, combined_upper
+from simulator.solver.budget import OverBudget
 from simulator.solver.pareto import dominated_by, pareto_mask
 from simulator.solver.search import Plan
 
@@ -143,6 +144,8 @@ class ZoneVisitor:
             FrontierStore(cs.n_issues, cs.n_parties, cs.rounding_slack) if frontier else None
         )
         self.count = 0
+        #: which budget stopped the pass early (set by :func:`~simulator.solver.queries.zone`)
+        self.budget_ended: str | None = None
 
     def keep(self, plan: Plan, batch: Batch, upper: FloatArray, lower: FloatArray) -> BoolArray:
         keep = np.ones(len(batch), dtype=bool)
@@ -197,10 +200,6 @@ class ZoneVisitor:
             self.store.add(pts, block.outcomes(plan, node, inner))
 
 
-class OverBudget(Exception):
-    """A counting pass evaluated more outcomes than it was allowed."""
-
-
 class BudgetedCount(ZoneVisitor):
     """A counting pass that gives up after evaluating ``budget`` outcomes in leaves."""
 
@@ -212,7 +211,7 @@ class BudgetedCount(ZoneVisitor):
         n, b = block.shape
         self.budget -= n * b
         if self.budget < 0:
-            raise OverBudget
+            raise OverBudget("outcomes")
         super().leaf(plan, block)
 
 
@@ -275,7 +274,7 @@ class ExistsVisitor:
         if self.budget is not None:
             self.budget -= block.shape[0] * block.shape[1]
             if self.budget < 0:
-                raise OverBudget
+                raise OverBudget("outcomes")
         ok = ~block.crossed
         if self.threshold is not None:
             ok &= block.reaches(self.threshold)

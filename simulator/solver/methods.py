@@ -1,0 +1,188 @@
+"""The bodies of the solve methods: each answers one :class:`Question` with one
+:class:`MethodOutput` (the registry, :data:`~simulator.solver.solve.SOLVE_METHODS`, and
+:func:`~simulator.solver.solve.solve` live in :mod:`~simulator.solver.solve`).
+
+- :func:`enumerate_method`: the block branch and bound, exact counts and every frontier outcome
+  (within the time limit, when there is one);
+- :func:`structured_method` (``dp``, ``milp``): the frontiers first, without enumeration (the
+  ZOPA's is cut from the reported one when both have the same rules), then the ZOPA count by a
+  counting pass within its own :class:`~simulator.solver.budget.Budget`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from simulator.compiled import CompiledScenario, FloatArray
+from simulator.progress import Progress, labelled
+from simulator.results import Closest, Counts, Frontier, SolveStats, ZopaEstimate
+from simulator.solver import additive, milp
+from simulator.solver.budget import Budget
+from simulator.solver.closest import closest_to_agreement
+from simulator.solver.queries import count_zopa_within, rule_regions, zone, zopa_threshold
+from simulator.solver.visitors import FrontierStore
+
+__all__ = [
+    "SCOPE_RULES",
+    "MethodOutput",
+    "Question",
+    "Scope",
+    "enumerate_method",
+    "structured_method",
+]
+
+#: The rules whose regions define each frontier scope.
+SCOPE_RULES = {"all": "none", "feasible": "all", "zopa": "all"}
+Scope = Literal["all", "feasible", "zopa"]
+
+
+@dataclass(frozen=True, eq=False)
+class Question:
+    """What every solve method is asked: the scenario, the reported scope, the disagreement point
+    ``d`` and the counts found before the method runs, and how far to go."""
+
+    cs: CompiledScenario
+    scope: Scope
+    d: FloatArray
+    consistent: int
+    feasible: int
+    closest: bool
+    progress: Progress | None
+    count_budget: int | None
+    automatic: bool
+    budget: Budget = field(default_factory=Budget)
+
+
+@dataclass(frozen=True, eq=False)
+class MethodOutput:
+    """What every solve method answers: counts, the reported and the ZOPA frontiers, the closest
+    outcome (None unless the ZOPA is empty and it was asked for) and the method's stats."""
+
+    counts: Counts
+    frontier: Frontier
+    zopa_frontier: Frontier
+    closest: Closest | None
+    stats: SolveStats
+    zopa_estimate: ZopaEstimate | None = None
+
+
+def enumerate_method(q: Question) -> MethodOutput:
+    """The block branch and bound: exact counts, every frontier outcome (within the time limit
+    only, when there is one: then the counts are lower bounds and the frontiers partial)."""
+    cs = q.cs
+    time_only = Budget(deadline=q.budget.deadline)
+    found = zone(
+        cs,
+        "all",
+        zopa_threshold(cs, q.d),
+        count=True,
+        frontier=True,
+        progress=labelled(q.progress, "ZOPA"),
+        budget=time_only,
+    )
+    assert found.store is not None
+    zopa_front = found.store.frontier("zopa", cs.sizes)
+    same = {"all": cs.n_outcomes, "feasible": q.feasible, "zopa": found.count}[q.scope]
+    ended = found.budget_ended
+    if q.scope == "zopa" or (ended is None and found.count == same):
+        front = Frontier(q.scope, zopa_front.outcomes, zopa_front.utilities, zopa_front.index)
+    else:
+        other = zone(
+            cs,
+            SCOPE_RULES[q.scope],
+            None,
+            count=False,
+            frontier=True,
+            progress=labelled(q.progress, q.scope),
+            budget=time_only,
+        )
+        ended = ended or other.budget_ended
+        assert other.store is not None
+        front = other.store.frontier(q.scope, cs.sizes)
+    closest = None
+    if q.closest and found.count == 0 and ended is None and q.consistent > 0:
+        closest = closest_to_agreement(cs, q.d, q.feasible, q.progress)
+    counts = Counts(math.prod(cs.sizes), q.consistent, q.feasible, found.count)
+    stats = SolveStats(
+        "enumerate",
+        q.automatic,
+        counts_exact=ended is None,
+        frontier_outcomes="all",
+        budget_ended=ended,
+    )
+    return MethodOutput(counts, front, zopa_front, closest, stats)
+
+
+def _frontier_by(
+    method: str, cs: CompiledScenario, scope: str, threshold: FloatArray | None
+) -> tuple[Frontier, dict[str, int | bool]]:
+    """One scope's frontier by the additive programme or the integer programme (one outcome per
+    utility vector), with what the method reports about itself."""
+    tracked = rule_regions(cs, SCOPE_RULES[scope])
+    info: dict[str, int | bool] = {}
+    if method == "dp":
+        outcomes, u = additive.additive_frontier(cs, tracked, threshold)
+    else:
+        found = milp.frontier_two_parties(cs, tracked, threshold)
+        outcomes, u = found.outcomes, found.utilities
+        info = {"milp_solves": found.solves, "milp_integer_units": found.exact}
+    store = FrontierStore(cs.n_issues, cs.n_parties, cs.rounding_slack)
+    store.u, store.outcomes = u, outcomes
+    return store.frontier(scope, cs.sizes), info
+
+
+def _cut(front: Frontier, threshold: FloatArray) -> Frontier:
+    """The ZOPA frontier derived from a frontier of the same outcomes (same rules): its points
+    that reach ``threshold``. A point of the ZOPA dominated by any outcome is dominated by one
+    in the ZOPA (the dominating outcome reaches the threshold too), so nothing is recomputed."""
+    rows = [r for r in range(front.size) if bool((front.utilities[r] >= threshold).all())]
+    return Frontier(
+        "zopa", front.outcomes[rows], front.utilities[rows], tuple(front.index[r] for r in rows)
+    )
+
+
+def structured_method(method: str) -> Callable[[Question], MethodOutput]:
+    """``dp`` or ``milp``: the frontiers first, without enumeration (the ZOPA's is cut from the
+    reported one when both have the same rules); then the ZOPA count by a counting pass within
+    its own budget; the closest outcome from the integer programme."""
+
+    def run(q: Question) -> MethodOutput:
+        cs = q.cs
+        threshold = zopa_threshold(cs, q.d)
+        derived = q.scope != "zopa" and bool(
+            (rule_regions(cs, "all") == rule_regions(cs, SCOPE_RULES[q.scope])).all()
+        )
+        if q.scope == "zopa":
+            zopa_front, info = _frontier_by(method, cs, "zopa", threshold)
+            front = Frontier(q.scope, zopa_front.outcomes, zopa_front.utilities, zopa_front.index)
+        else:
+            front, info = _frontier_by(method, cs, q.scope, None)
+            if derived:
+                zopa_front = _cut(front, threshold)
+            else:
+                zopa_front, more = _frontier_by(method, cs, "zopa", threshold)
+                for k, v in more.items():
+                    info[k] = info.get(k, 0) + v if k == "milp_solves" else v
+        counted = count_zopa_within(cs, threshold, q.budget, q.progress)
+        zopa = counted.value if counted.exact else max(counted.value, zopa_front.size)
+        closest = None
+        if q.closest and zopa_front.size == 0 and q.consistent > 0:
+            closest = closest_to_agreement(cs, q.d, q.feasible, q.progress, search=False)
+        stats = SolveStats(
+            method,
+            q.automatic,
+            counts_exact=counted.exact,
+            frontier_outcomes="one per utility vector",
+            milp_solves=None if "milp_solves" not in info else int(info["milp_solves"]),
+            milp_integer_units=None
+            if "milp_integer_units" not in info
+            else bool(info["milp_integer_units"]),
+            budget_ended=counted.budget_ended,
+        )
+        counts = Counts(cs.n_outcomes, q.consistent, q.feasible, zopa)
+        return MethodOutput(counts, front, zopa_front, closest, stats, counted.estimate)
+
+    return run

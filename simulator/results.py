@@ -213,9 +213,11 @@ class SolveResult:
     seconds: float
     source: str | None = None
     stats: SolveStats = field(default_factory=SolveStats)
+    #: the verdict's robustness margins (:class:`simulator.analysis.margins.Margins`), when asked
+    margins: Any = None
 
     def to_dict(self, max_frontier: int | None = 1000) -> dict[str, Any]:
-        """The JSON shape of ``bargain solve --json``."""
+        """The JSON shape of ``bargain solve --json`` (``margins`` only when computed)."""
         s = self.scenario
         return {
             "source": self.source or s.origin or s.name,
@@ -241,10 +243,8 @@ class SolveResult:
             "counts_exact": bool(self.stats.counts_exact),
             "frontier_outcomes": str(self.stats.frontier_outcomes),
             "seconds": self.seconds,
-        }
+        } | ({} if self.margins is None else self.margins.to_dict())
 
 
 def empty_frontier(scope: str, n_issues: int, n_parties: int) -> Frontier:
-    return Frontier(
-        scope, np.zeros((0, n_issues), dtype=np.int64), np.zeros((0, n_parties)), ()
-    )
+    return Frontier(scope, np.zeros((0, n_issues), dtype=np.int64), np.zeros((0, n_parties)), ())

@@ -24,6 +24,7 @@ from simulator.analysis.edits import (
     parse_edit,
     parse_edits,
 )
+from simulator.analysis.margins import Margin, Margins, margins
 from simulator.analysis.monte_carlo import MonteCarloResult, monte_carlo, wilson_interval
 from simulator.analysis.protocols import ProtocolResult, alternating_offers, single_text
 from simulator.analysis.scan import (
@@ -49,6 +50,8 @@ __all__ = [
     "Concession",
     "DropRedLine",
     "Edit",
+    "Margin",
+    "Margins",
     "MonteCarloResult",
     "Offer",
     "ProtocolResult",
@@ -59,6 +62,7 @@ __all__ = [
     "apply_edits",
     "binding_red_lines",
     "candidate_concessions",
+    "margins",
     "monte_carlo",
     "parse_edit",
     "parse_edits",

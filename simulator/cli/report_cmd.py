@@ -11,7 +11,7 @@ import json
 
 from simulator.cli._common import add_source_argument, print_json, write_files
 from simulator.cli.plot_cmd import add_figure_options, check_out, draw
-from simulator.cli.solve_cmd import solve_source
+from simulator.cli.solve_cmd import add_margins_option, solve_source
 from simulator.report import (
     FigureRef,
     blocks_markdown,
@@ -36,6 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="DIR", default="out", help="output folder (default: out)")
     p.add_argument("--json", action="store_true", help="print the result as JSON as well")
     add_figure_options(p)
+    add_margins_option(p, "basic")
     p.set_defaults(run=run)
 
 

@@ -51,8 +51,36 @@ def register(sub: argparse._SubParsersAction) -> None:
         "(NegMAS's convention)",
     )
     p.add_argument("--out", metavar="DIR", help="also write result.json and report.md into DIR")
+    add_margins_option(p, None)
     progress_option(p)
     p.set_defaults(run=run)
+
+
+def add_margins_option(p: argparse.ArgumentParser, default: str | None) -> None:
+    """``--margins [all]``: the verdict's robustness margins (reservations and red lines; with
+    ``all`` also every weight, by bisection: about ten times slower)."""
+    p.add_argument(
+        "--margins",
+        nargs="?",
+        choices=("basic", "all", "none"),
+        const="basic",
+        default=default,
+        help="the smallest move of each reservation and red line that flips the verdict "
+        "(exact; 'all' adds every weight, by bisection, slower"
+        + (f"; default: {default})" if default else "; off by default)"),
+    )
+
+
+def with_margins(args: argparse.Namespace, result: SolveResult) -> SolveResult:
+    """``result`` with the margins of its scenario's verdict when ``--margins`` asks for them."""
+    import dataclasses
+
+    level = getattr(args, "margins", None)
+    if level in (None, "none"):
+        return result
+    from simulator.analysis.margins import margins
+
+    return dataclasses.replace(result, margins=margins(result.scenario, weights=level == "all"))
 
 
 def solve_source(args: argparse.Namespace) -> SolveResult:
@@ -67,7 +95,8 @@ def solve_source(args: argparse.Namespace) -> SolveResult:
         )
     import dataclasses
 
-    return dataclasses.replace(result, source=args.source, seconds=time.perf_counter() - start)
+    result = dataclasses.replace(result, source=args.source, seconds=time.perf_counter() - start)
+    return with_margins(args, result)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from typing import Any
 
 from simulator.analysis.edits import apply_edits
@@ -16,6 +17,7 @@ from simulator.cli._common import (
 )
 from simulator.cli._common import progress_option as add_progress_option
 from simulator.cli._edit_args import add_edit_arguments, add_workers_argument, edits_from_args
+from simulator.cli.solve_cmd import add_margins_option, with_margins
 from simulator.errors import ScenarioError
 
 
@@ -63,6 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_workers_argument(p, 1)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     plot_option(p)
+    add_margins_option(p, None)
     add_progress_option(p)
     p.set_defaults(run=run)
 
@@ -90,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
             result = stress_test(
                 scenario, edits, binding=not args.no_binding, workers=args.workers, progress=bar
             )
+            result = dataclasses.replace(result, edited=with_margins(args, result.edited))
     from simulator.plots import plot_scan, plot_stress
 
     if args.scan:

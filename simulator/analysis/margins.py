@@ -26,6 +26,10 @@ halfway between ``theta_0`` and ``flips_at`` gives the verdict of ``theta_0``.
   ZOPA, the interval where it closes is searched on a grid of :data:`WEIGHT_GRID` values on each
   side, then by bisection: a closing interval narrower than the grid step can be missed.
 
+The *package* (the Nash solution with a ZOPA, else the closest outcome) is tested against each red
+line dropped (``question`` ``"package"``, one exact solve each); its margins in reservations and
+weights are not computed yet.
+
 Only parameters of the scenario itself move; the verdict of the rest is held fixed. ``within_range``
 says whether ``flips_at`` lies in the parameter's stated uncertainty range (reservation ranges of
 the scenario file; a red line is *within range* when its probability is below 1).
@@ -42,17 +46,8 @@ import numpy as np
 
 from simulator.analysis.edits import Adjust, DropRedLine
 from simulator.compiled import CompiledScenario, FloatArray, compile_scenario
-from simulator.model import Rule, Scenario
-from simulator.solver import (
-    Batch,
-    Block,
-    Plan,
-    exists_outcome,
-    make_plan,
-    rule_regions,
-    run_search,
-    zopa_threshold,
-)
+from simulator.model import Party, Rule, Scenario
+from simulator.solver import exists_outcome, max_utility, rule_regions, solve, zopa_threshold
 
 __all__ = ["WEIGHT_GRID", "WEIGHT_TOLERANCE", "Margin", "Margins", "margins", "zopa_exists"]
 
@@ -83,6 +78,11 @@ class Margin:
     exact: bool = True
     boundary: float | None = None
     probability: float | None = None
+    question: str = "verdict"  # or "package": the Nash package, else the closest one
+    #: for ``"package"``: the issues on which the package after differs, (issue, option) ids
+    package_after: tuple[tuple[str, str], ...] | None = None
+    #: the same in labels (issue label, option label), for the reports
+    package_words: tuple[tuple[str, str], ...] = ()
 
     @property
     def distance(self) -> float:
@@ -108,6 +108,9 @@ class Margin:
             out["boundary"] = self.boundary
         if self.probability is not None:
             out["probability"] = self.probability
+        out["question"] = self.question
+        if self.package_after is not None:
+            out["package_after"] = dict(self.package_after)
         return out
 
 
@@ -127,7 +130,7 @@ class Margins:
 
     def nearest(self) -> tuple[Margin, ...]:
         """The flipping margins, nearest first (red lines, distance 0, before numbers)."""
-        flips = [m for m in self.items if m.flips_at is not None]
+        flips = [m for m in self.items if m.flips_at is not None and m.question == "verdict"]
         return tuple(sorted(flips, key=lambda m: (m.kind != "red_line", m.distance)))
 
     def to_dict(self) -> dict[str, Any]:
@@ -146,35 +149,11 @@ class Margins:
         }
 
 
-class _MaxVisitor:
-    """Maximum of ``u_p`` over the outcomes that cross no tracked rule and reach ``threshold``
-    (whose entry ``p`` is ``-inf``); branch and bound on ``u_p``'s upper bound."""
-
-    def __init__(self, p: int, threshold: FloatArray) -> None:
-        self.p = p
-        self.threshold = threshold
-        self.best = -np.inf
-
-    def keep(self, plan: Plan, batch: Batch, upper: FloatArray, lower: FloatArray) -> Any:
-        return np.all(upper >= self.threshold, axis=1) & (upper[:, self.p] > self.best)
-
-    def leaf(self, plan: Plan, block: Block) -> None:
-        ok = ~block.crossed & block.reaches(self.threshold)
-        if ok.any():
-            self.best = max(self.best, float(block.party(self.p)[ok].max()))
-
-    def priority(self, plan: Plan, batch: Batch, upper: FloatArray) -> FloatArray:
-        return np.asarray(upper[:, self.p])
-
-
-def _max_utility(cs: CompiledScenario, p: int) -> float:
-    """``M_p``: the largest ``u_p`` with every other party at its ZOPA threshold (``-inf`` if
-    none)."""
+def _others(cs: CompiledScenario, p: int) -> FloatArray:
+    """The ZOPA threshold of every party but ``p`` (``-inf`` for ``p``)."""
     threshold = zopa_threshold(cs, cs.reservation)
     threshold[p] = -np.inf
-    visitor = _MaxVisitor(p, threshold)
-    run_search(make_plan(cs, rule_regions(cs, "all")), visitor)
-    return float(visitor.best)
+    return threshold
 
 
 def zopa_exists(scenario: Scenario) -> bool:
@@ -192,7 +171,7 @@ def _reservation_margins(
 ) -> list[Margin]:
     out = []
     for p, party in enumerate(scenario.parties):
-        best = _max_utility(cs, p) if feasible else -np.inf
+        best = max_utility(cs, rule_regions(cs, "all"), _others(cs, p), p) if feasible else -np.inf
         span = party.reservation_range
         rng = None if span is None else (float(span.low), float(span.high))
         flips: float | None = None
@@ -222,22 +201,67 @@ def _red_line_label(scenario: Scenario, party: str, rule: Rule) -> str:
     return f"{party}'s red line ({rule.id})"
 
 
+def _red_line_margin(
+    scenario: Scenario, party: Party, rule: Rule, after: str | None, **extra: Any
+) -> Margin:
+    """The margin of dropping ``rule``: ``after`` is what follows (None: nothing flips)."""
+    return Margin(
+        f"{party.id}.red_line.{rule.id}",
+        _red_line_label(scenario, party.display, rule),
+        "red_line",
+        "kept",
+        None,
+        None if after is None else "dropped",
+        None if after is None else rule.probability < 1,
+        after,
+        probability=float(rule.probability),
+        **extra,
+    )
+
+
 def _red_line_margins(scenario: Scenario, zopa: bool) -> list[Margin]:
     out = []
     for party in scenario.parties:
         for rule in party.red_lines:
             opens = not zopa and zopa_exists(DropRedLine(party.id, rule.id).apply(scenario))
+            out.append(_red_line_margin(scenario, party, rule, "zopa" if opens else None))
+    return out
+
+
+def _package(scenario: Scenario) -> tuple[tuple[str, str], ...] | None:
+    """The package the verdict names: the Nash solution with a ZOPA, else the closest outcome."""
+    result = solve(scenario)
+    point = result.solutions.get("nash") if result.counts.zopa else None
+    if point is None and result.closest is not None:
+        point = result.closest.point
+    if point is None:
+        return None
+    return tuple(
+        (issue.id, issue.options[k].id)
+        for issue, k in zip(scenario.issues, point.outcome, strict=True)
+    )
+
+
+def _package_margins(scenario: Scenario, zopa: bool) -> list[Margin]:
+    """Each red line whose drop alone changes the package (one exact solve per red line)."""
+    now = _package(scenario)
+    out = []
+    for party in scenario.parties:
+        for rule in party.red_lines:
+            after = _package(DropRedLine(party.id, rule.id).apply(scenario))
+            if after == now:
+                continue
+            changed = tuple(x for k, x in enumerate(after or ()) if now is None or x != now[k])
+            words = tuple(_option_words(scenario, i, o) for i, o in changed)
             out.append(
-                Margin(
-                    f"{party.id}.red_line.{rule.id}",
-                    _red_line_label(scenario, party.display, rule),
-                    "red_line",
-                    "kept",
-                    None,
-                    "dropped" if opens else None,
-                    (rule.probability < 1) if opens else None,
-                    "zopa" if opens else None,
-                    probability=float(rule.probability),
+                _red_line_margin(
+                    scenario,
+                    party,
+                    rule,
+                    "other_package",
+                    question="package",
+                    package_after=changed,
+                    package_words=words,
                 )
             )
     return out
@@ -306,7 +330,7 @@ def _weight_margins(scenario: Scenario, zopa: bool) -> list[Margin]:
     return out
 
 
-def margins(scenario: Scenario, *, weights: bool = True) -> Margins:
+def margins(scenario: Scenario, *, weights: bool = True, package: bool = False) -> Margins:
     """The robustness margins of the scenario's verdict (see the module Notation).
 
     Parameters
@@ -315,6 +339,9 @@ def margins(scenario: Scenario, *, weights: bool = True) -> Margins:
         The scenario; its reservation values are the disagreement point.
     weights
         Also the weights (one bisection per weight that flips the verdict: the costly part).
+    package
+        Also the red lines whose drop changes the package (the Nash package with a ZOPA, else
+        the closest one): one solve per red line.
 
     Examples
     --------
@@ -332,6 +359,8 @@ def margins(scenario: Scenario, *, weights: bool = True) -> Margins:
     items += _red_line_margins(scenario, zopa)
     if weights and feasible:
         items += _weight_margins(scenario, zopa)
+    if package:
+        items += _package_margins(scenario, zopa)
     probs = tuple(
         (_red_line_label(scenario, p.display, r), float(r.probability))
         for p in scenario.parties
@@ -344,3 +373,8 @@ def margins(scenario: Scenario, *, weights: bool = True) -> Margins:
 def _issue_label(scenario: Scenario, issue_id: str) -> str:
     issue = scenario.issue(issue_id)
     return issue.label or issue.id
+
+
+def _option_words(scenario: Scenario, issue_id: str, option_id: str) -> tuple[str, str]:
+    issue = scenario.issue(issue_id)
+    return issue.label or issue.id, issue.options[issue.index(option_id)].display

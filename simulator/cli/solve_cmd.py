@@ -66,7 +66,8 @@ def add_margins_option(p: argparse.ArgumentParser, default: str | None) -> None:
         const="basic",
         default=default,
         help="the smallest move of each reservation and red line that flips the verdict "
-        "(exact; 'all' adds every weight, by bisection, slower"
+        "(exact; 'all' adds every weight, by bisection, and the red lines that change the "
+        "package, one solve each: slower"
         + (f"; default: {default})" if default else "; off by default)"),
     )
 
@@ -80,7 +81,10 @@ def with_margins(args: argparse.Namespace, result: SolveResult) -> SolveResult:
         return result
     from simulator.analysis.margins import margins
 
-    return dataclasses.replace(result, margins=margins(result.scenario, weights=level == "all"))
+    everything = level == "all"
+    return dataclasses.replace(
+        result, margins=margins(result.scenario, weights=everything, package=everything)
+    )
 
 
 def solve_source(args: argparse.Namespace) -> SolveResult:

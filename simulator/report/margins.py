@@ -100,7 +100,11 @@ def margins_blocks(m: Margins) -> list[Block]:
             table(["what changes", "now", "stated range", "flips at", "within range", "then"], rows)
         )
     if m.verdict == "no_zopa" and m.feasible:
-        steady = [f.label for f in m.items if f.flips_at is None and f.kind != "red_line"]
+        steady = [
+            f.label
+            for f in m.items
+            if f.flips_at is None and f.kind != "red_line" and f.question == "verdict"
+        ]
         if steady and len(steady) < len(m.items):
             out.append(
                 Paragraph(
@@ -109,6 +113,17 @@ def margins_blocks(m: Margins) -> list[Block]:
                     + (f" and {len(steady) - 6} more." if len(steady) > 6 else ".")
                 )
             )
+    moves = [
+        f"{f.label}: then {'; '.join(f'{i}: *{o}*' for i, o in f.package_words)}"
+        for f in m.items
+        if f.question == "package"
+    ]
+    if moves:
+        out.append(
+            BulletList(
+                tuple(moves), lead="The package changes if any one of these red lines is dropped:"
+            )
+        )
     if m.red_lines:
         out.append(
             BulletList(

@@ -4,7 +4,8 @@ This package is the engine the analyses and the evaluator build on. Its public A
 from ``simulator.solver``:
 
 - :func:`solve` and its methods (:data:`METHODS`, :func:`choose_method`);
-- the queries: :func:`count_outcomes`, :func:`exists_outcome`, :func:`zopa_threshold`,
+- the queries: :func:`count_outcomes`, :func:`exists_outcome`, :func:`max_utility`,
+  :func:`zopa_threshold`,
   :func:`disagreement_point`, :func:`rule_regions`, :func:`allowed_options`;
 - the search engine: :func:`make_plan` precomputes a :class:`Plan`, :func:`run_search` walks it in
   :class:`Batch` es of nodes and evaluated :class:`Block` s, and a :class:`Visitor` decides what to
@@ -25,6 +26,7 @@ from simulator.solver.queries import (
     count_zopa,
     disagreement_point,
     exists_outcome,
+    max_utility,
     rule_regions,
     zopa_threshold,
 )
@@ -45,6 +47,7 @@ from simulator.solver.visitors import (
     ExistsVisitor,
     ExtremesVisitor,
     FrontierStore,
+    MaxVisitor,
     OverBudget,
     ZoneVisitor,
 )
@@ -60,6 +63,7 @@ __all__ = [
     "ExistsVisitor",
     "ExtremesVisitor",
     "FrontierStore",
+    "MaxVisitor",
     "MethodOutput",
     "OverBudget",
     "Plan",
@@ -82,6 +86,7 @@ __all__ = [
     "exists_outcome",
     "labelled",
     "make_plan",
+    "max_utility",
     "method_title",
     "node_bounds",
     "pareto_mask",

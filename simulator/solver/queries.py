@@ -11,7 +11,8 @@ the ZOPA's is :func:`zopa_threshold` of the disagreement point ``d`` (:func:`dis
   threshold, a product over the groups of issues that no region links);
 - :func:`exists_outcome`: existence, exact (search with a budget, then an integer programme's
   witness, then the search to the end);
-- :func:`count_zopa`: the ZOPA count, or a lower bound past a budget.
+- :func:`count_zopa`: the ZOPA count, or a lower bound past a budget;
+- :func:`max_utility`: the largest utility of one party over a target set, exact.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from simulator.solver.visitors import (
     BudgetedCount,
     ExistsVisitor,
     ExtremesVisitor,
+    MaxVisitor,
     OverBudget,
     ZoneVisitor,
 )
@@ -44,6 +46,7 @@ __all__ = [
     "count_zopa",
     "disagreement_point",
     "exists_outcome",
+    "max_utility",
     "rule_regions",
     "zone",
     "zopa_threshold",
@@ -187,6 +190,15 @@ def exists_outcome(
     visitor = ExistsVisitor(threshold)
     run_search(plan, visitor, batch_nodes=EXISTS_BATCH)
     return visitor.found
+
+
+def max_utility(cs: CompiledScenario, regions: BoolArray, threshold: FloatArray, p: int) -> float:
+    """The largest ``u_p`` over the outcomes in none of ``regions`` that reach ``threshold`` (set
+    ``threshold[p] = -inf`` to leave ``p`` free); ``-inf`` if there is none. Exact: one branch
+    and bound pass (:class:`~simulator.solver.visitors.MaxVisitor`), compiled utilities."""
+    visitor = MaxVisitor(p, np.asarray(threshold, dtype=np.float64))
+    run_search(make_plan(cs, np.asarray(regions, dtype=bool)), visitor)
+    return float(visitor.best)
 
 
 def _is_witness(

@@ -42,6 +42,8 @@ def _check(scenario: Scenario, result: Margins, zopa_of: object) -> None:
     before = result.verdict == "zopa"
     assert before == (zopa_of(scenario) > 0)  # type: ignore[operator]
     for m in result.items:
+        if m.question == "package":
+            continue
         if m.flips_at is None:
             if m.kind == "reservation":
                 far = -1e3 if not before else 1e3
@@ -56,13 +58,25 @@ def _check(scenario: Scenario, result: Margins, zopa_of: object) -> None:
             assert (zopa_of(_at(scenario, m, mid)) > 0) == before, m  # type: ignore[operator]
 
 
+def _package_of(result: object) -> tuple[int, ...] | None:
+    r = result
+    point = r.solutions.get("nash") if r.counts.zopa else None  # type: ignore[attr-defined]
+    if point is None and r.closest is not None:  # type: ignore[attr-defined]
+        point = r.closest.point  # type: ignore[attr-defined]
+    return None if point is None else point.outcome
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(max_issues=3, max_options=3, max_parties=3))
 def test_flips_hold_on_random_scenarios(s: Scenario) -> None:
     """Re-solved by ``solve`` (whose ZOPA the oracle checks elsewhere; ties within the rounding
     slack count as reached, so a closing flip sits a few quanta above the boundary)."""
-    result = margins(s)
+    result = margins(s, package=True)
     _check(s, result, lambda x: solve(x).counts.zopa)
+    for m in result.items:
+        if m.question == "package":
+            before, after = solve(s), solve(_at(s, m, "dropped"))
+            assert m.package_after and _package_of(after) != _package_of(before)
     assert (result.verdict == "zopa") == (oracle_zopa(s) > 0)
 
 

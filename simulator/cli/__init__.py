@@ -16,6 +16,7 @@ from simulator import __version__
 from simulator.cli import (
     convert_cmd,
     evaluate_cmd,
+    explore_cmd,
     game_cmd,
     montecarlo_cmd,
     plot_cmd,
@@ -42,6 +43,7 @@ COMMANDS = [
     simulate_cmd,
     convert_cmd,
     schema_cmd,
+    explore_cmd,
 ]
 
 

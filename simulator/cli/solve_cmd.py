@@ -12,6 +12,8 @@ from simulator.cli._common import (
     load_source,
     progress_bar,
     progress_option,
+    timings_option,
+    without_timings,
     write_files,
 )
 from simulator.errors import ScenarioError
@@ -52,6 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", metavar="DIR", help="also write result.json and report.md into DIR")
     add_margins_option(p, None)
+    timings_option(p)
     progress_option(p)
     p.set_defaults(run=run)
 
@@ -82,9 +85,10 @@ def with_margins(args: argparse.Namespace, result: SolveResult) -> SolveResult:
     from simulator.analysis.margins import margins
 
     everything = level == "all"
-    return dataclasses.replace(
-        result, margins=margins(result.scenario, weights=everything, package=everything)
-    )
+    found = margins(result.scenario, weights=everything, package=everything)
+    if not getattr(args, "timings", True):
+        found = dataclasses.replace(found, seconds=0.0)
+    return dataclasses.replace(result, margins=found)
 
 
 def solve_source(args: argparse.Namespace) -> SolveResult:
@@ -99,13 +103,16 @@ def solve_source(args: argparse.Namespace) -> SolveResult:
         )
     import dataclasses
 
-    result = dataclasses.replace(result, source=args.source, seconds=time.perf_counter() - start)
+    seconds = time.perf_counter() - start if getattr(args, "timings", True) else 0.0
+    result = dataclasses.replace(result, source=args.source, seconds=seconds)
     return with_margins(args, result)
 
 
 def run(args: argparse.Namespace) -> int:
     result = solve_source(args)
     data = result.to_dict(max_frontier=args.max_frontier)
+    if not args.timings:
+        data = without_timings(data)
     if args.out:
         write_files(
             args.out,

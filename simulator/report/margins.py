@@ -140,8 +140,8 @@ def margins_blocks(m: Margins) -> list[Block]:
     how = "weights by bisection to 1e-9" if weights else "weights not tried: --margins all"
     out.append(
         Paragraph(
-            f"Each margin moves one parameter alone and re-solves exactly ({how}); "
-            f"computed in {m.seconds:.2f} s."
+            f"Each margin moves one parameter alone and re-solves exactly ({how})"
+            + (f"; computed in {m.seconds:.2f} s." if m.seconds else ".")
         )
     )
     return out

@@ -242,9 +242,11 @@ class SolveResult:
     source: str | None = None
     stats: SolveStats = field(default_factory=SolveStats)
     zopa_estimate: ZopaEstimate | None = None  # when the ZOPA count is a lower bound
+    #: the verdict's robustness margins (:class:`simulator.analysis.margins.Margins`), when asked
+    margins: Any = None
 
     def to_dict(self, max_frontier: int | None = 1000) -> dict[str, Any]:
-        """The JSON shape of ``bargain solve --json``."""
+        """The JSON shape of ``bargain solve --json`` (``margins`` only when computed)."""
         s = self.scenario
         return {
             "source": self.source or s.origin or s.name,
@@ -272,7 +274,7 @@ class SolveResult:
             **({} if (guess := self.zopa_estimate) is None else {"zopa_estimate": guess.to_dict()}),
             "frontier_outcomes": str(self.stats.frontier_outcomes),
             "seconds": self.seconds,
-        }
+        } | ({} if self.margins is None else self.margins.to_dict())
 
 
 def empty_frontier(scope: str, n_issues: int, n_parties: int) -> Frontier:

@@ -25,6 +25,7 @@ from simulator.analysis.edits import (
     parse_edit,
     parse_edits,
 )
+from simulator.analysis.margins import Margin, Margins, margins
 from simulator.analysis.monte_carlo import MonteCarloResult, monte_carlo, wilson_interval
 from simulator.analysis.p_zopa import ExactZopaResult, p_zopa_exact
 from simulator.analysis.protocols import ProtocolResult, alternating_offers, single_text
@@ -52,6 +53,8 @@ __all__ = [
     "DropRedLine",
     "Edit",
     "ExactZopaResult",
+    "Margin",
+    "Margins",
     "MonteCarloResult",
     "Offer",
     "ProtocolResult",
@@ -62,6 +65,7 @@ __all__ = [
     "apply_edits",
     "binding_red_lines",
     "candidate_concessions",
+    "margins",
     "monte_carlo",
     "p_zopa_exact",
     "parse_edit",

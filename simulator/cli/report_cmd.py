@@ -17,7 +17,7 @@ from simulator.cli._common import (
     write_files,
 )
 from simulator.cli.plot_cmd import add_figure_options, check_out, draw
-from simulator.cli.solve_cmd import solve_source
+from simulator.cli.solve_cmd import add_margins_option, solve_source
 from simulator.report import (
     FigureRef,
     blocks_markdown,
@@ -43,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print the result as JSON as well")
     timings_option(p)
     add_figure_options(p)
+    add_margins_option(p, "basic")
     p.set_defaults(run=run)
 
 

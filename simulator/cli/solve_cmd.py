@@ -60,9 +60,42 @@ def register(sub: argparse._SubParsersAction) -> None:
         "which budget ended them (default: no limit; work budgets always apply)",
     )
     p.add_argument("--out", metavar="DIR", help="also write result.json and report.md into DIR")
+    add_margins_option(p, None)
     timings_option(p)
     progress_option(p)
     p.set_defaults(run=run)
+
+
+def add_margins_option(p: argparse.ArgumentParser, default: str | None) -> None:
+    """``--margins [all]``: the verdict's robustness margins (reservations and red lines; with
+    ``all`` also every weight, by bisection: about ten times slower)."""
+    p.add_argument(
+        "--margins",
+        nargs="?",
+        choices=("basic", "all", "none"),
+        const="basic",
+        default=default,
+        help="the smallest move of each reservation and red line that flips the verdict "
+        "(exact; 'all' adds every weight, by bisection, and the red lines that change the "
+        "package, one solve each: slower"
+        + (f"; default: {default})" if default else "; off by default)"),
+    )
+
+
+def with_margins(args: argparse.Namespace, result: SolveResult) -> SolveResult:
+    """``result`` with the margins of its scenario's verdict when ``--margins`` asks for them."""
+    import dataclasses
+
+    level = getattr(args, "margins", None)
+    if level in (None, "none"):
+        return result
+    from simulator.analysis.margins import margins
+
+    everything = level == "all"
+    found = margins(result.scenario, weights=everything, package=everything)
+    if not getattr(args, "timings", True):
+        found = dataclasses.replace(found, seconds=0.0)
+    return dataclasses.replace(result, margins=found)
 
 
 def solve_source(args: argparse.Namespace) -> SolveResult:
@@ -85,7 +118,8 @@ def solve_source(args: argparse.Namespace) -> SolveResult:
     import dataclasses
 
     seconds = time.perf_counter() - start if getattr(args, "timings", True) else 0.0
-    return dataclasses.replace(result, source=args.source, seconds=seconds)
+    result = dataclasses.replace(result, source=args.source, seconds=seconds)
+    return with_margins(args, result)
 
 
 def run(args: argparse.Namespace) -> int:

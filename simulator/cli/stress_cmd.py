@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from typing import Any
 
 from simulator.analysis.edits import apply_edits
@@ -21,6 +22,7 @@ from simulator.cli._edit_args import (
     check_workers,
     edits_from_args,
 )
+from simulator.cli.solve_cmd import add_margins_option, with_margins
 from simulator.errors import ScenarioError
 
 
@@ -68,6 +70,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_workers_argument(p, 1)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     plot_option(p)
+    add_margins_option(p, None)
     add_progress_option(p)
     p.set_defaults(run=run)
 
@@ -94,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
             result = stress_test(
                 scenario, edits, binding=not args.no_binding, workers=args.workers, progress=bar
             )
+            result = dataclasses.replace(result, edited=with_margins(args, result.edited))
     from simulator.plots import plot_scan, plot_stress
 
     if args.scan:

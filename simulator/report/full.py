@@ -20,6 +20,7 @@ from simulator.report.solve import (
     parties_blocks,
     solution_blocks,
     space_blocks,
+    sureness_blocks,
     title_blocks,
     verdict,
 )
@@ -128,6 +129,7 @@ def report_blocks(
         *title_blocks(result),
         Heading(2, "Verdict"),
         Paragraph(verdict(result)),
+        *sureness_blocks(result),
         *figure("utility_space"),
         *report_summary_blocks(result),
         *parties_blocks(result),

@@ -16,7 +16,7 @@ from simulator.results import Point, SolveResult
 from simulator.solver import method_title
 from simulator.solver.bargaining import SOLUTIONS
 
-__all__ = ["SOLUTION_TITLES", "solve_blocks", "solve_markdown", "verdict"]
+__all__ = ["SOLUTION_TITLES", "solve_blocks", "solve_markdown", "sureness_blocks", "verdict"]
 
 SOLUTION_TITLES = {name: c.title for name, c in SOLUTIONS.items()}
 
@@ -209,6 +209,15 @@ def frontier_blocks(result: SolveResult, max_frontier: int) -> list[Block]:
     return out
 
 
+def sureness_blocks(result: SolveResult) -> list[Block]:
+    """The "how sure is this" box of the verdict's margins, when they were computed."""
+    if result.margins is None:
+        return []
+    from simulator.report.margins import margins_blocks
+
+    return margins_blocks(result.margins)
+
+
 def footer(result: SolveResult) -> Paragraph:
     """How the result was found, how long it took (unless ``--no-timings`` zeroed it), and what a
     budget that ended the search leaves uncertain."""
@@ -230,6 +239,7 @@ def solve_blocks(result: SolveResult, *, max_frontier: int = 20) -> list[Block]:
         *title_blocks(result),
         Heading(2, "Verdict"),
         Paragraph(verdict(result)),
+        *sureness_blocks(result),
         *report_summary_blocks(result),
         *parties_blocks(result),
         *space_blocks(result),

@@ -74,6 +74,10 @@ def stress_blocks(result: StressResult) -> list[Block]:
         out.append(
             BulletList(items, lead="A red line binds when dropping it alone enlarges the ZOPA.")
         )
+    if result.edited.margins is not None:
+        from simulator.report.margins import margins_blocks
+
+        out += margins_blocks(result.edited.margins)
     return out
 
 

@@ -4,7 +4,8 @@ This package is the engine the analyses and the evaluator build on. Its public A
 from ``simulator.solver``:
 
 - :func:`solve` and its methods (:data:`METHODS`, :func:`choose_method`);
-- the queries: :func:`count_outcomes`, :func:`exists_outcome`, :func:`zopa_threshold`,
+- the queries: :func:`count_outcomes`, :func:`exists_outcome`, :func:`max_utility`,
+  :func:`zopa_threshold`,
   :func:`disagreement_point`, :func:`rule_regions`, :func:`allowed_options`;
 - the search engine: :func:`make_plan` precomputes a :class:`Plan`, :func:`run_search` walks it in
   :class:`Batch` es of nodes and evaluated :class:`Block` s, and a :class:`Visitor` decides what to
@@ -31,6 +32,7 @@ from simulator.solver.queries import (
     disagreement_point,
     exists_outcome,
     find_outcome,
+    max_utility,
     rule_regions,
     zopa_threshold,
 )
@@ -51,6 +53,7 @@ from simulator.solver.visitors import (
     ExistsVisitor,
     ExtremesVisitor,
     FrontierStore,
+    MaxVisitor,
     OverBudget,
     ZoneVisitor,
 )
@@ -68,6 +71,7 @@ __all__ = [
     "ExistsVisitor",
     "ExtremesVisitor",
     "FrontierStore",
+    "MaxVisitor",
     "Meter",
     "MethodOutput",
     "OverBudget",
@@ -93,6 +97,7 @@ __all__ = [
     "find_outcome",
     "labelled",
     "make_plan",
+    "max_utility",
     "method_title",
     "node_bounds",
     "pareto_mask",

@@ -11,7 +11,8 @@ the ZOPA's is :func:`zopa_threshold` of the disagreement point ``d`` (:func:`dis
   threshold, a product over the groups of issues that no region links);
 - :func:`exists_outcome`: existence, exact (search with a budget, then an integer programme's
   witness, then the search to the end);
-- :func:`count_zopa`: the ZOPA count, or a lower bound past a budget.
+- :func:`count_zopa`: the ZOPA count, or a lower bound past a budget;
+- :func:`max_utility`: the largest utility of one party over a target set, exact.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from simulator.solver import milp
 from simulator.solver.budget import Budget, OverBudget
 from simulator.solver.estimate import ESTIMATE_SAMPLES, ZopaEstimate, estimate_open
 from simulator.solver.search import make_plan, run_search
-from simulator.solver.visitors import ExistsVisitor, ExtremesVisitor, ZoneVisitor
+from simulator.solver.visitors import ExistsVisitor, ExtremesVisitor, MaxVisitor, ZoneVisitor
 
 __all__ = [
     "EXISTS_BATCH",
@@ -46,6 +47,7 @@ __all__ = [
     "disagreement_point",
     "exists_outcome",
     "find_outcome",
+    "max_utility",
     "rule_regions",
     "zone",
     "zopa_threshold",
@@ -204,6 +206,15 @@ def find_outcome(
     visitor = ExistsVisitor(threshold)
     run_search(plan, visitor, batch_nodes=EXISTS_BATCH)
     return visitor.witness
+
+
+def max_utility(cs: CompiledScenario, regions: BoolArray, threshold: FloatArray, p: int) -> float:
+    """The largest ``u_p`` over the outcomes in none of ``regions`` that reach ``threshold`` (set
+    ``threshold[p] = -inf`` to leave ``p`` free); ``-inf`` if there is none. Exact: one branch
+    and bound pass (:class:`~simulator.solver.visitors.MaxVisitor`), compiled utilities."""
+    visitor = MaxVisitor(p, np.asarray(threshold, dtype=np.float64))
+    run_search(make_plan(cs, np.asarray(regions, dtype=bool)), visitor)
+    return float(visitor.best)
 
 
 def _is_witness(

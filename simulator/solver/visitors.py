@@ -9,7 +9,8 @@ keep from their bounds (``keep``) and consumes evaluated blocks (``leaf``). The 
   frontier so far is dropped;
 - :class:`BudgetedCount` is a counting pass that gives up (:class:`OverBudget`) past a budget;
 - :class:`ExtremesVisitor` finds each party's minimum (and maximum) utility over the searched set;
-- :class:`ExistsVisitor` stops at the first outcome of a target set.
+- :class:`ExistsVisitor` stops at the first outcome of a target set;
+- :class:`MaxVisitor` finds the largest utility of one party over a target set (branch and bound).
 
 The closest-to-agreement visitor lives with its key in :mod:`~simulator.solver.closest`.
 """
@@ -32,6 +33,7 @@ __all__ = [
     "ExistsVisitor",
     "ExtremesVisitor",
     "FrontierStore",
+    "MaxVisitor",
     "OverBudget",
     "ZoneVisitor",
 ]
@@ -293,3 +295,27 @@ class ExistsVisitor:
             return np.zeros(len(batch))
         slack = upper - np.where(np.isfinite(self.threshold), self.threshold, -1.0)
         return np.asarray(slack.min(axis=1))
+
+
+class MaxVisitor:
+    """The largest ``u_p`` over the outcomes that cross no tracked region and reach ``threshold``
+    (``-inf`` where it does not matter, e.g. for ``p``): ``best`` (``-inf`` for an empty set).
+    Branch and bound: a node is explored only if its upper bounds reach the threshold and its
+    bound on ``u_p`` beats the best so far; the most promising nodes first."""
+
+    def __init__(self, p: int, threshold: FloatArray) -> None:
+        self.p = p
+        self.threshold = threshold
+        self.best = -np.inf
+
+    def keep(self, plan: Plan, batch: Batch, upper: FloatArray, lower: FloatArray) -> BoolArray:
+        keep = np.all(upper >= self.threshold, axis=1) & (upper[:, self.p] > self.best)
+        return np.asarray(keep)
+
+    def leaf(self, plan: Plan, block: Block) -> None:
+        ok = ~block.crossed & block.reaches(self.threshold)
+        if ok.any():
+            self.best = max(self.best, float(block.party(self.p)[ok].max()))
+
+    def priority(self, plan: Plan, batch: Batch, upper: FloatArray) -> FloatArray:
+        return np.asarray(upper[:, self.p])

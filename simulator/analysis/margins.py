@@ -1,0 +1,380 @@
+"""Robustness margins of the verdict: the smallest move of one parameter that flips it.
+
+Notation
+--------
+The verdict ``V(s)`` of a scenario ``s`` is whether its ZOPA is non-empty: some outcome ``o``
+crosses no rule and gives every party ``u_q(o) >= d_q`` (up to the compiler's rounding slack
+``eps``, :func:`~simulator.solver.zopa_threshold`). A *margin* moves one parameter ``theta`` from
+its value ``theta_0`` and reports ``flips_at``, the first value at which ``V`` differs, and
+``verdict_after``, the verdict there. Solving at ``flips_at`` gives ``verdict_after``; solving
+halfway between ``theta_0`` and ``flips_at`` gives the verdict of ``theta_0``.
+
+- **A reservation** ``d_p``. Let ``M_p = max u_p(o)`` over the outcomes that cross no rule and give
+  every other party ``u_q >= d_q`` (one branch-and-bound pass of the block search, exact: compiled
+  utilities are exact). Without a ZOPA, one opens exactly when ``d_p`` falls to ``M_p``
+  (``flips_at = M_p``; if the set is empty, no value of ``d_p`` opens one). With a ZOPA, it closes
+  for every ``d_p > M_p``; ``flips_at = M_p + 2 eps``, the first value the solver tells apart
+  (``boundary`` is ``M_p`` itself).
+- **A red line** ``r``: dropped (the verdict with every rule but ``r``; exact). Dropping a line
+  never closes a ZOPA, so red lines are tried only when there is none.
+- **A weight** ``w_pi`` (the edit ``PARTY weight ISSUE =x``, which rescales the party's other
+  weights to keep their total ``W``): for each outcome ``u_p`` is affine in ``w_pi``, so
+  ``g(x) = M_p(x)`` is convex and piecewise linear, and the set where ``g(x) < d_p`` (no ZOPA) is
+  an interval. Without a ZOPA, the ends ``0`` and ``W`` are tried and, where the verdict flips,
+  the crossing is found by bisection to :data:`WEIGHT_TOLERANCE` (``exact`` is false:
+  the threshold lies in ``(flips_at - tolerance, flips_at]`` when it is above ``theta_0``). With a
+  ZOPA, the interval where it closes is searched on a grid of :data:`WEIGHT_GRID` values on each
+  side, then by bisection: a closing interval narrower than the grid step can be missed.
+
+The *package* (the Nash solution with a ZOPA, else the closest outcome) is tested against each red
+line dropped (``question`` ``"package"``, one exact solve each); its margins in reservations and
+weights are not computed yet.
+
+Only parameters of the scenario itself move; the verdict of the rest is held fixed. ``within_range``
+says whether ``flips_at`` lies in the parameter's stated uncertainty range (reservation ranges of
+the scenario file; a red line is *within range* when its probability is below 1).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from simulator.analysis.edits import Adjust, DropRedLine
+from simulator.compiled import CompiledScenario, FloatArray, compile_scenario
+from simulator.model import Party, Rule, Scenario
+from simulator.solver import exists_outcome, max_utility, rule_regions, solve, zopa_threshold
+
+__all__ = ["WEIGHT_GRID", "WEIGHT_TOLERANCE", "Margin", "Margins", "margins", "zopa_exists"]
+
+#: Bisection stops when the bracket of a weight's threshold is this narrow.
+WEIGHT_TOLERANCE = 1e-9
+#: Grid values tried on each side of a weight when a ZOPA exists (see the module Notation).
+WEIGHT_GRID = 8
+
+
+@dataclass(frozen=True)
+class Margin:
+    """One parameter's smallest move that flips the verdict (see the module Notation).
+
+    ``parameter`` is ``PARTY.reservation``, ``PARTY.weight.ISSUE`` or ``PARTY.red_line.ID``;
+    ``label`` the same in words. For a red line ``value`` is ``"kept"``, ``flips_at``
+    ``"dropped"`` and ``probability`` the chance it holds. ``flips_at`` is None when no value
+    flips the verdict (then ``verdict_after`` is None too).
+    """
+
+    parameter: str
+    label: str
+    kind: str  # "reservation", "weight" or "red_line"
+    value: float | str
+    range: tuple[float, float] | None
+    flips_at: float | str | None
+    within_range: bool | None
+    verdict_after: str | None  # "zopa" or "no_zopa"
+    exact: bool = True
+    boundary: float | None = None
+    probability: float | None = None
+    question: str = "verdict"  # or "package": the Nash package, else the closest one
+    #: for ``"package"``: the issues on which the package after differs, (issue, option) ids
+    package_after: tuple[tuple[str, str], ...] | None = None
+    #: the same in labels (issue label, option label), for the reports
+    package_words: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def distance(self) -> float:
+        """``|flips_at - value|`` for a number, 0 for a red line, ``inf`` when nothing flips."""
+        if self.flips_at is None:
+            return float("inf")
+        if isinstance(self.flips_at, str) or isinstance(self.value, str):
+            return 0.0
+        return abs(float(self.flips_at) - float(self.value))
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "parameter": self.parameter,
+            "label": self.label,
+            "value": self.value,
+            "range": None if self.range is None else list(self.range),
+            "flips_at": self.flips_at,
+            "within_range": self.within_range,
+            "verdict_after": self.verdict_after,
+            "exact": self.exact,
+        }
+        if self.boundary is not None:
+            out["boundary"] = self.boundary
+        if self.probability is not None:
+            out["probability"] = self.probability
+        out["question"] = self.question
+        if self.package_after is not None:
+            out["package_after"] = dict(self.package_after)
+        return out
+
+
+@dataclass(frozen=True)
+class Margins:
+    """The margins of a scenario's verdict, nearest first within each kind.
+
+    ``verdict`` is ``"zopa"`` or ``"no_zopa"``; ``feasible`` whether any outcome crosses no rule
+    (when none does, no reservation or weight can open a ZOPA); ``seconds`` the time taken.
+    """
+
+    verdict: str
+    feasible: bool
+    items: tuple[Margin, ...]
+    red_lines: tuple[tuple[str, float], ...]  # (label, probability) of every red line below 1
+    seconds: float
+
+    def nearest(self) -> tuple[Margin, ...]:
+        """The flipping margins, nearest first (red lines, distance 0, before numbers)."""
+        flips = [m for m in self.items if m.flips_at is not None and m.question == "verdict"]
+        return tuple(sorted(flips, key=lambda m: (m.kind != "red_line", m.distance)))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Two keys, as they appear in ``bargain solve --json --margins``: ``margins`` (the list)
+        and ``robustness`` (the verdict, feasibility, red-line probabilities, seconds)."""
+        return {
+            "margins": [m.to_dict() for m in self.items],
+            "robustness": {
+                "verdict": self.verdict,
+                "feasible": self.feasible,
+                "red_line_probabilities": [
+                    {"red_line": label, "probability": p} for label, p in self.red_lines
+                ],
+                "seconds": self.seconds,
+            },
+        }
+
+
+def _others(cs: CompiledScenario, p: int) -> FloatArray:
+    """The ZOPA threshold of every party but ``p`` (``-inf`` for ``p``)."""
+    threshold = zopa_threshold(cs, cs.reservation)
+    threshold[p] = -np.inf
+    return threshold
+
+
+def zopa_exists(scenario: Scenario) -> bool:
+    """The verdict: whether the scenario's ZOPA (reservation disagreement point) is non-empty."""
+    cs = compile_scenario(scenario)
+    return exists_outcome(cs, rule_regions(cs, "all"), zopa_threshold(cs, cs.reservation))
+
+
+def _word(zopa: bool) -> str:
+    return "zopa" if zopa else "no_zopa"
+
+
+def _reservation_margins(
+    scenario: Scenario, cs: CompiledScenario, zopa: bool, feasible: bool
+) -> list[Margin]:
+    out = []
+    for p, party in enumerate(scenario.parties):
+        best = max_utility(cs, rule_regions(cs, "all"), _others(cs, p), p) if feasible else -np.inf
+        span = party.reservation_range
+        rng = None if span is None else (float(span.low), float(span.high))
+        flips: float | None = None
+        if np.isfinite(best):
+            flips = best + 2 * cs.rounding_slack if zopa else best
+        inside = None if rng is None or flips is None else bool(rng[0] <= flips <= rng[1])
+        out.append(
+            Margin(
+                f"{party.id}.reservation",
+                f"{party.display}'s reservation",
+                "reservation",
+                float(party.reservation),
+                rng,
+                flips,
+                inside,
+                None if flips is None else _word(not zopa),
+                boundary=None if flips is None else best,
+            )
+        )
+    return out
+
+
+def _red_line_label(scenario: Scenario, party: str, rule: Rule) -> str:
+    """``Ukraine's red line on <issue> (id)``: words first, the id in parentheses."""
+    if rule.issue is not None:
+        return f"{party}'s red line on {_issue_label(scenario, rule.issue)} ({rule.id})"
+    return f"{party}'s red line ({rule.id})"
+
+
+def _red_line_margin(
+    scenario: Scenario, party: Party, rule: Rule, after: str | None, **extra: Any
+) -> Margin:
+    """The margin of dropping ``rule``: ``after`` is what follows (None: nothing flips)."""
+    return Margin(
+        f"{party.id}.red_line.{rule.id}",
+        _red_line_label(scenario, party.display, rule),
+        "red_line",
+        "kept",
+        None,
+        None if after is None else "dropped",
+        None if after is None else rule.probability < 1,
+        after,
+        probability=float(rule.probability),
+        **extra,
+    )
+
+
+def _red_line_margins(scenario: Scenario, zopa: bool) -> list[Margin]:
+    out = []
+    for party in scenario.parties:
+        for rule in party.red_lines:
+            opens = not zopa and zopa_exists(DropRedLine(party.id, rule.id).apply(scenario))
+            out.append(_red_line_margin(scenario, party, rule, "zopa" if opens else None))
+    return out
+
+
+def _package(scenario: Scenario) -> tuple[tuple[str, str], ...] | None:
+    """The package the verdict names: the Nash solution with a ZOPA, else the closest outcome."""
+    result = solve(scenario)
+    point = result.solutions.get("nash") if result.counts.zopa else None
+    if point is None and result.closest is not None:
+        point = result.closest.point
+    if point is None:
+        return None
+    return tuple(
+        (issue.id, issue.options[k].id)
+        for issue, k in zip(scenario.issues, point.outcome, strict=True)
+    )
+
+
+def _package_margins(scenario: Scenario, zopa: bool) -> list[Margin]:
+    """Each red line whose drop alone changes the package (one exact solve per red line)."""
+    now = _package(scenario)
+    out = []
+    for party in scenario.parties:
+        for rule in party.red_lines:
+            after = _package(DropRedLine(party.id, rule.id).apply(scenario))
+            if after == now:
+                continue
+            changed = tuple(x for k, x in enumerate(after or ()) if now is None or x != now[k])
+            words = tuple(_option_words(scenario, i, o) for i, o in changed)
+            out.append(
+                _red_line_margin(
+                    scenario,
+                    party,
+                    rule,
+                    "other_package",
+                    question="package",
+                    package_after=changed,
+                    package_words=words,
+                )
+            )
+    return out
+
+
+def _bisect(flipped: Callable[[float], bool], good: float, bad: float) -> float:
+    """The first flipped value between ``good`` (not flipped) and ``bad`` (flipped), to
+    :data:`WEIGHT_TOLERANCE`; returns a value that flips."""
+    while abs(bad - good) > WEIGHT_TOLERANCE:
+        mid = (good + bad) / 2
+        if mid in (good, bad):
+            break
+        if flipped(mid):
+            bad = mid
+        else:
+            good = mid
+    return bad
+
+
+def _first_flip(
+    flipped: Callable[[float], bool], w0: float, end: float, zopa: bool
+) -> float | None:
+    """The nearest flip between ``w0`` and ``end``: without a ZOPA the no-ZOPA set is an interval
+    around ``w0``, so ``end`` alone tells whether there is one; with a ZOPA, a grid first."""
+    if end == w0:
+        return None
+    steps = WEIGHT_GRID if zopa else 1
+    good = w0
+    for x in np.linspace(w0, end, steps + 1)[1:]:
+        if flipped(float(x)):
+            return _bisect(flipped, good, float(x))
+        good = float(x)
+    return None
+
+
+def _weight_margins(scenario: Scenario, zopa: bool) -> list[Margin]:
+    out = []
+    for party in scenario.parties:
+        total = sum(pref.weight for pref in party.preferences.values())
+        for issue_id, pref in party.preferences.items():
+            w0 = float(pref.weight)
+            if total - w0 <= 0:
+                continue
+
+            def flipped(x: float, party_id: str = party.id, issue: str = issue_id) -> bool:
+                edit = Adjust(party_id, "weight", "=", x, issue)
+                return zopa_exists(edit.apply(scenario)) != zopa
+
+            candidates = [_first_flip(flipped, w0, side, zopa) for side in (0.0, float(total))]
+            found = [x for x in candidates if x is not None]
+            flips = min(found, key=lambda x: abs(x - w0)) if found else None
+            issue = scenario.issue(issue_id)
+            out.append(
+                Margin(
+                    f"{party.id}.weight.{issue_id}",
+                    f"{party.display}'s weight on {issue.label or issue.id}",
+                    "weight",
+                    w0,
+                    (0.0, float(total)),
+                    flips,
+                    None,
+                    None if flips is None else _word(not zopa),
+                    exact=False,
+                )
+            )
+    return out
+
+
+def margins(scenario: Scenario, *, weights: bool = True, package: bool = False) -> Margins:
+    """The robustness margins of the scenario's verdict (see the module Notation).
+
+    Parameters
+    ----------
+    scenario
+        The scenario; its reservation values are the disagreement point.
+    weights
+        Also the weights (one bisection per weight that flips the verdict: the costly part).
+    package
+        Also the red lines whose drop changes the package (the Nash package with a ZOPA, else
+        the closest one): one solve per red line.
+
+    Examples
+    --------
+    >>> from simulator.synthetic import synthetic_scenario
+    >>> m = margins(synthetic_scenario(3, 3, 2, rng=1), weights=False)
+    >>> m.verdict in ("zopa", "no_zopa") and len(m.items) >= 2
+    True
+    """
+    start = time.perf_counter()
+    cs = compile_scenario(scenario)
+    zopa = exists_outcome(cs, rule_regions(cs, "all"), zopa_threshold(cs, cs.reservation))
+    feasible = zopa or exists_outcome(cs, rule_regions(cs, "all"))
+    items: list[Margin] = []
+    items += _reservation_margins(scenario, cs, zopa, feasible)
+    items += _red_line_margins(scenario, zopa)
+    if weights and feasible:
+        items += _weight_margins(scenario, zopa)
+    if package:
+        items += _package_margins(scenario, zopa)
+    probs = tuple(
+        (_red_line_label(scenario, p.display, r), float(r.probability))
+        for p in scenario.parties
+        for r in p.red_lines
+        if r.probability < 1
+    )
+    return Margins(_word(zopa), feasible, tuple(items), probs, time.perf_counter() - start)
+
+
+def _issue_label(scenario: Scenario, issue_id: str) -> str:
+    issue = scenario.issue(issue_id)
+    return issue.label or issue.id
+
+
+def _option_words(scenario: Scenario, issue_id: str, option_id: str) -> tuple[str, str]:
+    issue = scenario.issue(issue_id)
+    return issue.label or issue.id, issue.options[issue.index(option_id)].display

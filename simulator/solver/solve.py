@@ -42,6 +42,7 @@ from simulator.results import Closest, Counts, Frontier, Point, SolveResult, Sol
 from simulator.solver import additive, milp
 from simulator.solver.bargaining import SOLUTIONS, select_solution
 from simulator.solver.closest import closest_to_agreement
+from simulator.solver.decision import decision_rule, passing_zone, rule_disagreement
 from simulator.solver.queries import (
     count_outcomes,
     count_zopa,
@@ -115,20 +116,26 @@ class SolveMethod:
 
 
 def _enumerate(q: Question) -> MethodOutput:
-    """The block branch and bound: exact counts, every frontier outcome."""
+    """The block branch and bound: exact counts, every frontier outcome. Under a decision rule
+    the ZOPA is the passing set (:mod:`~simulator.solver.decision`), with per-party acceptance
+    counts and no closest-to-agreement search."""
     cs = q.cs
-    found = zone(
-        cs,
-        "all",
-        zopa_threshold(cs, q.d),
-        count=True,
-        frontier=True,
-        progress=labelled(q.progress, "ZOPA"),
-    )
-    assert found.store is not None
-    zopa_front = found.store.frontier("zopa", cs.sizes)
-    same = {"all": cs.n_outcomes, "feasible": q.feasible, "zopa": found.count}[q.scope]
-    if q.scope == "zopa" or found.count == same:
+    rule = decision_rule(cs)
+    threshold = zopa_threshold(cs, q.d)
+    accepted = None
+    if rule is None:
+        found = zone(
+            cs, "all", threshold, count=True, frontier=True, progress=labelled(q.progress, "ZOPA")
+        )
+        assert found.store is not None
+        count, store = found.count, found.store
+    else:
+        passing = passing_zone(cs, rule, threshold, labelled(q.progress, "passing"))
+        count, store = int(passing.count), passing.store
+        accepted = tuple(int(a) for a in passing.accepted)
+    zopa_front = store.frontier("zopa", cs.sizes)
+    same = {"all": cs.n_outcomes, "feasible": q.feasible, "zopa": count}[q.scope]
+    if q.scope == "zopa" or (rule is None and count == same):
         front = Frontier(q.scope, zopa_front.outcomes, zopa_front.utilities, zopa_front.index)
     else:
         other = zone(
@@ -142,9 +149,9 @@ def _enumerate(q: Question) -> MethodOutput:
         assert other.store is not None
         front = other.store.frontier(q.scope, cs.sizes)
     closest = None
-    if q.closest and found.count == 0 and q.consistent > 0:
+    if q.closest and count == 0 and q.consistent > 0 and rule is None:
         closest = closest_to_agreement(cs, q.d, q.feasible, q.progress)
-    counts = Counts(math.prod(cs.sizes), q.consistent, q.feasible, found.count)
+    counts = Counts(math.prod(cs.sizes), q.consistent, q.feasible, count, accepted)
     stats = SolveStats("enumerate", q.automatic, counts_exact=True, frontier_outcomes="all")
     return MethodOutput(counts, front, zopa_front, closest, stats)
 
@@ -209,6 +216,8 @@ def _applies_always(cs: CompiledScenario, scope: Scope) -> None:
 
 
 def _check_dp(cs: CompiledScenario, scope: Scope) -> None:
+    if cs.scenario.agreement is not None:
+        raise ScenarioError("method 'dp' does not apply under a decision rule (agreement)")
     for rules in ("all", _SCOPE_RULES[scope]):
         if not additive.applies(cs, rule_regions(cs, rules)):
             raise ScenarioError(
@@ -217,6 +226,8 @@ def _check_dp(cs: CompiledScenario, scope: Scope) -> None:
 
 
 def _check_milp(cs: CompiledScenario, scope: Scope) -> None:
+    if cs.scenario.agreement is not None:
+        raise ScenarioError("method 'milp' does not apply under a decision rule (agreement)")
     if cs.n_parties != 2:
         raise ScenarioError(
             f"method 'milp' finds the frontier of two parties; this scenario has {cs.n_parties}"
@@ -278,7 +289,7 @@ def choose_method(cs: CompiledScenario, frontier: Scope = "zopa") -> str:
     """
     tracked = rule_regions(cs, "all")
     space = math.prod(len(a) for a in allowed_options(cs, tracked))
-    if space * cs.n_parties <= ENUMERATE_LIMIT or cs.n_parties != 2:
+    if space * cs.n_parties <= ENUMERATE_LIMIT or cs.n_parties != 2 or cs.scenario.agreement:
         return "enumerate"
     scope_regions = rule_regions(cs, _SCOPE_RULES[frontier])
     if additive.applies(cs, tracked) and additive.applies(cs, scope_regions):
@@ -364,6 +375,9 @@ def solve(
         cs, frontier, d, consistent, feasible, closest, progress, count_budget, method == "auto"
     )
     out = chosen.run(question)
+    rule = decision_rule(cs)
+    if rule is not None:
+        d = rule_disagreement(rule, d, out.zopa_frontier)
     return SolveResult(
         scenario=cs.scenario,
         counts=out.counts,

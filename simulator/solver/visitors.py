@@ -120,7 +120,7 @@ class FrontierStore:
         )
 
 
-def _combined_need(plan: Plan, threshold: FloatArray) -> FloatArray:
+def combined_need(plan: Plan, threshold: FloatArray) -> FloatArray:
     """``lam_k . threshold`` for every weight vector; a party without a threshold (``-inf``)
     contributes nothing to the rows that ignore it and makes the others unbounded below."""
     finite = np.where(np.isfinite(threshold), threshold, -1e300)
@@ -148,7 +148,7 @@ class ZoneVisitor:
         keep = np.ones(len(batch), dtype=bool)
         if self.threshold is not None:
             keep &= np.all(upper >= self.threshold, axis=1)
-            need = _combined_need(plan, self.threshold)
+            need = combined_need(plan, self.threshold)
             keep &= np.all(combined_upper(plan, batch) >= need[None, :], axis=1)
         if self.counting:
             tracked = plan.tracked_regions
@@ -264,7 +264,7 @@ class ExistsVisitor:
             return np.ones(len(batch), dtype=bool)
         keep = np.all(upper >= self.threshold, axis=1)
         if keep.any():
-            need = _combined_need(plan, self.threshold)
+            need = combined_need(plan, self.threshold)
             keep[keep] = np.all(combined_upper(plan, batch.take(keep)) >= need[None, :], axis=1)
         return np.asarray(keep)
 

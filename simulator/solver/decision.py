@@ -149,13 +149,7 @@ class PassingVisitor:
         self.count += int(np.count_nonzero(fresh))
         self.accepted += np.count_nonzero(acc & fresh[None], axis=(1, 2)).astype(object)
         node, inner = np.nonzero(passing)
-        if not len(node):
-            return
-        pts = block.points(node, inner)
-        dom = self.store.prune(pts, full=plan.n_parties == 2)
-        node, inner, pts = node[~dom], inner[~dom], pts[~dom]
-        if len(pts):
-            self.store.add(pts, block.outcomes(plan, node, inner))
+        self.store.offer(plan, block, node, inner)
 
 
 def passing_zone(

@@ -109,6 +109,16 @@ class FrontierStore:
             spread = np.linspace(0, len(self.u) - 1, _SAMPLE // 2).astype(np.int64)
             self.sample = self.u[np.unique(np.concatenate([picks, spread]))]
 
+    def offer(self, plan: Plan, block: Block, node: IntArray, inner: IntArray) -> None:
+        """Add the outcomes ``(node[j], inner[j])`` of a leaf that no frontier point dominates."""
+        if not len(node):
+            return
+        pts = block.points(node, inner)
+        dom = self.prune(pts, full=plan.n_parties == 2)
+        node, inner, pts = node[~dom], inner[~dom], pts[~dom]
+        if len(pts):
+            self.add(pts, block.outcomes(plan, node, inner))
+
     def frontier(self, scope: str, sizes: tuple[int, ...]) -> Frontier:
         index = outcome_indices(sizes, self.outcomes)
         order = np.argsort(index, kind="stable") if len(index) else np.zeros(0, dtype=np.int64)
@@ -188,13 +198,7 @@ class ZoneVisitor:
             inner = plan.inner_front[j]
         else:
             node, inner = np.nonzero(ok)
-        if not len(node):
-            return
-        pts = block.points(node, inner)
-        dom = self.store.prune(pts, full=plan.n_parties == 2)
-        node, inner, pts = node[~dom], inner[~dom], pts[~dom]
-        if len(pts):
-            self.store.add(pts, block.outcomes(plan, node, inner))
+        self.store.offer(plan, block, node, inner)
 
 
 class OverBudget(Exception):

@@ -1,13 +1,14 @@
-# Two commands for a fresh machine with only python3 and make:
+# Three commands for a fresh machine with only python3 and make:
 #   make demo   -> creates .venv, installs, solves the Ukraine scenario, writes the report into out/
 #   make test   -> creates .venv, installs with the test extra, runs the test suite
+#   make docs   -> the documentation site in docs/_build/html (warnings are errors)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO_SCENARIO ?= scenarios/ukraine_2025-12.yaml
 OUT    ?= out
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test docs bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,12 +22,23 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	touch $@ $(VENV)/.installed
+
 demo: $(VENV)/.installed
 	$(BIN)/bargain report $(DEMO_SCENARIO) --out $(OUT)
 	@echo "Wrote $(OUT)/ (report.md, report.html, result.json, figures/)"
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
+
+# The API pages (docs/reference/api/) are generated afresh each time, so none outlives its module.
+# The walkthrough notebook is executed once and cached in docs/_build/.jupyter_cache (keyed on its code).
+docs: $(VENV)/.installed-docs
+	rm -rf docs/reference/api
+	MPLBACKEND=Agg $(BIN)/sphinx-build -b html -W --keep-going -q docs docs/_build/html
+	@echo "Wrote docs/_build/html/index.html"
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m pytest benchmarks -q --benchmark-columns=min,mean,rounds
@@ -37,4 +49,4 @@ lint: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .benchmarks build *.egg-info
+	rm -rf $(VENV) $(OUT) .pytest_cache .benchmarks build *.egg-info docs/_build docs/reference/api

@@ -4,4 +4,5 @@ import sys
 
 from simulator.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # importing the module (the docs' API walk) must not run the command
+    sys.exit(main())

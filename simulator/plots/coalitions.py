@@ -52,7 +52,7 @@ def plot_coalitions(result: CoalitionsResult, *, ax: Axes | None = None) -> Figu
             zorder=2,
             gid="coalition",
         )
-        label = "\n".join(s.party(p).display for p in z.members)
+        label = "\n".join(z.members)  # ids: display names are too long for a node
         axes.text(
             x,
             y,

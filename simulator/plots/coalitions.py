@@ -21,7 +21,6 @@ __all__ = ["plot_coalitions"]
 def plot_coalitions(result: CoalitionsResult, *, ax: Axes | None = None) -> Figure:
     """The lattice of coalitions: one row per size, grey for no zone, else coloured by the zone's
     size (log scale); winning coalitions under the rule have a thick black edge."""
-    s = result.scenario
     zones = result.zones
     sizes = sorted({len(z.members) for z in zones})
     width = max(sum(len(z.members) == k for z in zones) for k in sizes)

@@ -257,7 +257,7 @@ def coalitions(
     >>> from simulator.formats import load_scenario
     >>> r = coalitions(load_scenario("scenarios/textbook_car.yaml"))
     >>> [(z.members, z.has_zone) for z in r.zones]
-    [(('buyer', 'seller'), True)]
+    [(('buyer', 'dealer'), True)]
     """
     import time
 

@@ -8,18 +8,18 @@ BIN    := $(VENV)/bin
 DEMO_SCENARIO ?= scenarios/ukraine_2025-12.yaml
 OUT    ?= out
 
-.PHONY: demo test docs bench lint clean
+.PHONY: demo test docs bench lint clean mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[explorer]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,explorer]'
 	touch $@ $(VENV)/.installed
 
 $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
@@ -48,5 +48,11 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check simulator tests benchmarks
 	$(BIN)/mypy
 
+# mutation testing of the subset stated in pyproject.toml [tool.mutmut] (under 30 minutes)
+mutation: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet "mutmut>=3,<4"
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results
+
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .benchmarks build *.egg-info docs/_build docs/reference/api
+	rm -rf $(VENV) $(OUT) .pytest_cache .benchmarks build *.egg-info docs/_build docs/reference/api mutants

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
+import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -88,6 +89,22 @@ def zopa_exists(scenario: Scenario) -> bool:
     return exists_outcome(cs, rule_regions(cs, "all"), zopa_threshold(cs, cs.reservation))
 
 
+def _ignore_interrupts() -> None:
+    """In a worker: leave Ctrl-C (sent to the whole process group) to the parent, which stops
+    the pool; otherwise every worker prints its own traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    """Cancel the queued tasks and end the workers at once (a running task may take long)."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # private; no other handle
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers:
+        process.terminate()
+    for process in workers:
+        process.join(timeout=5)
+
+
 def default_workers() -> int:
     return os.cpu_count() or 1
 
@@ -133,8 +150,16 @@ def run_tasks(
                 if progress is not None:
                     progress(stage, (k + 1) / n)
             return out
-        with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, n)) as pool:
-            return run_tasks(fn, tasks, executor=pool, progress=progress, stage=stage)
+        pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=min(workers, n), initializer=_ignore_interrupts
+        )
+        try:
+            out = run_tasks(fn, tasks, executor=pool, progress=progress, stage=stage)
+        except BaseException:  # Ctrl-C or a failed task: stop now, not after every queued task
+            _stop(pool)
+            raise
+        pool.shutdown()
+        return out
     futures = [executor.submit(fn, *task) for task in tasks]
     if progress is not None and all(isinstance(f, concurrent.futures.Future) for f in futures):
         done = 0

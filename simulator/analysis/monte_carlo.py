@@ -247,8 +247,9 @@ class MonteCarloResult:
         }
 
 
-def _chunks(samples: int, size: int) -> list[list[int]]:
-    return [list(range(a, min(a + size, samples))) for a in range(0, samples, size)]
+def _chunks(samples: int, size: int) -> list[range]:
+    """The sample indices of each task, as ranges (a task's list would be built whole)."""
+    return [range(a, min(a + size, samples)) for a in range(0, samples, size)]
 
 
 def _best(counts: IntArray, outcomes: IntArray, sizes: Sequence[int]) -> tuple[Outcome | None, int]:

@@ -8,6 +8,8 @@ status 2, without a traceback; warnings about the scenario go to stderr.
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -17,6 +19,7 @@ from simulator.cli import (
     coalitions_cmd,
     convert_cmd,
     evaluate_cmd,
+    explore_cmd,
     game_cmd,
     montecarlo_cmd,
     plot_cmd,
@@ -44,6 +47,7 @@ COMMANDS = [
     simulate_cmd,
     convert_cmd,
     schema_cmd,
+    explore_cmd,
 ]
 
 
@@ -63,12 +67,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_STDOUT_ERRORS = (errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT)
+
+
 def _show_warning(message: warnings.WarningMessage) -> None:
     print(f"warning: {message.message}", file=sys.stderr)
 
 
+def _stdout_error(exc: OSError) -> int:
+    """Report an output error on stdout (a full disk, ``/dev/full``); what is buffered is lost."""
+    sys.stdout = open(os.devnull, "w")
+    print(f"error: cannot write to standard output: {exc.strerror or exc}", file=sys.stderr)
+    return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 2 user mistake)."""
+    """Run the command line; returns the exit status (0 ok, 2 user mistake, 130 Ctrl-C)."""
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        print(
+            "error: standard output is closed; redirect it to a file or /dev/null", file=sys.stderr
+        )
+        return 2
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -78,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.simplefilter("always", ScenarioWarning)
         try:
             status = int(args.run(args))
+            sys.stdout.flush()  # a full disk or /dev/full shows here, not at exit
         except ScenarioError as exc:
             for w in caught:
                 _show_warning(w)
@@ -85,6 +105,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         except BrokenPipeError:
             return 0
+        except KeyboardInterrupt:
+            print("interrupted; nothing more was written", file=sys.stderr)
+            return 130
+        except OSError as exc:
+            if exc.errno not in _STDOUT_ERRORS or exc.filename is not None:
+                raise
+            return _stdout_error(exc)
     for w in caught:
         if issubclass(w.category, ScenarioWarning):
             _show_warning(w)

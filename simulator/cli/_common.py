@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
+from simulator.cli._output import write_files
 from simulator.errors import ScenarioError
 from simulator.model import Scenario
 
@@ -21,12 +20,16 @@ __all__ = [
     "ProgressBar",
     "add_source_argument",
     "emit",
+    "force_option",
+    "json_text",
     "load_source",
     "plot_option",
     "print_json",
     "progress_bar",
     "progress_option",
     "save_plot",
+    "timings_option",
+    "without_timings",
     "write_files",
 ]
 
@@ -44,45 +47,39 @@ def load_source(source: str) -> Scenario:
     return load_scenario(source)
 
 
+def timings_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-timings",
+        dest="timings",
+        action="store_false",
+        help="leave the run time (the `seconds` fields) out of the output, so that two runs of "
+        "the same input give identical files",
+    )
+
+
+def without_timings(data: Any) -> Any:
+    """``data`` with every ``seconds`` key removed, at any depth (``--no-timings``).
+
+    >>> without_timings({"seconds": 1.5, "runs": [{"seconds": 2, "n": 1}]})
+    {'runs': [{'n': 1}]}
+    """
+    if isinstance(data, dict):
+        return {k: without_timings(v) for k, v in data.items() if k != "seconds"}
+    if isinstance(data, list):
+        return [without_timings(v) for v in data]
+    return data
+
+
+def json_text(args: argparse.Namespace, data: Any) -> str:
+    """The JSON of a result as commands print and write it (``--no-timings`` applied)."""
+    if not getattr(args, "timings", True):
+        data = without_timings(data)
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, indent=2, ensure_ascii=False, allow_nan=False)
     sys.stdout.write("\n")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_files(out_dir: str | Path, files: Mapping[str, str | bytes]) -> list[Path]:
-    """Write all files into ``out_dir`` or none: each goes to a temporary file first, then all are
-    renamed into place, so a failure never leaves a half-written result."""
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise ScenarioError(f"--out {out} exists and is not a directory")
-    out.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[str, Path]] = []
-    try:
-        for name, content in files.items():
-            target = out / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(
-                dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-            )
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(content.encode("utf-8") if isinstance(content, str) else content)
-            os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp makes 0600; results are for sharing
-            staged.append((name, Path(tmp_name)))
-    except BaseException:
-        for _, staged_path in staged:
-            staged_path.unlink(missing_ok=True)
-        raise
-    written = []
-    for name, staged_path in staged:
-        os.replace(staged_path, out / name)
-        written.append(out / name)
-    return written
 
 
 class ProgressBar:
@@ -144,6 +141,14 @@ def progress_option(parser: argparse.ArgumentParser) -> None:
 ProgressFn = Callable[[str, float], None]
 
 
+def force_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help=f"run even beyond the stated limits ({what}; see docs/limits.md)",
+    )
+
+
 def plot_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--plot",
@@ -183,7 +188,7 @@ def emit(
     if draw is not None:
         save_plot(getattr(args, "plot", None), draw)
     if getattr(args, "json", False):
-        print_json(result.to_dict() if data is None else data())
+        sys.stdout.write(json_text(args, result.to_dict() if data is None else data()))
     else:
         text = to_markdown(result, **options)
         sys.stdout.write(text + ("\n" if renderer_of(result).blank_line_after else ""))

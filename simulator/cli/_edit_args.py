@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import os
+import warnings
 from pathlib import Path
 
 import yaml
 
 from simulator.analysis.edits import Edit, apply_edits, parse_edits
 from simulator.cli._common import load_source
-from simulator.errors import EditError, ScenarioError
+from simulator.errors import EditError, ScenarioError, ScenarioWarning
+from simulator.formats.text_files import read_user_text
+from simulator.limits import MAX_WORKERS_WARNING
 from simulator.model import Scenario
 
 __all__ = [
     "add_edit_arguments",
     "add_workers_argument",
+    "check_workers",
     "edited_source",
     "edits_from_args",
     "read_edits_file",
@@ -57,10 +62,16 @@ def read_edits_file(path: str | Path) -> list[str]:
         If the file cannot be read or is not a list of strings.
     """
     try:
-        text = Path(path).read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
-    except (OSError, yaml.YAMLError) as e:
+        data = yaml.safe_load(read_user_text(path, "edits file"))
+    except ScenarioError as e:
+        raise EditError(e.message, file=str(path)) from None
+    except yaml.YAMLError as e:
         raise EditError(f"cannot read the edits file: {e}", file=str(path)) from None
+    except RecursionError:
+        raise EditError(
+            "cannot read the edits file: lists nested too deeply; give a flat list of strings",
+            file=str(path),
+        ) from None
     if data is None:
         return []
     if not isinstance(data, list) or not all(isinstance(x, str) for x in data):
@@ -77,9 +88,24 @@ def edits_from_args(args: argparse.Namespace, scenario: Scenario) -> tuple[Edit,
     return parse_edits([*texts, *args.edit], scenario)
 
 
+def check_workers(args: argparse.Namespace) -> None:
+    """Check ``--workers`` (>= 1) and cap it at the machine's CPU cores, with a warning."""
+    if args.workers is None:
+        return
+    if args.workers < 1:
+        raise ScenarioError(f"--workers must be >= 1, got {args.workers}")
+    cores = os.cpu_count() or 1
+    if args.workers > cores:
+        warnings.warn(
+            MAX_WORKERS_WARNING.format(asked=args.workers, cores=cores),
+            ScenarioWarning,
+            stacklevel=2,
+        )
+        args.workers = cores
+
+
 def edited_source(args: argparse.Namespace) -> Scenario:
     """Load ``args.source``, check ``--workers`` and apply the edits of the command line."""
-    if args.workers is not None and args.workers < 1:
-        raise ScenarioError(f"--workers must be >= 1, got {args.workers}")
+    check_workers(args)
     scenario = load_source(args.source)
     return apply_edits(scenario, edits_from_args(args, scenario))

@@ -25,14 +25,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_source_argument(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="the YAML file to write")
+    p.add_argument(
+        "--force", action="store_true", help="overwrite FILE if it exists (never the source)"
+    )
     p.add_argument("--json", action="store_true", help="print what was written as JSON")
     p.set_defaults(run=run)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
 
 
 def run(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix not in (".yaml", ".yml"):
         raise ScenarioError(f"--output {out} must end in .yaml or .yml")
+    if out.exists() and not out.is_dir():
+        if _same_file(out, Path(args.source)):
+            raise ScenarioError(f"--output {out} is the source itself; give another file")
+        if not args.force:
+            raise ScenarioError(f"--output {out} exists; add --force to overwrite it")
     scenario = load_source(args.source)
     text = dump_scenario_yaml(scenario)
     header = f"# Converted by `bargain convert` from {args.source}\n"

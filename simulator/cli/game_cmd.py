@@ -9,9 +9,14 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from simulator.cli._common import emit, plot_option, progress_bar
+from simulator.cli._common import emit, plot_option, progress_bar, timings_option
 from simulator.cli._common import progress_option as add_progress_option
-from simulator.cli._edit_args import add_edit_arguments, add_workers_argument, edited_source
+from simulator.cli._edit_args import (
+    add_edit_arguments,
+    add_workers_argument,
+    check_workers,
+    edited_source,
+)
 from simulator.errors import ScenarioError
 
 KINDS = ("demand", "concede", "rubinstein")
@@ -93,6 +98,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="rubinstein --json: also print the convergence series and all details",
     )
     add_edit_arguments(p, "; applied before the game")
+    timings_option(p)
     add_workers_argument(p, 1)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     plot_option(p)
@@ -171,8 +177,7 @@ def _frontier(args: argparse.Namespace, scenario: Any, parties: tuple[str, str])
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.workers is not None and args.workers < 1:
-        raise ScenarioError(f"--workers must be >= 1, got {args.workers}")
+    check_workers(args)
     runner: dict[str, Callable[[argparse.Namespace], int]] = {
         "demand": _run_demand,
         "concede": _run_concede,

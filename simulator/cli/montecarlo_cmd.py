@@ -5,10 +5,17 @@ from __future__ import annotations
 import argparse
 
 from simulator.analysis.monte_carlo import monte_carlo
-from simulator.cli._common import add_source_argument, emit, plot_option, progress_bar
+from simulator.cli._common import (
+    add_source_argument,
+    emit,
+    force_option,
+    plot_option,
+    progress_bar,
+)
 from simulator.cli._common import progress_option as add_progress_option
 from simulator.cli._edit_args import add_edit_arguments, add_workers_argument, edited_source
 from simulator.errors import ScenarioError
+from simulator.limits import MAX_SAMPLES, MAX_SEED, bounded, check_budget
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,7 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_source_argument(p)
     p.add_argument("--samples", type=int, default=1000, metavar="N", help="default 1000")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="default 0")
+    p.add_argument("--seed", type=bounded(0, MAX_SEED), default=0, metavar="S", help="default 0")
+    force_option(p, f"--samples above {MAX_SAMPLES:,}")
     p.add_argument(
         "--method",
         choices=("auto", "enumerate", "solve"),
@@ -46,6 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.samples < 1 or args.top < 0:
         raise ScenarioError("--samples must be >= 1 and --top >= 0")
+    check_budget("--samples", args.samples, MAX_SAMPLES, args.force)
     scenario = edited_source(args)
     with progress_bar(args) as bar:
         result = monte_carlo(

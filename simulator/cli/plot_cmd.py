@@ -16,6 +16,7 @@ from simulator.cli._common import (
 from simulator.cli.solve_cmd import solve_source
 from simulator.errors import ScenarioError
 from simulator.figure_registry import FIGURE_KINDS, FIGURE_TITLES, FigureData
+from simulator.limits import MAX_DPI, MAX_SEED, bounded
 from simulator.results import SolveResult
 from simulator.solver import FRONTIER_SCOPES
 
@@ -42,7 +43,7 @@ def add_figure_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--seed",
-        type=int,
+        type=bounded(0, MAX_SEED),
         default=0,
         help="seed of the random sample of packages drawn when the space is too large to show in "
         "full (default: 0)",
@@ -92,8 +93,8 @@ def draw(
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.dpi <= 0:
-        raise ScenarioError(f"--dpi must be > 0, got {args.dpi}")
+    if not 0 < args.dpi <= MAX_DPI:
+        raise ScenarioError(f"--dpi must be > 0 and at most {MAX_DPI}, got {args.dpi}")
     from simulator.plots import figure_bytes
 
     result = solve_source(args)

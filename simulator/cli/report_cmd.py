@@ -9,7 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from simulator.cli._common import add_source_argument, print_json, write_files
+from simulator.cli._common import (
+    add_source_argument,
+    print_json,
+    timings_option,
+    without_timings,
+    write_files,
+)
 from simulator.cli.plot_cmd import add_figure_options, check_out, draw
 from simulator.cli.solve_cmd import solve_source
 from simulator.report import (
@@ -35,6 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_source_argument(p)
     p.add_argument("--out", metavar="DIR", default="out", help="output folder (default: out)")
     p.add_argument("--json", action="store_true", help="print the result as JSON as well")
+    timings_option(p)
     add_figure_options(p)
     p.set_defaults(run=run)
 
@@ -57,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
         proposals=data.proposals,
     )
     payload = result.to_dict(max_frontier=args.max_frontier)
+    if not args.timings:
+        payload = without_timings(payload)
     written = write_files(
         args.out,
         {
@@ -65,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
             "report.html": report_html(blocks, images),
             **images,
         },
+        owned=("figures",),
     )
     if args.json:
         print_json(payload)

@@ -15,13 +15,16 @@ from simulator.analysis.protocols import (
 from simulator.cli._common import (
     add_source_argument,
     emit,
+    force_option,
     load_source,
     plot_option,
     progress_bar,
+    timings_option,
 )
 from simulator.cli._common import progress_option as add_progress_option
 from simulator.cli._edit_args import add_edit_arguments, edited_source
 from simulator.errors import ScenarioError
+from simulator.limits import MAX_ROUNDS, MAX_SEED, bounded, check_budget
 from simulator.model import Scenario
 
 PROTOCOLS = ("alternating", "single-text")
@@ -85,7 +88,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="single-text: look the --compare proposal up in this scenario file (e.g. a later "
         "snapshot with the same issues)",
     )
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    p.add_argument(
+        "--seed", type=bounded(0, MAX_SEED), default=0, metavar="S", help="random seed (default 0)"
+    )
+    force_option(p, f"--rounds above {MAX_ROUNDS:,}")
+    timings_option(p)
     add_edit_arguments(p, "; applied before the simulation")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     plot_option(p)
@@ -105,13 +112,18 @@ def _strategy_map(args: argparse.Namespace, scenario: Scenario) -> dict[str, Any
         party, sep, name = item.partition("=")
         if not sep or not party.strip() or not name.strip():
             raise ScenarioError(f"--strategy takes PARTY=NAME, got {item!r}")
-        chosen[scenario.party(party.strip()).id] = parse_strategy(name)
+        try:
+            chosen[scenario.party(party.strip()).id] = parse_strategy(name)
+        except ScenarioError as e:
+            raise e.located(path=f"--strategy {item}") from None
     return chosen
 
 
 def run(args: argparse.Namespace) -> int:
     if args.rounds is not None and args.rounds < 1:
         raise ScenarioError(f"--rounds must be >= 1, got {args.rounds}")
+    if args.rounds is not None:
+        check_budget("--rounds", args.rounds, MAX_ROUNDS, args.force)
     if args.compare and args.protocol != "single-text":
         raise ScenarioError("--compare applies to --protocol single-text only")
     if args.compare_file and not args.compare:

@@ -12,6 +12,8 @@ from simulator.cli._common import (
     load_source,
     progress_bar,
     progress_option,
+    timings_option,
+    without_timings,
     write_files,
 )
 from simulator.errors import ScenarioError
@@ -51,6 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "(NegMAS's convention)",
     )
     p.add_argument("--out", metavar="DIR", help="also write result.json and report.md into DIR")
+    timings_option(p)
     progress_option(p)
     p.set_defaults(run=run)
 
@@ -67,12 +70,15 @@ def solve_source(args: argparse.Namespace) -> SolveResult:
         )
     import dataclasses
 
-    return dataclasses.replace(result, source=args.source, seconds=time.perf_counter() - start)
+    seconds = time.perf_counter() - start if getattr(args, "timings", True) else 0.0
+    return dataclasses.replace(result, source=args.source, seconds=seconds)
 
 
 def run(args: argparse.Namespace) -> int:
     result = solve_source(args)
     data = result.to_dict(max_frontier=args.max_frontier)
+    if not args.timings:
+        data = without_timings(data)
     if args.out:
         write_files(
             args.out,

@@ -15,7 +15,12 @@ from simulator.cli._common import (
     progress_bar,
 )
 from simulator.cli._common import progress_option as add_progress_option
-from simulator.cli._edit_args import add_edit_arguments, add_workers_argument, edits_from_args
+from simulator.cli._edit_args import (
+    add_edit_arguments,
+    add_workers_argument,
+    check_workers,
+    edits_from_args,
+)
 from simulator.errors import ScenarioError
 
 
@@ -70,8 +75,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     scenario = load_source(args.source)
     edits = edits_from_args(args, scenario)
-    if args.workers is not None and args.workers < 1:
-        raise ScenarioError(f"--workers must be >= 1, got {args.workers}")
+    check_workers(args)
     if not args.scan and not edits:
         raise ScenarioError("give --edit EDIT (or --edits-file FILE), or --scan")
     if args.party and not args.scan:

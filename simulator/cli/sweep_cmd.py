@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import argparse
 
-from simulator.analysis.sensitivity import parse_range, sweep
-from simulator.cli._common import add_source_argument, emit, plot_option, progress_bar
+from simulator.analysis.sensitivity import parse_parameter, parse_range, sweep
+from simulator.cli._common import (
+    add_source_argument,
+    emit,
+    force_option,
+    plot_option,
+    progress_bar,
+)
 from simulator.cli._common import progress_option as add_progress_option
 from simulator.cli._edit_args import add_edit_arguments, add_workers_argument, edited_source
 from simulator.errors import EditError, ScenarioError
+from simulator.limits import MAX_SWEEP_POINTS, check_budget
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,6 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_edit_arguments(p, "; applied before the sweep")
     add_workers_argument(p, 1)
+    force_option(p, f"more than {MAX_SWEEP_POINTS:,} values")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     plot_option(p)
     add_progress_option(p)
@@ -43,6 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _values(args: argparse.Namespace) -> tuple[float, ...]:
     if args.range:
+        count = args.range.rpartition(":")[2].strip()
+        if count.isdigit():  # before the values are made: 10**9 of them would not fit
+            check_budget("the sweep's number of values", int(count), MAX_SWEEP_POINTS, args.force)
         return parse_range(args.range)
     try:
         return tuple(float(x) for x in args.values.split(","))
@@ -53,12 +64,18 @@ def _values(args: argparse.Namespace) -> tuple[float, ...]:
 def run(args: argparse.Namespace) -> int:
     if args.refine < 0:
         raise ScenarioError("--refine must be >= 0")
+    values = _values(args)
+    check_budget("the sweep's number of values", len(values), MAX_SWEEP_POINTS, args.force)
     scenario = edited_source(args)
+    try:
+        parse_parameter(args.param, scenario)  # checked before any work, named as given
+    except ScenarioError as e:
+        raise e.located(path=f"--param {args.param}") from None
     with progress_bar(args) as bar:
         result = sweep(
             scenario,
             args.param,
-            _values(args),
+            values,
             refine=args.refine,
             workers=args.workers,
             progress=bar,

@@ -38,8 +38,10 @@ class Key:
     ``type`` is a scalar (``text``, ``number``, ``boolean``, ``choice``), the name of a value type
     (:data:`VALUE_TYPES`) or a :class:`Part`. ``container`` makes it a list or a map (from any key
     to) of that type. ``minimum``/``maximum`` bound a number (``strict``: the minimum itself is
-    excluded); for a list or map of numbers they bound each item. ``needs`` names keys that must be
-    given with this one; ``pair`` lets a part also be written ``[low, high]``.
+    excluded); for a list or map of numbers they bound each item. ``size`` bounds the absolute
+    value (:mod:`simulator.limits`), said in the error only when a number breaks it. ``needs``
+    names keys that must be given with this one; ``pair`` lets a part also be written
+    ``[low, high]``.
     """
 
     name: str
@@ -51,6 +53,7 @@ class Key:
     min_items: int = 0
     minimum: float = -math.inf
     maximum: float = math.inf
+    size: float = math.inf
     strict: bool = False
     choices: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()

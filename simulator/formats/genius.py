@@ -42,18 +42,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 
-import defusedxml.ElementTree as safe_et
 from defusedxml import DefusedXmlException
 
 from simulator.errors import ScenarioError
 from simulator.formats import genius_xml as x
 from simulator.formats.genius_profiles import read_profile
+from simulator.limits import MAX_OPTIONS, repeated
 from simulator.model import Issue, Option, Scenario
 
 __all__ = ["load_genius_folder"]
 
 _SKIPPED_FILES = frozenset({"pareto.xml"})
-_MAX_INTEGER_OPTIONS = 100_000
+_MAX_INTEGER_OPTIONS = MAX_OPTIONS
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def _located(file: Path) -> Iterator[None]:
 
 def _parse(file: Path) -> Element:
     try:
-        root: Element = safe_et.parse(file, forbid_dtd=True).getroot()
+        root = x.parse(file)
     except DefusedXmlException as e:
         raise ScenarioError(
             f"refused to read it ({e}): GENIUS files need no DTD, entity or external "
@@ -189,7 +189,7 @@ def _read_domain(root: Element, real_steps: int) -> tuple[str | None, tuple[x.Do
         ("index", [str(i.index) for i in issues]),
         ("name", [i.name for i in issues]),
     ):
-        dup = sorted({k for k in keys if keys.count(k) > 1})
+        dup = repeated(keys)
         if dup:
             raise ScenarioError(f"two issues share the {what} {dup[0]!r}", path="<objective>")
     name = objective.get("name")

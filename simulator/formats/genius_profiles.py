@@ -4,19 +4,23 @@ Notation)."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from simulator.errors import ScenarioError, did_you_mean
+from simulator.errors import ScenarioError, ScenarioWarning, did_you_mean
 from simulator.formats import genius_xml as x
+from simulator.limits import check_utility
 from simulator.model import Condition, Interaction, Party, Preference
 
 __all__ = ["read_profile"]
 
 # GENIUS EvaluatorDiscrete.normalize: when the largest evaluation is below this, every item is 0
 _EVAL_MAX_FLOOR = 1e-5
+# weights further than this from summing to 1 get a warning (the bundled ANAC files are within 0.01)
+_WEIGHT_SUM_TOLERANCE = 0.05
 
 
 def read_profile(path: Path, root: Element, issues: Sequence[x.DomainIssue]) -> Party:
@@ -27,7 +31,7 @@ def read_profile(path: Path, root: Element, issues: Sequence[x.DomainIssue]) -> 
     party = Party(
         id=path.stem,
         preferences={},
-        reservation=_reservation(root),
+        reservation=_reservation(root, path),
         discount=discount,
         discount_source=None
         if discount is None
@@ -43,13 +47,36 @@ def read_profile(path: Path, root: Element, issues: Sequence[x.DomainIssue]) -> 
             f"utility space type {space_type!r} is not supported (supported: linear, nonlinear)",
             path=f"<{x.PROFILE_ROOT}>",
         )
-    return replace(party, preferences=_preferences(objective, listed, issues))
+    preferences = _preferences(objective, listed, issues)
+    total = sum(p.weight for p in preferences.values())
+    if abs(total - 1.0) > _WEIGHT_SUM_TOLERANCE:
+        warnings.warn(
+            f"{path.name}: the weights sum to {total:g}, not 1; they are kept as written, so "
+            "this party's utilities reach at most that",
+            ScenarioWarning,
+            stacklevel=2,
+        )
+    return replace(party, preferences=preferences)
 
 
-def _reservation(root: Element) -> float:
+def _reservation(root: Element, path: Path) -> float:
     """``<reservation value=..>``, 0 when absent (GENIUS and NegMAS)."""
     el = root.find("reservation")
-    return 0.0 if el is None else x.number(el, "value", "<reservation>")
+    if el is None:
+        return 0.0
+    value = x.number(el, "value", "<reservation>")
+    if not 0.0 <= value <= 1.0:
+        warnings.warn(
+            f"{path.name}:{x.line(el)}: <reservation value={value:g}> lies outside GENIUS's "
+            "utility scale [0, 1]",
+            ScenarioWarning,
+            stacklevel=2,
+        )
+    try:
+        check_utility("reservation", value)
+    except ScenarioError as e:
+        raise e.located(path="<reservation>", line=x.line(el)) from None
+    return value
 
 
 def _discount(root: Element) -> float | None:

@@ -1,18 +1,23 @@
 """The XML vocabulary shared by the GENIUS domain and profile readers: attributes read with their
 location, issue kinds, a domain's issues with what a profile needs to value them.
 
-Every reader raises a :class:`~simulator.errors.ScenarioError` naming the element (``path``) and
-what is wrong; the file is added by the caller.
+Every reader raises a :class:`~simulator.errors.ScenarioError` naming the element (``path``), its
+line (:func:`parse` records the line of every element) and what is wrong; the file is added by the
+caller. Numbers are finite and of size at most :data:`~simulator.limits.MAX_VALUE`.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
-from xml.etree.ElementTree import Element
+from pathlib import Path
+from typing import Any, Literal
+from xml.etree.ElementTree import Element, TreeBuilder
+
+import defusedxml.ElementTree as safe_et
 
 from simulator.errors import ScenarioError
+from simulator.limits import MAX_VALUE
 from simulator.model import Issue
 
 __all__ = [
@@ -24,10 +29,16 @@ __all__ = [
     "bounds_holder",
     "declared_kind",
     "integer",
+    "line",
     "number",
     "objective",
+    "parse",
     "text",
 ]
+
+#: the attribute :func:`parse` adds to every element: its line in the file (a namespace GENIUS
+#: never uses, so it cannot clash with a real attribute)
+LINE = "{urn:bargain}line"
 
 IssueKind = Literal["discrete", "integer", "real"]
 
@@ -52,10 +63,37 @@ class DomainIssue:
         return self.issue.id
 
 
+class _LineBuilder(TreeBuilder):
+    """A tree builder that stamps each element with the line its start tag is on."""
+
+    parser: Any = None
+
+    def start(self, tag: Any, attrs: dict[str, str]) -> Element:
+        return super().start(tag, {**attrs, LINE: str(self.parser.parser.CurrentLineNumber)})
+
+
+def parse(file: Path) -> Element:
+    """The root of an XML file parsed with :mod:`defusedxml` (no DTD), lines recorded.
+
+    Raises whatever :func:`defusedxml.ElementTree.parse` raises; the caller words it.
+    """
+    builder = _LineBuilder()
+    parser = safe_et.DefusedXMLParser(target=builder, forbid_dtd=True)
+    builder.parser = parser
+    root: Element = safe_et.parse(file, parser=parser).getroot()
+    return root
+
+
+def line(el: Element) -> int | None:
+    """The line of ``el`` in its file, if :func:`parse` read it."""
+    raw = el.get(LINE)
+    return None if raw is None else int(raw)
+
+
 def text(el: Element, attr: str, where: str) -> str:
     raw = el.get(attr)
     if raw is None:
-        raise ScenarioError(f"<{el.tag}> needs a {attr!r} attribute", path=where)
+        raise ScenarioError(f"<{el.tag}> needs a {attr!r} attribute", path=where, line=line(el))
     return raw
 
 
@@ -69,7 +107,16 @@ def number(el: Element, attr: str, where: str, *, default: float | None = None) 
         x = math.nan
     if not math.isfinite(x):
         raise ScenarioError(
-            f"<{el.tag}> attribute {attr}={raw!r} is not a finite number", path=where
+            f"<{el.tag}> attribute {attr}={raw!r} is not a finite number",
+            path=where,
+            line=line(el),
+        )
+    if abs(x) > MAX_VALUE:
+        raise ScenarioError(
+            f"<{el.tag}> attribute {attr}={raw!r}: expected a number of size at most "
+            f"{MAX_VALUE:g} (docs/limits.md)",
+            path=where,
+            line=line(el),
         )
     return x
 
@@ -80,7 +127,7 @@ def integer(el: Element, attr: str, where: str) -> int:
         return int(raw)
     except ValueError:
         raise ScenarioError(
-            f"<{el.tag}> attribute {attr}={raw!r} is not an integer", path=where
+            f"<{el.tag}> attribute {attr}={raw!r} is not an integer", path=where, line=line(el)
         ) from None
 
 
@@ -93,7 +140,9 @@ def declared_kind(el: Element, where: str) -> IssueKind | None:
         if raw.strip().lower() == kind:
             return kind
     raise ScenarioError(
-        f"issue type {raw!r} is not supported (supported: {', '.join(KINDS)})", path=where
+        f"issue type {raw!r} is not supported (supported: {', '.join(KINDS)})",
+        path=where,
+        line=line(el),
     )
 
 
@@ -107,11 +156,14 @@ def bounds_holder(el: Element) -> Element:
 def objective(parent: Element, where: str) -> Element:
     objectives = parent.findall("objective")
     if len(objectives) != 1:
-        raise ScenarioError(f"expected one <objective>, found {len(objectives)}", path=where)
+        raise ScenarioError(
+            f"expected one <objective>, found {len(objectives)}", path=where, line=line(parent)
+        )
     if objectives[0].find("objective") is not None:
         raise ScenarioError(
             "nested <objective> elements are not supported: the issues must sit directly under "
             "the root objective",
             path=f"{where}/<objective>",
+            line=line(objectives[0]),
         )
     return objectives[0]

@@ -28,6 +28,7 @@ from dataclasses import replace
 from typing import Any
 
 from simulator.formats.fields import VALUE_TYPES, Key, Part, number_rule
+from simulator.limits import MAX_VALUE, UTILITY_LIMIT
 
 __all__ = [
     "AGREEMENT",
@@ -78,6 +79,9 @@ DISCOUNT_FACTOR = _number(
     "value", "Discount factor per round, in (0, 1].", minimum=0, maximum=1, strict=True
 )
 PROBABILITY: dict[str, Any] = {"minimum": 0.0, "maximum": 1.0}
+#: the size of utility-scale numbers and option values (simulator.limits says why)
+UTILITY: dict[str, Any] = {"size": UTILITY_LIMIT}
+VALUE: dict[str, Any] = {"size": MAX_VALUE}
 
 # --- the parts ------------------------------------------------------------------------------------
 UNCERTAINTY = Part(
@@ -91,9 +95,9 @@ RANGE = Part(
     "issues[].range",
     "Numeric issue: min, min+step, ... up to max (inclusive).",
     (
-        _number("min", "Smallest value.", required=True),
-        _number("max", "Largest value (>= min).", required=True),
-        _number("step", "Step (> 0).", required=True, minimum=0, strict=True),
+        _number("min", "Smallest value.", required=True, **VALUE),
+        _number("max", "Largest value (>= min).", required=True, **VALUE),
+        _number("step", "Step (> 0).", required=True, minimum=0, strict=True, **VALUE),
     ),
     inline=True,
 )
@@ -126,6 +130,7 @@ ISSUE = Part(
             "Numeric issue: its values; option ids are the values.",
             container="list",
             min_items=1,
+            **VALUE,
         ),
         Key("range", RANGE),
     ),
@@ -136,14 +141,14 @@ RESERVATION = Part(
     "parties[].reservation",
     "A reservation value with an uncertainty range and a source.",
     (
-        _number("value", "The reservation value.", required=True),
-        LOW,
-        HIGH,
+        _number("value", "The reservation value.", required=True, **UTILITY),
+        replace(LOW, **UTILITY),
+        replace(HIGH, **UTILITY),
         DISTRIBUTION,
-        MODE,
+        replace(MODE, **UTILITY),
         SOURCE,
     ),
-    shorthand=Key("", "number"),
+    shorthand=Key("", "number", **UTILITY),
     summary="Value of no deal (BATNA) on the 0-1 utility scale: a number, or "
     "{value, low, high, distribution, mode, source}.",
 )
@@ -162,7 +167,13 @@ PREFERENCE = Part(
     "parties[].preferences.ISSUE",
     "Weight and value function of one issue; exactly one of table, linear, ideal.",
     (
-        _number("weight", "Weight of the issue (>= 0).", required=True, minimum=0),
+        _number(
+            "weight",
+            "Weight of the issue (>= 0).",
+            required=True,
+            minimum=0,
+            **UTILITY,
+        ),
         Key(
             "table", "number", "A value in [0, 1] for every option.", container="map", **PROBABILITY
         ),
@@ -194,7 +205,7 @@ INTERACTION = Part(
     (
         _text("id", "Unique within the party.", required=True),
         Key("when", "condition", required=True),
-        _number("bonus", "Utility added when `when` holds.", required=True),
+        _number("bonus", "Utility added when `when` holds.", required=True, **UTILITY),
         SOURCE,
         DESCRIPTION,
     ),
@@ -255,7 +266,7 @@ PARTY = Part(
             minimum=0,
             strict=True,
         ),
-        _number("utility_cap", "Utility is min(cap, sum)."),
+        _number("utility_cap", "Utility is min(cap, sum).", minimum=0, **UTILITY),
         Key("discount", DISCOUNT),
         Key(
             "preferences",

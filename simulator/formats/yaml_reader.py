@@ -18,12 +18,11 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, cast
 
 import yaml
 
-from simulator.errors import ScenarioError, ScenarioWarning
+from simulator.errors import ScenarioWarning
 from simulator.formats import yaml_syntax as y
 from simulator.formats.spec import (
     AGREEMENT,
@@ -38,7 +37,9 @@ from simulator.formats.spec import (
     RESERVATION,
     SCENARIO,
 )
+from simulator.formats.text_files import read_user_text
 from simulator.formats.yaml_rules import read_rule, read_uncertainty
+from simulator.limits import MAX_OPTIONS
 from simulator.model import (
     Agreement,
     Interaction,
@@ -54,7 +55,7 @@ from simulator.model import (
 
 __all__ = ["load_scenario_yaml", "loads_scenario_yaml"]
 
-MAX_RANGE_OPTIONS = 100_000
+MAX_RANGE_OPTIONS = MAX_OPTIONS
 RANGE_TOLERANCE = Decimal("1e-9")
 WEIGHT_TOLERANCE = 1e-6
 
@@ -83,12 +84,7 @@ def load_scenario_yaml(path: str | os.PathLike[str]) -> Scenario:
         If a party's weights do not sum to 1 and ``normalize_weights`` is true (they are rescaled).
     """
     file = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as e:
-        raise ScenarioError(f"cannot read the scenario file: {e.strerror}", file=file) from None
-    except UnicodeDecodeError as e:
-        raise ScenarioError(f"not a UTF-8 text file ({e.reason})", file=file) from None
+    text = read_user_text(path, "scenario file")
     return _scenario(y.compose(text, file), origin=file)
 
 
@@ -192,6 +188,11 @@ def _issue(n: y.Located) -> Issue:
     f = y.fields(n, ISSUE)
     get = y.getter(f, ISSUE)
     form = y.exactly_one(n, f, ISSUE, "the issue")
+    listed = f[form].node
+    if isinstance(listed, yaml.SequenceNode) and len(listed.value) > MAX_OPTIONS:
+        raise f[form].error(  # before building them: a million would take minutes
+            f"the issue lists {len(listed.value):,} {form}; at most {MAX_OPTIONS:,} are allowed"
+        )
     if form == "options":
         options = y.build_all(f[form], "option", _option, nonempty=True)
     elif form == "values":
@@ -348,7 +349,13 @@ def _reservation(n: y.Located) -> tuple[float, Uncertainty | None, str | None]:
         return y.number(n, RESERVATION.shorthand), None, None
     f = y.fields(n, RESERVATION)
     get = y.getter(f, RESERVATION)
-    return get("value"), read_uncertainty(n, f, RESERVATION["low"]), get("source")
+    value, spread = get("value"), read_uncertainty(n, f, RESERVATION["low"])
+    if spread is not None and not spread.low <= value <= spread.high:
+        raise f["value"].error(
+            f"the reservation {value:g} lies outside its own range [{spread.low:g}, "
+            f"{spread.high:g}]; give a value between low and high"
+        )
+    return value, spread, get("source")
 
 
 def _discount(n: y.Located) -> tuple[float, str | None]:

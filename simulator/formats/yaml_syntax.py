@@ -107,6 +107,11 @@ def compose(text: str, filename: str) -> Located:
         raise ScenarioError(f"invalid YAML: {problem}", file=filename, line=line) from None
     except yaml.YAMLError as e:
         raise ScenarioError(f"invalid YAML: {e}", file=filename) from None
+    except RecursionError:
+        raise ScenarioError(
+            "invalid YAML: lists or mappings nested too deeply (a scenario needs a few levels)",
+            file=filename,
+        ) from None
     if node is None:
         raise ScenarioError(
             "the file is empty; a scenario needs at least name, issues and parties", file=filename
@@ -171,6 +176,11 @@ def number(n: Located, key: Key) -> float:
         and value <= key.maximum
     ):
         raise n.error(f"expected {number_rule(key)}, got {describe(n.node)}")
+    if abs(value) > key.size:
+        raise n.error(
+            f"expected {number_rule(key)} of size at most {key.size:g} (docs/limits.md), "
+            f"got {describe(n.node)}"
+        )
     return value
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from simulator.errors import ScenarioError
+from simulator.limits import MAX_OPTIONS, MAX_VALUE, repeated
 
 __all__ = ["Condition", "Issue", "Option", "check_id", "lookup_issue"]
 
@@ -26,6 +28,13 @@ class Option:
 
     def __post_init__(self) -> None:
         check_id("option", self.id)
+        if self.value is not None and not (
+            math.isfinite(self.value) and abs(self.value) <= MAX_VALUE
+        ):
+            raise ScenarioError(
+                f"option {self.id!r}: a numeric value must be a finite number in "
+                f"[{-MAX_VALUE:g}, {MAX_VALUE:g}], got {self.value:g}"
+            )
 
     @property
     def display(self) -> str:
@@ -47,8 +56,12 @@ class Issue:
         check_id("issue", self.id)
         if not self.options:
             raise ScenarioError(f"issue {self.id!r} has no options; give at least one")
-        ids = [o.id for o in self.options]
-        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if len(self.options) > MAX_OPTIONS:
+            raise ScenarioError(
+                f"issue {self.id!r} has {len(self.options):,} options; at most {MAX_OPTIONS:,} "
+                "are allowed"
+            )
+        dup = repeated(o.id for o in self.options)
         if dup:
             raise ScenarioError(
                 f"issue {self.id!r} repeats option ids {dup}; option ids must be unique"

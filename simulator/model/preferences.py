@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from simulator.errors import ScenarioError
+from simulator.limits import UTILITY_LIMIT, check_utility
 from simulator.model.issues import Condition, check_id
 
 __all__ = ["Interaction", "Preference", "Uncertainty", "ValueKind"]
@@ -62,8 +63,10 @@ class Preference:
     source: str | None = None
 
     def __post_init__(self) -> None:
-        if not math.isfinite(self.weight) or self.weight < 0:
-            raise ScenarioError(f"weight must be a finite number >= 0, got {self.weight}")
+        if not (math.isfinite(self.weight) and 0 <= self.weight <= UTILITY_LIMIT):
+            raise ScenarioError(
+                f"weight must be a finite number >= 0 and <= {UTILITY_LIMIT:g}, got {self.weight}"
+            )
         if self.kind not in ("table", "linear", "ideal"):
             raise ScenarioError(f"value kind must be table, linear or ideal, got {self.kind!r}")
         if self.direction not in ("increasing", "decreasing"):
@@ -97,5 +100,7 @@ class Interaction:
 
     def __post_init__(self) -> None:
         check_id("interaction", self.id)
-        if not math.isfinite(self.bonus):
-            raise ScenarioError(f"interaction {self.id!r}: bonus must be a finite number")
+        try:
+            check_utility("bonus", self.bonus)
+        except ScenarioError as e:
+            raise ScenarioError(f"interaction {self.id!r}: {e.message}") from None

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from simulator.errors import ScenarioError, did_you_mean
+from simulator.limits import check_utility, repeated
 from simulator.model.agreement import Agreement
 from simulator.model.issues import Issue, check_id, lookup_issue
 from simulator.model.preferences import Interaction, Preference, Uncertainty
@@ -38,8 +39,12 @@ class Party:
 
     def __post_init__(self) -> None:
         check_id("party", self.id)
-        if not math.isfinite(self.reservation):
-            raise ScenarioError(f"party {self.id!r}: reservation must be a finite number")
+        try:
+            check_utility("reservation", self.reservation)
+            if self.utility_cap is not None:
+                check_utility("utility_cap", self.utility_cap, minimum=0.0)
+        except ScenarioError as e:
+            raise ScenarioError(f"party {self.id!r}: {e.message}") from None
         if not (math.isfinite(self.bargaining_power) and self.bargaining_power > 0):
             raise ScenarioError(f"party {self.id!r}: bargaining_power must be a number > 0")
         if self.discount is not None and not (0.0 < self.discount <= 1.0):
@@ -49,8 +54,7 @@ class Party:
         if self.weight_concentration is not None and not self.weight_concentration > 0:
             raise ScenarioError(f"party {self.id!r}: weight_concentration must be > 0")
         for kind, items in (("red line", self.red_lines), ("interaction", self.interactions)):
-            ids = [x.id for x in items]
-            dup = sorted({i for i in ids if ids.count(i) > 1})
+            dup = repeated(x.id for x in items)
             if dup:
                 raise ScenarioError(f"party {self.id!r} repeats {kind} ids {dup}")
 
@@ -112,7 +116,7 @@ class Scenario:
             ("constraint", [c.id for c in self.constraints]),
             ("proposal", [p.id for p in self.proposals]),
         ):
-            dup = sorted({i for i in ids if ids.count(i) > 1})
+            dup = repeated(ids)
             if dup:
                 raise ScenarioError(f"{kind} ids must be unique; repeated: {dup}")
         issues = {i.id: i for i in self.issues}

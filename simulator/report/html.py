@@ -33,7 +33,7 @@ from simulator.report.blocks import (
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["inline_html", "report_html"]
+__all__ = ["blocks_html", "inline_html", "report_html"]
 
 _NUMBER = re.compile(r"^[-+]?[\d,]*\.?\d+(e[-+]?\d+)?%?$")
 _MEDIA = {".png": "image/png", ".svg": "image/svg+xml", ".pdf": "application/pdf"}
@@ -78,6 +78,18 @@ def inline_html(text: str) -> str:
     """
     macros = _environment().get_template("blocks.html.j2").module
     return str(macros.inline(parse_inline(text)))  # type: ignore[attr-defined]
+
+
+def blocks_html(blocks: Sequence[Block]) -> str:
+    """Blocks without figures as an HTML fragment, for a page that frames them itself (the
+    explorer).
+
+    >>> blocks_html([Heading(2, "Deal?"), Paragraph("**Yes**")])
+    '<h2>Deal?</h2>\\n<p><strong>Yes</strong></p>'
+    """
+    macros = _environment().get_template("blocks.html.j2").module
+    shown = [b for b in blocks if not isinstance(b, FigureRef)]
+    return "\n".join(str(macros.block(b, 0, "")) for b in shown)  # type: ignore[attr-defined]
 
 
 def _data_url(fig: FigureRef, images: Mapping[str, bytes]) -> str:

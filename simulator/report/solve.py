@@ -212,7 +212,9 @@ def frontier_blocks(result: SolveResult, max_frontier: int) -> list[Block]:
 
 
 def footer(result: SolveResult) -> Paragraph:
-    return Paragraph(f"Solved exactly by {method_title(result.method)} in {result.seconds:.2f} s.")
+    """How the result was found, and how long it took (unless ``--no-timings`` zeroed it)."""
+    took = f" in {result.seconds:.2f} s" if result.seconds else ""
+    return Paragraph(f"Solved exactly by {method_title(result.method)}{took}.")
 
 
 @register("SolveResult", blank_line_after=True)

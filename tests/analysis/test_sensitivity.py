@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 
 import pytest
 
@@ -58,6 +59,30 @@ def test_executor_gives_the_same_sweep(car):
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         b = sweep(car, "buyer.power", [4.0, 2.0, 1.0, 0.5, 1.0], executor=pool).to_dict()
     assert a == b
+
+
+@pytest.mark.parametrize(
+    ("param", "edit"),
+    [
+        ("buyer.power", lambda p, x: dataclasses.replace(p, bargaining_power=x)),
+        ("dealer.reservation", lambda p, x: dataclasses.replace(p, reservation=x)),
+    ],
+)
+def test_each_point_is_a_direct_solve_of_the_edited_scenario(car, param, edit):
+    """Not the code against itself: each value against ``solve`` of the scenario edited by hand."""
+    values = [0.1, 0.3, 2.0] if param.endswith("power") else [0.0, 0.25, 0.45]
+    got = sweep(car, param, values).to_dict()
+    who = param.split(".")[0]
+    for k, x in enumerate(values):
+        parties = tuple(edit(p, x) if p.id == who else p for p in car.parties)
+        direct = solve(dataclasses.replace(car, parties=parties))
+        assert got["zopa"][k] == direct.counts.zopa
+        for name, point in direct.solutions.items():
+            want = None if point is None else dict(zip(car.party_ids, point.utilities, strict=True))
+            row = got["solutions"][name][k]
+            assert (row is None) == (want is None)
+            if want is not None:
+                assert row == pytest.approx(want, abs=1e-9)
 
 
 @pytest.mark.parametrize(

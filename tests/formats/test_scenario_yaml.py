@@ -19,6 +19,7 @@ from simulator.formats import (
     load_scenario_yaml,
     loads_scenario_yaml,
 )
+from simulator.limits import MAX_VALUE, UTILITY_LIMIT
 from simulator.model import (
     Condition,
     Interaction,
@@ -809,7 +810,8 @@ AWKWARD = [
 ]
 texts = st.one_of(st.sampled_from(AWKWARD), st.text(st.characters(exclude_categories=["Cs"])))
 ids = texts.filter(lambda t: bool(t.strip()))
-finite = st.floats(allow_nan=False, allow_infinity=False)
+finite = st.floats(-MAX_VALUE, MAX_VALUE)  # option values (simulator.limits)
+utility = st.floats(-UTILITY_LIMIT, UTILITY_LIMIT)  # weights, bonuses, reservations, caps
 unit = st.floats(0.0, 1.0)
 positive = st.floats(min_value=0.0, exclude_min=True, allow_infinity=False)
 optional_texts = st.none() | texts
@@ -821,7 +823,7 @@ def numeric_id(value: float) -> str:
 
 
 @st.composite
-def uncertainties(draw: st.DrawFn, bounds: st.SearchStrategy[float] = finite) -> Uncertainty:
+def uncertainties(draw: st.DrawFn, bounds: st.SearchStrategy[float] = utility) -> Uncertainty:
     low, high = sorted(draw(st.lists(bounds, min_size=2, max_size=2)))
     if draw(st.booleans()):
         return Uncertainty(low, high)
@@ -859,28 +861,29 @@ def round_trip_parties(draw: st.DrawFn, issues: tuple[Issue, ...], party_id: str
         pref = draw(strategies.preferences(issue))
         prefs[issue.id] = dataclasses.replace(
             pref,
-            weight=draw(st.floats(0.0, 1e6)),
+            weight=draw(st.floats(0.0, UTILITY_LIMIT)),
             exponent=draw(st.just(1.0) | positive),
             source=draw(optional_texts),
         )
     discount = draw(st.none() | st.floats(0.0, 1.0, exclude_min=True))
+    spread = draw(st.none() | uncertainties())  # the reservation lies in its own range
     return Party(
         party_id,
         prefs,
-        draw(finite),
+        draw(utility if spread is None else st.floats(spread.low, spread.high)),
         label=draw(optional_texts),
         interactions=tuple(
-            Interaction(f"t{k}", draw(strategies.conditions(issues)), draw(finite), draw(texts))
+            Interaction(f"t{k}", draw(strategies.conditions(issues)), draw(utility), draw(texts))
             for k in range(draw(st.integers(0, 2)))
         ),
         red_lines=tuple(
             draw(round_trip_rules(issues, f"r{k}")) for k in range(draw(st.integers(0, 2)))
         ),
         bargaining_power=draw(st.just(1.0) | positive),
-        utility_cap=draw(st.none() | finite),
+        utility_cap=draw(st.none() | st.floats(0.0, UTILITY_LIMIT)),
         discount=discount,
         discount_source=None if discount is None else draw(optional_texts),
-        reservation_range=draw(st.none() | uncertainties()),
+        reservation_range=spread,
         reservation_source=draw(optional_texts),
         weight_concentration=draw(st.none() | positive),
         source=draw(optional_texts),
@@ -946,13 +949,13 @@ def test_round_trip_keeps_floats_exactly() -> None:
     party = Party(
         "p",
         {"x": Preference(weight, "table", table=(1 / 3, 5e-324))},
-        reservation=-1e300,
-        utility_cap=2**60 + 0.0,
+        reservation=-(UTILITY_LIMIT - 2**-40),
+        utility_cap=2**9 + 2**-40,
     )
     s = Scenario("floats", (tiny,), (party,))
     again = loads_scenario_yaml(dump_scenario_yaml(s))
     pref = again.parties[0].preferences["x"]
     assert pref.weight == weight and pref.table == (1 / 3, 5e-324)
-    assert again.parties[0].reservation == -1e300
-    assert again.parties[0].utility_cap == 2**60
+    assert again.parties[0].reservation == -(UTILITY_LIMIT - 2**-40)
+    assert again.parties[0].utility_cap == 2**9 + 2**-40
     assert math.copysign(1, pref.table[1]) == 1

@@ -28,7 +28,20 @@ def test_plot_option_writes_the_figure(tmp_path, capsys, argv, name):
     out = tmp_path / name
     assert main([*argv, "--json", "--plot", str(out)]) == 0
     capsys.readouterr()
-    assert out.read_bytes().startswith(MAGIC[out.suffix])
+    data = out.read_bytes()
+    assert data.startswith(MAGIC[out.suffix])
+    if out.suffix == ".png":  # a whole image, not just its first bytes
+        import matplotlib.image
+
+        height, width, _ = matplotlib.image.imread(out).shape
+        assert width > 300 and height > 200
+    elif out.suffix == ".svg":
+        import xml.etree.ElementTree as ET
+
+        root = ET.fromstring(data)
+        assert root.tag.endswith("svg") and len(list(root.iter())) > 50
+    else:
+        assert data.rstrip().endswith(b"%%EOF") and b"/Type /Page" in data
 
 
 def test_plot_option_rejects_unknown_formats(tmp_path, capsys):

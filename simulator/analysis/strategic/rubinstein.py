@@ -66,6 +66,7 @@ from simulator.analysis.strategic.hull import (
 )
 from simulator.compiled import FloatArray
 from simulator.errors import ScenarioError
+from simulator.limits import MAX_RUBINSTEIN_STEPS
 
 __all__ = [
     "ConvergenceStep",
@@ -327,8 +328,11 @@ def rubinstein(
             "bargain over; open the ZOPA first (e.g. with --edit) or hold the others at "
             "their reservation"
         )
-    if steps < 1:
-        raise ScenarioError(f"steps must be >= 1, got {steps}")
+    if not 1 <= steps <= MAX_RUBINSTEIN_STEPS:
+        raise ScenarioError(
+            f"steps must be >= 1 and <= {MAX_RUBINSTEIN_STEPS} (round lengths down to "
+            f"2**-{MAX_RUBINSTEIN_STEPS - 1}), got {steps}"
+        )
     hull = upper_hull(frontier.utilities)
     d = np.asarray(frontier.disagreement, dtype=np.float64)
     x, _ = _spe(hull, d, delta)

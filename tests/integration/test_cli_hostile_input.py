@@ -1,0 +1,159 @@
+"""Hostile or careless input to the ``bargain`` command: a clear message and exit status 2, never a
+traceback or a run without end (issue 22's probes, one test each)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+CAR = str(ROOT / "scenarios" / "textbook_car.yaml")
+
+
+def fails_cleanly(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """Run the command; it must exit 2 with one ``error:`` line (no traceback). Its stderr."""
+    status = main(list(argv))
+    err = capsys.readouterr().err
+    assert status == 2, err
+    assert "Traceback" not in err and "error:" in err
+    return err
+
+
+@pytest.mark.parametrize("command", ["montecarlo", "simulate", "plot"])
+def test_a_negative_seed_is_refused(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    extra = ["--out", "unused"] if command == "plot" else []
+    err = fails_cleanly(capsys, command, CAR, "--seed", "-1", *extra)
+    assert "--seed" in err and "from 0" in err
+
+
+def test_a_huge_bonus_edit_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    err = fails_cleanly(capsys, "stress", CAR, "--edit", "buyer bonus worry_free =1e308")
+    assert "worry_free" in err and "[-1000, 1000]" in err
+
+
+@pytest.mark.parametrize("steps", ["1025", "100000"])
+def test_rubinstein_steps_beyond_the_limit(steps: str, capsys: pytest.CaptureFixture[str]) -> None:
+    err = fails_cleanly(capsys, "game", "rubinstein", "--delta", "0.9", "0.9", "--steps", steps)
+    assert "steps must be >= 1 and <= " in err
+
+
+def test_a_huge_dpi_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    err = fails_cleanly(capsys, "plot", CAR, "--out", str(tmp_path / "o"), "--dpi", "100000")
+    assert "--dpi must be > 0 and at most" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_binary_edits_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edits = tmp_path / "edits.yaml"
+    edits.write_bytes(bytes(range(256)) * 8)
+    err = fails_cleanly(capsys, "stress", CAR, "--edits-file", str(edits))
+    assert str(edits) in err and "UTF-8" in err
+
+
+def test_a_deeply_nested_edits_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edits = tmp_path / "edits.yaml"
+    edits.write_text("[" * 5000 + "]" * 5000)
+    err = fails_cleanly(capsys, "stress", CAR, "--edits-file", str(edits))
+    assert str(edits) in err and "nested too deeply" in err
+
+
+def test_a_deeply_nested_compare_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text("name: [" + "[" * 5000 + "]" * 5000 + "]\n")
+    argv = ["simulate", CAR, "--protocol", "single-text", "--compare", "sticker"]
+    err = fails_cleanly(capsys, *argv, "--compare-file", str(other))
+    assert str(other) in err and "nested too deeply" in err
+
+
+def test_a_deeply_nested_scenario(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = tmp_path / "deep.yaml"
+    scenario.write_text("name: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert "nested too deeply" in fails_cleanly(capsys, "solve", str(scenario))
+
+
+def test_convert_onto_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "existing.yaml"
+    target.mkdir()
+    err = fails_cleanly(capsys, "convert", CAR, "-o", str(target))
+    assert str(target) in err and "is a folder" in err
+    assert sorted(os.listdir(tmp_path)) == ["existing.yaml"]  # no temporary file left
+
+
+def test_plot_onto_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "figure.png"
+    target.mkdir()
+    err = fails_cleanly(capsys, "simulate", CAR, "--rounds", "3", "--plot", str(target))
+    assert str(target) in err and "is a folder" in err
+    assert sorted(os.listdir(tmp_path)) == ["figure.png"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_is_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fifo = tmp_path / "scenario.yaml"
+    os.mkfifo(fifo)  # reading it would block forever
+    err = fails_cleanly(capsys, "solve", str(fifo))
+    assert str(fifo) in err and "not a regular file" in err
+    edits = tmp_path / "edits.yaml"
+    os.mkfifo(edits)
+    assert "not a regular file" in fails_cleanly(capsys, "stress", CAR, "--edits-file", str(edits))
+
+
+def test_convert_does_not_overwrite_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "car.yaml"
+    out.write_text("mine\n")
+    assert "add --force" in fails_cleanly(capsys, "convert", CAR, "-o", str(out))
+    assert out.read_text() == "mine\n"
+    assert main(["convert", CAR, "-o", str(out), "--force"]) == 0
+    assert out.read_text() != "mine\n"
+
+
+def test_convert_never_overwrites_its_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "car.yaml"
+    source.write_bytes(Path(CAR).read_bytes())
+    err = fails_cleanly(capsys, "convert", str(source), "-o", str(source), "--force")
+    assert "is the source itself" in err
+    assert source.read_bytes() == Path(CAR).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["sweep", CAR, "--param", "nobody.reservation", "--range", "0:1:3"], "--param nobody."),
+        (["simulate", CAR, "--strategy", "nobody=linear"], "--strategy nobody=linear: "),
+    ],
+)
+def test_an_unknown_party_names_the_option_and_the_parties(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = fails_cleanly(capsys, *argv)
+    assert said in err and "allowed: buyer, dealer" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sweep", CAR, "--param", "buyer.reservation", "--range", "0:1:10000000"],
+        ["montecarlo", CAR, "--samples", "1000000000"],
+        ["simulate", CAR, "--rounds", "1000000000"],
+    ],
+)
+def test_a_run_beyond_its_budget_is_refused_up_front(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = fails_cleanly(capsys, *argv)
+    assert "is more than the limit of" in err and "--force" in err
+
+
+def test_workers_are_capped_at_the_cores(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["montecarlo", CAR, "--samples", "4", "--workers", "1000", "--json"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "--workers 1000 is more than the" in err and f"using {os.cpu_count()}" in err

@@ -1,0 +1,67 @@
+"""``evaluate_proposal`` against a brute-force min/max over every completion (issue 22: the bundled
+proposals all have completions acceptable to both parties, so four wrong versions of
+``evaluate.py`` passed the hand-computed tests)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulator.evaluate import evaluate_proposal
+from simulator.model import Proposal, Scenario
+from tests import strategies
+from tests.oracle import enumerate_rows
+
+TOL = 1e-9
+
+
+@st.composite
+def proposal_of(draw: st.DrawFn, scenario: Scenario) -> Proposal:
+    """Each issue fixed to one option, restricted to some, or left open."""
+    options = {}
+    for issue in scenario.issues:
+        kind = draw(st.sampled_from(["fixed", "some", "open"]))
+        if kind == "fixed":
+            options[issue.id] = (draw(st.sampled_from(issue.option_ids)),)
+        elif kind == "some":
+            chosen = draw(st.lists(st.sampled_from(issue.option_ids), min_size=1, unique=True))
+            options[issue.id] = tuple(chosen)
+    return Proposal("drawn", options)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(st.data())
+def test_partial_proposals_match_brute_force(data: st.DataObject) -> None:
+    scenario = data.draw(strategies.scenarios(max_issues=3, max_options=3, max_parties=3))
+    proposal = data.draw(proposal_of(scenario))
+    e = evaluate_proposal(scenario, proposal)
+    rows = [
+        r
+        for r in enumerate_rows(scenario)
+        if r.consistent and all(r.named[i] in opts for i, opts in proposal.options.items())
+    ]
+    assert e.completions == len(rows)
+    fixed = [len(proposal.options.get(i.id, ())) == 1 for i in scenario.issues]
+    assert e.complete == all(fixed)
+    if not rows:
+        return
+    red = [f"{p.id}:{r.id}" for p in scenario.parties for r in p.red_lines]
+    crossed = {k for k in red if all(k in r.crossed for r in rows)}
+    at_risk = {k for k in red if any(k in r.crossed for r in rows)} - crossed
+    assert {f"{p}:{r}" for p, r in e.red_lines_crossed} == crossed
+    assert {f"{p}:{r}" for p, r in e.red_lines_at_risk} == at_risk
+    for j, party in enumerate(scenario.parties):
+        us = [r.u[j] for r in rows]
+        assert abs(e.low[j] - min(us)) < TOL and abs(e.high[j] - max(us)) < TOL
+        d = party.reservation
+        assert abs(e.shortfall[j] - max(0.0, d - max(us))) < TOL or (
+            abs(max(us) - d) < TOL and e.shortfall[j] < TOL
+        )
+
+        def fine(r, j=j, d=d, pid=party.id):  # type: ignore[no-untyped-def]
+            return r.u[j] >= d - TOL and not any(k.startswith(f"{pid}:") for k in r.crossed)
+
+        near = any(abs(r.u[j] - d) < TOL for r in rows)  # a tie: either answer is rounding
+        if not near:
+            assert (party.id in e.acceptable_to) == all(fine(r) for r in rows)
+            assert (party.id in e.acceptable_to_some) == any(fine(r) for r in rows)

@@ -64,14 +64,20 @@ class Counts:
     consistent: int
     feasible: int
     zopa: int
+    #: under a decision rule (the scenario's ``agreement``): ``zopa`` counts the passing packages
+    #: and this, per party in order, how many of them the party accepts; None without a rule
+    accepted: tuple[int, ...] | None = None
 
-    def to_dict(self) -> dict[str, int]:
-        return {
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
             "outcomes": self.outcomes,
             "consistent": self.consistent,
             "feasible": self.feasible,
             "zopa": self.zopa,
         }
+        if self.accepted is not None:
+            out["accepted"] = list(self.accepted)
+        return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -263,6 +269,7 @@ class SolveResult:
             ],
             "issues": [{"name": i.id, "options": list(i.option_ids)} for i in s.issues],
             "counts": self.counts.to_dict(),
+            **self._rule_dict(),
             "frontier": self.frontier.to_dict(s, max_frontier),
             "solutions": {
                 name: (None if pt is None else pt.to_dict(s)) for name, pt in self.solutions.items()
@@ -275,6 +282,21 @@ class SolveResult:
             "frontier_outcomes": str(self.stats.frontier_outcomes),
             "seconds": self.seconds,
         } | ({} if self.margins is None else self.margins.to_dict())
+
+    def _rule_dict(self) -> dict[str, Any]:
+        """The decision rule and per-party acceptance counts, only when the scenario has one (so
+        the JSON of every scenario without a rule stays as it was)."""
+        rule, s = self.scenario.agreement, self.scenario
+        if rule is None or self.counts.accepted is None:
+            return {}
+        return {
+            "agreement": {
+                "quorum": rule.quorum_of(len(s.parties)),
+                "veto": list(rule.veto),
+                "required": list(rule.required(s.party_ids)),
+                "accepted": dict(zip(s.party_ids, self.counts.accepted, strict=True)),
+            }
+        }
 
 
 def empty_frontier(scope: str, n_issues: int, n_parties: int) -> Frontier:

@@ -136,6 +136,38 @@ class OracleResult:
     closest_crossed: int | None
 
 
+def accepts(s: Scenario, r: Row, p: int, d: list[float]) -> bool:
+    """Party ``p`` accepts row ``r``: none of its red lines crossed and ``u_p >= d_p``."""
+    pid = s.parties[p].id
+    return r.u[p] >= d[p] and not any(c.split(":")[0] == pid for c in r.crossed)
+
+
+def passes(s: Scenario, r: Row, d: list[float]) -> bool:
+    """The row passes the scenario's rule (unanimity without one)."""
+    n = len(s.parties)
+    rule = s.agreement
+    quorum = n if rule is None else rule.quorum_of(n)
+    acc = [accepts(s, r, p, d) for p in range(n)]
+    veto = () if rule is None else rule.veto
+    return (
+        r.consistent
+        and sum(acc) >= quorum
+        and all(a for a, party in zip(acc, s.parties, strict=True) if party.id in veto)
+    )
+
+
+def rule_disagreement(s: Scenario, d: list[float], front: list[Row]) -> list[float]:
+    """``d'``: an outvotable party's threat point is the least of ``d_p`` and what it gets on the
+    passing frontier; a required party keeps ``d_p``."""
+    if s.agreement is None or not front:
+        return list(d)
+    required = s.agreement.required(s.party_ids)
+    return [
+        d[p] if party.id in required else min(d[p], min(r.u[p] for r in front))
+        for p, party in enumerate(s.parties)
+    ]
+
+
 def solve_oracle(s: Scenario, d: list[float] | None = None) -> OracleResult:
     rows = enumerate_rows(s)
     if d is None:
@@ -143,12 +175,16 @@ def solve_oracle(s: Scenario, d: list[float] | None = None) -> OracleResult:
     beta = [p.bargaining_power for p in s.parties]
     consistent = [r for r in rows if r.consistent]
     feasible = [r for r in consistent if not r.crossed]
-    zopa = [r for r in feasible if all(x >= y for x, y in zip(r.u, d, strict=True))]
+    if s.agreement is None:
+        zopa = [r for r in feasible if all(x >= y for x, y in zip(r.u, d, strict=True))]
+    else:
+        zopa = [r for r in consistent if passes(s, r, d)]
     fronts = {"all": frontier(rows), "feasible": frontier(feasible), "zopa": frontier(zopa)}
+    d0, d = d, rule_disagreement(s, d, fronts["zopa"])
     names = ["nash", "weighted_nash", "kalai_smorodinsky", "egalitarian", "utilitarian"]
     solutions = {n: best(fronts["zopa"], n, d, beta) for n in names}
     closest, short, n_crossed = None, None, None
-    if not zopa and consistent:
+    if not zopa and consistent and s.agreement is None:
         pool = feasible if feasible else consistent
 
         def key(r: Row) -> tuple[int, float, float, int]:
@@ -164,4 +200,8 @@ def solve_oracle(s: Scenario, d: list[float] | None = None) -> OracleResult:
         "feasible": len(feasible),
         "zopa": len(zopa),
     }
+    if s.agreement is not None:
+        counts["accepted"] = [
+            sum(accepts(s, r, p, d0) for r in zopa) for p in range(len(s.parties))
+        ]
     return OracleResult(counts, zopa, fronts, solutions, closest, short, n_crossed)

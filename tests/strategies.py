@@ -10,7 +10,17 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from simulator.model import Condition, Interaction, Issue, Option, Party, Preference, Rule, Scenario
+from simulator.model import (
+    Agreement,
+    Condition,
+    Interaction,
+    Issue,
+    Option,
+    Party,
+    Preference,
+    Rule,
+    Scenario,
+)
 
 dyadic16 = st.integers(0, 16).map(lambda k: k / 16)
 
@@ -94,6 +104,7 @@ def scenarios(
     min_parties: int = 2,
     max_parties: int = 4,
     red_lines: bool = True,
+    agreement: bool = False,
 ) -> Scenario:
     iss = draw(issues(max_issues, max_options))
     n_parties = draw(st.integers(min_parties, max_parties))
@@ -125,7 +136,16 @@ def scenarios(
         if red_lines
         else ()
     )
-    return Scenario("random", iss, tuple(parties), constraints=constraints)
+    rule = draw(agreements(tuple(p.id for p in parties))) if agreement else None
+    return Scenario("random", iss, tuple(parties), constraints=constraints, agreement=rule)
+
+
+@st.composite
+def agreements(draw: st.DrawFn, party_ids: tuple[str, ...]) -> Agreement:
+    """A valid decision rule over ``party_ids``: a quorum, and at most that many veto parties."""
+    quorum = draw(st.integers(1, len(party_ids)))
+    veto = draw(st.lists(st.sampled_from(party_ids), unique=True, max_size=quorum))
+    return Agreement(quorum, tuple(veto))
 
 
 @st.composite

@@ -32,6 +32,7 @@ CASES = {
     "concede": ["game", CAR, "concede"],
     "rubinstein": ["game", CAR, "rubinstein", "--delta", "0.9", "0.8"],
     "alternating": ["simulate", CAR, "--protocol", "alternating", "--seed", "2"],
+    "coalitions": ["coalitions", CAR],
     "single_text": [
         "simulate",
         CAR,
@@ -45,7 +46,16 @@ CASES = {
         "sticker",
     ],
 }
-COMMANDS = ("solve", "evaluate", "stress", "sweep", "montecarlo", "game", "simulate")
+COMMANDS = (
+    "solve",
+    "evaluate",
+    "stress",
+    "sweep",
+    "montecarlo",
+    "game",
+    "simulate",
+    "coalitions",
+)
 
 
 def _timeless(text: str) -> str:
@@ -114,6 +124,7 @@ def test_terminal_text_of_every_result_has_no_markdown_marks(runs, case: str) ->
 
 
 def test_the_registry_covers_every_result_class() -> None:
+    from simulator.analysis.coalitions import CoalitionsResult
     from simulator.analysis.monte_carlo import MonteCarloResult
     from simulator.analysis.p_zopa import ExactZopaResult
     from simulator.analysis.protocols import ProtocolResult
@@ -138,6 +149,7 @@ def test_the_registry_covers_every_result_class() -> None:
         ConcedeGame,
         RubinsteinResult,
         ProtocolResult,
+        CoalitionsResult,
     ]
     assert sorted(RENDERERS) == sorted(c.__name__ for c in classes)
     for cls in classes:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from simulator import __version__
 from simulator.cli import (
+    coalitions_cmd,
     convert_cmd,
     evaluate_cmd,
     explore_cmd,
@@ -39,6 +40,7 @@ COMMANDS = [
     report_cmd,
     plot_cmd,
     stress_cmd,
+    coalitions_cmd,
     sweep_cmd,
     montecarlo_cmd,
     game_cmd,

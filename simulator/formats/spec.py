@@ -31,6 +31,7 @@ from simulator.formats.fields import VALUE_TYPES, Key, Part, number_rule
 from simulator.limits import MAX_VALUE, UTILITY_LIMIT
 
 __all__ = [
+    "AGREEMENT",
     "ALL_PARTS",
     "DISCOUNT",
     "INTERACTION",
@@ -291,6 +292,27 @@ PROPOSAL = Part(
         Key("options", "optionSet", "{issue: option or [options left open]}.", container="map"),
     ),
 )
+AGREEMENT = Part(
+    "agreement",
+    "agreement",
+    "The decision rule: a package passes when it is consistent, at least `quorum` parties accept "
+    "it and every veto party accepts it (a party accepts when it crosses none of its red lines "
+    "and gets at least its reservation). Without it, every party must accept.",
+    (
+        _number(
+            "quorum",
+            "How many parties must accept (a whole number from 1 to the number of parties; "
+            "default: all).",
+            minimum=1,
+        ),
+        Key(
+            "veto",
+            "text",
+            "Parties whose acceptance is always required (no more of them than the quorum).",
+            container="list",
+        ),
+    ),
+)
 SCENARIO = Part(
     "scenario",
     "",
@@ -323,6 +345,7 @@ SCENARIO = Part(
             container="list",
         ),
         Key("proposals", PROPOSAL, "Named proposals.", container="list"),
+        Key("agreement", AGREEMENT, "Who must accept a package (default: every party)."),
     ),
 )
 
@@ -340,4 +363,5 @@ ALL_PARTS = (
     INTERACTION,
     RULE,
     PROPOSAL,
+    AGREEMENT,
 )

@@ -25,6 +25,7 @@ import yaml
 from simulator.errors import ScenarioWarning
 from simulator.formats import yaml_syntax as y
 from simulator.formats.spec import (
+    AGREEMENT,
     DISCOUNT,
     INTERACTION,
     ISSUE,
@@ -40,6 +41,7 @@ from simulator.formats.text_files import read_user_text
 from simulator.formats.yaml_rules import read_rule, read_uncertainty
 from simulator.limits import MAX_OPTIONS
 from simulator.model import (
+    Agreement,
     Interaction,
     Issue,
     Option,
@@ -134,6 +136,8 @@ def _scenario(root: y.Located, origin: str | None) -> Scenario:
     parties = y.build_all(
         f["parties"], "party", lambda n: _party(n, by_id, normalize), nonempty=True
     )
+    party_ids = tuple(p.id for p in parties)
+    agreement = y.optional(f, "agreement", lambda n: _agreement(n, party_ids))
     with root.building():
         return Scenario(
             get("name"),
@@ -151,7 +155,28 @@ def _scenario(root: y.Located, origin: str | None) -> Scenario:
             else (),
             references=y.optional(f, "references", _references) or {},
             origin=origin,
+            agreement=agreement,
         )
+
+
+def _agreement(n: y.Located, party_ids: tuple[str, ...]) -> Agreement:
+    """The decision rule, each check located at its key (quorum, veto)."""
+    f = y.fields(n, AGREEMENT)
+    quorum = None
+    if "quorum" in f:
+        value = y.number(f["quorum"], AGREEMENT["quorum"])
+        if not value.is_integer():
+            raise f["quorum"].error(f"quorum must be a whole number, got {y.plain(value)}")
+        quorum = int(value)
+    veto = tuple(y.text(v) for v in y.items(f["veto"], "party ids")) if "veto" in f else ()
+    with n.building():
+        rule = Agreement(quorum, veto)
+    if "quorum" in f:
+        with f["quorum"].building():
+            rule.check_quorum(party_ids)
+    with (f["veto"] if "veto" in f else n).building():
+        rule.check_veto(party_ids)
+    return rule
 
 
 def _references(n: y.Located) -> dict[str, str]:

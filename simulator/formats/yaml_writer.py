@@ -16,6 +16,7 @@ import yaml
 
 from simulator.formats.fields import Key, Part
 from simulator.formats.spec import (
+    AGREEMENT,
     DISCOUNT,
     INTERACTION,
     ISSUE,
@@ -30,6 +31,7 @@ from simulator.formats.spec import (
 )
 from simulator.formats.yaml_syntax import TAG, numeric_option, plain
 from simulator.model import (
+    Agreement,
     Interaction,
     Issue,
     Option,
@@ -142,8 +144,13 @@ def _scenario_data(s: Scenario) -> dict[str, Any]:
             "parties": [_party_data(p, issues) for p in s.parties],
             "constraints": [_rule_data(r) for r in s.constraints] or None,
             "proposals": [_proposal_data(p) for p in s.proposals] or None,
+            "agreement": None if s.agreement is None else _agreement_data(s.agreement),
         },
     )
+
+
+def _agreement_data(a: Agreement) -> dict[str, Any]:
+    return _mapping(AGREEMENT, {"quorum": a.quorum, "veto": list(a.veto) or None}) or {}
 
 
 def _issue_data(issue: Issue) -> dict[str, Any]:

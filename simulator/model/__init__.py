@@ -19,19 +19,22 @@ in one of them *crosses* the rule. See :func:`forbidden_regions`.
 
 The model is split by concept: :mod:`~simulator.model.issues` (options, issues, conditions),
 :mod:`~simulator.model.preferences` (value functions, interaction terms, uncertainty ranges),
-:mod:`~simulator.model.rules` (red lines and constraints, :func:`forbidden_regions`) and
-:mod:`~simulator.model.scenario` (parties, proposals, the scenario); every name is imported from
-``simulator.model``.
+:mod:`~simulator.model.rules` (red lines and constraints, :func:`forbidden_regions`),
+:mod:`~simulator.model.scenario` (parties, proposals, the scenario) and
+:mod:`~simulator.model.agreement` (decision rules: quorum and veto parties); every name is imported
+from ``simulator.model``.
 """
 
 from __future__ import annotations
 
+from simulator.model.agreement import Agreement
 from simulator.model.issues import Condition, Issue, Option
 from simulator.model.preferences import Interaction, Preference, Uncertainty, ValueKind
 from simulator.model.rules import Rule, RuleKind, forbidden_regions
 from simulator.model.scenario import Party, Proposal, Scenario
 
 __all__ = [
+    "Agreement",
     "Condition",
     "Interaction",
     "Issue",

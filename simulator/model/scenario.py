@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from simulator.errors import ScenarioError, did_you_mean
 from simulator.limits import check_utility, repeated
+from simulator.model.agreement import Agreement
 from simulator.model.issues import Issue, check_id, lookup_issue
 from simulator.model.preferences import Interaction, Preference, Uncertainty
 from simulator.model.rules import Rule, check_condition, check_rule
@@ -88,7 +89,8 @@ class Proposal:
 
 @dataclass(frozen=True)
 class Scenario:
-    """A whole negotiation: issues, parties, consistency constraints and named proposals."""
+    """A whole negotiation: issues, parties, consistency constraints, named proposals and the
+    decision rule (``agreement``; None: every party must accept)."""
 
     name: str
     issues: tuple[Issue, ...]
@@ -101,6 +103,7 @@ class Scenario:
     constants: tuple[str, ...] = ()
     references: Mapping[str, str] = field(default_factory=dict)
     origin: str | None = None
+    agreement: Agreement | None = None
 
     def __post_init__(self) -> None:
         if not self.issues:
@@ -137,6 +140,8 @@ class Scenario:
                 check_rule(issues, r, f"party {p.id!r} red line {r.id!r}")
         for c in self.constraints:
             check_rule(issues, c, f"constraint {c.id!r}")
+        if self.agreement is not None:
+            self.agreement.check(self.party_ids)
         for prop in self.proposals:
             for issue_id, opts in prop.options.items():
                 issue = lookup_issue(issues, issue_id, f"proposal {prop.id!r}")

@@ -17,6 +17,7 @@ scenario, with the data each needs, are registered in :mod:`simulator.figure_reg
 True
 """
 
+from simulator.plots.coalitions import plot_coalitions
 from simulator.plots.figures import (
     FIGURE_KINDS,
     FIGURE_TITLES,
@@ -44,6 +45,7 @@ __all__ = [
     "figure_bytes",
     "figures",
     "party_colours",
+    "plot_coalitions",
     "plot_concede_game",
     "plot_demand_game",
     "plot_frontier_packages",

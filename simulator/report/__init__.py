@@ -9,7 +9,15 @@ Jinja2 templates) or plain terminal text (:mod:`~simulator.report.text`). Nothin
 from __future__ import annotations
 
 # the renderers of the other result types: importing them registers them
-from simulator.report import games, margins, p_zopa, protocols, sensitivity, stress  # noqa: F401
+from simulator.report import (  # noqa: F401
+    coalitions,
+    games,
+    margins,
+    p_zopa,
+    protocols,
+    sensitivity,
+    stress,
+)
 from simulator.report.blocks import (
     Block,
     BulletList,

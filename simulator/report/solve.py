@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from simulator.model import Scenario
+from simulator.report.agreement import rule_blocks, rule_verdict
 from simulator.report.blocks import Block, Heading, Paragraph, share, table
 from simulator.report.markdown import blocks_markdown
 from simulator.report.registry import register
@@ -29,6 +30,8 @@ def verdict(result: SolveResult) -> str:
     """One paragraph in plain words: is there a deal, and if not, what comes closest and what
     binds."""
     s, c = result.scenario, result.counts
+    if s.agreement is not None:
+        return rule_verdict(result)
     early = stopped_early(result)
     if early is not None and not c.zopa:
         return early
@@ -130,7 +133,9 @@ def space_blocks(result: SolveResult) -> list[Block]:
                     share(c.feasible, c.outcomes),
                 ],
                 [
-                    "ZOPA (feasible and above every reservation)",
+                    "ZOPA (feasible and above every reservation)"
+                    if result.scenario.agreement is None
+                    else "passing (consistent, accepted under the decision rule)",
                     f"{c.zopa:,}",
                     share(c.zopa, c.outcomes),
                 ],
@@ -243,6 +248,7 @@ def solve_blocks(result: SolveResult, *, max_frontier: int = 20) -> list[Block]:
         *report_summary_blocks(result),
         *parties_blocks(result),
         *space_blocks(result),
+        *rule_blocks(result),
         *solution_blocks(result),
         *closest_blocks(result),
         *frontier_blocks(result, max_frontier),

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from simulator.model import Issue, Scenario
+from simulator.report.agreement import rule_verdict
 from simulator.report.blocks import Block, BulletList, Heading, Paragraph, Table, share, table
 from simulator.report.markdown import blocks_markdown
 from simulator.results import Point, SolveResult
@@ -81,7 +82,8 @@ def _utility_table(result: SolveResult, point: Point, shortfall: Sequence[float]
         else:
             cell = f"{max(gap, 0.0):+.3f}"
         rows.append([p.display, f"{u:.3f}", f"{float(d):.3f}", cell])
-    return table(["party", "utility", "reservation", "gain over no deal"], rows)
+    no_deal = "reservation" if s.agreement is None else "disagreement value"
+    return table(["party", "utility", no_deal, "gain over no deal"], rows)
 
 
 def _asks(result: SolveResult, point: Point, max_concessions: int) -> BulletList:
@@ -183,6 +185,8 @@ def stopped_early(result: SolveResult) -> str | None:
 
 def _finding(result: SolveResult) -> Paragraph:
     c = result.counts
+    if result.scenario.agreement is not None:
+        return Paragraph(rule_verdict(result))
     early = stopped_early(result)
     if early is not None:
         return Paragraph(early)

@@ -22,6 +22,7 @@ from simulator.results import Closest, Counts, Frontier, SolveStats, ZopaEstimat
 from simulator.solver import additive, milp
 from simulator.solver.budget import Budget
 from simulator.solver.closest import closest_to_agreement
+from simulator.solver.decision import decision_rule, passing_zone
 from simulator.solver.queries import count_zopa_within, rule_regions, zone, zopa_threshold
 from simulator.solver.visitors import FrontierStore
 
@@ -71,23 +72,34 @@ class MethodOutput:
 
 def enumerate_method(q: Question) -> MethodOutput:
     """The block branch and bound: exact counts, every frontier outcome (within the time limit
-    only, when there is one: then the counts are lower bounds and the frontiers partial)."""
+    only, when there is one: then the counts are lower bounds and the frontiers partial). Under a
+    decision rule the ZOPA is the passing set (:mod:`~simulator.solver.decision`), with per-party
+    acceptance counts and no closest-to-agreement search."""
     cs = q.cs
     time_only = Budget(deadline=q.budget.deadline)
-    found = zone(
-        cs,
-        "all",
-        zopa_threshold(cs, q.d),
-        count=True,
-        frontier=True,
-        progress=labelled(q.progress, "ZOPA"),
-        budget=time_only,
-    )
-    assert found.store is not None
-    zopa_front = found.store.frontier("zopa", cs.sizes)
-    same = {"all": cs.n_outcomes, "feasible": q.feasible, "zopa": found.count}[q.scope]
-    ended = found.budget_ended
-    if q.scope == "zopa" or (ended is None and found.count == same):
+    rule = decision_rule(cs)
+    threshold = zopa_threshold(cs, q.d)
+    accepted = None
+    ended: str | None
+    if rule is None:
+        found = zone(
+            cs,
+            "all",
+            threshold,
+            count=True,
+            frontier=True,
+            progress=labelled(q.progress, "ZOPA"),
+            budget=time_only,
+        )
+        assert found.store is not None
+        count, store, ended = found.count, found.store, found.budget_ended
+    else:
+        passing = passing_zone(cs, rule, threshold, labelled(q.progress, "passing"))
+        count, store, ended = int(passing.count), passing.store, None
+        accepted = tuple(int(a) for a in passing.accepted)
+    zopa_front = store.frontier("zopa", cs.sizes)
+    same = {"all": cs.n_outcomes, "feasible": q.feasible, "zopa": count}[q.scope]
+    if q.scope == "zopa" or (rule is None and ended is None and count == same):
         front = Frontier(q.scope, zopa_front.outcomes, zopa_front.utilities, zopa_front.index)
     else:
         other = zone(
@@ -103,9 +115,9 @@ def enumerate_method(q: Question) -> MethodOutput:
         assert other.store is not None
         front = other.store.frontier(q.scope, cs.sizes)
     closest = None
-    if q.closest and found.count == 0 and ended is None and q.consistent > 0:
+    if q.closest and count == 0 and ended is None and q.consistent > 0 and rule is None:
         closest = closest_to_agreement(cs, q.d, q.feasible, q.progress)
-    counts = Counts(math.prod(cs.sizes), q.consistent, q.feasible, found.count)
+    counts = Counts(math.prod(cs.sizes), q.consistent, q.feasible, count, accepted)
     stats = SolveStats(
         "enumerate",
         q.automatic,

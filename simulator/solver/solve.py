@@ -42,6 +42,7 @@ from simulator.results import Frontier, Point, SolveResult
 from simulator.solver import additive
 from simulator.solver.bargaining import SOLUTIONS, select_solution
 from simulator.solver.budget import Budget
+from simulator.solver.decision import decision_rule, rule_disagreement
 from simulator.solver.methods import (
     SCOPE_RULES,
     MethodOutput,
@@ -91,6 +92,8 @@ def _applies_always(cs: CompiledScenario, scope: Scope) -> None:
 
 
 def _check_dp(cs: CompiledScenario, scope: Scope) -> None:
+    if cs.scenario.agreement is not None:
+        raise ScenarioError("method 'dp' does not apply under a decision rule (agreement)")
     for rules in ("all", SCOPE_RULES[scope]):
         if not additive.applies(cs, rule_regions(cs, rules)):
             raise ScenarioError(
@@ -99,6 +102,8 @@ def _check_dp(cs: CompiledScenario, scope: Scope) -> None:
 
 
 def _check_milp(cs: CompiledScenario, scope: Scope) -> None:
+    if cs.scenario.agreement is not None:
+        raise ScenarioError("method 'milp' does not apply under a decision rule (agreement)")
     if cs.n_parties != 2:
         raise ScenarioError(
             f"method 'milp' finds the frontier of two parties; this scenario has {cs.n_parties}"
@@ -162,7 +167,7 @@ def choose_method(cs: CompiledScenario, frontier: Scope = "zopa") -> str:
     """
     tracked = rule_regions(cs, "all")
     space = math.prod(len(a) for a in allowed_options(cs, tracked))
-    if space * cs.n_parties <= ENUMERATE_LIMIT or cs.n_parties != 2:
+    if space * cs.n_parties <= ENUMERATE_LIMIT or cs.n_parties != 2 or cs.scenario.agreement:
         return "enumerate"
     scope_regions = rule_regions(cs, SCOPE_RULES[frontier])
     if additive.applies(cs, tracked) and additive.applies(cs, scope_regions):
@@ -268,6 +273,9 @@ def solve(
         Budget(nodes=count_nodes, outcomes=count_budget, deadline=deadline),
     )
     out = chosen.run(question)
+    rule = decision_rule(cs)
+    if rule is not None:
+        d = rule_disagreement(rule, d, out.zopa_frontier)
     return SolveResult(
         scenario=cs.scenario,
         counts=out.counts,

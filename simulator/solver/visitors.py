@@ -112,6 +112,16 @@ class FrontierStore:
             spread = np.linspace(0, len(self.u) - 1, _SAMPLE // 2).astype(np.int64)
             self.sample = self.u[np.unique(np.concatenate([picks, spread]))]
 
+    def offer(self, plan: Plan, block: Block, node: IntArray, inner: IntArray) -> None:
+        """Add the outcomes ``(node[j], inner[j])`` of a leaf that no frontier point dominates."""
+        if not len(node):
+            return
+        pts = block.points(node, inner)
+        dom = self.prune(pts, full=plan.n_parties == 2)
+        node, inner, pts = node[~dom], inner[~dom], pts[~dom]
+        if len(pts):
+            self.add(pts, block.outcomes(plan, node, inner))
+
     def frontier(self, scope: str, sizes: tuple[int, ...]) -> Frontier:
         index = outcome_indices(sizes, self.outcomes)
         order = np.argsort(index, kind="stable") if len(index) else np.zeros(0, dtype=np.int64)
@@ -123,7 +133,7 @@ class FrontierStore:
         )
 
 
-def _combined_need(plan: Plan, threshold: FloatArray) -> FloatArray:
+def combined_need(plan: Plan, threshold: FloatArray) -> FloatArray:
     """``lam_k . threshold`` for every weight vector; a party without a threshold (``-inf``)
     contributes nothing to the rows that ignore it and makes the others unbounded below."""
     finite = np.where(np.isfinite(threshold), threshold, -1e300)
@@ -153,7 +163,7 @@ class ZoneVisitor:
         keep = np.ones(len(batch), dtype=bool)
         if self.threshold is not None:
             keep &= np.all(upper >= self.threshold, axis=1)
-            need = _combined_need(plan, self.threshold)
+            need = combined_need(plan, self.threshold)
             keep &= np.all(combined_upper(plan, batch) >= need[None, :], axis=1)
         if self.counting:
             tracked = plan.tracked_regions
@@ -193,13 +203,7 @@ class ZoneVisitor:
             inner = plan.inner_front[j]
         else:
             node, inner = np.nonzero(ok)
-        if not len(node):
-            return
-        pts = block.points(node, inner)
-        dom = self.store.prune(pts, full=plan.n_parties == 2)
-        node, inner, pts = node[~dom], inner[~dom], pts[~dom]
-        if len(pts):
-            self.store.add(pts, block.outcomes(plan, node, inner))
+        self.store.offer(plan, block, node, inner)
 
 
 class BudgetedCount(ZoneVisitor):
@@ -266,7 +270,7 @@ class ExistsVisitor:
             return np.ones(len(batch), dtype=bool)
         keep = np.all(upper >= self.threshold, axis=1)
         if keep.any():
-            need = _combined_need(plan, self.threshold)
+            need = combined_need(plan, self.threshold)
             keep[keep] = np.all(combined_upper(plan, batch.take(keep)) >= need[None, :], axis=1)
         return np.asarray(keep)
 

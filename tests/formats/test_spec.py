@@ -69,6 +69,7 @@ constraints:
   - {id: c1, exclude: {price: [20], colour: [green]}}
 proposals:
   - {id: p1, label: P, date: 2025-01-02, source: W1, description: d, options: {price: 22}}
+agreement: {quorum: 1, veto: [seller]}
 """
 
 ALL_KEYS = {(part.name, key.name) for part in spec.ALL_PARTS for key in part}

@@ -1,0 +1,100 @@
+"""The words of a coalition analysis (:class:`~simulator.analysis.coalitions.CoalitionsResult`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simulator.report.blocks import Block, BulletList, Heading, Paragraph, table
+from simulator.report.registry import register
+
+if TYPE_CHECKING:
+    from simulator.analysis.coalitions import CoalitionsResult
+
+__all__ = ["coalitions_blocks"]
+
+
+def _names(result: CoalitionsResult, ids: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(result.scenario.party(p).display for p in ids) or "none"
+
+
+@register("CoalitionsResult", blank_line_after=True)
+def coalitions_blocks(result: CoalitionsResult) -> list[Block]:
+    """Coalitions with a zone of their own, veto players, power indices and deals without each
+    party."""
+    s = result.scenario
+    data = result.to_dict()
+    rule = f"{data['quorum']} of {len(s.parties)} parties"
+    if data["veto"]:
+        rule += f", including {_names(result, data['veto'])}"
+    rows: list[list[object]] = []
+    for z in result.zones:
+        outside = "; ".join(
+            f"{s.party(p).display} {u:.3f} ({'accepts' if z.outsiders_accept[p] else 'rejects'})"
+            for p, u in z.outsiders.items()
+        )
+        size = f"{z.size:,}" if z.size_exact else f"at least {z.size:,}"
+        rows.append(
+            [
+                _names(result, z.members),
+                "yes" if z.winning else "no",
+                size if z.has_zone else "none",
+                _names(result, z.pivotal) if z.winning else "-",
+                outside or "-",
+            ]
+        )
+    power_rows = [
+        [
+            s.party(p).display,
+            v["shapley_shubik"],
+            f"{v['shapley_shubik_value']:.4f}",
+            v["banzhaf"],
+            f"{v['banzhaf_normalised']:.4f}",
+        ]
+        for p, v in data["power"].items()
+    ]
+    without = [
+        f"**Without {s.party(w.party).display}**: "
+        + (
+            f"{w.size:,} packages pass among the others."
+            if w.allowed
+            else "not allowed by the rule (a veto party, or the quorum needs everyone)."
+        )
+        for w in result.without
+    ]
+    return [
+        Heading(1, f"Coalitions: {s.title or s.name}"),
+        Paragraph(
+            f"Decision rule: a package passes when {rule} accept it. A coalition's own zone counts "
+            "the consistent packages that cross none of its members' red lines and give each "
+            "member its reservation; outsiders play no part. Its Nash package is the members' "
+            "(Nash 1950); the last column says what it gives each outsider."
+        ),
+        table(
+            [
+                "coalition",
+                "winning",
+                "its own zone",
+                "pivotal members",
+                "outsiders at its Nash package",
+            ],
+            rows,
+        ),
+        Heading(2, "Who can block"),
+        BulletList(
+            (
+                "Veto players of the rule (in every winning coalition): "
+                f"{_names(result, result.rule_veto)}.",
+                "Veto players in effect (accept every passing package, so nothing passes without "
+                f"them): {_names(result, result.veto_in_effect)}.",
+                *without,
+            )
+        ),
+        Heading(2, "Power indices of the rule"),
+        Paragraph(
+            "Exact Shapley–Shubik (Shapley & Shubik 1954) and Banzhaf (Banzhaf 1965; raw, and "
+            "normalised to sum to 1) indices of the rule as a weighted voting game; they depend on "
+            "the rule only, not on preferences."
+        ),
+        table(["party", "Shapley–Shubik", "", "Banzhaf (raw)", "normalised"], power_rows),
+        Paragraph(f"{result.solves} solves in {result.seconds:.2f} s."),
+    ]

@@ -1,0 +1,139 @@
+"""Power indices against textbook values, and the coalition analysis on a hand-checked example."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from fractions import Fraction
+
+import pytest
+
+from simulator.analysis.coalitions import coalitions
+from simulator.analysis.power import power_indices, rule_weights
+from simulator.errors import ScenarioError
+from simulator.formats import loads_scenario_yaml
+from simulator.model import Agreement
+from simulator.report import render
+from tests.solver.test_decision_rules import HAND
+
+
+def _brute(weights, quota):
+    """Shapley–Shubik by all orderings, Banzhaf by all coalitions (the definitions)."""
+    n = len(weights)
+    ss = [Fraction(0)] * n
+    for order in itertools.permutations(range(n)):
+        total = 0
+        for i in order:
+            total += weights[i]
+            if total >= quota:
+                ss[i] += Fraction(1, math.factorial(n))
+                break
+    bz = [Fraction(0)] * n
+    for i in range(n):
+        others = [j for j in range(n) if j != i]
+        for k in range(n):
+            for c in itertools.combinations(others, k):
+                w = sum(weights[j] for j in c)
+                if w < quota <= w + weights[i]:
+                    bz[i] += Fraction(1, 2 ** (n - 1))
+    return tuple(ss), tuple(bz)
+
+
+def test_un_security_council():
+    """Five permanent members with a veto and ten others, nine votes to pass: Shapley–Shubik
+    421/2145 and 4/2145 (Felsenthal & Machover 1998, §4); Banzhaf 848 and 84 swings of 2^14,
+    normalised 0.1669 and 0.0165."""
+    ss, bz = power_indices([7] * 5 + [1] * 10, 39)
+    assert ss[0] == Fraction(421, 2145) and ss[5] == Fraction(4, 2145)
+    assert bz[0] == Fraction(848, 2**14) and bz[5] == Fraction(84, 2**14)
+    assert round(float(bz[0] / sum(bz)), 4) == 0.1669
+    assert round(float(bz[5] / sum(bz)), 4) == 0.0165
+
+
+def test_un_security_council_as_a_rule():
+    """The same council written as a decision rule: quorum 9 of 15, five veto parties."""
+    ids = [f"m{k}" for k in range(15)]
+    weights, quota = rule_weights(Agreement(9, tuple(ids[:5])), ids)
+    ss, _ = power_indices(weights, quota)
+    assert ss[:5] == (Fraction(421, 2145),) * 5 and ss[5:] == (Fraction(4, 2145),) * 10
+
+
+def test_three_parties_no_majority():
+    """[51; 49, 48, 3]: any two make a majority, so all three have equal power (Felsenthal &
+    Machover 1998)."""
+    ss, bz = power_indices([49, 48, 3], 51)
+    assert ss == (Fraction(1, 3),) * 3 and bz == (Fraction(1, 2),) * 3
+
+
+@pytest.mark.parametrize(
+    ("weights", "quota"), [([4, 3, 2, 1], 6), ([3, 2, 2, 1, 1], 5), ([5, 1, 1, 1], 6)]
+)
+def test_indices_match_their_definitions(weights, quota):
+    assert power_indices(weights, quota) == _brute(weights, quota)
+
+
+@pytest.mark.parametrize("quorum", [1, 2, 3, 4])
+@pytest.mark.parametrize("veto", [(), ("a",), ("a", "b")])
+def test_rule_weights_give_the_rule(quorum, veto):
+    """Every coalition wins in the weighted game exactly when the rule says it passes."""
+    if len(veto) > quorum:
+        return
+    ids = ["a", "b", "c", "d"]
+    weights, quota = rule_weights(Agreement(quorum, veto), ids)
+    for k in range(5):
+        for c in itertools.combinations(range(4), k):
+            wins = sum(weights[i] for i in c) >= quota
+            members = {ids[i] for i in c}
+            assert wins == (len(c) >= quorum and set(veto) <= members)
+
+
+def test_bad_games_are_errors():
+    with pytest.raises(ScenarioError, match="quota"):
+        power_indices([1, 1], 3)
+    with pytest.raises(ScenarioError, match="integer"):
+        power_indices([1.5, 1], 1)
+
+
+def test_hand_checked_coalitions():
+    """The example of tests/solver/test_decision_rules.py (quorum 2, veto p): {p, q} has aa, ba;
+    {p, r} has cb; {q, r} (x in a, b and y = b) has ab, bb but does not win; all three have none.
+    p is the rule's veto player and, since it accepts all three passing packages, one in effect;
+    it is pivotal in the two winning coalitions with a zone, q and r in one each. Shapley–Shubik
+    (2/3, 1/6, 1/6), Banzhaf (3/4, 1/4, 1/4). Without q, p and r pass cb alone; without r, p and
+    q pass aa and ba."""
+    r = coalitions(loads_scenario_yaml(HAND))
+    zones = {z.members: z for z in r.zones}
+    assert {m: (z.has_zone, z.size) for m, z in zones.items()} == {
+        ("p", "q"): (True, 2),
+        ("p", "r"): (True, 1),
+        ("q", "r"): (True, 2),
+        ("p", "q", "r"): (False, 0),
+    }
+    assert zones[("q", "r")].winning is False and zones[("p", "q")].pivotal == ("p", "q")
+    assert zones[("p", "q", "r")].pivotal == ("p",)
+    # {p, r}'s Nash package is cb (x = c, y = b): q gets 0 there and rejects it
+    assert zones[("p", "r")].nash.outcome == (2, 1)
+    assert zones[("p", "r")].outsiders == {"q": 0.0} and zones[("p", "r")].outsiders_accept == {
+        "q": False
+    }
+    assert r.rule_veto == ("p",) and r.veto_in_effect == ("p",)
+    assert r.shapley_shubik == (Fraction(2, 3), Fraction(1, 6), Fraction(1, 6))
+    assert r.banzhaf == (Fraction(3, 4), Fraction(1, 4), Fraction(1, 4))
+    assert [(w.party, w.allowed, w.size) for w in r.without] == [
+        ("p", False, 0),
+        ("q", True, 1),
+        ("r", True, 2),
+    ]
+    data = json.loads(json.dumps(r.to_dict()))
+    assert data["power"]["p"]["shapley_shubik"] == "2/3"
+    assert data["pivotal"] == {"p": 2, "q": 1, "r": 1}
+    text = render(r, "text")
+    assert "Veto players of the rule" in text and "2/3" in text
+
+
+def test_min_size_and_limits():
+    s = loads_scenario_yaml(HAND)
+    assert [z.members for z in coalitions(s, min_size=3).zones] == [("p", "q", "r")]
+    with pytest.raises(ScenarioError, match="min-size"):
+        coalitions(s, min_size=4)

@@ -4,7 +4,7 @@ Notation
 --------
 A weighted voting game ``[Q; w_1, ..., w_n]``: a coalition ``S`` *wins* when
 ``sum_{i in S} w_i >= Q``. Party ``i`` is a *swing* in a losing ``S`` (without ``i``) when
-``S + i`` wins. With ``c_i(s)`` the number of such ``S`` of size ``s``,
+``S + i`` wins. With ``c_i(s)`` the number of such ``S`` of size ``s``::
 
     Shapley–Shubik  phi_i = sum_s c_i(s) * s! (n - s - 1)! / n!      (Shapley & Shubik 1954)
     Banzhaf         beta_i = sum_s c_i(s) / 2^(n-1)  (raw; normalised: beta_i / sum_j beta_j)

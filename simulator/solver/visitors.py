@@ -134,7 +134,7 @@ class FrontierStore:
 
 
 def combined_need(plan: Plan, threshold: FloatArray) -> FloatArray:
-    """``lam_k . threshold`` for every weight vector; a party without a threshold (``-inf``)
+    """``lam_k @ threshold`` for every weight vector; a party without a threshold (``-inf``)
     contributes nothing to the rows that ignore it and makes the others unbounded below."""
     finite = np.where(np.isfinite(threshold), threshold, -1e300)
     return np.asarray(plan.lam @ finite)

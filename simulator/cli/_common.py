@@ -138,9 +138,6 @@ def progress_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-ProgressFn = Callable[[str, float], None]
-
-
 def force_option(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument(
         "--force",

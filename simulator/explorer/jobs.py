@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.errors import ScenarioError
+from simulator.progress import Progress
 
 __all__ = ["MAX_RUNNING", "MAX_TIME_LIMIT", "Job", "Jobs", "Stopped"]
 
@@ -72,7 +73,7 @@ class Jobs:
         self._lock = threading.Lock()
 
     def start(
-        self, work: Callable[[Callable[[str, float], None]], dict[str, Any]], time_limit: float
+        self, work: Callable[[Progress], dict[str, Any]], time_limit: float
     ) -> Job:
         """Run ``work(progress)`` in a thread; its return value becomes the job's result.
 

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.compiled import CompiledScenario, FloatArray, compile_scenario
+from simulator.compiled import CompiledScenario, FloatArray, as_compiled
 from simulator.errors import ScenarioError, did_you_mean
 from simulator.model import Scenario
 from simulator.progress import Progress
@@ -252,7 +252,7 @@ def alternating_offers(
     """
     start = time.perf_counter()
     rng = pick_rng(rng, seed)
-    cs = scenario if isinstance(scenario, CompiledScenario) else compile_scenario(scenario)
+    cs = as_compiled(scenario)
     s = cs.scenario
     if cs.n_parties < 2:
         raise ScenarioError("alternating offers need at least two parties")

@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.compiled import CompiledScenario, FloatArray, IntArray, compile_scenario
+from simulator.compiled import CompiledScenario, FloatArray, IntArray, as_compiled
 from simulator.errors import ScenarioError
 from simulator.model import Proposal, Scenario
 from simulator.progress import Progress
@@ -164,7 +164,7 @@ def single_text(
     """
     t0 = time.perf_counter()
     rng = pick_rng(rng, seed)
-    cs = scenario if isinstance(scenario, CompiledScenario) else compile_scenario(scenario)
+    cs = as_compiled(scenario)
     s = cs.scenario
     if not isinstance(rounds, int) or rounds < 1:
         raise ScenarioError(f"rounds must be a positive integer, got {rounds!r}")

@@ -41,6 +41,7 @@ __all__ = [
     "PREFERENCE",
     "PROPOSAL",
     "RANGE",
+    "RATIFICATION",
     "RESERVATION",
     "RULE",
     "SCENARIO",
@@ -86,7 +87,8 @@ VALUE: dict[str, Any] = {"size": MAX_VALUE}
 # --- the parts ------------------------------------------------------------------------------------
 UNCERTAINTY = Part(
     "uncertainty",
-    "parties[].red_lines[].probability_range, constraints[].probability_range",
+    "parties[].red_lines[].probability_range, constraints[].probability_range, "
+    "parties[].ratification[].probability_range",
     "A range for Monte Carlo.",
     (replace(LOW, required=True), replace(HIGH, required=True), DISTRIBUTION, MODE),
 )
@@ -210,6 +212,36 @@ INTERACTION = Part(
         DESCRIPTION,
     ),
 )
+RATIFICATION = Part(
+    "ratification",
+    "parties[].ratification[]",
+    "A domestic ratifier (referendum, parliament, Senate) that must approve a package in `when`. "
+    "Ratifiers vote independently; the party ratifies a package when every ratifier whose term "
+    "matches it approves, so the matching probabilities multiply (Putnam 1988). Terms of one "
+    "ratifier must not overlap.",
+    (
+        _text("id", "Unique within the party.", required=True),
+        _text(
+            "ratifier", "Who votes (terms with the same ratifier are one vote; default: the id)."
+        ),
+        Key("when", "condition", required=True),
+        _number(
+            "probability",
+            "Chance that the ratifier approves a package in `when`.",
+            required=True,
+            **PROBABILITY,
+        ),
+        Key(
+            "probability_range",
+            UNCERTAINTY,
+            "[low, high] or {low, high, distribution, mode} in [0, 1].",
+            pair=True,
+            **PROBABILITY,
+        ),
+        SOURCE,
+        DESCRIPTION,
+    ),
+)
 RULE = Part(
     "rule",
     "parties[].red_lines[], constraints[]",
@@ -277,6 +309,12 @@ PARTY = Part(
         ),
         Key("interactions", INTERACTION, "Bonus or penalty terms.", container="list"),
         Key("red_lines", RULE, "Hard constraints of the party.", container="list"),
+        Key(
+            "ratification",
+            RATIFICATION,
+            "Domestic ratifiers a signed package must pass.",
+            container="list",
+        ),
     ),
 )
 PROPOSAL = Part(
@@ -362,6 +400,7 @@ ALL_PARTS = (
     PREFERENCE,
     INTERACTION,
     RULE,
+    RATIFICATION,
     PROPOSAL,
     AGREEMENT,
 )

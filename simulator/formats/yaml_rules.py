@@ -17,7 +17,7 @@ from simulator.formats.fields import Key
 from simulator.formats.spec import RULE, UNCERTAINTY
 from simulator.model import Issue, Rule, RuleKind, Uncertainty
 
-__all__ = ["read_rule", "read_uncertainty"]
+__all__ = ["read_probability_range", "read_rule", "read_uncertainty"]
 
 
 def read_rule(n: y.Located, issues: Mapping[str, Issue]) -> Rule:
@@ -36,7 +36,7 @@ def read_rule(n: y.Located, issues: Mapping[str, Issue]) -> Rule:
         source=get("source"),
         description=get("description"),
         probability=get("probability"),
-        probability_range=y.optional(f, "probability_range", _probability_range),
+        probability_range=y.optional(f, "probability_range", read_probability_range),
     )
 
 
@@ -66,7 +66,7 @@ def _one_issue_rule(
     return issue.id, (), y.option_ref(f[form], issue)
 
 
-def _probability_range(n: y.Located) -> Uncertainty:
+def read_probability_range(n: y.Located) -> Uncertainty:
     """``[low, high]`` or ``{low, high, distribution, mode}``, all in [0, 1]."""
     bounds = RULE["probability_range"]
     if isinstance(n.node, yaml.MappingNode):

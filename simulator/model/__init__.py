@@ -21,8 +21,9 @@ The model is split by concept: :mod:`~simulator.model.issues` (options, issues, 
 :mod:`~simulator.model.preferences` (value functions, interaction terms, uncertainty ranges),
 :mod:`~simulator.model.rules` (red lines and constraints, :func:`forbidden_regions`),
 :mod:`~simulator.model.scenario` (parties, proposals, the scenario) and
-:mod:`~simulator.model.agreement` (decision rules: quorum and veto parties); every name is imported
-from ``simulator.model``.
+:mod:`~simulator.model.agreement` (decision rules: quorum and veto parties) and
+:mod:`~simulator.model.ratification` (domestic ratifiers of a signed package); every name is
+imported from ``simulator.model``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from __future__ import annotations
 from simulator.model.agreement import Agreement
 from simulator.model.issues import Condition, Issue, Option
 from simulator.model.preferences import Interaction, Preference, Uncertainty, ValueKind
+from simulator.model.ratification import Ratification
 from simulator.model.rules import Rule, RuleKind, forbidden_regions
 from simulator.model.scenario import Party, Proposal, Scenario
 
@@ -42,6 +44,7 @@ __all__ = [
     "Party",
     "Preference",
     "Proposal",
+    "Ratification",
     "Rule",
     "RuleKind",
     "Scenario",

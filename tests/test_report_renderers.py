@@ -33,6 +33,7 @@ CASES = {
     "rubinstein": ["game", CAR, "rubinstein", "--delta", "0.9", "0.8"],
     "alternating": ["simulate", CAR, "--protocol", "alternating", "--seed", "2"],
     "coalitions": ["coalitions", CAR],
+    "ratification": ["solve", CAR, "--ratification", "expected"],
     "single_text": [
         "simulate",
         CAR,
@@ -128,6 +129,7 @@ def test_the_registry_covers_every_result_class() -> None:
     from simulator.analysis.monte_carlo import MonteCarloResult
     from simulator.analysis.p_zopa import ExactZopaResult
     from simulator.analysis.protocols import ProtocolResult
+    from simulator.analysis.ratification import RatificationResult
     from simulator.analysis.sensitivity import SweepResult
     from simulator.analysis.strategic.concede import ConcedeGame
     from simulator.analysis.strategic.demand import DemandGame
@@ -150,6 +152,7 @@ def test_the_registry_covers_every_result_class() -> None:
         RubinsteinResult,
         ProtocolResult,
         CoalitionsResult,
+        RatificationResult,
     ]
     assert sorted(RENDERERS) == sorted(c.__name__ for c in classes)
     for cls in classes:
@@ -159,7 +162,8 @@ def test_the_registry_covers_every_result_class() -> None:
 
 def test_every_case_emits_a_registered_result(runs) -> None:
     kinds = {type(result).__name__ for _, result, _ in runs.values()}
-    assert kinds == set(RENDERERS) - {"ProposalEvaluation"}  # the command emits them all at once
+    # evaluate emits its evaluations all at once; solve and evaluate carry the ratification
+    assert kinds == set(RENDERERS) - {"ProposalEvaluation", "RatificationResult"}
 
 
 def test_one_proposal_reads_as_in_the_list(runs) -> None:

@@ -92,6 +92,13 @@ UNCERTAINTY = Part(
     "A range for Monte Carlo.",
     (replace(LOW, required=True), replace(HIGH, required=True), DISTRIBUTION, MODE),
 )
+PROBABILITY_RANGE = Key(
+    "probability_range",
+    UNCERTAINTY,
+    "[low, high] or {low, high, distribution, mode} in [0, 1].",
+    pair=True,
+    **PROBABILITY,
+)
 RANGE = Part(
     "range",
     "issues[].range",
@@ -225,19 +232,8 @@ RATIFICATION = Part(
             "ratifier", "Who votes (terms with the same ratifier are one vote; default: the id)."
         ),
         Key("when", "condition", required=True),
-        _number(
-            "probability",
-            "Chance that the ratifier approves a package in `when`.",
-            required=True,
-            **PROBABILITY,
-        ),
-        Key(
-            "probability_range",
-            UNCERTAINTY,
-            "[low, high] or {low, high, distribution, mode} in [0, 1].",
-            pair=True,
-            **PROBABILITY,
-        ),
+        _number("probability", "Chance the ratifier approves.", required=True, **PROBABILITY),
+        PROBABILITY_RANGE,
         SOURCE,
         DESCRIPTION,
     ),
@@ -259,13 +255,7 @@ RULE = Part(
         SOURCE,
         DESCRIPTION,
         _number("probability", "Chance that the rule really holds.", default=1.0, **PROBABILITY),
-        Key(
-            "probability_range",
-            UNCERTAINTY,
-            "[low, high] or {low, high, distribution, mode} in [0, 1].",
-            pair=True,
-            **PROBABILITY,
-        ),
+        PROBABILITY_RANGE,
     ),
     forms=(
         ("not", "issue"),
@@ -309,12 +299,7 @@ PARTY = Part(
         ),
         Key("interactions", INTERACTION, "Bonus or penalty terms.", container="list"),
         Key("red_lines", RULE, "Hard constraints of the party.", container="list"),
-        Key(
-            "ratification",
-            RATIFICATION,
-            "Domestic ratifiers a signed package must pass.",
-            container="list",
-        ),
+        Key("ratification", RATIFICATION, "Domestic ratifiers of a package.", container="list"),
     ),
 )
 PROPOSAL = Part(

@@ -34,12 +34,11 @@ from simulator.formats.spec import (
     PREFERENCE,
     PROPOSAL,
     RANGE,
-    RATIFICATION,
     RESERVATION,
     SCENARIO,
 )
 from simulator.formats.text_files import read_user_text
-from simulator.formats.yaml_rules import read_probability_range, read_rule, read_uncertainty
+from simulator.formats.yaml_rules import read_ratification, read_rule, read_uncertainty
 from simulator.limits import MAX_OPTIONS
 from simulator.model import (
     Agreement,
@@ -49,7 +48,6 @@ from simulator.model import (
     Party,
     Preference,
     Proposal,
-    Ratification,
     Scenario,
     Uncertainty,
     ValueKind,
@@ -269,7 +267,7 @@ def _party(n: y.Located, issues: Mapping[str, Issue], normalize: bool) -> Party:
         ),
         red_lines=y.build_all(f.get("red_lines"), "red line", lambda r: read_rule(r, issues)),
         ratification=y.build_all(
-            f.get("ratification"), "ratification term", lambda t: _ratification(t, issues)
+            f.get("ratification"), "ratification term", lambda t: read_ratification(t, issues)
         ),
         bargaining_power=get("bargaining_power"),
         utility_cap=get("utility_cap"),
@@ -379,20 +377,6 @@ def _interaction(n: y.Located, issues: Mapping[str, Issue]) -> Interaction:
         get("id"),
         y.condition(f["when"], issues),
         get("bonus"),
-        source=get("source"),
-        description=get("description"),
-    )
-
-
-def _ratification(n: y.Located, issues: Mapping[str, Issue]) -> Ratification:
-    f = y.fields(n, RATIFICATION)
-    get = y.getter(f, RATIFICATION)
-    return Ratification(
-        get("id"),
-        y.condition(f["when"], issues),
-        get("probability"),
-        ratifier=get("ratifier"),
-        probability_range=y.optional(f, "probability_range", read_probability_range),
         source=get("source"),
         description=get("description"),
     )

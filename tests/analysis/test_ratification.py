@@ -1,0 +1,187 @@
+"""Ratification probabilities and expected-utility packages against brute force.
+
+The oracle enumerates every outcome with ``tests/oracle.py`` and every joint outcome of the
+independent ratifier votes (2^T of them) in exact fractions; nothing here reads the code under
+test's partition into cells or its dynamic programme.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+from fractions import Fraction
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulator.analysis.ratification import party_ratification, pass_probability, ratification
+from simulator.analysis.ratified_solve import expected_solve, ratification_cells, with_ratification
+from simulator.formats import load_scenario
+from simulator.model import Ratification, Scenario
+from simulator.solver import SOLUTIONS, solve
+from tests import oracle
+from tests.strategies import conditions, scenarios
+
+PROBABILITIES = [Fraction(k, 4) for k in range(5)]
+
+
+@st.composite
+def ratified_scenarios(draw: st.DrawFn, agreement: bool = False, min_terms: int = 0) -> Scenario:
+    """A random small scenario whose parties carry up to 2 terms each, every term its own
+    ratifier."""
+    s = draw(scenarios(max_issues=3, max_options=3, max_parties=3, agreement=agreement))
+    parties = []
+    for party in s.parties:
+        terms = tuple(
+            Ratification(
+                f"v{j}",
+                draw(conditions(s.issues)),
+                float(draw(st.sampled_from(PROBABILITIES))),
+            )
+            for j in range(draw(st.integers(min_terms, 2)))
+        )
+        parties.append(dataclasses.replace(party, ratification=terms))
+    return dataclasses.replace(s, parties=tuple(parties))
+
+
+def oracle_pass(s: Scenario, named: dict[str, str], accepts: list[bool]) -> Fraction:
+    """P(the rule is met by the parties that accept and whose every matching vote approves),
+    over all 2^T joint votes."""
+    terms = [(p, t) for p, party in enumerate(s.parties) for t in party.ratification]
+    n = len(s.parties)
+    quorum = n if s.agreement is None else s.agreement.quorum_of(n)
+    veto = () if s.agreement is None else s.agreement.veto
+    total = Fraction(0)
+    for votes in itertools.product([True, False], repeat=len(terms)):
+        weight = math.prod(
+            (Fraction(t.probability) if v else 1 - Fraction(t.probability))
+            for (_, t), v in zip(terms, votes, strict=True)
+        )
+        yes = [
+            accepts[p]
+            and all(
+                v
+                for (q, t), v in zip(terms, votes, strict=True)
+                if q == p and oracle.holds(t.when, named)
+            )
+            for p in range(n)
+        ]
+        met = sum(yes) >= quorum and all(
+            y for y, party in zip(yes, s.parties, strict=True) if party.id in veto
+        )
+        total += weight if met else 0
+    return total
+
+
+@settings(max_examples=60, deadline=None)
+@given(ratified_scenarios(agreement=True), st.data())
+def test_pass_probability_matches_enumerating_the_votes(s: Scenario, data: st.DataObject) -> None:
+    rows = oracle.enumerate_rows(s)
+    row = rows[data.draw(st.integers(0, len(rows) - 1))]
+    accepts = data.draw(st.lists(st.booleans(), min_size=len(s.parties), max_size=len(s.parties)))
+    rho = party_ratification(s, row.outcome)
+    assert pass_probability(s, rho, accepts) == oracle_pass(s, row.named, accepts)
+    assert pass_probability(s, rho) == oracle_pass(s, row.named, [True] * len(s.parties))
+
+
+def expected_oracle(s: Scenario) -> dict[str, tuple[float, ...] | None]:
+    """Each solution's expected utilities, chosen by brute force over the zone's outcomes."""
+    nominal = oracle.solve_oracle(s)
+    d0 = [p.reservation for p in s.parties]
+    d = oracle.rule_disagreement(s, d0, nominal.frontiers["zopa"])
+    beta = [p.bargaining_power for p in s.parties]
+    rows = []
+    for r in nominal.zopa:
+        p = float(oracle_pass(s, r.named, [True] * len(s.parties)))
+        eu = tuple(di + p * (u - di) for u, di in zip(r.u, d, strict=True))
+        rows.append(dataclasses.replace(r, u=eu))
+    front = oracle.frontier(rows)
+    out = {}
+    for name in SOLUTIONS:
+        best = oracle.best(front, name, d, beta)
+        out[name] = None if best is None else best.u
+    return out
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(ratified_scenarios(min_terms=1), ratified_scenarios(agreement=True, min_terms=1)))
+def test_expected_packages_match_brute_force(s: Scenario) -> None:
+    found = expected_solve(solve(s))
+    want = expected_oracle(s)
+    got = {p.name: p.expected for p in found.packages if p.name in SOLUTIONS}
+    for name in SOLUTIONS:
+        if want[name] is None:
+            assert name not in got
+        else:
+            assert np.allclose(got[name], want[name], atol=1e-9), name
+
+
+@settings(max_examples=30, deadline=None)
+@given(ratified_scenarios())
+def test_every_package_ratified_gives_the_nominal_packages(s: Scenario) -> None:
+    sure = dataclasses.replace(
+        s,
+        parties=tuple(
+            dataclasses.replace(
+                p,
+                ratification=tuple(dataclasses.replace(t, probability=1.0) for t in p.ratification),
+            )
+            for p in s.parties
+        ),
+    )
+    nominal = solve(sure)
+    chosen = with_ratification(nominal, "expected").solutions
+    for name, point in nominal.solutions.items():
+        other = chosen[name]
+        assert (point is None) == (other is None)
+        if point is not None and other is not None:
+            assert point.utilities == other.utilities
+
+
+def test_without_terms_nominal_mode_leaves_the_result_as_it_was() -> None:
+    result = solve(load_scenario("scenarios/textbook_car.yaml"))
+    assert with_ratification(result, "nominal") is result
+    assert "ratification" not in result.to_dict()
+
+
+def car_with_a_vote(probability: float) -> Scenario:
+    """The car deal where the dealer's board must approve any three-year warranty."""
+    s = load_scenario("scenarios/textbook_car.yaml")
+    dealer = s.party("dealer")
+    from simulator.model import Condition
+
+    vote = Ratification(
+        "board", Condition.of({"warranty": ["three_years"]}), probability, ratifier="board"
+    )
+    parties = tuple(
+        dataclasses.replace(p, ratification=(vote,)) if p is dealer else p for p in s.parties
+    )
+    return dataclasses.replace(s, parties=parties)
+
+
+def test_a_risky_vote_moves_the_nash_package_away_from_it() -> None:
+    s = car_with_a_vote(0.25)
+    nominal = solve(s)
+    assert nominal.solutions["nash"] is not None
+    assert s.issues[1].option_ids[nominal.solutions["nash"].outcome[1]] == "three_years"
+    found = with_ratification(nominal, "expected")
+    nash = found.solutions["nash"]
+    assert nash is not None and s.issues[1].option_ids[nash.outcome[1]] != "three_years"
+    assert found.to_dict()["ratification"]["mode"] == "expected"
+    assert ratification_cells(s) == [
+        {"warranty": ("none", "one_year")},
+        {"warranty": ("three_years",)},
+    ]
+
+
+def test_nominal_report_gives_each_package_its_probability_and_expected_utility() -> None:
+    s = car_with_a_vote(0.25)
+    r = ratification(solve(s))
+    nash = next(p for p in r.packages if p.name == "nash")
+    assert nash.ratified == Fraction(1, 4) and nash.stands == Fraction(1, 4)
+    d = [p.reservation for p in s.parties]
+    assert nash.expected == tuple(
+        0.25 * u + 0.75 * x for u, x in zip(nash.point.utilities, d, strict=True)
+    )

@@ -93,7 +93,9 @@ def synthetic_scenario(
             else:
                 rule = Rule(f"rl{r}", "at_least", issue=issue.id, bound=issue.options[1].id)
             reds.append(rule)
-        parties.append(Party(f"party{p}", prefs, reservation=reservation, red_lines=tuple(reds)))
+        parties.append(
+            Party(f"party{p}", prefs, reservation=reservation, red_lines=tuple(reds))
+        )
     return Scenario(
         f"synthetic_{n_issues}x{n_options}_{n_parties}p", issues, tuple(parties), title="Synthetic"
     )
@@ -123,7 +125,8 @@ def nonlinear_scenario(
     """
     generator = np.random.default_rng(pick_rng(rng, UNSET))
     issues = tuple(
-        Issue(f"i{i + 1}", tuple(Option(str(k)) for k in range(n_options))) for i in range(n_issues)
+        Issue(f"i{i + 1}", tuple(Option(str(k)) for k in range(n_options)))
+        for i in range(n_issues)
     )
     count = 2 * n_issues if rectangles is None else rectangles
     parties = []

@@ -34,6 +34,7 @@ CASES = {
     "alternating": ["simulate", CAR, "--protocol", "alternating", "--seed", "2"],
     "coalitions": ["coalitions", CAR],
     "ratification": ["solve", CAR, "--ratification", "expected"],
+    "compare": ["compare", CAR, "scenarios/siting_six.yaml", "--no-margins"],
     "single_text": [
         "simulate",
         CAR,
@@ -56,6 +57,7 @@ COMMANDS = (
     "game",
     "simulate",
     "coalitions",
+    "compare",
 )
 
 
@@ -126,6 +128,7 @@ def test_terminal_text_of_every_result_has_no_markdown_marks(runs, case: str) ->
 
 def test_the_registry_covers_every_result_class() -> None:
     from simulator.analysis.coalitions import CoalitionsResult
+    from simulator.analysis.compare import CompareResult
     from simulator.analysis.monte_carlo import MonteCarloResult
     from simulator.analysis.p_zopa import ExactZopaResult
     from simulator.analysis.protocols import ProtocolResult
@@ -153,6 +156,7 @@ def test_the_registry_covers_every_result_class() -> None:
         ProtocolResult,
         CoalitionsResult,
         RatificationResult,
+        CompareResult,
     ]
     assert sorted(RENDERERS) == sorted(c.__name__ for c in classes)
     for cls in classes:

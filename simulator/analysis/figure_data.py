@@ -105,4 +105,6 @@ def figure_data(
     rng = pick_rng(rng, seed)
     chosen = chosen_kinds(result, kinds)
     needed = {field for kind in chosen for field in FIGURES[kind].needs}
-    return FigureData(**{f: BUILDERS[f](result, rng, progress) for f in DATA_FIELDS if f in needed})
+    return FigureData(
+        **{f: BUILDERS[f](result, rng, progress) for f in DATA_FIELDS if f in needed}
+    )

@@ -185,3 +185,34 @@ def test_nominal_report_gives_each_package_its_probability_and_expected_utility(
     assert nash.expected == tuple(
         0.25 * u + 0.75 * x for u, x in zip(nash.point.utilities, d, strict=True)
     )
+
+
+def test_evaluate_reports_each_proposal_and_rechooses_partial_completions() -> None:
+    """A complete proposal's probability is the product of its matching terms; a partial one's
+    expected Nash completion is the expected solve of the scenario restricted to it."""
+    from simulator.analysis.ratified_solve import proposal_ratification
+    from simulator.evaluate import evaluate_proposals
+    from simulator.model import Proposal
+    from simulator.outcome_space import restrict_to_proposal
+
+    s = car_with_a_vote(0.25)
+    open_offer = Proposal("open", {"delivery": ("fast",)})
+    s = dataclasses.replace(s, proposals=(*s.proposals, open_offer))
+    evaluations = evaluate_proposals(s)
+    risk, updated = proposal_ratification(s, evaluations, "expected")
+    by_name = {p.name: p for p in risk.packages}
+    for e in evaluations:
+        if e.complete:
+            warranty = e.proposal.options["warranty"][0]
+            assert by_name[e.proposal.id].ratified == (
+                Fraction(0.25) if warranty == "three_years" else 1
+            )
+    want = expected_solve(solve(restrict_to_proposal(s, open_offer)))
+    nash = next(p for p in want.packages if p.name == "nash")
+    (after,) = [e for e in updated if e.proposal.id == "open"]
+    assert after.nash_completion is not None
+    assert after.nash_completion.outcome == nash.point.outcome
+    (before,) = [e for e in evaluations if e.proposal.id == "open"]
+    assert before.nash_completion is not None  # the nominal choice differs: a three-year warranty
+    assert before.nash_completion.outcome != nash.point.outcome
+    assert by_name["open"].expected == nash.expected

@@ -189,7 +189,7 @@ def compare(
     >>> import dataclasses
     >>> from simulator.formats import load_scenario
     >>> car = load_scenario("scenarios/textbook_car.yaml")
-    >>> dealer = dataclasses.replace(car.parties[1], reservation=0.6)
+    >>> dealer = dataclasses.replace(car.parties[1], reservation=0.9, reservation_range=None)
     >>> later = dataclasses.replace(car, parties=(car.parties[0], dealer))
     >>> r = compare([car, later], labels=["before", "after"], margins=False)
     >>> [a.verdict for a in r.answers], [c.item for c in r.steps[0].changes]

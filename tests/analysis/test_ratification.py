@@ -216,3 +216,26 @@ def test_evaluate_reports_each_proposal_and_rechooses_partial_completions() -> N
     assert before.nash_completion is not None  # the nominal choice differs: a three-year warranty
     assert before.nash_completion.outcome != nash.point.outcome
     assert by_name["open"].expected == nash.expected
+
+
+def test_the_explorer_answers_what_the_command_prints(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``View.solve_json`` is ``bargain solve --json`` (less ``seconds``), ratification included."""
+    import json
+    import subprocess
+    import sys
+
+    from simulator.explorer.session import Explorer
+    from simulator.formats.yaml_writer import dump_scenario_yaml
+
+    path = tmp_path / "vote.yaml"
+    path.write_text(dump_scenario_yaml(car_with_a_vote(0.25)), encoding="utf-8")
+    view = Explorer(load_scenario(path), str(path)).view([])
+    printed = subprocess.run(
+        [sys.executable, "-m", "simulator", "solve", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    want = json.loads(printed)
+    want.pop("seconds")
+    assert view.solve_json() == want and "ratification" in want

@@ -25,6 +25,10 @@ as no deal, party ``i`` expects
 
 with ``d`` the disagreement point of the solve (the reservations, or ``d'`` under a rule).
 
+``p`` is non-decreasing in every ``q_t`` (a product, then the tail of independent votes, a
+monotone system), so over the terms' stated ranges it lies between its values at the low ends and
+at the high ends: ``ratified_range`` is exact, with no sampling.
+
 References
 ----------
 Putnam, R. D. (1988). Diplomacy and domestic politics: the logic of two-level games.
@@ -91,13 +95,19 @@ def term_matches(scenario: Scenario, outcomes: IntArray) -> BoolArray:
     return out
 
 
-def party_ratification(scenario: Scenario, outcome: Sequence[int]) -> tuple[Fraction, ...]:
-    """``rho_i(o)`` for every party, exact: the product of its matching terms' probabilities."""
+def party_ratification(
+    scenario: Scenario, outcome: Sequence[int], end: str | None = None
+) -> tuple[Fraction, ...]:
+    """``rho_i(o)`` for every party, exact: the product of its matching terms' probabilities
+    (with ``end`` ``"low"`` or ``"high"``, each term's end of its range; a term without a range
+    keeps its probability)."""
     rho = [Fraction(1)] * len(scenario.parties)
     hits = term_matches(scenario, np.asarray([outcome]))[0]
     for (p, term), hit in zip(ratification_terms(scenario), hits, strict=True):
         if hit:
-            rho[p] *= Fraction(term.probability)
+            spread = term.probability_range
+            q = term.probability if end is None or spread is None else getattr(spread, end)
+            rho[p] *= Fraction(q)
     return tuple(rho)
 
 
@@ -149,6 +159,9 @@ class PackageRatification:
     ratified: Fraction
     stands: Fraction
     expected: tuple[float, ...]
+    #: ``ratified`` at the low and at the high ends of every matching term's range: its exact
+    #: bounds over the ranges, since the probability is non-decreasing in every term's
+    ratified_range: tuple[Fraction, Fraction] = (Fraction(0), Fraction(1))
 
     def to_dict(self, scenario: Scenario) -> dict[str, Any]:
         return {
@@ -162,6 +175,7 @@ class PackageRatification:
             },
             "accepts": dict(zip(scenario.party_ids, self.accepts, strict=True)),
             "p_ratified": float(self.ratified),
+            "p_ratified_range": [float(x) for x in self.ratified_range],
             "p_stands": float(self.stands),
             "expected_utilities": utility_dict(scenario, self.expected),
         }
@@ -204,6 +218,10 @@ def package_ratification(
         ratified=ratified,
         stands=pass_probability(scenario, rho, accepts),
         expected=expected,
+        ratified_range=(
+            pass_probability(scenario, party_ratification(scenario, point.outcome, "low")),
+            pass_probability(scenario, party_ratification(scenario, point.outcome, "high")),
+        ),
     )
 
 

@@ -28,6 +28,11 @@ def rule_words(scenario: Scenario) -> str:
     return need + (f", {veto} among them" if veto else "")
 
 
+def _with_range(p: float, low: float, high: float) -> str:
+    """``0.120 (0.000–0.285)``, the range only when it is not a point."""
+    return f"{p:.3f}" + ("" if low == high else f" ({low:.3f}–{high:.3f})")
+
+
 def _mode_words(r: RatificationResult) -> str:
     if r.mode == "nominal":
         return (
@@ -79,7 +84,7 @@ def ratification_blocks(result: RatificationResult) -> list[Block]:
         row: list[object] = [
             pkg.label,
             ", ".join(t for _, t in pkg.terms) or "none",
-            f"{float(pkg.ratified):.3f}",
+            _with_range(float(pkg.ratified), *(float(x) for x in pkg.ratified_range)),
             f"{float(pkg.stands):.3f}",
         ]
         row += [
@@ -89,9 +94,10 @@ def ratification_blocks(result: RatificationResult) -> list[Block]:
     out.append(table(header, rows))
     out.append(
         Paragraph(
-            "P(ratified if signed) takes every party as having signed; P(stands) also counts a "
-            "party that rejects the package at the table (a red line crossed, or less than its "
-            "reservation) as a failed vote. Expected utility uses P(ratified if signed)."
+            "P(ratified if signed) takes every party as having signed; in brackets its exact "
+            "bounds over the terms' stated ranges. P(stands) also counts a party that rejects the "
+            "package at the table (a red line crossed, or less than its reservation) as a failed "
+            "vote. Expected utility uses P(ratified if signed)."
         )
     )
     return out

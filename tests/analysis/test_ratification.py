@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+from collections.abc import Callable
 from fractions import Fraction
 
 import numpy as np
@@ -46,9 +47,14 @@ def ratified_scenarios(draw: st.DrawFn, agreement: bool = False, min_terms: int 
     return dataclasses.replace(s, parties=tuple(parties))
 
 
-def oracle_pass(s: Scenario, named: dict[str, str], accepts: list[bool]) -> Fraction:
+def oracle_pass(
+    s: Scenario,
+    named: dict[str, str],
+    accepts: list[bool],
+    q: Callable[[Ratification], float] = lambda t: t.probability,
+) -> Fraction:
     """P(the rule is met by the parties that accept and whose every matching vote approves),
-    over all 2^T joint votes."""
+    over all 2^T joint votes, each term approving with probability ``q(term)``."""
     terms = [(p, t) for p, party in enumerate(s.parties) for t in party.ratification]
     n = len(s.parties)
     quorum = n if s.agreement is None else s.agreement.quorum_of(n)
@@ -56,7 +62,7 @@ def oracle_pass(s: Scenario, named: dict[str, str], accepts: list[bool]) -> Frac
     total = Fraction(0)
     for votes in itertools.product([True, False], repeat=len(terms)):
         weight = math.prod(
-            (Fraction(t.probability) if v else 1 - Fraction(t.probability))
+            (Fraction(q(t)) if v else 1 - Fraction(q(t)))
             for (_, t), v in zip(terms, votes, strict=True)
         )
         yes = [
@@ -84,6 +90,45 @@ def test_pass_probability_matches_enumerating_the_votes(s: Scenario, data: st.Da
     rho = party_ratification(s, row.outcome)
     assert pass_probability(s, rho, accepts) == oracle_pass(s, row.named, accepts)
     assert pass_probability(s, rho) == oracle_pass(s, row.named, [True] * len(s.parties))
+
+
+@settings(max_examples=40, deadline=None)
+@given(ratified_scenarios(agreement=True, min_terms=1), st.data())
+def test_the_range_is_exact_at_the_ends_and_brackets_every_draw(
+    s: Scenario, data: st.DataObject
+) -> None:
+    """Terms get ranges around their probability; the reported bounds equal the oracle at the
+    low and high ends, and a probability drawn inside every range stays between them."""
+    from simulator.analysis.ratification import package_ratification
+    from simulator.model import Uncertainty
+    from simulator.results import Point
+
+    parties = []
+    for party in s.parties:
+        terms = []
+        for t in party.ratification:
+            low = data.draw(st.sampled_from([x for x in PROBABILITIES if x <= t.probability]))
+            high = data.draw(st.sampled_from([x for x in PROBABILITIES if x >= t.probability]))
+            terms.append(
+                dataclasses.replace(t, probability_range=Uncertainty(float(low), float(high)))
+            )
+        parties.append(dataclasses.replace(party, ratification=tuple(terms)))
+    s = dataclasses.replace(s, parties=tuple(parties))
+    rows = oracle.enumerate_rows(s)
+    row = rows[data.draw(st.integers(0, len(rows) - 1))]
+    point = Point(row.outcome, row.u, row.index)
+    pkg = package_ratification(s, point, np.zeros(len(s.parties)), "x", "x")
+    everyone = [True] * len(s.parties)
+    low = oracle_pass(s, row.named, everyone, lambda t: t.probability_range.low)  # type: ignore[union-attr]
+    high = oracle_pass(s, row.named, everyone, lambda t: t.probability_range.high)  # type: ignore[union-attr]
+    assert pkg.ratified_range == (low, high)
+    mid = oracle_pass(
+        s,
+        row.named,
+        everyone,
+        lambda t: (t.probability_range.low + t.probability_range.high) / 2,  # type: ignore[union-attr]
+    )
+    assert low <= mid <= high and low <= pkg.ratified <= high
 
 
 def expected_oracle(s: Scenario) -> dict[str, tuple[float, ...] | None]:

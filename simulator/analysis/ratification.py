@@ -237,6 +237,9 @@ class RatificationResult:
     mode: str
     packages: tuple[PackageRatification, ...]
     cells: int | None = None
+    #: ``(proposal id, label, least, largest)`` P(ratified if signed) over each partial
+    #: proposal's consistent completions (``bargain evaluate``)
+    ranges: tuple[tuple[str, str, Fraction, Fraction], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         s = self.scenario
@@ -258,6 +261,16 @@ class RatificationResult:
                 ],
                 **({} if self.cells is None else {"cells": self.cells}),
                 "packages": [pkg.to_dict(s) for pkg in self.packages],
+                **(
+                    {}
+                    if not self.ranges
+                    else {
+                        "proposal_ranges": [
+                            {"name": n, "label": lab, "low": float(lo), "high": float(hi)}
+                            for n, lab, lo, hi in self.ranges
+                        ]
+                    }
+                ),
             }
         }
 

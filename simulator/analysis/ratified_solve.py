@@ -29,6 +29,7 @@ import dataclasses
 import itertools
 import math
 from collections.abc import Sequence
+from fractions import Fraction
 
 import numpy as np
 
@@ -40,6 +41,7 @@ from simulator.analysis.ratification import (
     ratification,
     ratification_terms,
 )
+from simulator.compiled import as_compiled
 from simulator.errors import ScenarioError
 from simulator.evaluate import ProposalEvaluation
 from simulator.model import Proposal, Scenario
@@ -49,6 +51,7 @@ from simulator.solver import SOLUTIONS, pareto_mask, select_solution, solve
 
 __all__ = [
     "MAX_CELLS",
+    "completion_range",
     "expected_solve",
     "proposal_ratification",
     "ratification_cells",
@@ -188,7 +191,7 @@ def proposal_ratification(
     (nominal or expected), and has none when its restriction has no zone. ``d`` is the
     reservations, as :mod:`simulator.evaluate` uses them.
     """
-    from simulator.compiled import as_compiled, evaluate_utilities
+    from simulator.compiled import evaluate_utilities
     from simulator.outcome_space import outcome_indices
 
     if mode not in ("nominal", "expected"):
@@ -196,6 +199,7 @@ def proposal_ratification(
     cs = as_compiled(scenario)
     d = cs.reservation
     packages, updated = [], []
+    ranges: list[tuple[str, str, Fraction, Fraction]] = []
     for e in evaluations:
         point = e.nash_completion
         if e.complete:
@@ -213,4 +217,31 @@ def proposal_ratification(
             packages.append(
                 package_ratification(scenario, point, d, e.proposal.id, e.proposal.display)
             )
-    return RatificationResult(scenario, mode, tuple(packages)), tuple(updated)
+        if not e.complete:
+            span = completion_range(scenario, e.proposal)
+            if span is not None:
+                ranges.append((e.proposal.id, e.proposal.display, *span))
+    risk = RatificationResult(scenario, mode, tuple(packages), ranges=tuple(ranges))
+    return risk, tuple(updated)
+
+
+def completion_range(scenario: Scenario, proposal: Proposal) -> tuple[Fraction, Fraction] | None:
+    """The least and the largest P(ratified if signed) over a proposal's consistent completions
+    (None without any), exact: one existence query per cell of the terms' partition that meets
+    the proposal, the probability being constant on a cell."""
+    from simulator.solver import exists_outcome, rule_regions
+
+    found = []
+    for box in ratification_cells(scenario):
+        merged = dict(proposal.options)
+        for issue, options in box.items():
+            allowed = set(merged.get(issue, options))
+            merged[issue] = tuple(o for o in options if o in allowed)
+        if any(not opts for opts in merged.values()):
+            continue
+        cs = as_compiled(restrict_to_proposal(scenario, Proposal("cell", merged)))
+        if not exists_outcome(cs, rule_regions(cs, "consistency")):
+            continue
+        outcome = [i.index(merged[i.id][0]) if i.id in merged else 0 for i in scenario.issues]
+        found.append(pass_probability(scenario, party_ratification(scenario, outcome)))
+    return (min(found), max(found)) if found else None

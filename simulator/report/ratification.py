@@ -33,6 +33,10 @@ def _with_range(p: float, low: float, high: float) -> str:
     return f"{p:.3f}" + ("" if low == high else f" ({low:.3f}–{high:.3f})")
 
 
+def _span(low: float, high: float) -> str:
+    return f"{low:.3f}" if low == high else f"from {low:.3f} to {high:.3f}"
+
+
 def _mode_words(r: RatificationResult) -> str:
     if r.mode == "nominal":
         return (
@@ -75,6 +79,13 @@ def ratification_blocks(result: RatificationResult) -> list[Block]:
             when = "; ".join(f"{i}: {', '.join(o)}" for i, o in t.when.clauses)
             rows.append([party.display, t.voter, when, f"{t.probability:.2f}", rng, t.source or ""])
         out.append(table(["party", "ratifier", "votes on", "P(approves)", "range", "source"], rows))
+    if r.ranges:
+        out.append(
+            table(
+                ["partial proposal", "P(ratified if signed) over its completions"],
+                [[label, _span(float(lo), float(hi))] for _, label, lo, hi in r.ranges],
+            )
+        )
     if not r.packages:
         return out
     header = ["package", "votes it faces", "P(ratified if signed)", "P(stands)"]

@@ -284,3 +284,27 @@ def test_the_explorer_answers_what_the_command_prints(tmp_path) -> None:  # type
     want = json.loads(printed)
     want.pop("seconds")
     assert view.solve_json() == want and "ratification" in want
+
+
+@settings(max_examples=40, deadline=None)
+@given(ratified_scenarios(min_terms=1), st.data())
+def test_completion_range_matches_every_completion(s: Scenario, data: st.DataObject) -> None:
+    """The least and largest P(ratified) over a partial proposal's consistent completions, against
+    every completion enumerated."""
+    from simulator.analysis.ratified_solve import completion_range
+    from simulator.model import Proposal
+
+    options = {}
+    for issue in s.issues:
+        if data.draw(st.booleans()):
+            chosen = data.draw(st.lists(st.sampled_from(issue.option_ids), min_size=1, unique=True))
+            options[issue.id] = tuple(chosen)
+    proposal = Proposal("p", options)
+    everyone = [True] * len(s.parties)
+    found = [
+        oracle_pass(s, r.named, everyone)
+        for r in oracle.enumerate_rows(s)
+        if r.consistent and all(r.named[i] in opts for i, opts in options.items())
+    ]
+    want = (min(found), max(found)) if found else None
+    assert completion_range(s, proposal) == want

@@ -101,8 +101,8 @@ class ProposalEvaluations:
     scenario: Scenario
     evaluations: tuple[ProposalEvaluation, ...]
     source: str | None = None
-    #: the proposals' ratification risk (:class:`simulator.analysis.ratification.
-    #: RatificationResult`), when the scenario has ratification terms or it was asked for
+    #: the proposals' ratification risk, when the scenario has ratification terms or it was
+    #: asked for (:class:`~simulator.analysis.ratification.RatificationResult`)
     ratification: Any = None
 
     def to_dict(self) -> dict[str, Any]:

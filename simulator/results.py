@@ -250,8 +250,8 @@ class SolveResult:
     zopa_estimate: ZopaEstimate | None = None  # when the ZOPA count is a lower bound
     #: the verdict's robustness margins (:class:`simulator.analysis.margins.Margins`), when asked
     margins: Any = None
-    #: the packages' ratification risk (:class:`simulator.analysis.ratification.
-    #: RatificationResult`), when the scenario has ratification terms or it was asked for
+    #: the packages' ratification risk, when the scenario has ratification terms or it was asked
+    #: for (:class:`~simulator.analysis.ratification.RatificationResult`)
     ratification: Any = None
 
     def to_dict(self, max_frontier: int | None = 1000) -> dict[str, Any]:

@@ -4,7 +4,7 @@ Notation
 --------
 Party ``i``'s ratification terms ``t`` (:mod:`simulator.model.ratification`) each name a ratifier,
 a hyperrectangle ``R_t`` and an approval probability ``q_t``. Ratifiers vote independently, so
-party ``i`` ratifies package ``o`` with probability
+party ``i`` ratifies package ``o`` with probability::
 
     rho_i(o) = prod_{t of i : o in R_t} q_t.
 
@@ -12,14 +12,14 @@ Once the leaders have signed, the package *is ratified* when the parties whose r
 meet the decision rule: at least ``quorum`` of them and every veto party (without a rule, every
 party). With independent parties this is a Poisson-binomial tail, computed exactly by a dynamic
 programme over the parties in :class:`fractions.Fraction` (each ``q_t`` is the float written in the
-file, which a ``Fraction`` holds exactly; the only rounding is the final ``float``):
+file, which a ``Fraction`` holds exactly; the only rounding is the final ``float``)::
 
     p(o) = prod_{v in veto} rho_v(o) * P(#{i not veto : i ratifies} >= quorum - |veto|).
 
 ``stands`` counts a party that does not accept the package at the table (a red line crossed, or
 less than its reservation) as not accepting, as a failed vote would: it is ``p(o)`` for a package
 every party accepts, and less (often 0) for one outside the zone. Counting a failed ratification
-as no deal, party ``i`` expects
+as no deal, party ``i`` expects::
 
     EU_i(o) = p(o) * u_i(o) + (1 - p(o)) * d_i,   so   EU_i(o) - d_i = p(o) * (u_i(o) - d_i),
 
@@ -230,8 +230,9 @@ class RatificationResult:
     """Ratification risk of a solve's packages (its solutions and closest package).
 
     ``mode`` says how the packages were chosen: ``nominal`` (by utility as signed, the solve's own
-    packages) or ``expected`` (by expected utility, :func:`simulator.analysis.ratified_solve.
-    expected_solve`); ``cells`` is the number of cells of the terms' partition solved then."""
+    packages) or ``expected`` (by expected utility,
+    :func:`~simulator.analysis.ratified_solve.expected_solve`); ``cells`` is the number of cells
+    of the terms' partition solved then."""
 
     scenario: Scenario
     mode: str

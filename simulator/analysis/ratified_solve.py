@@ -5,7 +5,7 @@ Notation
 The terms' hyperrectangles split every issue they name into *atoms*: options that lie in exactly
 the same terms' conditions. A *cell* ``c`` picks one atom on each named issue; on a cell every
 term either always or never matches, so the probability that a signed package is ratified,
-``p_c`` (:mod:`simulator.analysis.ratification`), is constant on it. There,
+``p_c`` (:mod:`simulator.analysis.ratification`), is constant on it. There::
 
     EU_i(o) - d_i = p_c * (u_i(o) - d_i)     for every o in c,
 

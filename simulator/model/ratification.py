@@ -6,7 +6,7 @@ Party ``i`` carries terms ``t = 1..T_i``; term ``t`` names a ratifier ``r_t`` (a
 parliament, a Senate vote), a hyperrectangle ``R_t`` (a :class:`Condition`, written as an
 interaction's ``when``) and the probability ``q_t`` that the ratifier approves a package in
 ``R_t``. Ratifiers vote independently of each other, and a package is ratified by party ``i``
-when every ratifier whose term matches it approves:
+when every ratifier whose term matches it approves::
 
     rho_i(o) = prod_{t : o in R_t} q_t      (1 when no term matches)
 

@@ -38,6 +38,8 @@ __all__ = [
     "ISSUE",
     "OPTION",
     "PARTY",
+    "PATH_POINT",
+    "PERIODS",
     "PREFERENCE",
     "PROPOSAL",
     "RANGE",
@@ -90,6 +92,75 @@ UNCERTAINTY = Part(
     "A range for Monte Carlo.",
     (replace(LOW, required=True), replace(HIGH, required=True), DISTRIBUTION, MODE),
 )
+PERIODS = Part(
+    "periods",
+    "periods",
+    "The periods in which reservations and weights move (drift, path): a unit and the start "
+    "(period 0, the snapshot).",
+    (
+        Key(
+            "unit",
+            "choice",
+            "month (written 2025-12), quarter (2025-Q4) or year (2025).",
+            required=True,
+            choices=("month", "quarter", "year"),
+        ),
+        _text("start", 'The first period (t = 0), e.g. "2025-12"; quote it.', required=True),
+    ),
+    inline=True,
+)
+PATH_POINT = Part(
+    "path_point",
+    "parties[].reservation.path[], parties[].preferences.ISSUE.path[]",
+    "The value at one period; between points (and from period 0) it is interpolated linearly, "
+    "after the last point it stays.",
+    (
+        _text(
+            "at",
+            'The period, e.g. "2026-06"; after the start and after the point before.',
+            required=True,
+        ),
+        _number("value", "The value at that period.", required=True, **UTILITY),
+        replace(LOW, **UTILITY),
+        replace(HIGH, **UTILITY),
+        replace(SOURCE, required=True),
+    ),
+    inline=True,
+)
+
+
+def _trend_keys(what: str) -> tuple[Key, ...]:
+    """The keys that move ``what`` in time: a drift with its range and source, or a path."""
+    return (
+        _number(
+            "drift",
+            f"Change of the {what} per period (the periods block); give drift_source.",
+            needs=("drift_source",),
+            **UTILITY,
+        ),
+        Key(
+            "drift_range",
+            UNCERTAINTY,
+            "[low, high] or {low, high, distribution, mode}: the drift's range for Monte Carlo.",
+            pair=True,
+            needs=("drift",),
+            minimum=-UTILITY_LIMIT,
+            maximum=UTILITY_LIMIT,
+        ),
+        _text(
+            "drift_source",
+            "Where the drift comes from, or 'assumption: why'.",
+        ),
+        Key(
+            "path",
+            PATH_POINT,
+            f"Dated values of the {what} instead of a drift, interpolated linearly.",
+            container="list",
+            min_items=1,
+        ),
+    )
+
+
 RANGE = Part(
     "range",
     "issues[].range",
@@ -147,10 +218,11 @@ RESERVATION = Part(
         DISTRIBUTION,
         replace(MODE, **UTILITY),
         SOURCE,
+        *_trend_keys("reservation"),
     ),
     shorthand=Key("", "number", **UTILITY),
     summary="Value of no deal (BATNA) on the 0-1 utility scale: a number, or "
-    "{value, low, high, distribution, mode, source}.",
+    "{value, low, high, distribution, mode, source}, moving in time with drift or path.",
 )
 DISCOUNT = Part(
     "discount",
@@ -165,7 +237,8 @@ DISCOUNT = Part(
 PREFERENCE = Part(
     "preference",
     "parties[].preferences.ISSUE",
-    "Weight and value function of one issue; exactly one of table, linear, ideal.",
+    "Weight and value function of one issue; exactly one of table, linear, ideal. A weight that "
+    "moves (drift, path) rescales the party's weights that do not move, to keep its total.",
     (
         _number(
             "weight",
@@ -195,6 +268,7 @@ PREFERENCE = Part(
             "exponent", "The value becomes v ** exponent.", minimum=0, strict=True, default=1.0
         ),
         SOURCE,
+        *_trend_keys("weight"),
     ),
     forms=(("table",), ("linear",), ("ideal",)),
 )
@@ -322,6 +396,7 @@ SCENARIO = Part(
         _text("title", "Display title."),
         DESCRIPTION,
         _text("date", "Snapshot date, e.g. 2025-12-24."),
+        Key("periods", PERIODS, "Periods for reservations and weights that move in time."),
         Key(
             "references",
             "text",
@@ -364,4 +439,6 @@ ALL_PARTS = (
     RULE,
     PROPOSAL,
     AGREEMENT,
+    PERIODS,
+    PATH_POINT,
 )

@@ -25,10 +25,25 @@ Examples
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from simulator.formats.fields import VALUE_TYPES, Key, Part, number_rule
-from simulator.limits import MAX_VALUE, UTILITY_LIMIT
+from simulator.formats.spec_common import (
+    DESCRIPTION,
+    DISCOUNT_FACTOR,
+    DISTRIBUTION,
+    HIGH,
+    LABEL,
+    LOW,
+    MODE,
+    PROBABILITY,
+    SOURCE,
+    UNCERTAINTY,
+    UTILITY,
+    VALUE,
+    _number,
+    _text,
+)
+from simulator.formats.spec_time import PATH_POINT, PERIODS, trend_keys
 
 __all__ = [
     "AGREEMENT",
@@ -54,113 +69,7 @@ __all__ = [
 ]
 
 
-# --- the keys many parts share --------------------------------------------------------------------
-def _text(name: str, description: str, *, required: bool = False) -> Key:
-    return Key(name, "text", description, required=required)
-
-
-def _number(name: str, description: str, **details: Any) -> Key:
-    return Key(name, "number", description, **details)
-
-
-LABEL = _text("label", "Display name.")
-DESCRIPTION = _text("description", "Free text.")
-SOURCE = _text("source", "Where this comes from (a reference id, a document, 'assumption').")
-LOW = _number("low", "Lower end of the range.", needs=("high",))
-HIGH = _number("high", "Upper end of the range.", needs=("low",))
-DISTRIBUTION = Key(
-    "distribution",
-    "choice",
-    "How values are drawn from the range.",
-    default="uniform",
-    choices=("uniform", "triangular"),
-    needs=("low",),
-)
-MODE = _number("mode", "Mode of a triangular distribution.", needs=("low",))
-DISCOUNT_FACTOR = _number(
-    "value", "Discount factor per round, in (0, 1].", minimum=0, maximum=1, strict=True
-)
-PROBABILITY: dict[str, Any] = {"minimum": 0.0, "maximum": 1.0}
-#: the size of utility-scale numbers and option values (simulator.limits says why)
-UTILITY: dict[str, Any] = {"size": UTILITY_LIMIT}
-VALUE: dict[str, Any] = {"size": MAX_VALUE}
-
 # --- the parts ------------------------------------------------------------------------------------
-UNCERTAINTY = Part(
-    "uncertainty",
-    "parties[].red_lines[].probability_range, constraints[].probability_range",
-    "A range for Monte Carlo.",
-    (replace(LOW, required=True), replace(HIGH, required=True), DISTRIBUTION, MODE),
-)
-PERIODS = Part(
-    "periods",
-    "periods",
-    "The periods in which reservations and weights move (drift, path): a unit and the start "
-    "(period 0, the snapshot).",
-    (
-        Key(
-            "unit",
-            "choice",
-            "month (written 2025-12), quarter (2025-Q4) or year (2025).",
-            required=True,
-            choices=("month", "quarter", "year"),
-        ),
-        _text("start", 'The first period (t = 0), e.g. "2025-12"; quote it.', required=True),
-    ),
-    inline=True,
-)
-PATH_POINT = Part(
-    "path_point",
-    "parties[].reservation.path[], parties[].preferences.ISSUE.path[]",
-    "The value at one period; between points (and from period 0) it is interpolated linearly, "
-    "after the last point it stays.",
-    (
-        _text(
-            "at",
-            'The period, e.g. "2026-06"; after the start and after the point before.',
-            required=True,
-        ),
-        _number("value", "The value at that period.", required=True, **UTILITY),
-        replace(LOW, **UTILITY),
-        replace(HIGH, **UTILITY),
-        replace(SOURCE, required=True),
-    ),
-    inline=True,
-)
-
-
-def _trend_keys(what: str) -> tuple[Key, ...]:
-    """The keys that move ``what`` in time: a drift with its range and source, or a path."""
-    return (
-        _number(
-            "drift",
-            f"Change of the {what} per period (the periods block); give drift_source.",
-            needs=("drift_source",),
-            **UTILITY,
-        ),
-        Key(
-            "drift_range",
-            UNCERTAINTY,
-            "[low, high] or {low, high, distribution, mode}: the drift's range for Monte Carlo.",
-            pair=True,
-            needs=("drift",),
-            minimum=-UTILITY_LIMIT,
-            maximum=UTILITY_LIMIT,
-        ),
-        _text(
-            "drift_source",
-            "Where the drift comes from, or 'assumption: why'.",
-        ),
-        Key(
-            "path",
-            PATH_POINT,
-            f"Dated values of the {what} instead of a drift, interpolated linearly.",
-            container="list",
-            min_items=1,
-        ),
-    )
-
-
 RANGE = Part(
     "range",
     "issues[].range",
@@ -218,7 +127,7 @@ RESERVATION = Part(
         DISTRIBUTION,
         replace(MODE, **UTILITY),
         SOURCE,
-        *_trend_keys("reservation"),
+        *trend_keys("reservation"),
     ),
     shorthand=Key("", "number", **UTILITY),
     summary="Value of no deal (BATNA) on the 0-1 utility scale: a number, or "
@@ -268,7 +177,7 @@ PREFERENCE = Part(
             "exponent", "The value becomes v ** exponent.", minimum=0, strict=True, default=1.0
         ),
         SOURCE,
-        *_trend_keys("weight"),
+        *trend_keys("weight"),
     ),
     forms=(("table",), ("linear",), ("ideal",)),
 )

@@ -13,6 +13,7 @@ from simulator.cli._common import (
     timings_option,
 )
 from simulator.cli._common import progress_option as add_progress_option
+from simulator.cli._edit_args import add_edit_arguments, edits_from_args
 from simulator.errors import ScenarioError
 from simulator.limits import bounded
 
@@ -44,6 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="SECONDS",
         help="stop starting new periods after this many seconds; the output says where it stopped",
     )
+    add_edit_arguments(p, "; applied at every period (trends are kept)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     plot_option(p)
     add_progress_option(p)
@@ -58,7 +60,10 @@ def run(args: argparse.Namespace) -> int:
         raise ScenarioError(
             f"--time-limit must be a positive number of seconds, got {args.time_limit}"
         )
+    from simulator.analysis.edits import apply_edits
+
     scenario = load_source(args.source)
+    scenario = apply_edits(scenario, edits_from_args(args, scenario))
     with progress_bar(args) as bar:
         result = ripeness(scenario, args.periods, seconds=args.time_limit, progress=bar)
     from simulator.plots import plot_ripeness

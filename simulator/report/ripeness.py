@@ -12,7 +12,19 @@ if TYPE_CHECKING:
     from simulator.analysis.ripeness import DriftMargin, PeriodVerdict, RipenessResult
     from simulator.model import Scenario
 
-__all__ = ["ripeness_blocks", "ripeness_headline", "trend_lines"]
+__all__ = [
+    "RIPENESS_CAPTION",
+    "ripeness_blocks",
+    "ripeness_headline",
+    "ripeness_section",
+    "trend_lines",
+]
+
+#: The caption of the ripeness figure in the full report.
+RIPENESS_CAPTION = (
+    "When a deal becomes possible: each party's reservation path (dashed) and the best utility it "
+    "can get while the others get theirs (solid); months with a zone shaded."
+)
 
 
 def _signed(x: float | None) -> str:
@@ -37,10 +49,8 @@ def trend_lines(scenario: Scenario) -> list[str]:
             if trend.drift is not None:
                 span = trend.drift_range
                 rng = "" if span is None else f" (range {span.low:g} to {span.high:g})"
-                lines.append(
-                    f"**{p.display}**, {what}: {trend.drift:+g} per {unit}{rng}; "
-                    f"source: {trend.source}"
-                )
+                speed = "held" if trend.drift == 0 else f"{trend.drift:+g} per {unit}"
+                lines.append(f"**{p.display}**, {what}: {speed}{rng}; source: {trend.source}")
             else:
                 points = "; ".join(
                     f"{pt.at}: {pt.value:g}" + (f" ({pt.source})" if pt.source else "")
@@ -178,3 +188,15 @@ def ripeness_blocks(result: RipenessResult) -> list[Block]:
         )
     blocks.append(Paragraph(f"{len(result.periods)} periods in {result.seconds:.2f} s."))
     return blocks
+
+
+def ripeness_section(result: RipenessResult) -> list[Block]:
+    """The ripeness blocks as a section of the full report (``bargain report`` of a scenario
+    whose reservations or weights move): one heading level down."""
+    out: list[Block] = []
+    for block in ripeness_blocks(result):
+        if isinstance(block, Heading):
+            text = "Over time: when a deal becomes possible" if block.level == 1 else block.text
+            block = Heading(block.level + 1, text)
+        out.append(block)
+    return out

@@ -79,3 +79,27 @@ def test_a_bad_file_exits_2_naming_file_field_and_line(tmp_path: Path) -> None:
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert "bad.yaml:" in out.stderr and "parties[0].reservation.path" in out.stderr
     assert not (tmp_path / "f.png").exists()
+
+
+def test_the_report_of_a_scenario_that_moves_has_an_over_time_section(tmp_path: Path) -> None:
+    out = tmp_path / "drift"
+    assert main(["report", DRIFT, "--out", str(out), "--no-timings"]) == 0
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert "## Over time: when a deal becomes possible" in text
+    assert "### Whose position has to move, and how fast" in text
+    assert "figures/ripeness.png" in text and (out / "figures" / "ripeness.png").exists()
+    still = tmp_path / "still"
+    assert main(["report", str(ROOT / "scenarios" / "textbook_car.yaml"), "--out", str(still)]) == 0
+    assert "Over time" not in (still / "report.md").read_text(encoding="utf-8")
+    assert not (still / "figures" / "ripeness.png").exists()
+
+
+def test_edits_apply_at_every_period_and_keep_the_drift(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ripeness", DRIFT, "--periods", "4", "--json"]) == 0
+    before = json.loads(capsys.readouterr().out)
+    edit = ["--edit", "buyer reservation -0.1"]
+    assert main(["ripeness", DRIFT, "--periods", "4", "--json", *edit]) == 0
+    after = json.loads(capsys.readouterr().out)
+    for b, a in zip(before["periods"], after["periods"], strict=True):
+        assert a["parties"][0]["reservation"] == pytest.approx(b["parties"][0]["reservation"] - 0.1)
+    assert after["first_open"] < before["first_open"]

@@ -2,8 +2,9 @@
 
 Notation
 --------
-``s(t)`` is the static scenario at period ``t = 0, ..., N`` (:func:`~simulator.analysis.timeline.
-scenario_at`), with reservations ``d_q(t)``. For each period and party ``p``,
+``s(t)`` is the static scenario at period ``t = 0, ..., N``
+(:func:`~simulator.analysis.timeline.scenario_at`), with reservations ``d_q(t)``. For each period
+and party ``p``,
 
     M_p(t) = max u_p(o) over the outcomes o of s(t) that cross no rule and give every other
              party q its reservation, u_q(o) >= d_q(t)

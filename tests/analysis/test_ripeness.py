@@ -14,7 +14,7 @@ from simulator import load_scenario, solve
 from simulator.analysis.ripeness import RipenessResult, ripeness
 from simulator.analysis.timeline import scenario_at
 from simulator.errors import ScenarioError
-from simulator.model import Agreement, Periods, Scenario, Trend
+from simulator.model import Agreement, PathPoint, Periods, Scenario, Trend
 from tests.analysis.conftest import ROOT
 from tests.analysis.test_margins import _package_of as _package
 from tests.oracle import enumerate_rows
@@ -27,13 +27,20 @@ MONTHS = Periods("month", "2025-12")
 
 @st.composite
 def drifting(draw: st.DrawFn) -> Scenario:
-    """A random scenario whose reservations drift by dyadic amounts (exact sums)."""
+    """A random scenario whose reservations drift by dyadic amounts (exact sums), and sometimes
+    a weight that moves along a path."""
     s = draw(scenarios(max_issues=3, max_options=3, max_parties=3))
     parties = []
     for p in s.parties:
         step = draw(st.integers(-4, 2)) / 64
         trend = None if step == 0 else Trend(drift=step, source="assumption")
-        parties.append(dataclasses.replace(p, reservation_trend=trend))
+        prefs = dict(p.preferences)
+        first, *rest = prefs
+        if rest and any(prefs[i].weight > 0 for i in rest) and draw(st.booleans()):
+            # the first weight moves to half by period 2 (the others are rescaled)
+            half = PathPoint(MONTHS.label(2), prefs[first].weight / 2, "assumption")
+            prefs[first] = dataclasses.replace(prefs[first], trend=Trend(path=(half,)))
+        parties.append(dataclasses.replace(p, reservation_trend=trend, preferences=prefs))
     return dataclasses.replace(s, parties=tuple(parties), periods=MONTHS)
 
 

@@ -134,8 +134,9 @@ class DriftMargin:
 
     ``trend`` is ``drift``, ``path`` or ``none``; ``drift`` the stated drift (0 without a trend,
     None for a path). ``needed`` maps a horizon ``H`` to the largest drift that opens a zone
-    within ``H`` periods (None: no drift of this party does). ``within_range`` says whether
-    ``earlier_at`` lies in the stated ``drift_range``.
+    within ``H`` periods (None: no drift of this party does). ``within_range`` says whether a
+    drift in the stated ``drift_range`` opens the zone earlier (its low end is at most
+    ``earlier_at``); :meth:`reachable` says the same of any threshold.
     """
 
     party: str
@@ -153,6 +154,12 @@ class DriftMargin:
     within_range: bool | None
     exact: bool = True
 
+    def reachable(self, drift: float | None) -> bool | None:
+        """Whether some drift in the stated range is at most ``drift`` (None without a range)."""
+        if self.range is None or drift is None:
+            return None
+        return self.range[0] <= drift
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "party": self.party,
@@ -165,7 +172,10 @@ class DriftMargin:
             "later_above": self.later_above,
             "later_at": self.later_at,
             "later_to": self.later_to,
-            "needed": [{"within": h, "drift": d} for h, d in self.needed],
+            "needed": [
+                {"within": h, "drift": d, "within_range": self.reachable(d)}
+                for h, d in self.needed
+            ],
             "necessary": self.necessary,
             "within_range": self.within_range,
             "exact": self.exact,
@@ -355,7 +365,7 @@ def _drift_margins(
                 )
                 best = verdicts[first].best[p]
                 necessary = kind != "none" and best < d0 - slack
-        inside = None if rng is None or earlier_at is None else rng[0] <= earlier_at <= rng[1]
+        inside = None if rng is None or earlier_at is None else rng[0] <= earlier_at
         out.append(
             DriftMargin(
                 party.id,

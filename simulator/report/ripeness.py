@@ -100,6 +100,15 @@ def _package(v: PeriodVerdict, before: PeriodVerdict | None) -> str:
     return f"{kind}, {'unchanged' if not changed else f'{changed} issue(s) changed'}"
 
 
+def _needed(m: DriftMargin, drift: float | None) -> str:
+    """``≤ -0.0126 (outside the range)``: the drift and whether its stated range reaches it."""
+    if drift is None:
+        return "never"
+    reach = m.reachable(drift)
+    note = "" if reach is None else (" (in range)" if reach else " (outside the range)")
+    return f"≤ {_signed(drift)}{note}"
+
+
 def _drift_row(result: RipenessResult, m: DriftMargin, horizons: list[int]) -> list[object]:
     needed = dict(m.needed)
     earlier = "-"
@@ -112,7 +121,7 @@ def _drift_row(result: RipenessResult, m: DriftMargin, horizons: list[int]) -> l
         "path" if m.trend == "path" else _signed(m.drift),
         earlier,
         later,
-        *["never" if needed[h] is None else f"≤ {_signed(needed[h])}" for h in horizons],
+        *[_needed(m, needed[h]) for h in horizons],
         necessary,
     ]
 
@@ -162,7 +171,8 @@ def ripeness_blocks(result: RipenessResult) -> list[Block]:
                 "its value at the start, everything else as stated. 'Earlier' is the drift at or "
                 "below which the zone opens before the stated first period (and when); 'later' "
                 "the drift above which it opens later; 'within H' the largest drift that opens a "
-                f"zone within H {unit}s (a negative drift is a falling reservation); 'needed' "
+                f"zone within H {unit}s (a negative drift is a falling reservation; 'in range' "
+                "when the party's stated drift range reaches it); 'needed' "
                 "whether holding the party's reservation at its start closes the zone at the "
                 "first open period. Exact: computed from the exact best utilities of every "
                 "period, no search over drifts."

@@ -26,6 +26,8 @@ def test_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert opened["zopa"] > 0 and opened["nash"]["outcome"] and opened["closest"] is None
     margin = data["drift_margins"][0]
     assert margin["party"] == "buyer" and [n["within"] for n in margin["needed"]] == [6]
+    low = margin["range"][0]
+    assert [n["within_range"] for n in margin["needed"]] == [low <= margin["needed"][0]["drift"]]
     assert set(margin) >= {"drift", "earlier_at", "earlier_to", "later_at", "later_to", "exact"}
 
 

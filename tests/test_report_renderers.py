@@ -35,6 +35,7 @@ CASES = {
     "coalitions": ["coalitions", CAR],
     "ratification": ["solve", CAR, "--ratification", "expected"],
     "compare": ["compare", CAR, "scenarios/siting_six.yaml", "--no-margins"],
+    "ripeness": ["ripeness", "scenarios/textbook_car_drift.yaml", "--periods", "6"],
     "single_text": [
         "simulate",
         CAR,
@@ -58,6 +59,7 @@ COMMANDS = (
     "simulate",
     "coalitions",
     "compare",
+    "ripeness",
 )
 
 
@@ -133,6 +135,7 @@ def test_the_registry_covers_every_result_class() -> None:
     from simulator.analysis.p_zopa import ExactZopaResult
     from simulator.analysis.protocols import ProtocolResult
     from simulator.analysis.ratification import RatificationResult
+    from simulator.analysis.ripeness import RipenessResult
     from simulator.analysis.sensitivity import SweepResult
     from simulator.analysis.strategic.concede import ConcedeGame
     from simulator.analysis.strategic.demand import DemandGame
@@ -157,6 +160,7 @@ def test_the_registry_covers_every_result_class() -> None:
         CoalitionsResult,
         RatificationResult,
         CompareResult,
+        RipenessResult,
     ]
     assert sorted(RENDERERS) == sorted(c.__name__ for c in classes)
     for cls in classes:

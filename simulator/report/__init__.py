@@ -17,6 +17,7 @@ from simulator.report import (  # noqa: F401
     p_zopa,
     protocols,
     ratification,
+    ripeness,
     sensitivity,
     stress,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from simulator.report.blocks import Block, BulletList, Heading, Paragraph, table
@@ -15,6 +16,17 @@ __all__ = ["coalitions_blocks"]
 
 def _names(result: CoalitionsResult, ids: tuple[str, ...] | list[str]) -> str:
     return ", ".join(result.scenario.party(p).display for p in ids) or "none"
+
+
+def _rounded(x: float) -> str:
+    """A count to three significant figures, with thousands separators."""
+    if x < 1000:
+        return f"{x:,.0f}"
+    return f"{round(x, 2 - math.floor(math.log10(x))):,.0f}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}{'es' if word.endswith('h') else 's'}"
 
 
 @register("CoalitionsResult", blank_line_after=True)
@@ -33,6 +45,9 @@ def coalitions_blocks(result: CoalitionsResult) -> list[Block]:
             for p, u in z.outsiders.items()
         )
         size = f"{z.size:,}" if z.size_exact else f"at least {z.size:,}"
+        if not z.size_exact and z.estimate is not None:
+            e = z.estimate
+            size = f"about {_rounded(e.value)} (95%: {_rounded(e.low)} to {_rounded(e.high)})"
         rows.append(
             [
                 _names(result, z.members),
@@ -66,7 +81,9 @@ def coalitions_blocks(result: CoalitionsResult) -> list[Block]:
         Paragraph(
             f"Decision rule: a package passes when {rule} accept it. A coalition's own zone counts "
             "the consistent packages that cross none of its members' red lines and give each "
-            "member its reservation; outsiders play no part. Its Nash package is the members' "
+            "member its reservation (exactly, or estimated from a sample with its 95% interval "
+            "where the space is too large to count); outsiders play no part. Its Nash package is "
+            "the members' "
             "(Nash 1950); the last column says what it gives each outsider."
         ),
         table(
@@ -96,5 +113,8 @@ def coalitions_blocks(result: CoalitionsResult) -> list[Block]:
             "the rule only, not on preferences."
         ),
         table(["party", "Shapley–Shubik", "", "Banzhaf (raw)", "normalised"], power_rows),
-        Paragraph(f"{result.solves} solves in {result.seconds:.2f} s."),
+        Paragraph(
+            f"{_plural(result.solves, 'solve')} and {_plural(result.searches, 'search')} "
+            f"(Nash package, count) in {result.seconds:.2f} s."
+        ),
     ]

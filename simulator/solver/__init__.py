@@ -5,6 +5,7 @@ from ``simulator.solver``:
 
 - :func:`solve` and its methods (:data:`METHODS`, :func:`choose_method`);
 - the queries: :func:`count_outcomes`, :func:`exists_outcome`, :func:`max_utility`,
+  :func:`nash_package` (the Nash package without a frontier), :func:`in_target`,
   :func:`zopa_threshold`,
   :func:`disagreement_point`, :func:`rule_regions`, :func:`allowed_options`;
 - the search engine: :func:`make_plan` precomputes a :class:`Plan`, :func:`run_search` walks it in
@@ -23,6 +24,7 @@ from simulator.solver.batch import SampleSolutions, solve_samples
 from simulator.solver.blocks import Batch, Block, combined_upper, node_bounds, weight_vectors
 from simulator.solver.budget import Budget, Meter
 from simulator.solver.closest import closest_key, closest_to_agreement
+from simulator.solver.nash_search import NashVisitor, in_target, nash_package
 from simulator.solver.pareto import dominated_by, pareto_mask
 from simulator.solver.queries import (
     BoundedCount,
@@ -74,6 +76,7 @@ __all__ = [
     "MaxVisitor",
     "Meter",
     "MethodOutput",
+    "NashVisitor",
     "OverBudget",
     "Plan",
     "Progress",
@@ -95,10 +98,12 @@ __all__ = [
     "dominated_by",
     "exists_outcome",
     "find_outcome",
+    "in_target",
     "labelled",
     "make_plan",
     "max_utility",
     "method_title",
+    "nash_package",
     "node_bounds",
     "pareto_mask",
     "rule_regions",

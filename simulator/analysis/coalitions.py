@@ -67,6 +67,11 @@ class CoalitionZone:
     outsiders_accept: dict[str, bool]
     estimate: ZopaEstimate | None = None
 
+    @property
+    def size_shown(self) -> float:
+        """The zone's size: exact, or the estimate's value past the counting budget."""
+        return self.estimate.value if self.estimate is not None else float(self.size)
+
     def to_dict(self, scenario: Scenario) -> dict[str, Any]:
         return {
             "members": list(self.members),

@@ -18,7 +18,9 @@ reservation; outsiders' red lines and reservations play no part. ``C`` is *winni
 - A member of a winning ``C`` is *pivotal* in ``C`` when ``C`` without it loses.
 - The power indices are those of the rule's weighted game (:mod:`~simulator.analysis.power`).
 - *A deal without X*: the packages that pass among ``N - {X}`` under the same rule, when the rule
-  allows it (``X`` is no veto party and ``q <= |N| - 1``).
+  allows it (``X`` is no veto party and ``q <= |N| - 1``); for an ``X`` that controls issues, the
+  packages that stand without it with those issues at their defaults (:mod:`.control`), and
+  which of the whole scenario's solution packages need it.
 
 Coalitions are enumerated for at most :data:`MAX_PARTIES` parties (``2^P - P - 1`` coalitions of
 two or more).
@@ -36,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from simulator.analysis.coalition_search import OwnZone, own_zones
+from simulator.analysis.control import StandWithout, stand_without
 from simulator.analysis.power import power_indices, rule_weights
 from simulator.compiled import CompiledScenario, compile_scenario, crossed_rules, evaluate_utilities
 from simulator.errors import ScenarioError
@@ -97,12 +100,15 @@ def scenario_of(scenario: Scenario, zone: CoalitionZone) -> Scenario:
 @dataclass(frozen=True, eq=False)
 class DealWithout:
     """A deal without ``party``: allowed by the rule or not; the passing packages among the
-    others and their Nash package."""
+    others and their Nash package. For a party that controls issues, ``control`` is the deal
+    that stands without it with those issues at their defaults (:mod:`.control`), which the
+    rule always allows."""
 
     party: str
     allowed: bool
     size: int
     nash: Point | None
+    control: StandWithout | None = None
 
     def to_dict(self, scenario: Scenario) -> dict[str, Any]:
         others = dataclasses.replace(
@@ -115,7 +121,17 @@ class DealWithout:
             "allowed": self.allowed,
             "passing": self.size,
             "nash": None if self.nash is None else self.nash.to_dict(others),
+            "by_control": None if self.control is None else _control_dict(self.control),
         }
+
+
+def _control_dict(c: StandWithout) -> dict[str, Any]:
+    return {
+        "defaults": dict(c.defaults),
+        "passing_exact": c.size_exact,
+        "passing_estimate": c.estimate,
+        "solutions_needing_party": dict(c.needs),
+    }
 
 
 @dataclass(frozen=True, eq=False)
@@ -207,7 +223,13 @@ def _zone(
     )
 
 
-def _without(scenario: Scenario, party: str, rule: Agreement) -> tuple[DealWithout, int]:
+def _without(
+    scenario: Scenario, party: str, rule: Agreement, whole: SolveResult
+) -> tuple[DealWithout, int]:
+    if scenario.party(party).controls:
+        packages = {k: p.outcome for k, p in whole.solutions.items() if p is not None}
+        c = stand_without(scenario, party, packages)
+        return DealWithout(party, True, c.size, c.nash, c), 1
     n = len(scenario.parties)
     q = rule.quorum_of(n)
     if party in rule.veto or q > n - 1:
@@ -293,7 +315,7 @@ def coalitions(
     rule_veto = tuple(p for p in ids if all(p in g for g in winning_all))
     without = []
     for p in ids:
-        w, used = _without(scenario, p, rule)
+        w, used = _without(scenario, p, rule, whole)
         without.append(w)
         solves += used
     if progress:

@@ -194,6 +194,7 @@ def _party_data(p: Party, issues: Mapping[str, Issue]) -> dict[str, Any]:
             "preferences": {k: _preference_data(v, issues[k]) for k, v in p.preferences.items()},
             "interactions": [_interaction_data(t) for t in p.interactions] or None,
             "red_lines": [_rule_data(r) for r in p.red_lines] or None,
+            "controls": dict(p.controls) or None,
         },
     )
 

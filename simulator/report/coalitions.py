@@ -9,13 +9,44 @@ from simulator.report.blocks import Block, BulletList, Heading, Paragraph, table
 from simulator.report.registry import register
 
 if TYPE_CHECKING:
-    from simulator.analysis.coalitions import CoalitionsResult
+    from simulator.analysis.coalitions import CoalitionsResult, DealWithout
 
 __all__ = ["coalitions_blocks"]
 
 
 def _names(result: CoalitionsResult, ids: tuple[str, ...] | list[str]) -> str:
     return ", ".join(result.scenario.party(p).display for p in ids) or "none"
+
+
+def _without_line(result: CoalitionsResult, w: DealWithout) -> str:
+    s = result.scenario
+    name = s.party(w.party).display
+    if w.control is not None:
+        c = w.control
+        defaults = ", ".join(
+            f"{(issue := s.issue(i)).label or i} at {issue.options[issue.index(o)].display}"
+            for i, o in c.defaults.items()
+        )
+        size = (
+            f"{w.size:,}" if c.size_exact or c.estimate is None else f"about {_rounded(c.estimate)}"
+        )
+        needing = [k for k, v in c.needs.items() if v]
+        standing = [k for k, v in c.needs.items() if not v]
+        tail = ""
+        if c.needs:
+            tail = (
+                f" Solution packages that need {name}: {', '.join(needing) or 'none'}; that "
+                f"stand without it: {', '.join(standing) or 'none'}."
+            )
+        return (
+            f"**Without {name}** (it controls {defaults}): {size} packages stand without it, "
+            f"with those issues at their defaults.{tail}"
+        )
+    if w.allowed:
+        return f"**Without {name}**: {w.size:,} packages pass among the others."
+    return (
+        f"**Without {name}**: not allowed by the rule (a veto party, or the quorum needs everyone)."
+    )
 
 
 def _rounded(x: float) -> str:
@@ -67,15 +98,7 @@ def coalitions_blocks(result: CoalitionsResult) -> list[Block]:
         ]
         for p, v in data["power"].items()
     ]
-    without = [
-        f"**Without {s.party(w.party).display}**: "
-        + (
-            f"{w.size:,} packages pass among the others."
-            if w.allowed
-            else "not allowed by the rule (a veto party, or the quorum needs everyone)."
-        )
-        for w in result.without
-    ]
+    without = [_without_line(result, w) for w in result.without]
     return [
         Heading(1, f"Coalitions: {s.title or s.name}"),
         Paragraph(

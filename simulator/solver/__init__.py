@@ -25,7 +25,13 @@ from simulator.solver.batch import SampleSolutions, solve_samples
 from simulator.solver.blocks import Batch, Block, combined_upper, node_bounds, weight_vectors
 from simulator.solver.budget import Budget, Meter
 from simulator.solver.closest import closest_key, closest_to_agreement
-from simulator.solver.decision import UNANIMOUS_ONLY, count_deals, exists_deal, find_deal
+from simulator.solver.decision import (
+    UNANIMOUS_ONLY,
+    count_deals,
+    exists_deal,
+    find_deal,
+    passing_mask,
+)
 from simulator.solver.nash_search import NashVisitor, in_target, nash_package
 from simulator.solver.pareto import dominated_by, pareto_mask
 from simulator.solver.queries import (
@@ -112,6 +118,7 @@ __all__ = [
     "nash_package",
     "node_bounds",
     "pareto_mask",
+    "passing_mask",
     "rule_regions",
     "run_search",
     "select_solution",

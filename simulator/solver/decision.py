@@ -31,7 +31,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.compiled import BoolArray, CompiledScenario, FloatArray, IntArray
+from simulator.compiled import (
+    BoolArray,
+    CompiledScenario,
+    FloatArray,
+    IntArray,
+    crossed_rules,
+    evaluate_utilities,
+)
 from simulator.model import Agreement
 from simulator.progress import StageProgress
 from simulator.results import Frontier
@@ -55,6 +62,7 @@ __all__ = [
     "decision_rule",
     "exists_deal",
     "find_deal",
+    "passing_mask",
     "passing_zone",
     "rule_disagreement",
 ]
@@ -248,6 +256,30 @@ def exists_deal(cs: CompiledScenario) -> bool:
     """Whether some package passes under the scenario's decision rule (the ZOPA is not empty,
     without an ``agreement`` block); see :func:`find_deal`."""
     return find_deal(cs) is not None
+
+
+def passing_mask(cs: CompiledScenario, outcomes: IntArray) -> BoolArray:
+    """``(m,)``: which ``outcomes`` ``(m, n)`` pass the scenario's decision rule (lie in the ZOPA
+    without an ``agreement`` block), exactly (compiled utilities, as the search's)."""
+    outcomes = np.asarray(outcomes, dtype=np.int64).reshape(-1, cs.n_issues)
+    u = evaluate_utilities(cs, outcomes)
+    crossed = crossed_rules(cs, outcomes)
+    owner = cs.rule_owner
+    threshold = zopa_threshold(cs, cs.reservation)
+    accepts = np.stack(
+        [
+            (u[:, p] >= threshold[p]) & ~crossed[:, owner == p].any(axis=1)
+            for p in range(cs.n_parties)
+        ],
+        axis=1,
+    )
+    ok = ~crossed[:, owner < 0].any(axis=1)
+    rule = decision_rule(cs)
+    if rule is None:
+        return np.asarray(ok & accepts.all(axis=1))
+    return np.asarray(
+        ok & accepts[:, rule.required].all(axis=1) & (accepts.sum(axis=1) >= rule.quorum)
+    )
 
 
 def count_deals(cs: CompiledScenario) -> int:

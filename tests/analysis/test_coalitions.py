@@ -137,3 +137,32 @@ def test_min_size_and_limits():
     assert [z.members for z in coalitions(s, min_size=3).zones] == [("p", "q", "r")]
     with pytest.raises(ScenarioError, match="min-size"):
         coalitions(s, min_size=4)
+
+
+def test_deal_without_a_controlling_party():
+    """The town controls the fund (default: none): the deal without it is the packages with no
+    fund that pass among the others, under the rule without the town (what ``stand_without``
+    finds, itself checked against the definition in tests/analysis/test_control.py)."""
+    import dataclasses
+
+    import simulator
+    from simulator.analysis.control import stand_without
+    from simulator.formats import load_scenario
+
+    siting = load_scenario("scenarios/siting_six.yaml")
+    town = dataclasses.replace(siting.party("town"), controls={"fund": "none"})
+    s = dataclasses.replace(
+        siting, parties=tuple(town if p.id == "town" else p for p in siting.parties)
+    )
+    r = coalitions(s, min_size=6)
+    w = next(w for w in r.without if w.party == "town")
+    assert w.allowed and w.control is not None and w.size == stand_without(s, "town").size
+    data = json.loads(json.dumps(r.to_dict()))
+    entry = next(x for x in data["without"] if x["party"] == "town")
+    assert entry["by_control"]["defaults"] == {"fund": "none"}
+    whole = simulator.solve(s)
+    assert set(entry["by_control"]["solutions_needing_party"]) == {
+        k for k, p in whole.solutions.items() if p is not None
+    }
+    assert "it controls fund at none" in render(r, "text")
+    assert next(x for x in data["without"] if x["party"] == "union")["by_control"] is None

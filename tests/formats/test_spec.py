@@ -62,6 +62,7 @@ parties:
       - {id: r3, issue: colour, at_most: blue}
       - {id: r4, if: {colour: [green]}, then: {weeks: [2]}}
       - {id: r5, exclude: {colour: [red], weeks: [6]}, probability_range: [0.5, 1]}
+    controls: {colour: green}
   - id: seller
     preferences:
       price: {weight: 1, linear: increasing}

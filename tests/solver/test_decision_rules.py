@@ -259,3 +259,17 @@ def test_deal_queries_match_oracle(scenario):
 def test_deal_queries_match_oracle_with_tiny_blocks(monkeypatch_blocks, scenario):  # noqa: F811
     """Tiny blocks: the witness of a node counted in closed form is built at every depth."""
     _deal_check(scenario)
+
+
+@SETTINGS
+@given(scenarios(agreement=True))
+def test_passing_mask_matches_oracle(scenario):
+    from simulator.compiled import compile_scenario
+    from simulator.outcome_space import outcome_grid
+    from simulator.solver import passing_mask
+
+    for s in (scenario, dataclasses.replace(scenario, agreement=None)):
+        cs = compile_scenario(s)
+        d = [p.reservation for p in s.parties]
+        want = [oracle.passes(s, r, d) for r in oracle.enumerate_rows(s)]
+        assert passing_mask(cs, outcome_grid(cs.sizes)).tolist() == want

@@ -51,6 +51,21 @@ def test_un_security_council():
     assert round(float(bz[5] / sum(bz)), 4) == 0.0165
 
 
+def test_eec_council_of_ministers_treaty_of_rome():
+    """Qualified majority in the Council of the EEC under the Treaty of Rome (1957, art. 148(2);
+    1958-72): France, Germany, Italy 4 votes, Belgium, Netherlands 2, Luxembourg 1; 12 of 17 to
+    pass. Shapley–Shubik 7/30, 3/20 and 0 (Luxembourg is a dummy), Banzhaf raw 5/16, 3/16, 0,
+    normalised 5/21, 1/7, 0: the textbook example of Felsenthal & Machover (1998), *The
+    Measurement of Voting Power*, Edward Elgar, and of Brams (1975), *Game Theory and Politics*."""
+    weights = [4, 4, 4, 2, 2, 1]
+    ss, bz = power_indices(weights, 12)
+    assert ss == (Fraction(7, 30),) * 3 + (Fraction(3, 20),) * 2 + (Fraction(0),)
+    assert bz == (Fraction(5, 16),) * 3 + (Fraction(3, 16),) * 2 + (Fraction(0),)
+    total = sum(bz)
+    assert [b / total for b in bz] == [Fraction(5, 21)] * 3 + [Fraction(1, 7)] * 2 + [0]
+    assert (ss, bz) == _brute(weights, 12)
+
+
 def test_un_security_council_as_a_rule():
     """The same council written as a decision rule: quorum 9 of 15, five veto parties."""
     ids = [f"m{k}" for k in range(15)]

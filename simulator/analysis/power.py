@@ -26,8 +26,8 @@ Power*, Edward Elgar (the UN Security Council: permanent 421/2145, others 4/2145
 of Ministers under the Treaty of Rome, ``[12; 4, 4, 4, 2, 2, 1]``: 7/30, 3/20 and 0, Luxembourg a
 dummy).
 
-Any weighted voting game, e.g. a Council's weighted votes under a treaty, is ``power_indices(
-weights, quota)``:
+Any weighted voting game, e.g. a Council's weighted votes under a treaty, is
+``power_indices(weights, quota)``:
 
 >>> ss, bz = power_indices([4, 4, 4, 2, 2, 1], 12)  # EEC Council, Treaty of Rome art. 148(2)
 >>> ss[0], ss[3], ss[5]

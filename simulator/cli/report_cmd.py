@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from simulator.cli._common import (
     add_source_argument,
@@ -27,6 +28,7 @@ from simulator.report import (
     report_html,
     verdict,
 )
+from simulator.results import SolveResult
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,6 +46,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     timings_option(p)
     add_figure_options(p)
     add_margins_option(p, "basic")
+    p.add_argument(
+        "--coalitions",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="add the coalitions section and lattice (default: for 3 to 8 parties)",
+    )
     p.set_defaults(run=run)
 
 
@@ -56,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
     images = {f"figures/{k}.png": figure_bytes(fig, "png") for k, fig in drawn.items()}
     cloud = None if data.cloud is None else data.cloud.description
     refs = [FigureRef(k, f"figures/{k}.png", figure_caption(k, cloud)) for k in drawn]
+    section = _coalitions(args, result, images)
     blocks = report_blocks(
         result,
         figures=refs,
@@ -63,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
         feasible_options=data.feasible_options,
         option_rules=data.option_rules,
         proposals=data.proposals,
+        coalitions=section,
     )
     payload = result.to_dict(max_frontier=args.max_frontier)
     if not args.timings:
@@ -84,3 +94,21 @@ def run(args: argparse.Namespace) -> int:
         for path in written:
             print(f"wrote {path}")
     return 0
+
+
+def _coalitions(
+    args: argparse.Namespace, result: SolveResult, images: dict[str, bytes]
+) -> list[Any]:
+    """The coalitions section (and its lattice in ``images``) when asked, or by default for
+    three to eight parties."""
+    from simulator.analysis.coalitions import MAX_PARTIES, coalitions
+    from simulator.plots import figure_bytes, plot_coalitions
+    from simulator.report.coalitions import coalitions_section
+
+    n = len(result.scenario.parties)
+    wanted = args.coalitions if args.coalitions is not None else 3 <= n <= MAX_PARTIES
+    if not wanted:
+        return []
+    found = coalitions(result.scenario, whole=result)
+    images["figures/coalitions.png"] = figure_bytes(plot_coalitions(found), "png")
+    return coalitions_section(found, "figures/coalitions.png")

@@ -266,7 +266,7 @@ def _party(n: y.Located, issues: Mapping[str, Issue], normalize: bool) -> Party:
             f.get("interactions"), "interaction", lambda t: _interaction(t, issues)
         ),
         red_lines=y.build_all(f.get("red_lines"), "red line", lambda r: read_rule(r, issues)),
-        controls=_controls(f["controls"], issues) if "controls" in f else {},
+        controls=y.option_choices(f["controls"], issues) if "controls" in f else {},
         bargaining_power=get("bargaining_power"),
         utility_cap=get("utility_cap"),
         discount=discount,
@@ -277,14 +277,6 @@ def _party(n: y.Located, issues: Mapping[str, Issue], normalize: bool) -> Party:
         source=get("source"),
         description=get("description"),
     )
-
-
-def _controls(n: y.Located, issues: Mapping[str, Issue]) -> dict[str, str]:
-    """``{issue: default option}``, each located at its key and value."""
-    return {
-        (issue := y.issue_ref(key_at, issues)).id: y.option_ref(value_at, issue)
-        for _, key_at, value_at in y.entries(n)
-    }
 
 
 def _preferences(n: y.Located, issues: Mapping[str, Issue]) -> dict[str, Preference]:

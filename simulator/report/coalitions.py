@@ -5,13 +5,19 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from simulator.report.blocks import Block, BulletList, Heading, Paragraph, table
+from simulator.report.blocks import Block, BulletList, FigureRef, Heading, Paragraph, table
 from simulator.report.registry import register
 
 if TYPE_CHECKING:
     from simulator.analysis.coalitions import CoalitionsResult, DealWithout
 
-__all__ = ["coalitions_blocks"]
+__all__ = ["coalitions_blocks", "coalitions_section"]
+
+#: The caption of the coalition lattice in a report.
+LATTICE_CAPTION = (
+    "Coalitions and their own zones: grey for none, else coloured by the zone's size; a thick "
+    "edge for a coalition that wins under the rule."
+)
 
 
 def _names(result: CoalitionsResult, ids: tuple[str, ...] | list[str]) -> str:
@@ -141,3 +147,15 @@ def coalitions_blocks(result: CoalitionsResult) -> list[Block]:
             f"(Nash package, count) in {result.seconds:.2f} s."
         ),
     ]
+
+
+def coalitions_section(result: CoalitionsResult, lattice: str | None = None) -> list[Block]:
+    """The coalitions as a section of a longer report: the same blocks one heading level down,
+    with the lattice figure (its image at ``lattice``) after the table."""
+    blocks = coalitions_blocks(result)
+    out: list[Block] = [Heading(2, "Coalitions: who has a deal without whom")]
+    for b in blocks[1:]:
+        out.append(Heading(b.level + 1, b.text) if isinstance(b, Heading) else b)
+        if lattice is not None and len(out) == 3:  # heading, paragraph, table: the figure next
+            out.append(FigureRef("coalitions", lattice, LATTICE_CAPTION))
+    return out

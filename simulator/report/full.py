@@ -108,13 +108,15 @@ def report_blocks(
     option_rules: OptionRules | None = None,
     proposals: Sequence[ProposalEvaluation] | None = None,
     max_frontier: int = 20,
+    coalitions: Sequence[Block] = (),
 ) -> list[Block]:
     """The full report as blocks: the solve report with the figures, the issue space and proposals.
 
     Each figure goes into its section; every figure no section placed (a kind registered after
     the report was written, or one the report does not know) goes under "More figures" at the end,
     so a new figure kind is never dropped. The issue-space section needs both option counts, the
-    proposals section the evaluations.
+    proposals section the evaluations; ``coalitions`` is a section placed after the proposals
+    (:func:`~simulator.report.coalitions.coalitions_section`).
     """
     placed = {f.kind: f for f in figures}
     used: set[str] = set()
@@ -144,6 +146,7 @@ def report_blocks(
     blocks += [frontier[0], *figure("frontier_packages"), *frontier[1:]]
     if proposals:
         blocks += [*_proposal_blocks(result, proposals), *figure("proposals")]
+    blocks += coalitions
     others = [f for f in figures if f.kind not in used]
     if others:
         blocks += [Heading(2, "More figures"), *others]

@@ -111,3 +111,33 @@ def test_scan_reports_concessions_that_open_a_passing_package(scenario):
         assert c.zopa_after == after, str(c.edit)
         if before == 0:
             assert (c.zopa_after > 0) == (after > 0)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(max_issues=3, max_options=3, agreement=True))
+def test_reservation_margins_under_the_rule_match_brute_force(scenario):
+    """Under a rule a party's reservation flips "something passes" at the largest reservation at
+    which some package still passes (brute force over the oracle's rows); none when a package
+    passes whatever it asks (it can be outvoted everywhere) or when none passes even at -1000."""
+    from simulator.analysis.margins import margins
+    from tests import oracle
+
+    table = oracle.enumerate_rows(scenario)
+    d = [p.reservation for p in scenario.parties]
+
+    def passes_at(p, r):
+        dd = list(d)
+        dd[p] = r
+        return any(oracle.passes(scenario, row, dd) for row in table)
+
+    zopa = passes_at(0, d[0])
+    found = {m.parameter: m for m in margins(scenario, weights=False).items}
+    for p, party in enumerate(scenario.parties):
+        m = found[f"{party.id}.reservation"]
+        assert not m.exact
+        end = 1000.0 if zopa else -1000.0
+        if passes_at(p, end) == zopa:
+            assert m.flips_at is None
+            continue
+        ok = [r for r in {row.u[p] for row in table} | {-1000.0} if passes_at(p, r)]
+        assert m.flips_at is not None and abs(m.flips_at - max(ok)) <= 1e-6

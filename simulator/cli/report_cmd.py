@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simulator.cli._common import (
     add_source_argument,
     print_json,
+    progress_bar,
     timings_option,
     without_timings,
     write_files,
@@ -28,7 +29,16 @@ from simulator.report import (
     report_html,
     verdict,
 )
-from simulator.results import SolveResult
+from simulator.report.ripeness import RIPENESS_CAPTION
+
+#: The periods and the time budget of the "Over time" section of a scenario that moves.
+REPORT_PERIODS = 24
+REPORT_RIPENESS_SECONDS = 300.0
+
+if TYPE_CHECKING:
+    from simulator.analysis.ripeness import RipenessResult
+    from simulator.model import Scenario
+    from simulator.results import SolveResult
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -64,6 +74,12 @@ def run(args: argparse.Namespace) -> int:
     images = {f"figures/{k}.png": figure_bytes(fig, "png") for k, fig in drawn.items()}
     cloud = None if data.cloud is None else data.cloud.description
     refs = [FigureRef(k, f"figures/{k}.png", figure_caption(k, cloud)) for k in drawn]
+    over_time = _ripeness(args, result.scenario)
+    if over_time is not None:
+        from simulator.plots import plot_ripeness
+
+        images["figures/ripeness.png"] = figure_bytes(plot_ripeness(over_time), "png")
+        refs.append(FigureRef("ripeness", "figures/ripeness.png", RIPENESS_CAPTION))
     section = _coalitions(args, result, images)
     blocks = report_blocks(
         result,
@@ -72,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
         feasible_options=data.feasible_options,
         option_rules=data.option_rules,
         proposals=data.proposals,
+        ripeness=over_time,
         coalitions=section,
     )
     payload = result.to_dict(max_frontier=args.max_frontier)
@@ -112,3 +129,14 @@ def _coalitions(
     found = coalitions(result.scenario, whole=result)
     images["figures/coalitions.png"] = figure_bytes(plot_coalitions(found), "png")
     return coalitions_section(found, "figures/coalitions.png")
+
+
+def _ripeness(args: argparse.Namespace, scenario: Scenario) -> RipenessResult | None:
+    """The ripeness of a scenario whose reservations or weights move (None for a snapshot)."""
+    from simulator.analysis.ripeness import ripeness
+    from simulator.analysis.timeline import has_trends
+
+    if not has_trends(scenario):
+        return None
+    with progress_bar(args) as bar:
+        return ripeness(scenario, REPORT_PERIODS, seconds=REPORT_RIPENESS_SECONDS, progress=bar)

@@ -29,7 +29,7 @@ from simulator.solver import (
     zopa_threshold,
 )
 
-__all__ = ["Executor", "Summary", "run_tasks", "summarise", "zopa_count", "zopa_exists"]
+__all__ = ["Executor", "Summary", "chunked", "run_tasks", "summarise", "zopa_count", "zopa_exists"]
 
 T = TypeVar("T")
 
@@ -103,6 +103,15 @@ def _stop(pool: concurrent.futures.ProcessPoolExecutor) -> None:
         process.terminate()
     for process in workers:
         process.join(timeout=5)
+
+
+def chunked(samples: int, size: int) -> list[range]:
+    """The sample numbers of each task, as ranges (a task's list would be built whole).
+
+    >>> chunked(5, 2)
+    [range(0, 2), range(2, 4), range(4, 5)]
+    """
+    return [range(a, min(a + size, samples)) for a in range(0, samples, size)]
 
 
 def default_workers() -> int:

@@ -37,9 +37,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     force_option(p, f"--samples above {MAX_SAMPLES:,}")
     p.add_argument(
         "--method",
-        choices=("auto", "enumerate", "solve"),
+        choices=("auto", "enumerate", "search", "solve"),
         default="auto",
-        help="enumerate every outcome of all samples at once (small spaces) or solve each sample "
+        help="enumerate every outcome of all samples at once (small spaces), search each sample "
+        "for what is reported only (branch and bound on the Nash product), or solve each sample "
         "(default: auto)",
     )
     p.add_argument(

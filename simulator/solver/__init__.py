@@ -13,6 +13,8 @@ from ``simulator.solver``:
 - budgets: a :class:`Budget` (nodes expanded, outcomes evaluated, seconds) runs as a
   :class:`Meter` that ends a search with :class:`OverBudget` (:func:`count_zopa_within`);
 - :func:`solve_samples`: the ZOPA and solutions of many weightings of one scenario at once;
+- :func:`nash_point` and :func:`nash_samples`: the Nash package alone, by branch and bound on the
+  Nash product (Monte Carlo's per-sample question);
 - the bargaining solutions (:data:`SOLUTIONS`, :func:`select_solution`) and Pareto tests.
 """
 
@@ -23,6 +25,15 @@ from simulator.solver.batch import SampleSolutions, solve_samples
 from simulator.solver.blocks import Batch, Block, combined_upper, node_bounds, weight_vectors
 from simulator.solver.budget import Budget, Meter
 from simulator.solver.closest import closest_key, closest_to_agreement
+from simulator.solver.nash_search import (
+    SAMPLE_INNER_BLOCK,
+    NashPoint,
+    NashVisitor,
+    held_regions,
+    in_zone,
+    nash_point,
+    nash_samples,
+)
 from simulator.solver.pareto import dominated_by, pareto_mask
 from simulator.solver.queries import (
     BoundedCount,
@@ -61,6 +72,7 @@ from simulator.solver.visitors import (
 __all__ = [
     "FRONTIER_SCOPES",
     "METHODS",
+    "SAMPLE_INNER_BLOCK",
     "SOLUTIONS",
     "SOLVE_METHODS",
     "Batch",
@@ -74,6 +86,8 @@ __all__ = [
     "MaxVisitor",
     "Meter",
     "MethodOutput",
+    "NashPoint",
+    "NashVisitor",
     "OverBudget",
     "Plan",
     "Progress",
@@ -95,10 +109,14 @@ __all__ = [
     "dominated_by",
     "exists_outcome",
     "find_outcome",
+    "held_regions",
+    "in_zone",
     "labelled",
     "make_plan",
     "max_utility",
     "method_title",
+    "nash_point",
+    "nash_samples",
     "node_bounds",
     "pareto_mask",
     "rule_regions",

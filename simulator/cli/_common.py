@@ -20,6 +20,8 @@ __all__ = [
     "ProgressBar",
     "add_source_argument",
     "emit",
+    "executor_of",
+    "executor_option",
     "force_option",
     "json_text",
     "load_source",
@@ -144,6 +146,35 @@ def force_option(parser: argparse.ArgumentParser, what: str) -> None:
         action="store_true",
         help=f"run even beyond the stated limits ({what}; see docs/limits.md)",
     )
+
+
+def executor_option(parser: argparse.ArgumentParser) -> None:
+    """``--scheduler ADDRESS`` and ``--dask-local N``: where the tasks run, instead of local
+    processes (``--workers``)."""
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the tasks on a running Dask cluster, e.g. tcp://10.0.0.5:8786 (needs the "
+        "distributed extra); the result is the same as a local run's",
+    )
+    parser.add_argument(
+        "--dask-local",
+        type=int,
+        metavar="N",
+        help="start a local Dask cluster of N worker processes for this run",
+    )
+
+
+@contextmanager
+def executor_of(args: argparse.Namespace) -> Iterator[Any]:
+    """The Dask executor ``--scheduler``/``--dask-local`` ask for (None: local processes), open
+    for the ``with`` block; ``args.workers`` becomes the cluster's worker count."""
+    from simulator.analysis._tasks import dask_executor
+
+    with dask_executor(getattr(args, "scheduler", None), getattr(args, "dask_local", None)) as ex:
+        if ex is not None:
+            args.workers = ex.workers
+        yield ex
 
 
 def plot_option(parser: argparse.ArgumentParser) -> None:

@@ -10,6 +10,8 @@ from simulator.analysis.sampling import check_vary
 from simulator.cli._common import (
     add_source_argument,
     emit,
+    executor_of,
+    executor_option,
     force_option,
     plot_option,
     progress_bar,
@@ -68,6 +70,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_edit_arguments(p, "; applied before sampling")
     add_workers_argument(p, None)
+    executor_option(p)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     plot_option(p)
     add_progress_option(p)
@@ -86,8 +89,9 @@ def run(args: argparse.Namespace) -> int:
         with progress_bar(args) as bar:
             exact = p_zopa_exact(scenario, progress=bar)
         return emit(args, exact, top=args.top)
-    options = {"method": args.method, "vary": vary, "workers": args.workers}
-    with progress_bar(args) as bar:
+    with executor_of(args) as executor, progress_bar(args) as bar:
+        options = {"method": args.method, "vary": vary, "workers": args.workers}
+        options["executor"] = executor
         if args.until_ci is not None:
             result = sample_until(
                 scenario, args.until_ci, args.samples, args.seed, progress=bar, **options

@@ -56,6 +56,9 @@ from simulator.solver.queries import EXISTS_BATCH, zopa_threshold
 from simulator.solver.search import Plan, make_plan, run_search
 from simulator.solver.visitors import combined_need
 
+#: Nodes expanded at once by a Nash search (narrow, to reach an incumbent early).
+NASH_BATCH = EXISTS_BATCH
+
 __all__ = [
     "SAMPLE_INNER_BLOCK",
     "NashPoint",
@@ -229,7 +232,7 @@ def nash_point(
     if warm is not None and len(warm):
         incumbent = _warm_incumbent(cs, regions, d, np.asarray(warm, dtype=np.int64))
     visitor = NashVisitor(plan, d, incumbent)
-    run_search(plan, visitor, batch_nodes=EXISTS_BATCH)
+    run_search(plan, visitor, batch_nodes=NASH_BATCH)
     return visitor.answer(cs)
 
 

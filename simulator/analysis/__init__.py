@@ -26,6 +26,7 @@ from simulator.analysis.edits import (
     parse_edits,
 )
 from simulator.analysis.margins import Margin, Margins, margins
+from simulator.analysis.mc_stats import Convergence, convergence, with_exact
 from simulator.analysis.monte_carlo import MonteCarloResult, monte_carlo, wilson_interval
 from simulator.analysis.p_zopa import ExactZopaResult, p_zopa_exact
 from simulator.analysis.protocols import ProtocolResult, alternating_offers, single_text
@@ -50,6 +51,7 @@ __all__ = [
     "BreakEven",
     "Concede",
     "Concession",
+    "Convergence",
     "DropRedLine",
     "Edit",
     "ExactZopaResult",
@@ -65,6 +67,7 @@ __all__ = [
     "apply_edits",
     "binding_red_lines",
     "candidate_concessions",
+    "convergence",
     "margins",
     "monte_carlo",
     "p_zopa_exact",
@@ -78,4 +81,5 @@ __all__ = [
     "stress_test",
     "sweep",
     "wilson_interval",
+    "with_exact",
 ]

@@ -223,6 +223,7 @@ def run_tasks(
     workers: int | None = 1,
     progress: Progress | None = None,
     stage: str = "tasks",
+    note: Callable[[T], str] | None = None,
 ) -> list[T]:
     """``[fn(*task) for task in tasks]``, run on ``executor`` or a local process pool.
 
@@ -240,6 +241,9 @@ def run_tasks(
         :func:`os.cpu_count`. A single task always runs in this process.
     progress
         Called as ``progress(stage, fraction)`` as tasks finish.
+    note
+        Called with each result as it arrives; what it returns is shown after the stage, as
+        ``"stage\\tnote"``, a tab between (e.g. a running estimate).
 
     Returns
     -------
@@ -254,13 +258,13 @@ def run_tasks(
             for k, task in enumerate(tasks):
                 out.append(fn(*task))
                 if progress is not None:
-                    progress(stage, (k + 1) / n)
+                    progress(_noted(stage, note, out[-1]), (k + 1) / n)
             return out
         pool = concurrent.futures.ProcessPoolExecutor(
             max_workers=min(workers, n), initializer=_ignore_interrupts
         )
         try:
-            out = run_tasks(fn, tasks, executor=pool, progress=progress, stage=stage)
+            out = run_tasks(fn, tasks, executor=pool, progress=progress, stage=stage, note=note)
         except BaseException:  # Ctrl-C or a failed task: stop now, not after every queued task
             _stop(pool)
             raise
@@ -269,12 +273,16 @@ def run_tasks(
     futures = [executor.submit(fn, *task) for task in tasks]
     completed = None if progress is None else _completed(futures)
     if progress is not None and completed is not None:
-        for done, _ in enumerate(completed, 1):
-            progress(stage, done / n)
+        for done, future in enumerate(completed, 1):
+            progress(_noted(stage, note, future.result() if note else None), done / n)
         return [f.result() for f in futures]
     out = []
     for k, f in enumerate(futures):
         out.append(f.result())
         if progress is not None:
-            progress(stage, (k + 1) / n)
+            progress(_noted(stage, note, out[-1]), (k + 1) / n)
     return out
+
+
+def _noted(stage: str, note: Callable[[Any], str] | None, result: Any) -> str:
+    return stage if note is None else f"{stage}\t{note(result)}"

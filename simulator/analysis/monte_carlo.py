@@ -49,8 +49,8 @@ from simulator.analysis._tasks import (
     summarise,
     zopa_exists,
 )
-from simulator.analysis.mc_search import most_frequent, search_chunk
-from simulator.analysis.mc_stats import sample_warnings, wilson_interval
+from simulator.analysis.mc_search import BOX_LIMIT, most_frequent, search_chunk
+from simulator.analysis.mc_stats import running_note, sample_warnings, wilson_interval
 from simulator.analysis.sampling import (
     VARY,
     Draw,
@@ -90,8 +90,6 @@ Method = Literal["auto", "enumerate", "search", "solve"]
 ENUMERATE_LIMIT = 1 << 16
 #: Entries of the ``(samples, parties, outcomes)`` utility array of one enumerated chunk.
 _CHUNK_ENTRIES = 1 << 22
-#: Largest proposal box checked by enumeration (larger boxes are searched).
-_BOX_LIMIT = 1 << 12
 
 Outcome = tuple[int, ...]
 
@@ -122,7 +120,7 @@ def _proposal_open(cs: CompiledScenario, draw: Draw) -> tuple[bool, ...]:
     out = []
     for proposal in scenario.proposals:
         box = proposal_box(scenario, proposal)
-        if math.prod(int(m.sum()) for m in box) <= _BOX_LIMIT:
+        if math.prod(int(m.sum()) for m in box) <= BOX_LIMIT:
             out.append(bool(_in_zopa(cs, [draw], box_outcomes(box)).any()))
         else:
             sampled = sampled_scenario(scenario, draw)
@@ -203,6 +201,8 @@ class MonteCarloResult:
     vary: tuple[str, ...] = VARY
     #: False when ``zopa`` says only whether each sample's ZOPA is empty (0) or not (1).
     sizes_counted: bool = True
+    #: The exact P(ZOPA) beside the estimate, when only red lines vary (see ``with_exact``).
+    p_zopa_exact: float | None = None
 
     @property
     def p_zopa(self) -> float:
@@ -221,9 +221,8 @@ class MonteCarloResult:
         """The most frequent Nash outcomes and their frequencies (among all samples)."""
         sizes = [len(i.options) for i in self.scenario.issues]
         counts = Counter(o for o in self.nash if o is not None)
-        ranked = sorted(
-            counts.items(), key=lambda kv: (-kv[1], int(outcome_indices(sizes, np.array(kv[0]))[0]))
-        )
+        index = {o: int(outcome_indices(sizes, np.array(o))[0]) for o in counts}
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], index[kv[0]]))
         return [(o, c / self.samples) for o, c in ranked[:top]]
 
     def to_dict(self, top: int | None = 10) -> dict[str, Any]:
@@ -248,6 +247,7 @@ class MonteCarloResult:
                 "p_acceptable": self.robust_count / self.samples,
             },
             "robust_scope": self.robust_scope,
+            **({} if self.p_zopa_exact is None else {"p_zopa_exact": self.p_zopa_exact}),
             "vary": list(self.vary),
             "warnings": self.warnings,
         }
@@ -342,6 +342,7 @@ def monte_carlo(
             _enumerate_chunk,
             [(scenario, root, c, varied) for c in chunked(samples, size)],
             stage="Monte Carlo",
+            note=running_note(),
             **run,
         )
         results = [r for part, _ in parts for r in part]
@@ -349,13 +350,10 @@ def monte_carlo(
         outcomes = outcome_grid(sizes)
         scope = "all outcomes"
     else:
-        chunks = chunked(samples, chunk_size or even)
-        tasks = [(scenario, root, c, varied) for c in chunks]
-        chunk_fn: Any = _solve_chunk
-        extra: tuple[Any, ...] = (zopa_sizes,) if method == "search" else ()
-        if method == "search":
-            chunk_fn = search_chunk
-        answers = run_tasks(chunk_fn, [(*t, *extra) for t in tasks], stage="Monte Carlo", **run)
+        tasks = [(scenario, root, c, varied) for c in chunked(samples, chunk_size or even)]
+        chunk_fn: Any = search_chunk if method == "search" else _solve_chunk
+        work = [(*t, zopa_sizes) if method == "search" else t for t in tasks]
+        answers = run_tasks(chunk_fn, work, stage="Monte Carlo", note=running_note(), **run)
         results = [r for part in answers for r in part]
         found = {o for r in results for o in r.candidates}
         for proposal in scenario.proposals:

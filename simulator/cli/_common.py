@@ -89,8 +89,9 @@ class ProgressBar:
     ``enabled=True`` (``--progress``), never with ``enabled=False`` (``--no-progress``).
 
     Called as ``bar(stage, fraction)``, the signature every ``progress`` argument of the package
-    takes; each stage gets its own line, redrawn at most ten times a second. Nothing ever goes to
-    stdout.
+    takes; a stage ``"name\\tnote"`` (a tab between) shows the note after the bar (samples per
+    second and the running estimate, say); each stage gets its own line, redrawn at most ten
+    times a second. Nothing ever goes to stdout.
     """
 
     def __init__(self, enabled: bool | None = None, stream: Any = None) -> None:
@@ -102,6 +103,7 @@ class ProgressBar:
     def __call__(self, stage: str, fraction: float) -> None:
         if not self.enabled:
             return
+        stage, _, note = stage.partition("\t")  # "stage<TAB>note": a note after the bar
         if self._bar is None or stage != self._stage:
             self.close()
             self._stage = stage
@@ -110,9 +112,11 @@ class ProgressBar:
                 desc=f"{stage:<28}",
                 file=self.stream,
                 mininterval=0.1,
-                bar_format="{desc} [{bar:30}] {percentage:5.1f}%  {elapsed}",
+                bar_format="{desc} [{bar:30}] {percentage:5.1f}%  {elapsed}{postfix}",
                 dynamic_ncols=False,
             )
+        if note:
+            self._bar.set_postfix_str(note, refresh=False)
         self._bar.update(min(max(fraction, 0.0), 1.0) - self._bar.n)
 
     def close(self) -> None:

@@ -18,6 +18,7 @@ True
 """
 
 from simulator.plots.coalitions import plot_coalitions
+from simulator.plots.convergence import plot_convergence
 from simulator.plots.figures import (
     FIGURE_KINDS,
     FIGURE_TITLES,
@@ -47,6 +48,7 @@ __all__ = [
     "party_colours",
     "plot_coalitions",
     "plot_concede_game",
+    "plot_convergence",
     "plot_demand_game",
     "plot_frontier_packages",
     "plot_monte_carlo",

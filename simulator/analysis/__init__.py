@@ -14,6 +14,7 @@
 """
 
 from simulator.analysis import strategic
+from simulator.analysis._tasks import DaskExecutor, dask_executor
 from simulator.analysis.edits import (
     Accept,
     Adjust,
@@ -52,6 +53,7 @@ __all__ = [
     "Concede",
     "Concession",
     "Convergence",
+    "DaskExecutor",
     "DropRedLine",
     "Edit",
     "ExactZopaResult",
@@ -68,6 +70,7 @@ __all__ = [
     "binding_red_lines",
     "candidate_concessions",
     "convergence",
+    "dask_executor",
     "margins",
     "monte_carlo",
     "p_zopa_exact",

@@ -7,6 +7,8 @@
 - :mod:`~simulator.analysis.sensitivity`: one-parameter sweeps and break-even points;
 - :mod:`~simulator.analysis.monte_carlo`: sampling the scenario's stated uncertainty;
 - :mod:`~simulator.analysis.p_zopa`: the exact P(ZOPA) under red-line uncertainty;
+- :mod:`~simulator.analysis.timeline` and :mod:`~simulator.analysis.ripeness`: the scenario at
+  each period as reservations and weights drift, and when a zone opens;
 - :mod:`~simulator.analysis.protocols`: what self-interested parties would do, turn by turn: stacked
   alternating offers with concession strategies, and a mediator's single negotiating text;
 - :mod:`~simulator.analysis.strategic`: games between two parties (nashpy): the Nash demand game,
@@ -31,6 +33,7 @@ from simulator.analysis.mc_stats import Convergence, convergence, with_exact
 from simulator.analysis.monte_carlo import MonteCarloResult, monte_carlo, wilson_interval
 from simulator.analysis.p_zopa import ExactZopaResult, p_zopa_exact
 from simulator.analysis.protocols import ProtocolResult, alternating_offers, single_text
+from simulator.analysis.ripeness import DriftMargin, PeriodVerdict, RipenessResult, ripeness
 from simulator.analysis.scan import (
     Concession,
     ScanResult,
@@ -54,6 +57,7 @@ __all__ = [
     "Concession",
     "Convergence",
     "DaskExecutor",
+    "DriftMargin",
     "DropRedLine",
     "Edit",
     "ExactZopaResult",
@@ -61,7 +65,9 @@ __all__ = [
     "Margins",
     "MonteCarloResult",
     "Offer",
+    "PeriodVerdict",
     "ProtocolResult",
+    "RipenessResult",
     "ScanResult",
     "StressResult",
     "SweepResult",
@@ -78,6 +84,7 @@ __all__ = [
     "parse_edits",
     "parse_parameter",
     "parse_range",
+    "ripeness",
     "scan_concessions",
     "single_text",
     "strategic",

@@ -12,11 +12,16 @@
 - :mod:`~simulator.analysis.protocols`: what self-interested parties would do, turn by turn: stacked
   alternating offers with concession strategies, and a mediator's single negotiating text;
 - :mod:`~simulator.analysis.strategic`: games between two parties (nashpy): the Nash demand game,
-  concede-or-hold over red lines, Rubinstein alternating offers and its weighted-Nash limit.
+  concede-or-hold over red lines, Rubinstein alternating offers and its weighted-Nash limit;
+- :mod:`~simulator.analysis.ratification` and :mod:`~simulator.analysis.ratified_solve`: the
+  probability that a signed package is ratified, expected utilities, and packages chosen by them;
+- :mod:`~simulator.analysis.compare` (with :mod:`~simulator.analysis.snapshot_diff`): snapshots
+  side by side.
 """
 
 from simulator.analysis import strategic
 from simulator.analysis._tasks import DaskExecutor, dask_executor
+from simulator.analysis.compare import CompareResult, compare
 from simulator.analysis.edits import (
     Accept,
     Adjust,
@@ -33,6 +38,8 @@ from simulator.analysis.mc_stats import Convergence, convergence, with_exact
 from simulator.analysis.monte_carlo import MonteCarloResult, monte_carlo, wilson_interval
 from simulator.analysis.p_zopa import ExactZopaResult, p_zopa_exact
 from simulator.analysis.protocols import ProtocolResult, alternating_offers, single_text
+from simulator.analysis.ratification import RatificationResult, ratification
+from simulator.analysis.ratified_solve import expected_solve, with_ratification
 from simulator.analysis.ripeness import DriftMargin, PeriodVerdict, RipenessResult, ripeness
 from simulator.analysis.scan import (
     Concession,
@@ -53,6 +60,7 @@ __all__ = [
     "Accept",
     "Adjust",
     "BreakEven",
+    "CompareResult",
     "Concede",
     "Concession",
     "Convergence",
@@ -67,6 +75,7 @@ __all__ = [
     "Offer",
     "PeriodVerdict",
     "ProtocolResult",
+    "RatificationResult",
     "RipenessResult",
     "ScanResult",
     "StressResult",
@@ -75,8 +84,10 @@ __all__ = [
     "apply_edits",
     "binding_red_lines",
     "candidate_concessions",
+    "compare",
     "convergence",
     "dask_executor",
+    "expected_solve",
     "margins",
     "monte_carlo",
     "p_zopa_exact",
@@ -84,6 +95,7 @@ __all__ = [
     "parse_edits",
     "parse_parameter",
     "parse_range",
+    "ratification",
     "ripeness",
     "scan_concessions",
     "single_text",
@@ -92,4 +104,5 @@ __all__ = [
     "sweep",
     "wilson_interval",
     "with_exact",
+    "with_ratification",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from simulator.analysis.sampling import draws, sampled_scenario, stacked
@@ -88,6 +89,7 @@ DECEMBER_SAMPLES = {
 }
 
 
+@pytest.mark.slow
 def test_december_snapshot_samples_match_solve() -> None:
     s = load_scenario(ROOT / "scenarios" / "ukraine_2025-12.yaml")
     cs = compile_scenario(s)

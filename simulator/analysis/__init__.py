@@ -20,6 +20,7 @@
 """
 
 from simulator.analysis import strategic
+from simulator.analysis._tasks import DaskExecutor, dask_executor
 from simulator.analysis.compare import CompareResult, compare
 from simulator.analysis.edits import (
     Accept,
@@ -33,6 +34,7 @@ from simulator.analysis.edits import (
     parse_edits,
 )
 from simulator.analysis.margins import Margin, Margins, margins
+from simulator.analysis.mc_stats import Convergence, convergence, with_exact
 from simulator.analysis.monte_carlo import MonteCarloResult, monte_carlo, wilson_interval
 from simulator.analysis.p_zopa import ExactZopaResult, p_zopa_exact
 from simulator.analysis.protocols import ProtocolResult, alternating_offers, single_text
@@ -61,6 +63,8 @@ __all__ = [
     "CompareResult",
     "Concede",
     "Concession",
+    "Convergence",
+    "DaskExecutor",
     "DriftMargin",
     "DropRedLine",
     "Edit",
@@ -81,6 +85,8 @@ __all__ = [
     "binding_red_lines",
     "candidate_concessions",
     "compare",
+    "convergence",
+    "dask_executor",
     "expected_solve",
     "margins",
     "monte_carlo",
@@ -97,5 +103,6 @@ __all__ = [
     "stress_test",
     "sweep",
     "wilson_interval",
+    "with_exact",
     "with_ratification",
 ]

@@ -19,6 +19,7 @@ True
 
 from simulator.plots.coalitions import plot_coalitions
 from simulator.plots.compare import plot_compare_timeline
+from simulator.plots.convergence import plot_convergence
 from simulator.plots.figures import (
     FIGURE_KINDS,
     FIGURE_TITLES,
@@ -50,6 +51,7 @@ __all__ = [
     "plot_coalitions",
     "plot_compare_timeline",
     "plot_concede_game",
+    "plot_convergence",
     "plot_demand_game",
     "plot_frontier_packages",
     "plot_monte_carlo",

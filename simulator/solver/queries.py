@@ -34,7 +34,7 @@ from simulator.rng import RngLike
 from simulator.solver import milp
 from simulator.solver.budget import Budget, OverBudget
 from simulator.solver.estimate import ESTIMATE_SAMPLES, ZopaEstimate, estimate_open
-from simulator.solver.search import make_plan, run_search
+from simulator.solver.search import Plan, make_plan, run_search
 from simulator.solver.visitors import ExistsVisitor, ExtremesVisitor, MaxVisitor, ZoneVisitor
 
 __all__ = [
@@ -185,12 +185,17 @@ def exists_outcome(
 
 
 def find_outcome(
-    cs: CompiledScenario, regions: BoolArray, threshold: FloatArray | None = None
+    cs: CompiledScenario,
+    regions: BoolArray,
+    threshold: FloatArray | None = None,
+    *,
+    plan: Plan | None = None,
 ) -> IntArray | None:
     """An outcome (option indices ``(n,)``) in none of ``regions`` that reaches ``threshold``, or
-    None when there is none: :func:`exists_outcome` with its witness."""
+    None when there is none: :func:`exists_outcome` with its witness. ``plan``: the search's
+    plan of ``cs`` and ``regions``, if already made."""
     regions = np.asarray(regions, dtype=bool)
-    plan = make_plan(cs, regions)
+    plan = make_plan(cs, regions) if plan is None else plan
     visitor = ExistsVisitor(threshold, EXISTS_BUDGET)
     try:
         run_search(plan, visitor, batch_nodes=EXISTS_BATCH)

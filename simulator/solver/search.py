@@ -247,13 +247,17 @@ def _inner_front_applies(
 
 
 def make_plan(
-    cs: CompiledScenario, tracked_regions: BoolArray, *, inner_block: int = INNER_BLOCK
+    cs: CompiledScenario,
+    tracked_regions: BoolArray,
+    *,
+    inner_block: int = INNER_BLOCK,
+    order: Any = None,
 ) -> Plan:
     """Precompute the search for ``cs`` where crossing a region in ``tracked_regions`` is
-    excluded."""
+    excluded; ``order`` (issues) replaces the greedy one (any gives the same answers)."""
     tracked_regions = np.asarray(tracked_regions, dtype=bool)
     allowed = allowed_options(cs, tracked_regions)
-    order = _order(cs, allowed, tracked_regions)
+    order = _order(cs, allowed, tracked_regions) if order is None else tuple(order)
     n = cs.n_issues
     sizes = [len(allowed[i]) for i in order]
     n_outer = n

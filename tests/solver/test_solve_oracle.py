@@ -74,7 +74,8 @@ def monkeypatch_blocks(monkeypatch):
     monkeypatch.setattr(search_mod, "LEAF_OUTCOMES", 4)
     monkeypatch.setattr(search_mod, "BATCH_NODES", 3)
     monkeypatch.setattr(search_mod, "INNER_FRONT_MIN_NODES", 0)
-    monkeypatch.setattr(search_mod.make_plan, "__kwdefaults__", {"inner_block": 2})
+    defaults = {**search_mod.make_plan.__kwdefaults__, "inner_block": 2}
+    monkeypatch.setattr(search_mod.make_plan, "__kwdefaults__", defaults)
     yield
 
 

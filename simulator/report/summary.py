@@ -295,7 +295,8 @@ def summary_blocks(
         )
         lead = (
             "The package closest to agreement (fewest red lines crossed, then the smallest largest "
-            f"shortfall, then the largest total utility) {how}:"
+            "shortfall, then the largest total gain, each gain and shortfall as a share of the "
+            f"party's utility range) {how}:"
         )
         out.append(Heading(3, "What comes closest"))
         out += _package_blocks(result, cl.point, lead, cl.shortfall, cl.crossed, max_concessions)

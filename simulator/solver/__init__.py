@@ -5,7 +5,7 @@ from ``simulator.solver``:
 
 - :func:`solve` and its methods (:data:`METHODS`, :func:`choose_method`);
 - the queries: :func:`count_outcomes`, :func:`exists_outcome`, :func:`max_utility`,
-  :func:`zopa_threshold`,
+  :func:`utility_ranges`, :func:`zopa_threshold`,
   :func:`disagreement_point`, :func:`rule_regions`, :func:`allowed_options`;
 - the search engine: :func:`make_plan` precomputes a :class:`Plan`, :func:`run_search` walks it in
   :class:`Batch` es of nodes and evaluated :class:`Block` s, and a :class:`Visitor` decides what to
@@ -34,6 +34,7 @@ from simulator.solver.queries import (
     find_outcome,
     max_utility,
     rule_regions,
+    utility_ranges,
     zopa_threshold,
 )
 from simulator.solver.search import Plan, Visitor, make_plan, run_search, space_size
@@ -54,6 +55,7 @@ from simulator.solver.visitors import (
     ExtremesVisitor,
     FrontierStore,
     MaxVisitor,
+    MinVisitor,
     OverBudget,
     ZoneVisitor,
 )
@@ -74,6 +76,7 @@ __all__ = [
     "MaxVisitor",
     "Meter",
     "MethodOutput",
+    "MinVisitor",
     "OverBudget",
     "Plan",
     "Progress",
@@ -108,6 +111,7 @@ __all__ = [
     "solve",
     "solve_samples",
     "space_size",
+    "utility_ranges",
     "weight_vectors",
     "zopa_threshold",
 ]

@@ -33,6 +33,7 @@ CASES = {
     "rubinstein": ["game", CAR, "rubinstein", "--delta", "0.9", "0.8"],
     "alternating": ["simulate", CAR, "--protocol", "alternating", "--seed", "2"],
     "coalitions": ["coalitions", CAR],
+    "gaps": ["gaps", CAR],
     "single_text": [
         "simulate",
         CAR,
@@ -55,6 +56,7 @@ COMMANDS = (
     "game",
     "simulate",
     "coalitions",
+    "gaps",
 )
 
 
@@ -125,6 +127,7 @@ def test_terminal_text_of_every_result_has_no_markdown_marks(runs, case: str) ->
 
 def test_the_registry_covers_every_result_class() -> None:
     from simulator.analysis.coalitions import CoalitionsResult
+    from simulator.analysis.gaps import GapsResult
     from simulator.analysis.monte_carlo import MonteCarloResult
     from simulator.analysis.p_zopa import ExactZopaResult
     from simulator.analysis.protocols import ProtocolResult
@@ -150,6 +153,7 @@ def test_the_registry_covers_every_result_class() -> None:
         RubinsteinResult,
         ProtocolResult,
         CoalitionsResult,
+        GapsResult,
     ]
     assert sorted(RENDERERS) == sorted(c.__name__ for c in classes)
     for cls in classes:

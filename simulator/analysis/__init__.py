@@ -25,6 +25,7 @@ from simulator.analysis.edits import (
     parse_edit,
     parse_edits,
 )
+from simulator.analysis.gaps import GapsResult, gaps
 from simulator.analysis.margins import Margin, Margins, margins
 from simulator.analysis.monte_carlo import MonteCarloResult, monte_carlo, wilson_interval
 from simulator.analysis.p_zopa import ExactZopaResult, p_zopa_exact
@@ -53,6 +54,7 @@ __all__ = [
     "DropRedLine",
     "Edit",
     "ExactZopaResult",
+    "GapsResult",
     "Margin",
     "Margins",
     "MonteCarloResult",
@@ -65,6 +67,7 @@ __all__ = [
     "apply_edits",
     "binding_red_lines",
     "candidate_concessions",
+    "gaps",
     "margins",
     "monte_carlo",
     "p_zopa_exact",

@@ -61,6 +61,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", metavar="DIR", help="also write result.json and report.md into DIR")
     add_margins_option(p, None)
+    p.add_argument(
+        "--gaps",
+        action="store_true",
+        help="also every pair's own ZOPA and the issues that separate it (as `bargain gaps`)",
+    )
     timings_option(p)
     progress_option(p)
     p.set_defaults(run=run)
@@ -119,7 +124,12 @@ def solve_source(args: argparse.Namespace) -> SolveResult:
 
     seconds = time.perf_counter() - start if getattr(args, "timings", True) else 0.0
     result = dataclasses.replace(result, source=args.source, seconds=seconds)
-    return with_margins(args, result)
+    result = with_margins(args, result)
+    if getattr(args, "gaps", False):
+        from simulator.analysis.gaps import gaps
+
+        result = dataclasses.replace(result, gaps=gaps(scenario))
+    return result
 
 
 def run(args: argparse.Namespace) -> int:

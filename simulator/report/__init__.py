@@ -12,6 +12,7 @@ from __future__ import annotations
 from simulator.report import (  # noqa: F401
     coalitions,
     games,
+    gaps,
     margins,
     p_zopa,
     protocols,

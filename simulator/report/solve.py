@@ -223,6 +223,15 @@ def sureness_blocks(result: SolveResult) -> list[Block]:
     return margins_blocks(result.margins)
 
 
+def pair_gap_blocks(result: SolveResult) -> list[Block]:
+    """Every pair's own zone and the issues that separate it, when ``--gaps`` computed them."""
+    if result.gaps is None:
+        return []
+    from simulator.report.gaps import gaps_blocks
+
+    return [Heading(2, "Pairwise gaps"), *gaps_blocks(result.gaps)[1:]]
+
+
 def footer(result: SolveResult) -> Paragraph:
     """How the result was found, how long it took (unless ``--no-timings`` zeroed it), and what a
     budget that ended the search leaves uncertain."""
@@ -252,6 +261,7 @@ def solve_blocks(result: SolveResult, *, max_frontier: int = 20) -> list[Block]:
         *solution_blocks(result),
         *closest_blocks(result),
         *frontier_blocks(result, max_frontier),
+        *pair_gap_blocks(result),
         footer(result),
     ]
 

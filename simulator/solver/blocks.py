@@ -293,18 +293,6 @@ def weight_vectors(n_parties: int) -> FloatArray:
     return np.array(rows)
 
 
-def rest_max_weighted(plan: Plan, lam: FloatArray) -> FloatArray:
-    """``(n+1, K)``: per depth, ``sum_{pos >= depth} max_k lam . values[:, k]`` over the allowed
-    options, for weight vectors ``lam`` ``(K, P)`` other than the plan's (``rest_max_lam``)."""
-    cs, n = plan.cs, plan.cs.n_issues
-    rest = np.zeros((n + 1, len(lam)))
-    for pos in range(n - 1, -1, -1):
-        i = plan.order[pos]
-        vals = cs.values[i][:, plan.allowed[i]]
-        rest[pos] = rest[pos + 1] + ((lam @ vals).max(axis=1) if vals.shape[1] else 0.0)
-    return rest
-
-
 def combined_upper(
     plan: Plan,
     batch: Batch,
@@ -312,7 +300,8 @@ def combined_upper(
     rest_max_lam: FloatArray | None = None,
 ) -> FloatArray:
     """Upper bounds ``(N, K)`` on ``sum_p lam_kp u_p`` below each node, for the plan's weight
-    vectors or for ``lam`` ``(K, P)`` with ``rest_max_lam`` from :func:`rest_max_weighted`.
+    vectors or for ``lam`` ``(K, P)`` with its ``rest_max_lam`` ``(n+1, K)``: per depth, the sum
+    over the later positions of ``max_k lam . values[:, k]`` over the allowed options.
 
     Unlike the per-party bounds, one option per issue must serve every party at once, so
     ``max_o lam . u(o) <= lam . partial + sum_{pos >= l} max_k lam . values[:, k] + bonuses``. A

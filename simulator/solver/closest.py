@@ -36,7 +36,7 @@ from simulator.compiled import (
 )
 from simulator.progress import Progress, StageProgress, labelled
 from simulator.results import Closest, Point
-from simulator.solver.blocks import Batch, Block, combined_upper, rest_max_weighted
+from simulator.solver.blocks import Batch, Block, combined_upper
 from simulator.solver.milp import closest_incumbent
 from simulator.solver.queries import rule_regions, utility_ranges, zopa_threshold
 from simulator.solver.search import Plan, make_plan, run_search
@@ -64,6 +64,18 @@ def gain_sum(u: FloatArray, d: FloatArray, r: FloatArray) -> FloatArray:
     for p in range(g.shape[1]):
         total += g[:, p]
     return total
+
+
+def _rest_max_weighted(plan: Plan, lam: FloatArray) -> FloatArray:
+    """``(n+1, K)``: per depth, ``sum_{pos >= depth} max_k lam . values[:, k]`` over the allowed
+    options, for weight vectors ``lam`` ``(K, P)`` other than the plan's (``rest_max_lam``)."""
+    cs, n = plan.cs, plan.cs.n_issues
+    rest = np.zeros((n + 1, len(lam)))
+    for pos in range(n - 1, -1, -1):
+        i = plan.order[pos]
+        vals = cs.values[i][:, plan.allowed[i]]
+        rest[pos] = rest[pos + 1] + ((lam @ vals).max(axis=1) if vals.shape[1] else 0.0)
+    return rest
 
 
 class ClosestVisitor:
@@ -135,7 +147,7 @@ class ClosestVisitor:
         sum_bound = gain_sum(upper, d, r)
         # one option per issue serves every party: sum_p u_p / r_p <= the combined bound
         if self._rest_plan is not plan:
-            self._rest_inv = rest_max_weighted(plan, self._inv_r[None, :])
+            self._rest_inv = _rest_max_weighted(plan, self._inv_r[None, :])
             self._rest_plan = plan
         inv = self._inv_r
         joint = combined_upper(plan, batch, inv[None, :], self._rest_inv)[:, 0] - float(inv @ d)

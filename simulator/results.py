@@ -257,47 +257,35 @@ class SolveResult:
         """The JSON shape of ``bargain solve --json`` (``margins`` and ``gaps`` only when
         computed)."""
         s = self.scenario
-        return (
-            {
-                "source": self.source or s.origin or s.name,
-                "scenario": s.name,
-                "parties": [
-                    {
-                        "name": p.id,
-                        "label": p.display,
-                        "reservation": float(p.reservation),
-                        "disagreement": float(d),
-                        "red_lines": len(p.red_lines),
-                    }
-                    for p, d in zip(s.parties, self.disagreement, strict=True)
-                ],
-                "issues": [{"name": i.id, "options": list(i.option_ids)} for i in s.issues],
-                "counts": self.counts.to_dict(),
-                **self._rule_dict(),
-                "frontier": self.frontier.to_dict(s, max_frontier),
-                "solutions": {
-                    name: (None if pt is None else pt.to_dict(s))
-                    for name, pt in self.solutions.items()
-                },
-                "closest": None if self.closest is None else self.closest.to_dict(s),
-                "method": self.method,
-                "counts_exact": bool(self.stats.counts_exact),
-                **({} if (ended := self.stats.budget_ended) is None else {"budget_ended": ended}),
-                **(
-                    {}
-                    if (guess := self.zopa_estimate) is None
-                    else {"zopa_estimate": guess.to_dict()}
-                ),
-                "frontier_outcomes": str(self.stats.frontier_outcomes),
-                "seconds": self.seconds,
-            }
-            | ({} if self.margins is None else self.margins.to_dict())
-            | self._gaps_dict()
-        )
-
-    def _gaps_dict(self) -> dict[str, Any]:
-        """``{"gaps": [...]}``, one entry per pair, when ``--gaps`` computed them."""
-        return {} if self.gaps is None else {"gaps": self.gaps.to_dict()["gaps"]}
+        return {
+            "source": self.source or s.origin or s.name,
+            "scenario": s.name,
+            "parties": [
+                {
+                    "name": p.id,
+                    "label": p.display,
+                    "reservation": float(p.reservation),
+                    "disagreement": float(d),
+                    "red_lines": len(p.red_lines),
+                }
+                for p, d in zip(s.parties, self.disagreement, strict=True)
+            ],
+            "issues": [{"name": i.id, "options": list(i.option_ids)} for i in s.issues],
+            "counts": self.counts.to_dict(),
+            **self._rule_dict(),
+            "frontier": self.frontier.to_dict(s, max_frontier),
+            "solutions": {
+                name: (None if pt is None else pt.to_dict(s)) for name, pt in self.solutions.items()
+            },
+            "closest": None if self.closest is None else self.closest.to_dict(s),
+            "method": self.method,
+            "counts_exact": bool(self.stats.counts_exact),
+            **({} if (ended := self.stats.budget_ended) is None else {"budget_ended": ended}),
+            **({} if (guess := self.zopa_estimate) is None else {"zopa_estimate": guess.to_dict()}),
+            "frontier_outcomes": str(self.stats.frontier_outcomes),
+            "seconds": self.seconds,
+            **({} if self.gaps is None else {"gaps": self.gaps.to_dict()["gaps"]}),
+        } | ({} if self.margins is None else self.margins.to_dict())
 
     def _rule_dict(self) -> dict[str, Any]:
         """The decision rule and per-party acceptance counts, only when the scenario has one (so

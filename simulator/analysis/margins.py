@@ -269,10 +269,12 @@ def _package_margins(scenario: Scenario, zopa: bool) -> list[Margin]:
     return out
 
 
-def _bisect(flipped: Callable[[float], bool], good: float, bad: float) -> float:
+def _bisect(
+    flipped: Callable[[float], bool], good: float, bad: float, tolerance: float = WEIGHT_TOLERANCE
+) -> float:
     """The first flipped value between ``good`` (not flipped) and ``bad`` (flipped), to
-    :data:`WEIGHT_TOLERANCE`; returns a value that flips."""
-    while abs(bad - good) > WEIGHT_TOLERANCE:
+    ``tolerance``; returns a value that flips."""
+    while abs(bad - good) > tolerance:
         mid = (good + bad) / 2
         if mid in (good, bad):
             break

@@ -34,7 +34,7 @@ import numpy as np
 
 from simulator.analysis.edits import Adjust
 from simulator.analysis.edits.kinds import Parameter
-from simulator.analysis.margins import Margin, _option_words
+from simulator.analysis.margins import Margin, _bisect, _option_words
 from simulator.compiled import compile_scenario
 from simulator.model import Scenario
 from simulator.solver import rule_regions, solve, utility_ranges
@@ -64,19 +64,6 @@ def package_of(scenario: Scenario) -> Package:
     return None if point is None else point.outcome
 
 
-def _bisect(changed: Callable[[float], bool], same: float, other: float) -> float:
-    """A value with another package, within :data:`PACKAGE_TOLERANCE` of one with the same."""
-    while abs(other - same) > PACKAGE_TOLERANCE:
-        mid = (same + other) / 2
-        if mid in (same, other):
-            break
-        if changed(mid):
-            other = mid
-        else:
-            same = mid
-    return other
-
-
 def _nearest_change(changed: Callable[[float], bool], x0: float, end: float) -> float | None:
     """The nearest value found between ``x0`` and ``end`` whose package differs (module rule)."""
     if end == x0:
@@ -84,9 +71,9 @@ def _nearest_change(changed: Callable[[float], bool], x0: float, end: float) -> 
     same = x0
     for x in np.linspace(x0, end, PACKAGE_GRID + 1)[1:]:
         if changed(float(x)):
-            found = _bisect(changed, same, float(x))
+            found = _bisect(changed, same, float(x), PACKAGE_TOLERANCE)
             while changed((x0 + found) / 2):  # a nearer change: bisect towards x0
-                found = _bisect(changed, x0, (x0 + found) / 2)
+                found = _bisect(changed, x0, (x0 + found) / 2, PACKAGE_TOLERANCE)
             return found
         same = float(x)
     return None

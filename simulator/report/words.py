@@ -10,7 +10,15 @@ from __future__ import annotations
 from simulator.errors import ScenarioError
 from simulator.model import Condition, Issue, Rule, Scenario
 
-__all__ = ["condition_phrase", "issue_name", "option_name", "party_name", "rule_phrase"]
+__all__ = [
+    "binding_phrase",
+    "condition_phrase",
+    "issue_name",
+    "option_name",
+    "party_name",
+    "rule_phrase",
+    "rule_short",
+]
 
 
 def party_name(scenario: Scenario, party_id: str) -> str:
@@ -73,3 +81,24 @@ def rule_phrase(scenario: Scenario, label: str) -> str:
         return f"{party.display}: {_rule_body(scenario, rule)} (`{rule_id}`)"
     except (ScenarioError, StopIteration):  # not one of this scenario's lines: show the id
         return f"`{label}`"
+
+
+def rule_short(scenario: Scenario, label: str, *, issues: bool = True) -> str:
+    """A red line for a table cell: the party and (with ``issues``) the issues in labels, the id
+    in parentheses (``Ukraine on NATO path (`nato_at_most_2`)``)."""
+    party_id, _, rule_id = label.removeprefix("red_line:").partition(":")
+    try:
+        party = scenario.party(party_id)
+        rule = next(r for r in party.red_lines if r.id == rule_id)
+    except (ScenarioError, StopIteration):
+        return f"`{label}`"
+    where = ", ".join(scenario.issue(i).label or i for i in rule.issues) if issues else ""
+    return f"{party.display}" + (f" on {where}" if where else "") + f" (`{rule_id}`)"
+
+
+def binding_phrase(scenario: Scenario, label: str) -> str:
+    """What binds, as :class:`~simulator.results.Closest` names it (``reservation:PARTY`` or
+    ``red_line:PARTY:ID``), in words."""
+    if label.startswith("reservation:"):
+        return f"{party_name(scenario, label.removeprefix('reservation:'))}'s reservation"
+    return rule_phrase(scenario, label)

@@ -34,6 +34,7 @@ CASES = {
     "alternating": ["simulate", CAR, "--protocol", "alternating", "--seed", "2"],
     "coalitions": ["coalitions", CAR],
     "gaps": ["gaps", CAR],
+    "ripeness": ["ripeness", "scenarios/textbook_car_drift.yaml", "--periods", "6"],
     "single_text": [
         "simulate",
         CAR,
@@ -57,6 +58,7 @@ COMMANDS = (
     "simulate",
     "coalitions",
     "gaps",
+    "ripeness",
 )
 
 
@@ -131,6 +133,7 @@ def test_the_registry_covers_every_result_class() -> None:
     from simulator.analysis.monte_carlo import MonteCarloResult
     from simulator.analysis.p_zopa import ExactZopaResult
     from simulator.analysis.protocols import ProtocolResult
+    from simulator.analysis.ripeness import RipenessResult
     from simulator.analysis.sensitivity import SweepResult
     from simulator.analysis.strategic.concede import ConcedeGame
     from simulator.analysis.strategic.demand import DemandGame
@@ -154,6 +157,7 @@ def test_the_registry_covers_every_result_class() -> None:
         ProtocolResult,
         CoalitionsResult,
         GapsResult,
+        RipenessResult,
     ]
     assert sorted(RENDERERS) == sorted(c.__name__ for c in classes)
     for cls in classes:

@@ -16,6 +16,7 @@ from simulator.report import (  # noqa: F401
     margins,
     p_zopa,
     protocols,
+    ripeness,
     sensitivity,
     stress,
 )

@@ -253,7 +253,7 @@ def gaps(
     >>> import simulator
     >>> car = simulator.load_scenario("scenarios/textbook_car.yaml")
     >>> [(p.parties, [g.issue for g in p.issues][:2], p.zopa_exists) for p in gaps(car).pairs]
-    [(('buyer', 'dealer'), ['price', 'warranty'], True)]
+    [(('buyer', 'dealer'), ['price', 'delivery'], True)]
     """
     from simulator.errors import ScenarioError
 

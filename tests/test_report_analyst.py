@@ -78,3 +78,9 @@ def test_a_line_does_not_hold_a_package_back_for_a_party_that_forbids_the_step_i
     b_line = Rule("b_not_x0", "not", issue="x", options=("x0",))
     s2 = Scenario("hold", issues=(x,), parties=(a, Party("b", b.preferences, red_lines=(b_line,))))
     assert "a:not_x0" not in red_lines_at_limit(s2, (1,))
+
+
+def test_under_a_decision_rule_the_verdict_is_said_once_and_whole() -> None:
+    text = render(solve(load_scenario("scenarios/siting_six.yaml")), "markdown")
+    assert text.count("Packages pass the decision rule") == 1
+    assert "\n(at least" not in text

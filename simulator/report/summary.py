@@ -182,14 +182,19 @@ def stopped_early(result: SolveResult) -> str | None:
     return text
 
 
-def _finding(result: SolveResult, verdict_shown: bool = False) -> Paragraph:
+def _finding(result: SolveResult, verdict_shown: bool = False) -> list[Block]:
     """Is there a ZOPA, with the counts; with ``verdict_shown`` (the verdict is printed just
-    above) the counts alone, without saying the verdict again."""
+    above) the counts alone, without saying the verdict again (nothing under a decision rule,
+    whose verdict is the counts)."""
     found = _finding_words(result)
-    if verdict_shown and found.text.startswith("**"):
+    if not verdict_shown:
+        return [found]
+    if result.scenario.agreement is not None:
+        return []
+    if found.text.startswith("**"):
         rest = found.text.split("**", 2)[2].lstrip(".: ")
-        return Paragraph(rest[:1].upper() + rest[1:] if rest else found.text)
-    return found
+        return [Paragraph(rest[:1].upper() + rest[1:] if rest else found.text)]
+    return [found]
 
 
 def _finding_words(result: SolveResult) -> Paragraph:
@@ -285,7 +290,7 @@ def summary_blocks(
         again.
     """
     s, c = result.scenario, result.counts
-    out: list[Block] = [Heading(2, "What the model finds"), _finding(result, verdict_shown)]
+    out: list[Block] = [Heading(2, "What the model finds"), *_finding(result, verdict_shown)]
     if c.feasible == 0 and c.consistent > 0:
         out += _conflict_blocks(s)
     nash = result.solutions.get("nash") if c.zopa else None

@@ -252,10 +252,13 @@ class SolveResult:
     margins: Any = None
     #: every pair's gaps (:class:`simulator.analysis.gaps.GapsResult`), when asked
     gaps: Any = None
+    #: the packages' ratification risk, when the scenario has ratification terms or it was asked
+    #: for (:class:`~simulator.analysis.ratification.RatificationResult`)
+    ratification: Any = None
 
     def to_dict(self, max_frontier: int | None = 1000) -> dict[str, Any]:
-        """The JSON shape of ``bargain solve --json`` (``margins`` and ``gaps`` only when
-        computed)."""
+        """The JSON shape of ``bargain solve --json`` (``margins``, ``gaps`` and ``ratification``
+        only when computed)."""
         s = self.scenario
         return {
             "source": self.source or s.origin or s.name,
@@ -285,7 +288,10 @@ class SolveResult:
             "frontier_outcomes": str(self.stats.frontier_outcomes),
             "seconds": self.seconds,
             **({} if self.gaps is None else {"gaps": self.gaps.to_dict()["gaps"]}),
-        } | ({} if self.margins is None else self.margins.to_dict())
+        } | ({} if self.margins is None else self.margins.to_dict()) | self._ratification_dict()
+
+    def _ratification_dict(self) -> dict[str, Any]:
+        return {} if self.ratification is None else self.ratification.to_dict()
 
     def _rule_dict(self) -> dict[str, Any]:
         """The decision rule and per-party acceptance counts, only when the scenario has one (so

@@ -34,6 +34,8 @@ CASES = {
     "alternating": ["simulate", CAR, "--protocol", "alternating", "--seed", "2"],
     "coalitions": ["coalitions", CAR],
     "gaps": ["gaps", CAR],
+    "ratification": ["solve", CAR, "--ratification", "expected"],
+    "compare": ["compare", CAR, "scenarios/siting_six.yaml", "--no-margins"],
     "ripeness": ["ripeness", "scenarios/textbook_car_drift.yaml", "--periods", "6"],
     "single_text": [
         "simulate",
@@ -58,6 +60,7 @@ COMMANDS = (
     "simulate",
     "coalitions",
     "gaps",
+    "compare",
     "ripeness",
 )
 
@@ -129,10 +132,12 @@ def test_terminal_text_of_every_result_has_no_markdown_marks(runs, case: str) ->
 
 def test_the_registry_covers_every_result_class() -> None:
     from simulator.analysis.coalitions import CoalitionsResult
+    from simulator.analysis.compare import CompareResult
     from simulator.analysis.gaps import GapsResult
     from simulator.analysis.monte_carlo import MonteCarloResult
     from simulator.analysis.p_zopa import ExactZopaResult
     from simulator.analysis.protocols import ProtocolResult
+    from simulator.analysis.ratification import RatificationResult
     from simulator.analysis.ripeness import RipenessResult
     from simulator.analysis.sensitivity import SweepResult
     from simulator.analysis.strategic.concede import ConcedeGame
@@ -157,6 +162,8 @@ def test_the_registry_covers_every_result_class() -> None:
         ProtocolResult,
         CoalitionsResult,
         GapsResult,
+        RatificationResult,
+        CompareResult,
         RipenessResult,
     ]
     assert sorted(RENDERERS) == sorted(c.__name__ for c in classes)
@@ -167,7 +174,8 @@ def test_the_registry_covers_every_result_class() -> None:
 
 def test_every_case_emits_a_registered_result(runs) -> None:
     kinds = {type(result).__name__ for _, result, _ in runs.values()}
-    assert kinds == set(RENDERERS) - {"ProposalEvaluation"}  # the command emits them all at once
+    # evaluate emits its evaluations all at once; solve and evaluate carry the ratification
+    assert kinds == set(RENDERERS) - {"ProposalEvaluation", "RatificationResult"}
 
 
 def test_one_proposal_reads_as_in_the_list(runs) -> None:

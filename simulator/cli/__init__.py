@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from simulator import __version__
 from simulator.cli import (
     coalitions_cmd,
+    compare_cmd,
     convert_cmd,
     evaluate_cmd,
     explore_cmd,
@@ -44,6 +45,7 @@ COMMANDS = [
     stress_cmd,
     coalitions_cmd,
     gaps_cmd,
+    compare_cmd,
     ripeness_cmd,
     sweep_cmd,
     montecarlo_cmd,

@@ -44,14 +44,14 @@ def _check(scenario: Scenario, found: list[Margin]) -> int:
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(max_issues=3, max_options=3, max_parties=3))
 def test_package_moves_hold_on_random_scenarios(s: Scenario) -> None:
-    found, not_tried = package_move_margins(s)
+    found, not_tried = package_move_margins(s, seconds=3600.0)  # the budget is tested below
     assert not not_tried
     _check(s, found)
 
 
 def test_the_car_package_moves_with_every_reservation_and_weight() -> None:
     car = load_scenario(CAR)
-    found, _ = package_move_margins(car)
+    found, _ = package_move_margins(car, seconds=3600.0)
     assert {m.parameter for m in found} >= {"buyer.reservation", "dealer.weight.price"}
     assert _check(car, found) == len(found)
     buyer = next(m for m in found if m.parameter == "buyer.reservation")

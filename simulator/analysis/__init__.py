@@ -33,6 +33,7 @@ from simulator.analysis.edits import (
     parse_edit,
     parse_edits,
 )
+from simulator.analysis.gaps import GapsResult, gaps
 from simulator.analysis.margins import Margin, Margins, margins
 from simulator.analysis.mc_stats import Convergence, convergence, with_exact
 from simulator.analysis.monte_carlo import MonteCarloResult, monte_carlo, wilson_interval
@@ -69,6 +70,7 @@ __all__ = [
     "DropRedLine",
     "Edit",
     "ExactZopaResult",
+    "GapsResult",
     "Margin",
     "Margins",
     "MonteCarloResult",
@@ -88,6 +90,7 @@ __all__ = [
     "convergence",
     "dask_executor",
     "expected_solve",
+    "gaps",
     "margins",
     "monte_carlo",
     "p_zopa_exact",

@@ -27,6 +27,7 @@ from simulator.plots.figures import (
     figure_bytes,
     figures,
 )
+from simulator.plots.gaps import plot_gaps
 from simulator.plots.issues import plot_frontier_packages, plot_option_map
 from simulator.plots.proposals import plot_proposals
 from simulator.plots.protocols import (
@@ -54,6 +55,7 @@ __all__ = [
     "plot_convergence",
     "plot_demand_game",
     "plot_frontier_packages",
+    "plot_gaps",
     "plot_monte_carlo",
     "plot_option_map",
     "plot_proposals",

@@ -5,6 +5,7 @@ from ``simulator.solver``:
 
 - :func:`solve` and its methods (:data:`METHODS`, :func:`choose_method`);
 - the queries: :func:`count_outcomes`, :func:`exists_outcome`, :func:`max_utility`,
+  :func:`utility_ranges`,
   :func:`find_deal`, :func:`exists_deal`, :func:`count_deals` (under the scenario's decision rule),
   :func:`zopa_threshold`,
   :func:`disagreement_point`, :func:`rule_regions`, :func:`allowed_options`;
@@ -54,6 +55,7 @@ from simulator.solver.queries import (
     find_outcome,
     max_utility,
     rule_regions,
+    utility_ranges,
     zopa_threshold,
 )
 from simulator.solver.search import Plan, Visitor, make_plan, run_search, space_size
@@ -74,6 +76,7 @@ from simulator.solver.visitors import (
     ExtremesVisitor,
     FrontierStore,
     MaxVisitor,
+    MinVisitor,
     OverBudget,
     ZoneVisitor,
 )
@@ -96,6 +99,7 @@ __all__ = [
     "MaxVisitor",
     "Meter",
     "MethodOutput",
+    "MinVisitor",
     "NashPoint",
     "NashVisitor",
     "OverBudget",
@@ -140,6 +144,7 @@ __all__ = [
     "solve",
     "solve_samples",
     "space_size",
+    "utility_ranges",
     "weight_vectors",
     "zopa_threshold",
 ]

@@ -340,7 +340,7 @@ def run_search(
     ``batch_nodes`` (default :data:`BATCH_NODES`) bounds the nodes expanded in one operation (small
     batches reach leaves sooner, large ones amortise Python), so the stack is one batch per depth
     whatever the space. ``meter`` (a :class:`~simulator.solver.budget.Meter`) is charged each
-    expansion's nodes and leaf's outcomes; its :class:`~.budget.OverBudget` lists open nodes.
+    expansion's nodes and leaf's outcomes (:class:`~simulator.solver.budget.OverBudget` past it).
     """
     if plan.empty:
         if progress:

@@ -12,6 +12,7 @@ from xml.etree.ElementTree import Element
 
 from simulator.errors import ScenarioError, ScenarioWarning, did_you_mean
 from simulator.formats import genius_xml as x
+from simulator.formats.reachable import warn_unreachable_reservation
 from simulator.limits import check_utility
 from simulator.model import Condition, Interaction, Party, Preference
 
@@ -41,7 +42,9 @@ def read_profile(path: Path, root: Element, issues: Sequence[x.DomainIssue]) -> 
     )
     space_type = (root.get("type") or "linear").strip().lower()
     if space_type == "nonlinear" or objective.find("utility") is not None:
-        return replace(party, interactions=_rectangles(objective, issues), utility_cap=1.0)
+        party = replace(party, interactions=_rectangles(objective, issues), utility_cap=1.0)
+        _check_reachable(party, root, path, issues)
+        return party
     if space_type not in ("linear", "additive"):
         raise x.error(
             f"utility space type {space_type!r} is not supported (supported: linear, nonlinear)",
@@ -57,7 +60,19 @@ def read_profile(path: Path, root: Element, issues: Sequence[x.DomainIssue]) -> 
             ScenarioWarning,
             stacklevel=2,
         )
-    return replace(party, preferences=preferences)
+    party = replace(party, preferences=preferences)
+    _check_reachable(party, root, path, issues)
+    return party
+
+
+def _check_reachable(
+    party: Party, root: Element, path: Path, issues: Sequence[x.DomainIssue]
+) -> None:
+    """Warn when a stated <reservation> is met by no package or by every one."""
+    el = root.find("reservation")
+    if el is not None:
+        where = f"{path.name}:{x.line(el)}: <reservation>"
+        warn_unreachable_reservation(party, (i.issue for i in issues), where)
 
 
 def _reservation(root: Element, path: Path) -> float:

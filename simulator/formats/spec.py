@@ -58,6 +58,7 @@ __all__ = [
     "PREFERENCE",
     "PROPOSAL",
     "RANGE",
+    "RATIFICATION",
     "RESERVATION",
     "RULE",
     "SCENARIO",
@@ -70,6 +71,13 @@ __all__ = [
 
 
 # --- the parts ------------------------------------------------------------------------------------
+PROBABILITY_RANGE = Key(
+    "probability_range",
+    UNCERTAINTY,
+    "[low, high] or {low, high, distribution, mode} in [0, 1].",
+    pair=True,
+    **PROBABILITY,
+)
 RANGE = Part(
     "range",
     "issues[].range",
@@ -193,6 +201,25 @@ INTERACTION = Part(
         DESCRIPTION,
     ),
 )
+RATIFICATION = Part(
+    "ratification",
+    "parties[].ratification[]",
+    "A domestic ratifier (referendum, parliament, Senate) that must approve a package in `when`. "
+    "Ratifiers vote independently; the party ratifies a package when every ratifier whose term "
+    "matches it approves, so the matching probabilities multiply (Putnam 1988). Terms of one "
+    "ratifier must not overlap.",
+    (
+        _text("id", "Unique within the party.", required=True),
+        _text(
+            "ratifier", "Who votes (terms with the same ratifier are one vote; default: the id)."
+        ),
+        Key("when", "condition", required=True),
+        _number("probability", "Chance the ratifier approves.", required=True, **PROBABILITY),
+        PROBABILITY_RANGE,
+        SOURCE,
+        DESCRIPTION,
+    ),
+)
 RULE = Part(
     "rule",
     "parties[].red_lines[], constraints[]",
@@ -210,13 +237,7 @@ RULE = Part(
         SOURCE,
         DESCRIPTION,
         _number("probability", "Chance that the rule really holds.", default=1.0, **PROBABILITY),
-        Key(
-            "probability_range",
-            UNCERTAINTY,
-            "[low, high] or {low, high, distribution, mode} in [0, 1].",
-            pair=True,
-            **PROBABILITY,
-        ),
+        PROBABILITY_RANGE,
     ),
     forms=(
         ("not", "issue"),
@@ -260,6 +281,7 @@ PARTY = Part(
         ),
         Key("interactions", INTERACTION, "Bonus or penalty terms.", container="list"),
         Key("red_lines", RULE, "Hard constraints of the party.", container="list"),
+        Key("ratification", RATIFICATION, "Domestic ratifiers of a package.", container="list"),
     ),
 )
 PROPOSAL = Part(
@@ -346,6 +368,7 @@ ALL_PARTS = (
     PREFERENCE,
     INTERACTION,
     RULE,
+    RATIFICATION,
     PROPOSAL,
     AGREEMENT,
     PERIODS,

@@ -39,7 +39,7 @@ from simulator.formats.spec import (
 )
 from simulator.formats.text_files import read_user_text
 from simulator.formats.yaml_periods import read_periods, read_reservation, read_trend
-from simulator.formats.yaml_rules import read_rule
+from simulator.formats.yaml_rules import read_ratification, read_rule
 from simulator.limits import MAX_OPTIONS
 from simulator.model import (
     Agreement,
@@ -273,6 +273,9 @@ def _party(
             f.get("interactions"), "interaction", lambda t: _interaction(t, issues)
         ),
         red_lines=y.build_all(f.get("red_lines"), "red line", lambda r: read_rule(r, issues)),
+        ratification=y.build_all(
+            f.get("ratification"), "ratification term", lambda t: read_ratification(t, issues)
+        ),
         bargaining_power=get("bargaining_power"),
         utility_cap=get("utility_cap"),
         discount=discount,

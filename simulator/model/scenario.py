@@ -13,6 +13,7 @@ from simulator.model.agreement import Agreement
 from simulator.model.issues import Issue, check_id, lookup_issue
 from simulator.model.periods import Periods, Trend
 from simulator.model.preferences import Interaction, Preference, Uncertainty
+from simulator.model.ratification import Ratification, overlapping_terms
 from simulator.model.rules import Rule, check_condition, check_rule
 
 __all__ = ["Party", "Proposal", "Scenario"]
@@ -37,6 +38,8 @@ class Party:
     weight_concentration: float | None = None
     source: str | None = None
     description: str | None = None
+    #: domestic ratifiers of a signed package (:mod:`simulator.model.ratification`)
+    ratification: tuple[Ratification, ...] = ()
     #: how the reservation moves over the scenario's periods (None: it stays)
     reservation_trend: Trend | None = None
 
@@ -56,10 +59,21 @@ class Party:
             raise ScenarioError(f"party {self.id!r}: discount_source needs a discount")
         if self.weight_concentration is not None and not self.weight_concentration > 0:
             raise ScenarioError(f"party {self.id!r}: weight_concentration must be > 0")
-        for kind, items in (("red line", self.red_lines), ("interaction", self.interactions)):
+        for kind, items in (
+            ("red line", self.red_lines),
+            ("interaction", self.interactions),
+            ("ratification term", self.ratification),
+        ):
             dup = repeated(x.id for x in items)
             if dup:
                 raise ScenarioError(f"party {self.id!r} repeats {kind} ids {dup}")
+        overlap = overlapping_terms(self.ratification)
+        if overlap is not None:
+            raise ScenarioError(
+                f"party {self.id!r}: ratification terms {overlap[0]!r} and {overlap[1]!r} have "
+                "the same ratifier and overlapping conditions; one ratifier votes once, so make "
+                "its terms' conditions disjoint (or name different ratifiers)"
+            )
 
     @property
     def display(self) -> str:
@@ -141,6 +155,8 @@ class Scenario:
                     issue.index(pref.peak)
             for t in p.interactions:
                 check_condition(issues, t.when, f"party {p.id!r} interaction {t.id!r}")
+            for term in p.ratification:
+                check_condition(issues, term.when, f"party {p.id!r} ratification {term.id!r}")
             for r in p.red_lines:
                 check_rule(issues, r, f"party {p.id!r} red line {r.id!r}")
         for c in self.constraints:

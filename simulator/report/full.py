@@ -19,6 +19,7 @@ from simulator.report.solve import (
     footer,
     frontier_blocks,
     parties_blocks,
+    ratification_blocks_of,
     solution_blocks,
     space_blocks,
     sureness_blocks,
@@ -142,6 +143,7 @@ def report_blocks(
         *space_blocks(result),
         *solution_blocks(result),
         *closest_blocks(result),
+        *ratification_blocks_of(result),
     ]
     if zopa_options is not None and feasible_options is not None:
         blocks += _option_blocks(result, zopa_options, feasible_options, option_rules)

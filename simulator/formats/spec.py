@@ -282,6 +282,14 @@ PARTY = Part(
         Key("interactions", INTERACTION, "Bonus or penalty terms.", container="list"),
         Key("red_lines", RULE, "Hard constraints of the party.", container="list"),
         Key("ratification", RATIFICATION, "Domestic ratifiers of a package.", container="list"),
+        Key(
+            "controls",
+            "optionRef",
+            "Issues only this party can settle, each with the option that holds without its "
+            "signature: a package it rejects can still pass with these issues at their defaults, "
+            "if it then passes without the party.",
+            container="map",
+        ),
     ),
 )
 PROPOSAL = Part(

@@ -276,6 +276,7 @@ def _party(
         ratification=y.build_all(
             f.get("ratification"), "ratification term", lambda t: read_ratification(t, issues)
         ),
+        controls=y.option_choices(f["controls"], issues) if "controls" in f else {},
         bargaining_power=get("bargaining_power"),
         utility_cap=get("utility_cap"),
         discount=discount,

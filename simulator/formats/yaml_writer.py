@@ -203,6 +203,7 @@ def _party_data(p: Party, issues: Mapping[str, Issue]) -> dict[str, Any]:
             "interactions": [_interaction_data(t) for t in p.interactions] or None,
             "red_lines": [_rule_data(r) for r in p.red_lines] or None,
             "ratification": [_ratification_data(t) for t in p.ratification] or None,
+            "controls": dict(p.controls) or None,
         },
     )
 

@@ -21,7 +21,9 @@ __all__ = ["Party", "Proposal", "Scenario"]
 
 @dataclass(frozen=True)
 class Party:
-    """A negotiating party: preferences, interaction terms, red lines and its value of no deal."""
+    """A negotiating party: preferences, interaction terms, red lines and its value of no deal;
+    ``controls`` maps the issues only it can settle to the option that holds without its
+    signature (issue control, see :mod:`simulator.analysis.control`)."""
 
     id: str
     preferences: Mapping[str, Preference]
@@ -42,6 +44,7 @@ class Party:
     ratification: tuple[Ratification, ...] = ()
     #: how the reservation moves over the scenario's periods (None: it stays)
     reservation_trend: Trend | None = None
+    controls: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_id("party", self.id)
@@ -159,6 +162,17 @@ class Scenario:
                 check_condition(issues, term.when, f"party {p.id!r} ratification {term.id!r}")
             for r in p.red_lines:
                 check_rule(issues, r, f"party {p.id!r} red line {r.id!r}")
+            for issue_id, default in p.controls.items():
+                lookup_issue(issues, issue_id, f"party {p.id!r} controls").index(default)
+        controllers: dict[str, str] = {}
+        for p in self.parties:
+            for issue_id in p.controls:
+                if issue_id in controllers:
+                    raise ScenarioError(
+                        f"issue {issue_id!r} is controlled by both {controllers[issue_id]!r} and "
+                        f"{p.id!r}; one party at most controls an issue"
+                    )
+                controllers[issue_id] = p.id
         for c in self.constraints:
             check_rule(issues, c, f"constraint {c.id!r}")
         for what, trend in self.trends():

@@ -82,6 +82,7 @@ parties:
         source: W1
         description: a referendum on red
       - {id: vote_blue, ratifier: referendum, when: {colour: [blue]}, probability: 0.9}
+    controls: {colour: green}
   - id: seller
     reservation:
       value: 0.3

@@ -50,7 +50,7 @@ def test_rest_min_crossings_is_the_exact_unary_bound(data: st.DataObject) -> Non
     scenario = data.draw(strategies.scenarios(max_issues=4, max_options=4, max_parties=3))
     cs = compile_scenario(scenario)
     plan = make_plan(cs, rule_regions(cs, "consistency"))
-    visitor = ClosestVisitor(cs, cs.reservation.copy(), count_red_lines=True)
+    visitor = ClosestVisitor(cs, cs.reservation.copy(), np.ones(cs.n_parties), count_red_lines=True)
     got = visitor._rest_min_crossings(plan)
     assert got.shape == (cs.n_issues + 1,)
     assert got.tolist() == brute_rest_min(cs, plan, set(visitor.red_rules.tolist()))
@@ -74,11 +74,11 @@ def test_rest_min_crossings_counts_overlapping_lines_on_one_option() -> None:
     scenario = Scenario("hand", (a, b), (Party("p", prefs, red_lines=lines), Party("q", prefs)))
     cs = compile_scenario(scenario)
     plan = make_plan(cs, rule_regions(cs, "consistency"))
-    got = ClosestVisitor(cs, cs.reservation.copy(), True)._rest_min_crossings(plan)
+    got = ClosestVisitor(cs, cs.reservation.copy(), np.ones(2), True)._rest_min_crossings(plan)
     # issue a alone costs at least 1 (y: one line; x: two); issue b costs 0 (v or w)
     expected = np.zeros(3)
     for pos in range(2, -1, -1):
         if pos < 2:
             expected[pos] = expected[pos + 1] + (1 if plan.order[pos] == 0 else 0)
     assert got.tolist() == expected.tolist()
-    assert ClosestVisitor(cs, cs.reservation.copy(), False).red_rules.size == 0
+    assert ClosestVisitor(cs, cs.reservation.copy(), np.ones(2), False).red_rules.size == 0

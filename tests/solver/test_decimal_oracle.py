@@ -84,11 +84,18 @@ def test_zopa_count_and_solutions_match_exact_fractions(drawn) -> None:  # type:
     if not zopa:
         assert result.solutions["nash"] is None
         return
-    # the utilitarian solution: the largest exact sum (ties broken by the smallest index)
+    # the utilitarian solution: the largest exact sum; ties to the larger sum of gains as shares
+    # of each party's room over the zone (the scale-free tie-break), then the smallest index
     top = max(sum(u) for _, u in zopa)
-    best = [o for o, u in zopa if sum(u) == top]
+    best = [(o, u) for o, u in zopa if sum(u) == top]
+    room = [max(u[p] for _, u in zopa) - d[p] for p in range(len(d))]
+
+    def shares(u):  # type: ignore[no-untyped-def]
+        return sum((u[p] - d[p]) / room[p] for p in range(len(d)) if room[p] > 0)
+
+    most = max(shares(u) for _, u in best)
     assert result.solutions["utilitarian"] is not None
-    assert result.solutions["utilitarian"].outcome == min(best)
+    assert result.solutions["utilitarian"].outcome == min(o for o, u in best if shares(u) == most)
     # egalitarian: the largest smallest gain, exactly
     gain = max(min(x - y for x, y in zip(u, d, strict=True)) for _, u in zopa)
     got = result.solutions["egalitarian"]

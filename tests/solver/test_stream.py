@@ -32,7 +32,8 @@ def tiny_blocks(monkeypatch):
     monkeypatch.setattr(search_mod, "INNER_BLOCK", 2)
     monkeypatch.setattr(search_mod, "LEAF_OUTCOMES", 4)
     monkeypatch.setattr(search_mod, "BATCH_NODES", 3)
-    monkeypatch.setattr(search_mod.make_plan, "__kwdefaults__", {"inner_block": 2})
+    defaults = {**search_mod.make_plan.__kwdefaults__, "inner_block": 2}
+    monkeypatch.setattr(search_mod.make_plan, "__kwdefaults__", defaults)
 
 
 def _rows(scenario):

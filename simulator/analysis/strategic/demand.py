@@ -259,10 +259,12 @@ def demand_game(
     nash_row = frontier.nash_row()
     best = None
     if agreement:
-        # the solver's Nash criterion and tie-break (normalised gains, then first), as nash_row
+        # the solver's Nash criterion and tie-break (normalised gains, then first) over the
+        # equilibria with a gain for both, as nash_row: the normalisation is over the same points
         u = np.array([[x[i], y[j]] for i, j in agreement], dtype=np.float64)
-        row = select_solution("nash", u, np.arange(len(u)), d, np.ones(2))
-        best = None if row is None else agreement[row]
+        rows = np.flatnonzero(np.all(u > d + frontier.tol, axis=1))
+        row = select_solution("nash", u[rows], rows, d, np.ones(2)) if len(rows) else None
+        best = None if row is None else agreement[int(rows[row])]
     return DemandGame(
         frontier,
         (x, y),

@@ -24,6 +24,7 @@ import yaml
 
 from simulator.errors import ScenarioWarning
 from simulator.formats import yaml_syntax as y
+from simulator.formats.reachable import warn_unreachable_reservation
 from simulator.formats.spec import (
     AGREEMENT,
     DISCOUNT,
@@ -263,7 +264,7 @@ def _party(
         else (no_deal, None, None, None)
     )
     discount, discount_source = _discount(f["discount"]) if "discount" in f else (None, None)
-    return Party(
+    party = Party(
         party_id,
         prefs,
         value,
@@ -287,6 +288,10 @@ def _party(
         source=get("source"),
         description=get("description"),
     )
+    if "reservation" in f:
+        at = f["reservation"]
+        warn_unreachable_reservation(party, issues.values(), f"{at.file}:{at.line}: {at.path}")
+    return party
 
 
 def _preferences(

@@ -1,0 +1,76 @@
+"""``evaluate_proposal`` at its edges, hand-checked (issue 22: a mutmut run of ``evaluate.py`` left
+alive the mutants of the no-completion path, of ``>=`` at the reservation and of the threshold of
+the "acceptable in some completion" search; random scenarios rarely reach any of them)."""
+
+from __future__ import annotations
+
+import math
+
+from simulator.evaluate import evaluate_proposal
+from simulator.formats import loads_scenario_yaml
+
+# Utilities are exact binary fractions, so ``a`` gives the seller exactly its reservation 0.5.
+EDGES = """
+name: edges
+issues:
+  - {id: price, options: [a, b, c]}
+  - {id: extra, options: [x, y]}
+parties:
+  - id: seller
+    reservation: 0.5
+    preferences:
+      price: {weight: 1, table: {a: 0.5, b: 0.25, c: 1}}
+      extra: {weight: 0, table: {x: 0, y: 0}}
+    red_lines:
+      - {id: never_c_with_y, exclude: {price: [c], extra: [y]}}
+  - id: buyer
+    reservation: 0.25
+    preferences:
+      price: {weight: 1, table: {a: 0.5, b: 1, c: 0}}
+      extra: {weight: 0, table: {x: 0, y: 0}}
+constraints:
+  - {id: no_b_with_x, exclude: {price: [b], extra: [x]}}
+proposals:
+  - {id: at_reservation, options: {price: a, extra: x}}
+  - {id: open_extra, options: {price: a}}
+  - {id: impossible, options: {price: b, extra: x}}
+  - {id: c_with_y, options: {price: c, extra: y}}
+  - {id: c_or_b_with_y, options: {price: [b, c], extra: y}}
+"""
+
+
+def scenario():  # type: ignore[no-untyped-def]
+    return loads_scenario_yaml(EDGES)
+
+
+def test_a_package_exactly_at_a_reservation_is_acceptable() -> None:
+    for name in ("at_reservation", "open_extra"):
+        e = evaluate_proposal(scenario(), name)
+        assert e.low[0] == e.high[0] == 0.5  # the seller's reservation, exactly
+        assert "seller" in e.acceptable_to and "seller" in e.acceptable_to_some
+        assert e.shortfall[0] == 0.0
+        assert e.completions == (1 if name == "at_reservation" else 2)
+
+
+def test_a_proposal_without_a_consistent_completion() -> None:
+    s = scenario()
+    e = evaluate_proposal(s, "impossible")
+    assert e.proposal is s.proposal("impossible") and e.scenario is s
+    assert e.completions == 0 and e.complete  # every issue named, none consistent
+    for values in (e.low, e.high, e.shortfall):
+        assert len(values) == 2 and all(math.isnan(x) for x in values)
+    assert e.red_lines_crossed == e.red_lines_at_risk == ()
+    assert e.acceptable_to == e.acceptable_to_some == ()
+    assert e.nash_completion is None
+    assert e.to_dict()["completions"] == 0
+
+
+def test_acceptable_in_some_completion_needs_the_reservation_and_the_own_lines_together() -> None:
+    """With price b or c and extra y, the seller's best completion (c, 1.0) crosses its own red
+    line and the other (b, 0.25) falls short of 0.5: no completion is acceptable to the seller,
+    although its best utility clears the reservation and one completion keeps its lines."""
+    e = evaluate_proposal(scenario(), "c_or_b_with_y")
+    assert (e.low[0], e.high[0], e.completions) == (0.25, 1.0, 2)
+    assert "seller" not in e.acceptable_to_some
+    assert e.red_lines_at_risk == (("seller", "never_c_with_y"),)
+    assert "buyer" in e.acceptable_to_some and "buyer" not in e.acceptable_to  # b: 1, c: 0

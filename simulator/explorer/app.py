@@ -150,11 +150,19 @@ def create_app(explorer: Explorer) -> FastAPI:
 
     @app.post(
         "/api/view",
-        summary="What the page shows: canonical edits, verdict and report as HTML fragments",
+        summary=(
+            "What the page shows: canonical edits, the verdict, the 'how sure is this' box and "
+            "the report as HTML fragments, and the margins as data (as in solve --margins --json)"
+        ),
     )
     def post_view(body: EditsBody) -> dict[str, Any]:
         view = explorer.view(body.edits)
-        return {"edits": view.texts, **view.words(), "figures": list(PAGE_FIGURES)}
+        return {
+            "edits": view.texts,
+            **view.words(),
+            **view.margins().to_dict(),
+            "figures": list(PAGE_FIGURES),
+        }
 
     @app.post("/api/evaluate", summary="`bargain evaluate --json` of the edited scenario")
     def post_evaluate(body: EditsBody) -> dict[str, Any]:

@@ -211,15 +211,26 @@ class View:
 
         return self._memo("options", compute)
 
+    def margins(self) -> Any:
+        """The verdict's robustness margins as ``bargain solve --margins`` computes them
+        (reservations and red lines, exact; the weights' bisections are left to ``--margins
+        all``: seconds to minutes with a large zone), computed once: the "how sure is this" box."""
+        from simulator.analysis.margins import margins
+
+        return self._memo("margins", lambda: margins(self.scenario, weights=False))
+
     def words(self) -> dict[str, str]:
-        """The verdict and the solve report as HTML fragments (the report package's words)."""
+        """The verdict, the "how sure is this" box and the solve report as HTML fragments (the
+        report package's words; the report is ``bargain solve --margins``'s)."""
         from simulator.report import blocks_of, verdict
         from simulator.report.html import blocks_html, inline_html
+        from simulator.report.margins import margins_blocks
 
         def compute() -> dict[str, str]:
-            result = self.result()
+            result = dataclasses.replace(self.result(), margins=self.margins())
             return {
                 "verdict_html": inline_html(verdict(result)),
+                "sure_html": blocks_html(margins_blocks(result.margins)),
                 "report_html": blocks_html(blocks_of(result)),
             }
 

@@ -121,6 +121,24 @@ def test_view_gives_canonical_edits_and_the_report_words(client: TestClient) -> 
     assert "<table>" in data["report_html"] and "<script" not in data["report_html"]
 
 
+def test_view_says_how_sure_the_verdict_is(explorer: Explorer, client: TestClient) -> None:
+    from simulator.analysis.margins import margins
+
+    data = client.post("/api/view", json={"edits": []}).json()
+    expected = margins(explorer.scenario, weights=False).to_dict()  # `solve --margins --json`
+    assert data["margins"] == expected["margins"]
+    timing = "seconds"
+    assert data["robustness"].pop(timing) >= 0
+    expected["robustness"].pop(timing)
+    assert data["robustness"] == expected["robustness"]
+    assert data["sure_html"].startswith("<h3>How sure is this</h3>")
+    assert "A ZOPA exists; it closes if Buyer's reservation rises above" in data["sure_html"]
+    assert "How sure is this" in data["report_html"]  # the full report carries the box too
+    dropped = client.post("/api/view", json={"edits": [DROP]}).json()
+    edited = explorer.view([DROP]).scenario
+    assert dropped["margins"] == margins(edited, weights=False).to_dict()["margins"]
+
+
 @pytest.mark.parametrize(("fmt", "magic"), [("png", b"\x89PNG"), ("svg", b"<?xml")])
 def test_figures_as_png_and_svg(client: TestClient, fmt: str, magic: bytes) -> None:
     response = client.get(f"/api/figure/utility_space.{fmt}", params={"edit": [DROP]})

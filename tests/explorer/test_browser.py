@@ -195,6 +195,8 @@ def test_december_drop_donbas_and_nato_opens_the_zone(
     assert check_against_cli(page, DECEMBER, [], tmp_path)["counts"]["zopa"] == 0
     assert page.inner_text("#nash-title") == "The package closest to agreement"
     assert "Ukrainian withdrawal from the rest of Donetsk" in page.inner_text("#nash")
+    sure = page.inner_text("#sure")  # the margins of the verdict, under it
+    assert sure.startswith("How sure is this") and "No ZOPA" in sure
     before = figure_pixels(page)
     screenshot(page, shots, "december-1-loaded")
 
@@ -211,5 +213,13 @@ def test_december_drop_donbas_and_nato_opens_the_zone(
     assert figure_pixels(page) != before, "the utility-space figure did not change"
     page.locator("#results").evaluate("node => node.scrollTo(0, 0)")
     screenshot(page, shots, "december-2-zone-open")
+
+    page.select_option("#pair-y", "united_states")  # the chosen pair is in the link too
+    assert "pair=russia%2Cunited_states" in page.url
+    page.reload()
+    wait_for(page, edits)
+    assert page.input_value("#pair-x") == "russia"
+    assert page.input_value("#pair-y") == "united_states"
+    assert "pair=russia%2Cunited_states" in page.locator("#fig-utility_space").get_attribute("src")
     assert errors == []
     page.close()

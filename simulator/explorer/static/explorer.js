@@ -62,8 +62,15 @@ function editsFromUrl() {
   return params.getAll("edit");
 }
 
+function pairFromUrl() {
+  // The two parties of the utility-space figure, when the link names two known, different ones.
+  const pair = new URLSearchParams(location.hash.slice(1)).get("pair")?.split(",") ?? [];
+  return pair.length === 2 && pair[0] !== pair[1] && pair.every((id) => id in partyById) ? pair : null;
+}
+
 function writeUrl() {
   const params = new URLSearchParams(edits.map((e) => ["edit", e]));
+  if (scenario.parties.length > 2) params.append("pair", `${$("pair-x").value},${$("pair-y").value}`);
   const hash = params.toString();
   if (location.hash.slice(1) !== hash) history.pushState(null, "", hash ? `#${hash}` : location.pathname);
 }
@@ -122,6 +129,7 @@ async function refresh() {
   renderControls();
   renderOptions(options);
   $("verdict").innerHTML = `<p>${view.verdict_html}</p>`;
+  $("sure").innerHTML = view.sure_html;
   $("report").innerHTML = view.report_html;
   renderFacts(solved);
   // First the quick figure (the utility space of two parties, without the proposals)...
@@ -166,9 +174,10 @@ function buildPairs() {
   if (scenario.parties.length <= 2) { $("pair-controls").hidden = true; return; }
   for (const [id, k] of [["pair-x", 0], ["pair-y", 1]]) {
     for (const p of scenario.parties) $(id).append(el("option", { value: p.id, text: p.label }));
-    $(id).value = scenario.parties[k].id;
+    $(id).value = (pairFromUrl() ?? scenario.parties.map((p) => p.id))[k];
     $(id).addEventListener("change", () => {
       if ($("pair-x").value === $("pair-y").value) return;
+      writeUrl();
       const mine = seq;
       loadFigure("utility_space", figureQuery(true), mine);
     });
@@ -487,6 +496,11 @@ $("download-yaml").addEventListener("click", () => download("/api/scenario.yaml"
 $("clear-edits").addEventListener("click", () => change([]));
 $("scan-start").addEventListener("click", startScan);
 $("scan-cancel").addEventListener("click", () => { if (scanJob) fetch(`/api/scan/${scanJob}`, { method: "DELETE" }); });
-window.addEventListener("popstate", () => { edits = editsFromUrl(); refresh(); });
+window.addEventListener("popstate", () => {
+  const pair = pairFromUrl();
+  if (pair) [$("pair-x").value, $("pair-y").value] = pair;
+  edits = editsFromUrl();
+  refresh();
+});
 edits = editsFromUrl();
 refresh();

@@ -33,6 +33,7 @@ from simulator.limits import MAX_VALUE, UTILITY_LIMIT
 __all__ = [
     "AGREEMENT",
     "ALL_PARTS",
+    "DEAL_BONUS",
     "DISCOUNT",
     "INTERACTION",
     "ISSUE",
@@ -152,6 +153,23 @@ RESERVATION = Part(
     summary="Value of no deal (BATNA) on the 0-1 utility scale: a number, or "
     "{value, low, high, distribution, mode, source}.",
 )
+DEAL_BONUS_VALUE = _number(
+    "value",
+    "The premium lambda in [0, 1): U = lambda + (1 - lambda) * (weights, terms) for every deal.",
+    required=True,
+    **PROBABILITY,
+)
+DEAL_BONUS = Part(
+    "deal_bonus",
+    "parties[].deal_bonus",
+    "A premium for any deal and where it comes from.",
+    (DEAL_BONUS_VALUE, replace(LOW, **PROBABILITY), replace(HIGH, **PROBABILITY), SOURCE),
+    shorthand=DEAL_BONUS_VALUE,
+    summary="A premium lambda for reaching any deal (a mediator's credited success): every deal is "
+    "worth lambda + (1 - lambda) * the utility of its weights and terms, on the same 0-1 scale as "
+    "the reservation; a number in [0, 1), or {value, low, high, source} (the range is stated, "
+    "not sampled).",
+)
 DISCOUNT = Part(
     "discount",
     "parties[].discount",
@@ -253,6 +271,7 @@ PARTY = Part(
         DESCRIPTION,
         SOURCE,
         Key("reservation", RESERVATION, default=0.0),
+        Key("deal_bonus", DEAL_BONUS, default=0.0),
         _number(
             "bargaining_power",
             "Weight in the weighted Nash solution.",
@@ -358,6 +377,7 @@ ALL_PARTS = (
     RANGE,
     PARTY,
     RESERVATION,
+    DEAL_BONUS,
     DISCOUNT,
     PREFERENCE,
     INTERACTION,

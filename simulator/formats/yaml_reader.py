@@ -38,7 +38,7 @@ from simulator.formats.spec import (
     SCENARIO,
 )
 from simulator.formats.text_files import read_user_text
-from simulator.formats.yaml_rules import read_rule, read_uncertainty
+from simulator.formats.yaml_rules import read_deal_bonus, read_rule, read_uncertainty
 from simulator.limits import MAX_OPTIONS
 from simulator.model import (
     Agreement,
@@ -257,6 +257,9 @@ def _party(n: y.Located, issues: Mapping[str, Issue], normalize: bool) -> Party:
         _reservation(f["reservation"]) if "reservation" in f else (no_deal, None, None)
     )
     discount, discount_source = _discount(f["discount"]) if "discount" in f else (None, None)
+    bonus, bonus_range, bonus_source = (
+        read_deal_bonus(f["deal_bonus"]) if "deal_bonus" in f else (0.0, None, None)
+    )
     return Party(
         party_id,
         prefs,
@@ -273,6 +276,9 @@ def _party(n: y.Located, issues: Mapping[str, Issue], normalize: bool) -> Party:
         reservation_range=spread,
         reservation_source=source,
         weight_concentration=get("weight_concentration"),
+        deal_bonus=bonus,
+        deal_bonus_range=bonus_range,
+        deal_bonus_source=bonus_source,
         source=get("source"),
         description=get("description"),
     )

@@ -1,4 +1,5 @@
-"""Read rules (red lines of parties, consistency constraints of a scenario) and uncertainty ranges.
+"""Read rules (red lines of parties, consistency constraints of a scenario), uncertainty ranges and
+a party's deal bonus (a value in [0, 1) with its stated range).
 
 A rule is one of five forms (:data:`simulator.formats.spec.RULE`): ``issue`` with ``not``,
 ``at_least`` or ``at_most``; ``if`` with ``then``; or ``exclude``. The form and its companion key
@@ -14,10 +15,10 @@ import yaml
 
 from simulator.formats import yaml_syntax as y
 from simulator.formats.fields import Key
-from simulator.formats.spec import RULE, UNCERTAINTY
+from simulator.formats.spec import DEAL_BONUS, RULE, UNCERTAINTY
 from simulator.model import Issue, Rule, RuleKind, Uncertainty
 
-__all__ = ["read_rule", "read_uncertainty"]
+__all__ = ["read_deal_bonus", "read_rule", "read_uncertainty"]
 
 
 def read_rule(n: y.Located, issues: Mapping[str, Issue]) -> Rule:
@@ -97,3 +98,28 @@ def read_uncertainty(n: y.Located, f: Mapping[str, y.Located], bounds: Key) -> U
             distribution=get("distribution"),
             mode=y.number(f["mode"], bounds) if "mode" in f else None,
         )
+
+
+def read_deal_bonus(n: y.Located) -> tuple[float, Uncertainty | None, str | None]:
+    """``number`` or ``{value, low, high, source}``: the premium for any deal, in [0, 1)."""
+    assert DEAL_BONUS.shorthand is not None
+    at = n
+    if not isinstance(n.node, yaml.MappingNode):
+        value, spread, source = y.number(n, DEAL_BONUS.shorthand), None, None
+    else:
+        f = y.fields(n, DEAL_BONUS)
+        get = y.getter(f, DEAL_BONUS)
+        value, spread, source = (
+            get("value"),
+            read_uncertainty(n, f, DEAL_BONUS["low"]),
+            get("source"),
+        )
+        at = f["value"]
+        if spread is not None and not spread.low <= value <= spread.high:
+            raise at.error(
+                f"the deal bonus {value:g} lies outside its own range [{spread.low:g}, "
+                f"{spread.high:g}]; give a value between low and high"
+            )
+    if value >= 1.0 or (spread is not None and spread.high >= 1.0):
+        raise at.error("a deal bonus must be below 1 (at 1 only the deal counts, not its terms)")
+    return value, spread, source

@@ -40,6 +40,7 @@ parties:
     description: buys
     source: W1
     reservation: {value: 0.4, low: 0.3, high: 0.5, distribution: triangular, mode: 0.4, source: W1}
+    deal_bonus: {value: 0.25, low: 0.125, high: 0.5, source: W1}
     bargaining_power: 2
     weight_concentration: 30
     utility_cap: 0.9

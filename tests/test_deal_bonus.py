@@ -79,26 +79,29 @@ def test_every_scale_free_solution_is_unchanged(scenario: Scenario, lam: float) 
 
 
 def test_the_december_snapshot_with_the_us_on_its_own_scale() -> None:
-    """The US as FS §6.1 states it: lambda 0.55, no deal 0.35, instead of d' = -0.444."""
-    folded = simulator.load_scenario(DEC)
-    us = folded.party_ids.index("united_states")
+    """The US as FS §6.1 states it (the file: lambda 0.55, no deal 0.35) against the same
+    preferences folded into a reservation d' = (0.35 - 0.55) / 0.45 = -0.444 (the old file)."""
+    own = simulator.load_scenario(DEC)
+    us = own.party_ids.index("united_states")
     lam, d = 0.55, 0.35
-    assert folded.parties[us].reservation == pytest.approx((d - lam) / (1 - lam), abs=1e-3)
-    own = dataclasses.replace(
-        folded,
+    assert (own.parties[us].deal_bonus, own.parties[us].reservation) == (lam, d)
+    folded = dataclasses.replace(
+        own,
         parties=tuple(
-            dataclasses.replace(p, deal_bonus=lam, reservation=d, reservation_range=None)
+            dataclasses.replace(
+                p, deal_bonus=0.0, reservation=(d - lam) / (1 - lam), reservation_range=None
+            )
             if p.id == "united_states"
             else p
-            for p in folded.parties
+            for p in own.parties
         ),
     )
     a, b = simulator.solve(folded), simulator.solve(own)
     assert a.counts == b.counts and a.closest is not None and b.closest is not None
     assert float(b.disagreement[us]) == d  # the reservation shows as 0.35
     # the closest package's last tie-break (the largest sum of utilities) is not scale-free (issue
-    # 16, item 2): on the US's own scale it crosses Ukraine's two lines instead of Ukraine's Donbas
-    # line and Russia's NATO line; both cross one line per conflict with no shortfall
+    # 16, item 2): on the folded scale it crosses Ukraine's Donbas line and Russia's NATO line, on
+    # the US's own scale Ukraine's two lines; both cross one line per conflict with no shortfall
     assert set(a.closest.crossed) == {
         "russia:nato_at_least_3",
         "ukraine:donbas_withdrawal_at_most_1",
@@ -112,6 +115,7 @@ def test_the_december_snapshot_with_the_us_on_its_own_scale() -> None:
     s = evaluate_utilities(compile_scenario(folded), outcomes)[:, us]
     u = evaluate_utilities(compile_scenario(own), outcomes)[:, us]
     assert np.allclose(u, lam + (1 - lam) * s, atol=1e-9) and np.all((0 < u) & (u <= 1))
+    assert float(u[1]) - d < 1  # the gain over no deal is on the 0-1 scale (was +1.366)
     # with Ukraine's two lines dropped the zone opens; the same zone and the same scale-free
     # packages (the Nash package, Kalai-Smorodinsky, ...)
     drop = {"donbas_withdrawal_at_most_1", "nato_at_most_2"}

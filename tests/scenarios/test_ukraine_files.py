@@ -611,17 +611,17 @@ def test_no_dejure_red_line_is_one_rule_over_two_issues(
         assert _crosses(dec, rule, outcome) is crossed
 
 
-def test_us_reservation_folds_in_the_deal_premium(scenario: Scenario) -> None:
-    """d' = (d - lam) / (1 - lam): d = 0.35 (0.20-0.50), lam = 0.55 (0.4-0.7) (FS §6.1, §6.3)."""
+def test_us_states_its_deal_premium_on_its_own_scale(scenario: Scenario) -> None:
+    """U_US = lam + (1 - lam) S with lam = 0.55 (0.4-0.7) and d = 0.35 (0.20-0.50) (FS §6.1, §6.3),
+    stated as they are: a deal bonus and a reservation on the US's own 0-1 scale."""
     us = scenario.party("united_states")
-    assert us.reservation == pytest.approx((0.35 - 0.55) / (1 - 0.55), abs=1e-3)
-    assert us.reservation_range is not None
-    assert us.reservation_range.low == pytest.approx((0.20 - 0.70) / (1 - 0.70), abs=1e-3)
-    assert us.reservation_range.high == pytest.approx((0.50 - 0.40) / (1 - 0.40), abs=1e-3)
-    # U_US - d = (1 - lam) (S - d'): a deal clears the true reservation exactly when S clears d'
-    lam, d = 0.55, 0.35
-    for s_value in (0.0, 0.1, 0.5, 1.0):
-        assert (lam + (1 - lam) * s_value >= d) is (s_value >= us.reservation)
+    assert us.deal_bonus == 0.55 and us.deal_bonus_range is not None
+    assert (us.deal_bonus_range.low, us.deal_bonus_range.high) == (0.40, 0.70)
+    assert us.reservation == 0.35 and us.reservation_range is not None
+    assert (us.reservation_range.low, us.reservation_range.high) == (0.20, 0.50)
+    assert us.deal_bonus_source and "FS §6.1" in us.deal_bonus_source
+    # every deal is worth at least lam to the US, above any stated value of no deal (§6)
+    assert us.deal_bonus > us.reservation_range.high
 
 
 # --- proposals ------------------------------------------------------------------------------------
@@ -903,7 +903,8 @@ def test_p_us20_utilities_match_the_compiled_path(dec: Scenario) -> None:
     by_party = dict(zip(dec.party_ids, u, strict=True))
     assert by_party["ukraine"] == pytest.approx(UKRAINE_BY_HAND, abs=1e-9)
     assert by_party["russia"] == pytest.approx(RUSSIA_BY_HAND, abs=1e-9)
-    assert by_party["united_states"] == pytest.approx(US_BY_HAND, abs=1e-9)
+    # the US's deal bonus: lam + (1 - lam) * S on its own scale (docs/ukraine-model.md §6)
+    assert by_party["united_states"] == pytest.approx(0.55 + 0.45 * US_BY_HAND, abs=1e-9)
 
 
 def test_interactions_fire_where_the_sources_link_issues(dec: Scenario) -> None:

@@ -330,9 +330,12 @@ def test_proposal_utilities_match_the_hand_computation(
     parties = ["russia", "ukraine", "united_states", "european_union"]
     low = dict(zip(parties, e.low, strict=True))
     high = dict(zip(parties, e.high, strict=True))
+    # the US: lam + (1 - lam) * S with its deal bonus lam = 0.55 (docs/ukraine-model.md §6)
+    scale = {p: (0.0, 1.0) for p in parties} | {"united_states": (0.55, 0.45)}
     for p in parties:
-        assert low[p] == pytest.approx(fixed[p] + worst[p], abs=1e-9), p
-        assert high[p] == pytest.approx(fixed[p] + best[p], abs=1e-9), p
+        lam, rest = scale[p]
+        assert low[p] == pytest.approx(lam + rest * (fixed[p] + worst[p]), abs=1e-9), p
+        assert high[p] == pytest.approx(lam + rest * (fixed[p] + best[p]), abs=1e-9), p
 
 
 def test_p_us20_crosses_russias_binding_lines_and_risks_others(

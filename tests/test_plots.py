@@ -522,3 +522,23 @@ def test_the_import_check_catches_a_computing_import(tmp_path):
         "bad.py:4 simulator.compiled.compile_scenario",
         "bad.py:5 scipy",
     ]
+
+
+def test_ripeness_draws_each_party_and_shades_the_open_periods() -> None:
+    from simulator.analysis.ripeness import ripeness
+    from simulator.plots import plot_ripeness
+
+    result = ripeness(simulator.load_scenario(ROOT / "scenarios" / "textbook_car_drift.yaml"), 6)
+    ax = plot_ripeness(result).axes[0]
+    colours = party_colours(result.scenario)
+    lines = [ln for ln in ax.get_lines() if ln.get_gid() != "first_open"]
+    assert len(lines) == 2 * len(result.scenario.parties)
+    for p, party in enumerate(result.scenario.parties):
+        dashed, solid = lines[2 * p], lines[2 * p + 1]
+        assert dashed.get_color() == solid.get_color() == colours[party.id]
+        assert list(dashed.get_ydata()) == [v.reservation[p] for v in result.periods]
+        assert list(solid.get_ydata()) == [v.best[p] for v in result.periods]
+    shaded = [a for a in ax.patches if a.get_gid() == "open"]
+    assert len(shaded) == sum(v.is_open for v in result.periods) > 0
+    marks = [ln for ln in ax.get_lines() if ln.get_gid() == "first_open"]
+    assert len(marks) == 1 and marks[0].get_xdata()[0] == result.first_open

@@ -33,6 +33,7 @@ CASES = {
     "rubinstein": ["game", CAR, "rubinstein", "--delta", "0.9", "0.8"],
     "alternating": ["simulate", CAR, "--protocol", "alternating", "--seed", "2"],
     "coalitions": ["coalitions", CAR],
+    "ripeness": ["ripeness", "scenarios/textbook_car_drift.yaml", "--periods", "6"],
     "single_text": [
         "simulate",
         CAR,
@@ -55,6 +56,7 @@ COMMANDS = (
     "game",
     "simulate",
     "coalitions",
+    "ripeness",
 )
 
 
@@ -128,6 +130,7 @@ def test_the_registry_covers_every_result_class() -> None:
     from simulator.analysis.monte_carlo import MonteCarloResult
     from simulator.analysis.p_zopa import ExactZopaResult
     from simulator.analysis.protocols import ProtocolResult
+    from simulator.analysis.ripeness import RipenessResult
     from simulator.analysis.sensitivity import SweepResult
     from simulator.analysis.strategic.concede import ConcedeGame
     from simulator.analysis.strategic.demand import DemandGame
@@ -150,6 +153,7 @@ def test_the_registry_covers_every_result_class() -> None:
         RubinsteinResult,
         ProtocolResult,
         CoalitionsResult,
+        RipenessResult,
     ]
     assert sorted(RENDERERS) == sorted(c.__name__ for c in classes)
     for cls in classes:

@@ -7,6 +7,8 @@
 - :mod:`~simulator.analysis.sensitivity`: one-parameter sweeps and break-even points;
 - :mod:`~simulator.analysis.monte_carlo`: sampling the scenario's stated uncertainty;
 - :mod:`~simulator.analysis.p_zopa`: the exact P(ZOPA) under red-line uncertainty;
+- :mod:`~simulator.analysis.timeline` and :mod:`~simulator.analysis.ripeness`: the scenario at
+  each period as reservations and weights drift, and when a zone opens;
 - :mod:`~simulator.analysis.protocols`: what self-interested parties would do, turn by turn: stacked
   alternating offers with concession strategies, and a mediator's single negotiating text;
 - :mod:`~simulator.analysis.strategic`: games between two parties (nashpy): the Nash demand game,
@@ -29,6 +31,7 @@ from simulator.analysis.margins import Margin, Margins, margins
 from simulator.analysis.monte_carlo import MonteCarloResult, monte_carlo, wilson_interval
 from simulator.analysis.p_zopa import ExactZopaResult, p_zopa_exact
 from simulator.analysis.protocols import ProtocolResult, alternating_offers, single_text
+from simulator.analysis.ripeness import DriftMargin, PeriodVerdict, RipenessResult, ripeness
 from simulator.analysis.scan import (
     Concession,
     ScanResult,
@@ -50,6 +53,7 @@ __all__ = [
     "BreakEven",
     "Concede",
     "Concession",
+    "DriftMargin",
     "DropRedLine",
     "Edit",
     "ExactZopaResult",
@@ -57,7 +61,9 @@ __all__ = [
     "Margins",
     "MonteCarloResult",
     "Offer",
+    "PeriodVerdict",
     "ProtocolResult",
+    "RipenessResult",
     "ScanResult",
     "StressResult",
     "SweepResult",
@@ -72,6 +78,7 @@ __all__ = [
     "parse_edits",
     "parse_parameter",
     "parse_range",
+    "ripeness",
     "scan_concessions",
     "single_text",
     "strategic",

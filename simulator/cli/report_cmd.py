@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from simulator.cli._common import (
     add_source_argument,
     print_json,
+    progress_bar,
     timings_option,
     without_timings,
     write_files,
@@ -27,6 +29,15 @@ from simulator.report import (
     report_html,
     verdict,
 )
+from simulator.report.ripeness import RIPENESS_CAPTION
+
+#: The periods and the time budget of the "Over time" section of a scenario that moves.
+REPORT_PERIODS = 24
+REPORT_RIPENESS_SECONDS = 300.0
+
+if TYPE_CHECKING:
+    from simulator.analysis.ripeness import RipenessResult
+    from simulator.model import Scenario
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -56,6 +67,12 @@ def run(args: argparse.Namespace) -> int:
     images = {f"figures/{k}.png": figure_bytes(fig, "png") for k, fig in drawn.items()}
     cloud = None if data.cloud is None else data.cloud.description
     refs = [FigureRef(k, f"figures/{k}.png", figure_caption(k, cloud)) for k in drawn]
+    over_time = _ripeness(args, result.scenario)
+    if over_time is not None:
+        from simulator.plots import plot_ripeness
+
+        images["figures/ripeness.png"] = figure_bytes(plot_ripeness(over_time), "png")
+        refs.append(FigureRef("ripeness", "figures/ripeness.png", RIPENESS_CAPTION))
     blocks = report_blocks(
         result,
         figures=refs,
@@ -63,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         feasible_options=data.feasible_options,
         option_rules=data.option_rules,
         proposals=data.proposals,
+        ripeness=over_time,
     )
     payload = result.to_dict(max_frontier=args.max_frontier)
     if not args.timings:
@@ -84,3 +102,14 @@ def run(args: argparse.Namespace) -> int:
         for path in written:
             print(f"wrote {path}")
     return 0
+
+
+def _ripeness(args: argparse.Namespace, scenario: Scenario) -> RipenessResult | None:
+    """The ripeness of a scenario whose reservations or weights move (None for a snapshot)."""
+    from simulator.analysis.ripeness import ripeness
+    from simulator.analysis.timeline import has_trends
+
+    if not has_trends(scenario):
+        return None
+    with progress_bar(args) as bar:
+        return ripeness(scenario, REPORT_PERIODS, seconds=REPORT_RIPENESS_SECONDS, progress=bar)

@@ -25,10 +25,25 @@ Examples
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from simulator.formats.fields import VALUE_TYPES, Key, Part, number_rule
-from simulator.limits import MAX_VALUE, UTILITY_LIMIT
+from simulator.formats.spec_common import (
+    DESCRIPTION,
+    DISCOUNT_FACTOR,
+    DISTRIBUTION,
+    HIGH,
+    LABEL,
+    LOW,
+    MODE,
+    PROBABILITY,
+    SOURCE,
+    UNCERTAINTY,
+    UTILITY,
+    VALUE,
+    _number,
+    _text,
+)
+from simulator.formats.spec_time import PATH_POINT, PERIODS, trend_keys
 
 __all__ = [
     "AGREEMENT",
@@ -39,6 +54,8 @@ __all__ = [
     "ISSUE",
     "OPTION",
     "PARTY",
+    "PATH_POINT",
+    "PERIODS",
     "PREFERENCE",
     "PROPOSAL",
     "RANGE",
@@ -53,44 +70,7 @@ __all__ = [
 ]
 
 
-# --- the keys many parts share --------------------------------------------------------------------
-def _text(name: str, description: str, *, required: bool = False) -> Key:
-    return Key(name, "text", description, required=required)
-
-
-def _number(name: str, description: str, **details: Any) -> Key:
-    return Key(name, "number", description, **details)
-
-
-LABEL = _text("label", "Display name.")
-DESCRIPTION = _text("description", "Free text.")
-SOURCE = _text("source", "Where this comes from (a reference id, a document, 'assumption').")
-LOW = _number("low", "Lower end of the range.", needs=("high",))
-HIGH = _number("high", "Upper end of the range.", needs=("low",))
-DISTRIBUTION = Key(
-    "distribution",
-    "choice",
-    "How values are drawn from the range.",
-    default="uniform",
-    choices=("uniform", "triangular"),
-    needs=("low",),
-)
-MODE = _number("mode", "Mode of a triangular distribution.", needs=("low",))
-DISCOUNT_FACTOR = _number(
-    "value", "Discount factor per round, in (0, 1].", minimum=0, maximum=1, strict=True
-)
-PROBABILITY: dict[str, Any] = {"minimum": 0.0, "maximum": 1.0}
-#: the size of utility-scale numbers and option values (simulator.limits says why)
-UTILITY: dict[str, Any] = {"size": UTILITY_LIMIT}
-VALUE: dict[str, Any] = {"size": MAX_VALUE}
-
 # --- the parts ------------------------------------------------------------------------------------
-UNCERTAINTY = Part(
-    "uncertainty",
-    "parties[].red_lines[].probability_range, constraints[].probability_range",
-    "A range for Monte Carlo.",
-    (replace(LOW, required=True), replace(HIGH, required=True), DISTRIBUTION, MODE),
-)
 RANGE = Part(
     "range",
     "issues[].range",
@@ -148,10 +128,11 @@ RESERVATION = Part(
         DISTRIBUTION,
         replace(MODE, **UTILITY),
         SOURCE,
+        *trend_keys("reservation"),
     ),
     shorthand=Key("", "number", **UTILITY),
     summary="Value of no deal (BATNA) on the 0-1 utility scale: a number, or "
-    "{value, low, high, distribution, mode, source}.",
+    "{value, low, high, distribution, mode, source}, moving in time with drift or path.",
 )
 DEAL_BONUS_VALUE = _number(
     "value",
@@ -183,7 +164,8 @@ DISCOUNT = Part(
 PREFERENCE = Part(
     "preference",
     "parties[].preferences.ISSUE",
-    "Weight and value function of one issue; exactly one of table, linear, ideal.",
+    "Weight and value function of one issue; exactly one of table, linear, ideal. A weight that "
+    "moves (drift, path) rescales the party's weights that do not move, to keep its total.",
     (
         _number(
             "weight",
@@ -213,6 +195,7 @@ PREFERENCE = Part(
             "exponent", "The value becomes v ** exponent.", minimum=0, strict=True, default=1.0
         ),
         SOURCE,
+        *trend_keys("weight"),
     ),
     forms=(("table",), ("linear",), ("ideal",)),
 )
@@ -341,6 +324,7 @@ SCENARIO = Part(
         _text("title", "Display title."),
         DESCRIPTION,
         _text("date", "Snapshot date, e.g. 2025-12-24."),
+        Key("periods", PERIODS, "Periods for reservations and weights that move in time."),
         Key(
             "references",
             "text",
@@ -384,4 +368,6 @@ ALL_PARTS = (
     RULE,
     PROPOSAL,
     AGREEMENT,
+    PERIODS,
+    PATH_POINT,
 )

@@ -34,11 +34,11 @@ from simulator.formats.spec import (
     PREFERENCE,
     PROPOSAL,
     RANGE,
-    RESERVATION,
     SCENARIO,
 )
 from simulator.formats.text_files import read_user_text
-from simulator.formats.yaml_rules import read_deal_bonus, read_rule, read_uncertainty
+from simulator.formats.yaml_periods import read_periods, read_reservation, read_trend
+from simulator.formats.yaml_rules import read_deal_bonus, read_rule
 from simulator.limits import MAX_OPTIONS
 from simulator.model import (
     Agreement,
@@ -46,10 +46,10 @@ from simulator.model import (
     Issue,
     Option,
     Party,
+    Periods,
     Preference,
     Proposal,
     Scenario,
-    Uncertainty,
     ValueKind,
 )
 
@@ -133,8 +133,9 @@ def _scenario(root: y.Located, origin: str | None) -> Scenario:
     issues = y.build_all(f["issues"], "issue", _issue, nonempty=True)
     by_id = {i.id: i for i in issues}
     normalize = get("normalize_weights")
+    periods = y.optional(f, "periods", read_periods)
     parties = y.build_all(
-        f["parties"], "party", lambda n: _party(n, by_id, normalize), nonempty=True
+        f["parties"], "party", lambda n: _party(n, by_id, normalize, periods), nonempty=True
     )
     party_ids = tuple(p.id for p in parties)
     agreement = y.optional(f, "agreement", lambda n: _agreement(n, party_ids))
@@ -156,6 +157,7 @@ def _scenario(root: y.Located, origin: str | None) -> Scenario:
             references=y.optional(f, "references", _references) or {},
             origin=origin,
             agreement=agreement,
+            periods=periods,
         )
 
 
@@ -245,16 +247,20 @@ def _range(n: y.Located) -> list[float]:
 
 
 # --- parties --------------------------------------------------------------------------------------
-def _party(n: y.Located, issues: Mapping[str, Issue], normalize: bool) -> Party:
+def _party(
+    n: y.Located, issues: Mapping[str, Issue], normalize: bool, periods: Periods | None
+) -> Party:
     f = y.fields(n, PARTY)
     get = y.getter(f, PARTY)
     party_id = get("id")
-    prefs = _preferences(f["preferences"], issues)
+    prefs = _preferences(f["preferences"], issues, periods)
     if normalize:
         prefs = _normalized(f["preferences"], prefs, party_id)
     no_deal = cast(float, PARTY["reservation"].default)
-    value, spread, source = (
-        _reservation(f["reservation"]) if "reservation" in f else (no_deal, None, None)
+    value, spread, source, trend = (
+        read_reservation(f["reservation"], periods)
+        if "reservation" in f
+        else (no_deal, None, None, None)
     )
     discount, discount_source = _discount(f["discount"]) if "discount" in f else (None, None)
     bonus, bonus_range, bonus_source = (
@@ -275,6 +281,7 @@ def _party(n: y.Located, issues: Mapping[str, Issue], normalize: bool) -> Party:
         discount_source=discount_source,
         reservation_range=spread,
         reservation_source=source,
+        reservation_trend=trend,
         weight_concentration=get("weight_concentration"),
         deal_bonus=bonus,
         deal_bonus_range=bonus_range,
@@ -284,16 +291,18 @@ def _party(n: y.Located, issues: Mapping[str, Issue], normalize: bool) -> Party:
     )
 
 
-def _preferences(n: y.Located, issues: Mapping[str, Issue]) -> dict[str, Preference]:
+def _preferences(
+    n: y.Located, issues: Mapping[str, Issue], periods: Periods | None
+) -> dict[str, Preference]:
     prefs = {}
     for _, key_at, value_at in y.entries(n):
         issue = y.issue_ref(key_at, issues)
         with value_at.building():
-            prefs[issue.id] = _preference(value_at, issue)
+            prefs[issue.id] = _preference(value_at, issue, periods)
     return prefs
 
 
-def _preference(n: y.Located, issue: Issue) -> Preference:
+def _preference(n: y.Located, issue: Issue, periods: Periods | None) -> Preference:
     f = y.fields(n, PREFERENCE)
     get = y.getter(f, PREFERENCE)
     kind = cast(ValueKind, y.exactly_one(n, f, PREFERENCE, "the preference"))
@@ -309,6 +318,7 @@ def _preference(n: y.Located, issue: Issue) -> Preference:
         spread=get("spread"),
         exponent=get("exponent"),
         source=get("source"),
+        trend=read_trend(n, f, PREFERENCE, periods),
     )
 
 
@@ -345,23 +355,10 @@ def _normalized(n: y.Located, prefs: dict[str, Preference], party_id: str) -> di
         ),
         stacklevel=2,
     )
-    return {k: replace(p, weight=p.weight / total) for k, p in prefs.items()}
-
-
-def _reservation(n: y.Located) -> tuple[float, Uncertainty | None, str | None]:
-    """``number`` or ``{value, low, high, distribution, mode, source}``."""
-    assert RESERVATION.shorthand is not None
-    if not isinstance(n.node, yaml.MappingNode):
-        return y.number(n, RESERVATION.shorthand), None, None
-    f = y.fields(n, RESERVATION)
-    get = y.getter(f, RESERVATION)
-    value, spread = get("value"), read_uncertainty(n, f, RESERVATION["low"])
-    if spread is not None and not spread.low <= value <= spread.high:
-        raise f["value"].error(
-            f"the reservation {value:g} lies outside its own range [{spread.low:g}, "
-            f"{spread.high:g}]; give a value between low and high"
-        )
-    return value, spread, get("source")
+    return {
+        k: replace(p, weight=p.weight / total, trend=p.trend and p.trend.scaled(1 / total))
+        for k, p in prefs.items()
+    }
 
 
 def _discount(n: y.Located) -> tuple[float, str | None]:

@@ -18,7 +18,7 @@ from simulator.formats.fields import Key
 from simulator.formats.spec import DEAL_BONUS, RULE, UNCERTAINTY
 from simulator.model import Issue, Rule, RuleKind, Uncertainty
 
-__all__ = ["read_deal_bonus", "read_rule", "read_uncertainty"]
+__all__ = ["read_deal_bonus", "read_range", "read_rule", "read_uncertainty"]
 
 
 def read_rule(n: y.Located, issues: Mapping[str, Issue]) -> Rule:
@@ -69,12 +69,17 @@ def _one_issue_rule(
 
 def _probability_range(n: y.Located) -> Uncertainty:
     """``[low, high]`` or ``{low, high, distribution, mode}``, all in [0, 1]."""
-    bounds = RULE["probability_range"]
+    return read_range(n, RULE["probability_range"], "probabilities")
+
+
+def read_range(n: y.Located, bounds: Key, what: str) -> Uncertainty:
+    """``[low, high]`` or ``{low, high, distribution, mode}`` of ``what`` (``probabilities``),
+    numbers in the range of ``bounds``."""
     if isinstance(n.node, yaml.MappingNode):
         return cast(Uncertainty, read_uncertainty(n, y.fields(n, UNCERTAINTY), bounds))
-    items = y.items(n, "two probabilities [low, high] (or a mapping {low, high, ...})")
+    items = y.items(n, f"two {what} [low, high] (or a mapping {{low, high, ...}})")
     if len(items) != 2:
-        raise n.error(f"expected two probabilities [low, high], got {len(items)} values")
+        raise n.error(f"expected two {what} [low, high], got {len(items)} values")
     with n.building():
         return Uncertainty(y.number(items[0], bounds), y.number(items[1], bounds))
 

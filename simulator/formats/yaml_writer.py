@@ -23,6 +23,8 @@ from simulator.formats.spec import (
     ISSUE,
     OPTION,
     PARTY,
+    PATH_POINT,
+    PERIODS,
     PREFERENCE,
     PROPOSAL,
     RESERVATION,
@@ -41,6 +43,7 @@ from simulator.model import (
     Proposal,
     Rule,
     Scenario,
+    Trend,
     Uncertainty,
 )
 
@@ -138,6 +141,9 @@ def _scenario_data(s: Scenario) -> dict[str, Any]:
             "title": s.title,
             "description": s.description,
             "date": s.date,
+            "periods": None
+            if s.periods is None
+            else _mapping(PERIODS, {"unit": s.periods.unit, "start": s.periods.start}),
             "references": dict(s.references) or None,
             "constants": list(s.constants) or None,
             "normalize_weights": False,
@@ -202,10 +208,39 @@ def _party_data(p: Party, issues: Mapping[str, Issue]) -> dict[str, Any]:
 
 def _reservation_data(p: Party) -> int | float | dict[str, Any]:
     value = plain(p.reservation)
-    if p.reservation_range is None and p.reservation_source is None:
+    trend = p.reservation_trend
+    if p.reservation_range is None and p.reservation_source is None and trend is None:
         return value
     spread = _uncertainty_data(p.reservation_range) if p.reservation_range else {}
-    return _mapping(RESERVATION, {"value": value, **spread, "source": p.reservation_source})
+    return _mapping(
+        RESERVATION,
+        {"value": value, **spread, "source": p.reservation_source, **_trend_data(trend)},
+    )
+
+
+def _trend_data(trend: Trend | None) -> dict[str, Any]:
+    """``drift``, ``drift_range``, ``drift_source`` or ``path`` (nothing without a trend)."""
+    if trend is None:
+        return {}
+    if trend.drift is None:
+        points = [
+            _mapping(
+                PATH_POINT,
+                {
+                    "at": p.at,
+                    "value": plain(p.value),
+                    **(_uncertainty_data(p.range) if p.range else {}),
+                    "source": p.source,
+                },
+            )
+            for p in trend.path
+        ]
+        return {"path": points}
+    return {
+        "drift": plain(trend.drift),
+        "drift_range": _probability_range_data(trend.drift_range),
+        "drift_source": trend.source,
+    }
 
 
 def _deal_bonus_data(p: Party) -> int | float | dict[str, Any] | None:
@@ -253,6 +288,7 @@ def _preference_data(p: Preference, issue: Issue) -> dict[str, Any]:
             **function,
             "exponent": _unless(p.exponent, PREFERENCE["exponent"]),
             "source": p.source,
+            **_trend_data(p.trend),
         },
     )
 

@@ -21,30 +21,37 @@ The model is split by concept: :mod:`~simulator.model.issues` (options, issues, 
 :mod:`~simulator.model.preferences` (value functions, interaction terms, uncertainty ranges),
 :mod:`~simulator.model.rules` (red lines and constraints, :func:`forbidden_regions`),
 :mod:`~simulator.model.scenario` (parties, proposals, the scenario) and
-:mod:`~simulator.model.agreement` (decision rules: quorum and veto parties); every name is imported
-from ``simulator.model``.
+:mod:`~simulator.model.agreement` (decision rules: quorum and veto parties) and
+:mod:`~simulator.model.periods` (periods; reservations and weights that move in time); every name
+is imported from ``simulator.model``.
 """
 
 from __future__ import annotations
 
 from simulator.model.agreement import Agreement
 from simulator.model.issues import Condition, Issue, Option
+from simulator.model.periods import PERIOD_UNITS, PathPoint, Periods, PeriodUnit, Trend
 from simulator.model.preferences import Interaction, Preference, Uncertainty, ValueKind
 from simulator.model.rules import Rule, RuleKind, forbidden_regions
 from simulator.model.scenario import Party, Proposal, Scenario
 
 __all__ = [
+    "PERIOD_UNITS",
     "Agreement",
     "Condition",
     "Interaction",
     "Issue",
     "Option",
     "Party",
+    "PathPoint",
+    "PeriodUnit",
+    "Periods",
     "Preference",
     "Proposal",
     "Rule",
     "RuleKind",
     "Scenario",
+    "Trend",
     "Uncertainty",
     "ValueKind",
     "forbidden_regions",

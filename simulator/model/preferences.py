@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from simulator.errors import ScenarioError
 from simulator.limits import UTILITY_LIMIT, check_utility
 from simulator.model.issues import Condition, check_id
+
+if TYPE_CHECKING:
+    from simulator.model.periods import Trend
 
 __all__ = ["Interaction", "Preference", "Uncertainty", "ValueKind"]
 
@@ -50,7 +53,8 @@ class Preference:
       peak (in option steps, or in value units for numeric issues) and reaches 0 at distance
       ``spread`` (default: the distance to the farthest option).
 
-    Any kind may take an ``exponent`` gamma > 0: the value becomes ``v ** gamma``.
+    Any kind may take an ``exponent`` gamma > 0: the value becomes ``v ** gamma``. ``trend``
+    moves the weight over the scenario's periods (:mod:`~simulator.model.periods`).
     """
 
     weight: float
@@ -61,6 +65,7 @@ class Preference:
     spread: float | None = None
     exponent: float = 1.0
     source: str | None = None
+    trend: Trend | None = None
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.weight) and 0 <= self.weight <= UTILITY_LIMIT):

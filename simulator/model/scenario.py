@@ -11,6 +11,7 @@ from simulator.errors import ScenarioError, did_you_mean
 from simulator.limits import check_utility, repeated
 from simulator.model.agreement import Agreement
 from simulator.model.issues import Issue, check_id, lookup_issue
+from simulator.model.periods import Periods, Trend
 from simulator.model.preferences import Interaction, Preference, Uncertainty
 from simulator.model.rules import Rule, check_condition, check_rule
 
@@ -44,6 +45,8 @@ class Party:
     deal_bonus_source: str | None = None
     source: str | None = None
     description: str | None = None
+    #: how the reservation moves over the scenario's periods (None: it stays)
+    reservation_trend: Trend | None = None
 
     def __post_init__(self) -> None:
         check_id("party", self.id)
@@ -117,6 +120,8 @@ class Scenario:
     references: Mapping[str, str] = field(default_factory=dict)
     origin: str | None = None
     agreement: Agreement | None = None
+    #: the periods trends count in (None: a static scenario)
+    periods: Periods | None = None
 
     def __post_init__(self) -> None:
         if not self.issues:
@@ -153,6 +158,8 @@ class Scenario:
                 check_rule(issues, r, f"party {p.id!r} red line {r.id!r}")
         for c in self.constraints:
             check_rule(issues, c, f"constraint {c.id!r}")
+        for what, trend in self.trends():
+            trend.check(self.periods, what)
         if self.agreement is not None:
             self.agreement.check(self.party_ids)
         for prop in self.proposals:
@@ -178,6 +185,17 @@ class Scenario:
     @property
     def issue_ids(self) -> tuple[str, ...]:
         return tuple(i.id for i in self.issues)
+
+    def trends(self) -> list[tuple[str, Trend]]:
+        """Every trend, with what moves (``party 'x' reservation``, ``party 'x' weight on 'i'``)."""
+        out = []
+        for p in self.parties:
+            if p.reservation_trend is not None:
+                out.append((f"party {p.id!r} reservation", p.reservation_trend))
+            for issue_id, pref in p.preferences.items():
+                if pref.trend is not None:
+                    out.append((f"party {p.id!r} weight on {issue_id!r}", pref.trend))
+        return out
 
     @property
     def n_outcomes(self) -> int:

@@ -32,6 +32,7 @@ from simulator.plots.protocols import (
     plot_protocol_trajectory,
     plot_protocol_utilities,
 )
+from simulator.plots.ripeness import plot_ripeness
 from simulator.plots.strategic import plot_concede_game, plot_demand_game, plot_rubinstein
 from simulator.plots.stress import plot_monte_carlo, plot_scan, plot_stress, plot_sweep
 from simulator.plots.style import OKABE_ITO, party_colours, proposal_tags
@@ -55,6 +56,7 @@ __all__ = [
     "plot_protocol",
     "plot_protocol_trajectory",
     "plot_protocol_utilities",
+    "plot_ripeness",
     "plot_rubinstein",
     "plot_scan",
     "plot_stress",

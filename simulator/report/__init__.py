@@ -15,6 +15,7 @@ from simulator.report import (  # noqa: F401
     margins,
     p_zopa,
     protocols,
+    ripeness,
     sensitivity,
     stress,
 )

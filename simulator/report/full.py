@@ -6,13 +6,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simulator.evaluate import ProposalEvaluation
 from simulator.figure_registry import FIGURE_KINDS, FIGURE_TITLES
 from simulator.report.blocks import Block, FigureRef, Heading, Paragraph, share, table
 from simulator.report.markdown import blocks_markdown
 from simulator.report.proposals import proposal_table
+from simulator.report.ripeness import ripeness_section
 from simulator.report.solve import (
     closest_blocks,
     footer,
@@ -27,6 +28,9 @@ from simulator.report.solve import (
 from simulator.report.summary import report_summary_blocks
 from simulator.results import SolveResult
 from simulator.solver.stream import OptionCounts, OptionRules
+
+if TYPE_CHECKING:
+    from simulator.analysis.ripeness import RipenessResult
 
 __all__ = [
     "FIGURE_KINDS",
@@ -108,13 +112,15 @@ def report_blocks(
     option_rules: OptionRules | None = None,
     proposals: Sequence[ProposalEvaluation] | None = None,
     max_frontier: int = 20,
+    ripeness: RipenessResult | None = None,
 ) -> list[Block]:
     """The full report as blocks: the solve report with the figures, the issue space and proposals.
 
     Each figure goes into its section; every figure no section placed (a kind registered after
     the report was written, or one the report does not know) goes under "More figures" at the end,
     so a new figure kind is never dropped. The issue-space section needs both option counts, the
-    proposals section the evaluations.
+    proposals section the evaluations; the section "Over time" the ripeness of a scenario whose
+    reservations or weights move.
     """
     placed = {f.kind: f for f in figures}
     used: set[str] = set()
@@ -144,6 +150,8 @@ def report_blocks(
     blocks += [frontier[0], *figure("frontier_packages"), *frontier[1:]]
     if proposals:
         blocks += [*_proposal_blocks(result, proposals), *figure("proposals")]
+    if ripeness is not None:
+        blocks += [*ripeness_section(ripeness), *figure("ripeness")]
     others = [f for f in figures if f.kind not in used]
     if others:
         blocks += [Heading(2, "More figures"), *others]

@@ -26,6 +26,7 @@ name: sink
 title: Every key
 description: A scenario that uses every key of the format
 date: 2025-01-01
+periods: {unit: month, start: "2025-01"}
 references: {W1: A reference}
 constants: [a constant]
 normalize_weights: false
@@ -39,14 +40,24 @@ parties:
     label: Buyer
     description: buys
     source: W1
-    reservation: {value: 0.4, low: 0.3, high: 0.5, distribution: triangular, mode: 0.4, source: W1}
+    reservation:
+      value: 0.4
+      low: 0.3
+      high: 0.5
+      distribution: triangular
+      mode: 0.4
+      source: W1
+      drift: -0.01
+      drift_range: {low: -0.02, high: 0, distribution: triangular, mode: -0.01}
+      drift_source: "assumption: the other offer ages"
     deal_bonus: {value: 0.25, low: 0.125, high: 0.5, source: W1}
     bargaining_power: 2
     weight_concentration: 30
     utility_cap: 0.9
     discount: {value: 0.9, source: W1}
     preferences:
-      price: {weight: 0.5, linear: decreasing, exponent: 2, source: W1}
+      price: {weight: 0.5, linear: decreasing, exponent: 2, source: W1, drift: 0.01,
+              drift_range: [0, 0.02], drift_source: W1}
       colour: {weight: 0.3, table: {red: 1, blue: 0.5, green: 0}}
       weeks: {weight: 0.2, ideal: 4, spread: 2}
     interactions:
@@ -64,8 +75,12 @@ parties:
       - {id: r4, if: {colour: [green]}, then: {weeks: [2]}}
       - {id: r5, exclude: {colour: [red], weeks: [6]}, probability_range: [0.5, 1]}
   - id: seller
+    reservation:
+      value: 0.3
+      path: [{at: "2025-06", value: 0.2, low: 0.1, high: 0.3, source: W1}]
     preferences:
       price: {weight: 1, linear: increasing}
+      weeks: {weight: 0.5, linear: increasing, path: [{at: "2025-03", value: 0.25, source: W1}]}
 constraints:
   - {id: c1, exclude: {price: [20], colour: [green]}}
 proposals:

@@ -1,0 +1,175 @@
+"""Ripeness: every period against a direct solve of that period's scenario (and the brute-force
+oracle), the drift margins re-solved at their flips and halfway, no drift = the snapshot."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from simulator import load_scenario, solve
+from simulator.analysis.ripeness import RipenessResult, ripeness
+from simulator.analysis.timeline import scenario_at
+from simulator.errors import ScenarioError
+from simulator.model import Agreement, PathPoint, Periods, Scenario, Trend
+from tests.analysis.conftest import ROOT
+from tests.analysis.test_margins import _package_of as _package
+from tests.oracle import enumerate_rows
+from tests.strategies import scenarios
+
+CAR = ROOT / "scenarios" / "textbook_car.yaml"
+CAR_DRIFT = ROOT / "scenarios" / "textbook_car_drift.yaml"
+MONTHS = Periods("month", "2025-12")
+
+
+@st.composite
+def drifting(draw: st.DrawFn) -> Scenario:
+    """A random scenario whose reservations drift by dyadic amounts (exact sums), and sometimes
+    a weight that moves along a path."""
+    s = draw(scenarios(max_issues=3, max_options=3, max_parties=3))
+    parties = []
+    for p in s.parties:
+        step = draw(st.integers(-4, 2)) / 64
+        trend = None if step == 0 else Trend(drift=step, source="assumption")
+        prefs = dict(p.preferences)
+        first, *rest = prefs
+        if rest and any(prefs[i].weight > 0 for i in rest) and draw(st.booleans()):
+            # the first weight moves to half by period 2 (the others are rescaled)
+            half = PathPoint(MONTHS.label(2), prefs[first].weight / 2, "assumption")
+            prefs[first] = dataclasses.replace(prefs[first], trend=Trend(path=(half,)))
+        parties.append(dataclasses.replace(p, reservation_trend=trend, preferences=prefs))
+    return dataclasses.replace(s, parties=tuple(parties), periods=MONTHS)
+
+
+def _oracle_best(s: Scenario, p: int) -> float:
+    """``M_p``: the best utility of p over feasible outcomes giving the others their reservation."""
+    d = [q.reservation for q in s.parties]
+    values = [
+        r.u[p]
+        for r in enumerate_rows(s)
+        if r.consistent and not r.crossed and all(r.u[q] >= d[q] for q in range(len(d)) if q != p)
+    ]
+    return max(values, default=-math.inf)
+
+
+def _check_periods(s: Scenario, result: RipenessResult) -> None:
+    for v in result.periods:
+        direct = solve(scenario_at(s, v.t))
+        assert v.zopa == direct.counts.zopa
+        assert v.is_open == (direct.counts.zopa > 0)
+        package = v.nash.outcome if v.nash is not None else v.closest and v.closest.point.outcome
+        assert package == _package(direct)
+    opened = [v.t for v in result.periods if solve(scenario_at(s, v.t)).counts.zopa]
+    assert result.first_open == (opened[0] if opened else None)
+
+
+def _first_open_with(s: Scenario, party: str, drift: float, periods: int) -> int | None:
+    """first_open by solving every period with ``party``'s reservation drift replaced."""
+    trend = Trend(drift=drift, source="test")
+    moved = dataclasses.replace(
+        s,
+        parties=tuple(
+            dataclasses.replace(p, reservation_trend=trend) if p.id == party else p
+            for p in s.parties
+        ),
+        periods=s.periods or MONTHS,
+    )
+    for t in range(periods + 1):
+        if solve(scenario_at(moved, t)).counts.zopa:
+            return t
+    return None
+
+
+def _check_margins(s: Scenario, result: RipenessResult) -> None:
+    first, n = result.first_open, result.horizon
+    for m in result.drift_margins:
+        if m.earlier_at is not None:
+            assert _first_open_with(s, m.party, m.earlier_at, n) == m.earlier_to
+            assert first is None or (m.earlier_to is not None and m.earlier_to < first)
+            if m.drift is not None and first is not None:
+                assert _first_open_with(s, m.party, (m.earlier_at + m.drift) / 2, n) == first
+        if m.later_at is not None:
+            assert m.drift is not None
+            assert _first_open_with(s, m.party, m.later_at, n) == m.later_to
+            assert _first_open_with(s, m.party, (m.later_above + m.drift) / 2, n) == first
+        for h, needed in m.needed:
+            if needed is not None:
+                opened = _first_open_with(s, m.party, needed, n)
+                assert opened is not None and opened <= h
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(drifting())
+def test_every_period_is_the_direct_solve_and_the_oracle(s: Scenario) -> None:
+    result = ripeness(s, 4, horizons=(2, 4))
+    _check_periods(s, result)
+    for v in result.periods:
+        for p in range(len(s.parties)):
+            assert v.best[p] == pytest.approx(_oracle_best(v.scenario, p), abs=1e-9)
+    _check_margins(s, result)
+
+
+def test_car_with_drift_against_each_period_solved() -> None:
+    s = load_scenario(CAR_DRIFT)
+    result = ripeness(s, 12)
+    assert result.periods[0].zopa == 0 and result.first_open is not None
+    _check_periods(s, result)
+    _check_margins(s, result)
+    assert all(m.necessary for m in result.drift_margins)  # both falls are needed at first_open
+    # the JSON is the issue's shape
+    data = result.to_dict()
+    assert [p["t"] for p in data["periods"]] == list(range(13))
+    assert data["periods"][0]["label"] == "2025-01" and data["first_open"] == result.first_open
+    assert data["periods"][0]["nash"] is None and data["periods"][0]["closest"] is not None
+    assert {m["party"] for m in data["drift_margins"]} == {"buyer", "dealer"}
+
+
+def test_no_drift_gives_the_snapshot_verdict_at_every_period() -> None:
+    s = load_scenario(CAR)
+    direct = solve(s)
+    result = ripeness(s, 6)
+    assert not result.has_trends and result.first_open == 0
+    for v in result.periods:
+        assert v.zopa == direct.counts.zopa
+        assert v.nash is not None and v.nash.outcome == _package(direct)
+    # a drift of 0 is no drift: the same verdict as the file without one
+    still = dataclasses.replace(
+        s,
+        parties=tuple(
+            dataclasses.replace(p, reservation_trend=Trend(drift=0.0, source="x"))
+            for p in s.parties
+        ),
+        periods=MONTHS,
+    )
+    assert [v.zopa for v in ripeness(still, 3).periods] == [direct.counts.zopa] * 4
+
+
+def test_a_time_budget_stops_between_periods_and_says_so() -> None:
+    result = ripeness(load_scenario(CAR_DRIFT), 50, seconds=1e-9)
+    assert result.budget_ended == "time" and not result.complete
+    assert len(result.periods) < 51
+    assert result.to_dict()["complete"] is False
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"periods": -1}, "periods must be"), ({"periods": 601}, "periods must be")],
+)
+def test_bad_periods_are_clear_errors(kwargs: dict[str, int], message: str) -> None:
+    with pytest.raises(ScenarioError, match=message):
+        ripeness(load_scenario(CAR), **kwargs)
+
+
+def test_a_decision_rule_is_refused() -> None:
+    s = dataclasses.replace(load_scenario(CAR), agreement=Agreement(quorum=1))
+    with pytest.raises(ScenarioError, match="decision rule"):
+        ripeness(s, 2)
+
+
+def test_progress_reaches_the_end() -> None:
+    seen: list[tuple[str, float]] = []
+    ripeness(load_scenario(CAR_DRIFT), 3, progress=lambda s, f: seen.append((s, f)))
+    assert seen[-1] == ("periods", 1.0)

@@ -101,14 +101,17 @@ class ProposalEvaluations:
     scenario: Scenario
     evaluations: tuple[ProposalEvaluation, ...]
     source: str | None = None
+    #: the proposals' ratification risk, when the scenario has ratification terms or it was
+    #: asked for (:class:`~simulator.analysis.ratification.RatificationResult`)
+    ratification: Any = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON of ``bargain evaluate --json``."""
+        """The JSON of ``bargain evaluate --json`` (``ratification`` only when computed)."""
         s = self.scenario
         return {
             "source": self.source or s.origin or s.name,
             "proposals": [e.to_dict() for e in self.evaluations],
-        }
+        } | ({} if self.ratification is None else self.ratification.to_dict())
 
 
 def _with_rules(cs: CompiledScenario, rules: Sequence[int]) -> np.ndarray:

@@ -33,6 +33,8 @@ CASES = {
     "rubinstein": ["game", CAR, "rubinstein", "--delta", "0.9", "0.8"],
     "alternating": ["simulate", CAR, "--protocol", "alternating", "--seed", "2"],
     "coalitions": ["coalitions", CAR],
+    "ratification": ["solve", CAR, "--ratification", "expected"],
+    "compare": ["compare", CAR, "scenarios/siting_six.yaml", "--no-margins"],
     "ripeness": ["ripeness", "scenarios/textbook_car_drift.yaml", "--periods", "6"],
     "single_text": [
         "simulate",
@@ -56,6 +58,7 @@ COMMANDS = (
     "game",
     "simulate",
     "coalitions",
+    "compare",
     "ripeness",
 )
 
@@ -127,9 +130,11 @@ def test_terminal_text_of_every_result_has_no_markdown_marks(runs, case: str) ->
 
 def test_the_registry_covers_every_result_class() -> None:
     from simulator.analysis.coalitions import CoalitionsResult
+    from simulator.analysis.compare import CompareResult
     from simulator.analysis.monte_carlo import MonteCarloResult
     from simulator.analysis.p_zopa import ExactZopaResult
     from simulator.analysis.protocols import ProtocolResult
+    from simulator.analysis.ratification import RatificationResult
     from simulator.analysis.ripeness import RipenessResult
     from simulator.analysis.sensitivity import SweepResult
     from simulator.analysis.strategic.concede import ConcedeGame
@@ -153,6 +158,8 @@ def test_the_registry_covers_every_result_class() -> None:
         RubinsteinResult,
         ProtocolResult,
         CoalitionsResult,
+        RatificationResult,
+        CompareResult,
         RipenessResult,
     ]
     assert sorted(RENDERERS) == sorted(c.__name__ for c in classes)
@@ -163,7 +170,8 @@ def test_the_registry_covers_every_result_class() -> None:
 
 def test_every_case_emits_a_registered_result(runs) -> None:
     kinds = {type(result).__name__ for _, result, _ in runs.values()}
-    assert kinds == set(RENDERERS) - {"ProposalEvaluation"}  # the command emits them all at once
+    # evaluate emits its evaluations all at once; solve and evaluate carry the ratification
+    assert kinds == set(RENDERERS) - {"ProposalEvaluation", "RatificationResult"}
 
 
 def test_one_proposal_reads_as_in_the_list(runs) -> None:

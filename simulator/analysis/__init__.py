@@ -12,10 +12,15 @@
 - :mod:`~simulator.analysis.protocols`: what self-interested parties would do, turn by turn: stacked
   alternating offers with concession strategies, and a mediator's single negotiating text;
 - :mod:`~simulator.analysis.strategic`: games between two parties (nashpy): the Nash demand game,
-  concede-or-hold over red lines, Rubinstein alternating offers and its weighted-Nash limit.
+  concede-or-hold over red lines, Rubinstein alternating offers and its weighted-Nash limit;
+- :mod:`~simulator.analysis.ratification` and :mod:`~simulator.analysis.ratified_solve`: the
+  probability that a signed package is ratified, expected utilities, and packages chosen by them;
+- :mod:`~simulator.analysis.compare` (with :mod:`~simulator.analysis.snapshot_diff`): snapshots
+  side by side.
 """
 
 from simulator.analysis import strategic
+from simulator.analysis.compare import CompareResult, compare
 from simulator.analysis.edits import (
     Accept,
     Adjust,
@@ -31,6 +36,8 @@ from simulator.analysis.margins import Margin, Margins, margins
 from simulator.analysis.monte_carlo import MonteCarloResult, monte_carlo, wilson_interval
 from simulator.analysis.p_zopa import ExactZopaResult, p_zopa_exact
 from simulator.analysis.protocols import ProtocolResult, alternating_offers, single_text
+from simulator.analysis.ratification import RatificationResult, ratification
+from simulator.analysis.ratified_solve import expected_solve, with_ratification
 from simulator.analysis.ripeness import DriftMargin, PeriodVerdict, RipenessResult, ripeness
 from simulator.analysis.scan import (
     Concession,
@@ -51,6 +58,7 @@ __all__ = [
     "Accept",
     "Adjust",
     "BreakEven",
+    "CompareResult",
     "Concede",
     "Concession",
     "DriftMargin",
@@ -63,6 +71,7 @@ __all__ = [
     "Offer",
     "PeriodVerdict",
     "ProtocolResult",
+    "RatificationResult",
     "RipenessResult",
     "ScanResult",
     "StressResult",
@@ -71,6 +80,8 @@ __all__ = [
     "apply_edits",
     "binding_red_lines",
     "candidate_concessions",
+    "compare",
+    "expected_solve",
     "margins",
     "monte_carlo",
     "p_zopa_exact",
@@ -78,6 +89,7 @@ __all__ = [
     "parse_edits",
     "parse_parameter",
     "parse_range",
+    "ratification",
     "ripeness",
     "scan_concessions",
     "single_text",
@@ -85,4 +97,5 @@ __all__ = [
     "stress_test",
     "sweep",
     "wilson_interval",
+    "with_ratification",
 ]

@@ -20,14 +20,7 @@ from simulator.compiled import FloatArray, compile_scenario
 from simulator.model import Scenario
 from simulator.progress import Progress
 from simulator.results import Point
-from simulator.solver import (
-    SOLUTIONS,
-    count_outcomes,
-    exists_outcome,
-    rule_regions,
-    solve,
-    zopa_threshold,
-)
+from simulator.solver import SOLUTIONS, count_deals, exists_deal, solve
 
 __all__ = ["Executor", "Summary", "run_tasks", "summarise", "zopa_count", "zopa_exists"]
 
@@ -71,22 +64,22 @@ def summarise(scenario: Scenario) -> Summary:
     closest-to-agreement passes the analyses do not need.
     """
     cs = compile_scenario(scenario)
-    if not exists_outcome(cs, rule_regions(cs, "all"), zopa_threshold(cs, cs.reservation)):
+    if not exists_deal(cs):  # under the scenario's decision rule, as the solve
         return Summary(0, dict.fromkeys(SOLUTIONS), cs.reservation.copy())
     result = solve(cs)
     return Summary(result.counts.zopa, dict(result.solutions), result.disagreement)
 
 
 def zopa_count(scenario: Scenario) -> int:
-    """The exact number of outcomes in the ZOPA (one counting pass, no frontier)."""
-    cs = compile_scenario(scenario)
-    return count_outcomes(cs, rule_regions(cs, "all"), zopa_threshold(cs, cs.reservation))
+    """The exact number of outcomes in the ZOPA, or passing under the scenario's decision rule
+    (one counting pass, no frontier)."""
+    return count_deals(compile_scenario(scenario))
 
 
 def zopa_exists(scenario: Scenario) -> bool:
-    """Whether the ZOPA is not empty (the search stops at the first outcome found)."""
-    cs = compile_scenario(scenario)
-    return exists_outcome(cs, rule_regions(cs, "all"), zopa_threshold(cs, cs.reservation))
+    """Whether the ZOPA is not empty, or some package passes under the scenario's decision rule
+    (the search stops at the first outcome found)."""
+    return exists_deal(compile_scenario(scenario))
 
 
 def _ignore_interrupts() -> None:

@@ -8,17 +8,19 @@ consistent packages that cross no red line of a member and give every member at 
 reservation; outsiders' red lines and reservations play no part. ``C`` is *winning* when
 ``|C| >= q`` and ``V`` is a subset of ``C``.
 
-- ``Z(C)`` is first decided by the existence search (:func:`~simulator.solver.exists_outcome`),
-  and only when it is non-empty solved (:func:`~simulator.solver.solve`) for its size and its
-  Nash package (Nash 1950, over the members with their reservations), at which the outsiders'
-  utilities and acceptance are read.
+- ``Z(C)``, its size and its Nash package (Nash 1950, over the members with their reservations)
+  come from :mod:`~simulator.analysis.coalition_search` (one Nash search that also decides
+  existence, one counting pass within a budget; coalitions share what they find); the
+  outsiders' utilities and acceptance are read at the Nash package.
 - *Veto players of the rule*: the parties in every winning coalition. *Veto players in effect*:
   the parties that accept every passing package of the whole scenario (nothing passes without
   them), when something passes.
 - A member of a winning ``C`` is *pivotal* in ``C`` when ``C`` without it loses.
 - The power indices are those of the rule's weighted game (:mod:`~simulator.analysis.power`).
 - *A deal without X*: the packages that pass among ``N - {X}`` under the same rule, when the rule
-  allows it (``X`` is no veto party and ``q <= |N| - 1``).
+  allows it (``X`` is no veto party and ``q <= |N| - 1``); for an ``X`` that controls issues, the
+  packages that stand without it with those issues at their defaults (:mod:`.control`), and
+  which of the whole scenario's solution packages need it.
 
 Coalitions are enumerated for at most :data:`MAX_PARTIES` parties (``2^P - P - 1`` coalitions of
 two or more).
@@ -35,21 +37,20 @@ from typing import Any
 
 import numpy as np
 
+from simulator.analysis.coalition_search import OwnZone, own_zones
+from simulator.analysis.control import StandWithout, stand_without
 from simulator.analysis.power import power_indices, rule_weights
-from simulator.compiled import compile_scenario, crossed_rules, evaluate_utilities
+from simulator.compiled import CompiledScenario, compile_scenario, crossed_rules, evaluate_utilities
 from simulator.errors import ScenarioError
 from simulator.model import Agreement, Scenario
 from simulator.progress import Progress
-from simulator.results import Point, SolveResult, outcome_dict, utility_dict
-from simulator.solver import exists_outcome, rule_regions, solve, zopa_threshold
+from simulator.results import Point, SolveResult, ZopaEstimate, outcome_dict, utility_dict
+from simulator.solver import solve, zopa_threshold
 
 __all__ = ["MAX_PARTIES", "CoalitionZone", "CoalitionsResult", "DealWithout", "coalitions"]
 
 #: Most parties whose coalitions are all enumerated (247 coalitions of two or more).
 MAX_PARTIES = 8
-#: Outcomes a coalition's counting pass may evaluate (with ``dp``/``milp``); past it the size is
-#: a lower bound and says so (``zone_size_exact: false``).
-COUNT_BUDGET = 1 << 24
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,6 +68,12 @@ class CoalitionZone:
     nash: Point | None
     outsiders: dict[str, float]
     outsiders_accept: dict[str, bool]
+    estimate: ZopaEstimate | None = None
+
+    @property
+    def size_shown(self) -> float:
+        """The zone's size: exact, or the estimate's value past the counting budget."""
+        return self.estimate.value if self.estimate is not None else float(self.size)
 
     def to_dict(self, scenario: Scenario) -> dict[str, Any]:
         return {
@@ -77,6 +84,7 @@ class CoalitionZone:
             "has_zone": self.has_zone,
             "zone_size": self.size,
             "zone_size_exact": self.size_exact,
+            "zone_size_estimate": None if self.estimate is None else self.estimate.to_dict(),
             "nash": None if self.nash is None else self.nash.to_dict(scenario_of(scenario, self)),
             "outsiders": self.outsiders,
             "outsiders_accept": self.outsiders_accept,
@@ -92,12 +100,15 @@ def scenario_of(scenario: Scenario, zone: CoalitionZone) -> Scenario:
 @dataclass(frozen=True, eq=False)
 class DealWithout:
     """A deal without ``party``: allowed by the rule or not; the passing packages among the
-    others and their Nash package."""
+    others and their Nash package. For a party that controls issues, ``control`` is the deal
+    that stands without it with those issues at their defaults (:mod:`.control`), which the
+    rule always allows."""
 
     party: str
     allowed: bool
     size: int
     nash: Point | None
+    control: StandWithout | None = None
 
     def to_dict(self, scenario: Scenario) -> dict[str, Any]:
         others = dataclasses.replace(
@@ -110,7 +121,17 @@ class DealWithout:
             "allowed": self.allowed,
             "passing": self.size,
             "nash": None if self.nash is None else self.nash.to_dict(others),
+            "by_control": None if self.control is None else _control_dict(self.control),
         }
+
+
+def _control_dict(c: StandWithout) -> dict[str, Any]:
+    return {
+        "defaults": dict(c.defaults),
+        "passing_exact": c.size_exact,
+        "passing_estimate": c.estimate,
+        "solutions_needing_party": dict(c.needs),
+    }
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,6 +148,7 @@ class CoalitionsResult:
     banzhaf: tuple[Fraction, ...]
     without: tuple[DealWithout, ...]
     solves: int
+    searches: int
     seconds: float
 
     def to_dict(self) -> dict[str, Any]:
@@ -154,6 +176,7 @@ class CoalitionsResult:
             },
             "without": [w.to_dict(s) for w in self.without],
             "solves": self.solves,
+            "searches": self.searches,
             "seconds": self.seconds,
         }
 
@@ -163,55 +186,50 @@ def _winning(members: Sequence[str], quorum: int, veto: Sequence[str]) -> bool:
 
 
 def _zone(
-    scenario: Scenario, members: tuple[str, ...], rule: Agreement
-) -> tuple[CoalitionZone, int]:
-    """One coalition's zone (and the number of solves it took beyond the existence search)."""
-    n = len(scenario.parties)
-    q, veto = rule.quorum_of(n), rule.veto
+    full: CompiledScenario, members: tuple[str, ...], rule: Agreement, own: OwnZone
+) -> CoalitionZone:
+    """One coalition's entry: winning and pivotal under the rule, its own zone (``own``) and what
+    its Nash package gives the outsiders (utility, acceptance) in the whole scenario ``full``."""
+    ids = full.scenario.party_ids
+    q, veto = rule.quorum_of(len(ids)), rule.veto
     winning = _winning(members, q, veto)
     pivotal = tuple(
         m for m in members if winning and not _winning([x for x in members if x != m], q, veto)
     )
-    sub = dataclasses.replace(
-        scenario, parties=tuple(p for p in scenario.parties if p.id in members), agreement=None
-    )
-    cs = compile_scenario(sub)
-    exists = exists_outcome(cs, rule_regions(cs, "all"), zopa_threshold(cs, cs.reservation))
-    empty = CoalitionZone(members, winning, pivotal, False, 0, True, None, {}, {})
-    if not exists:
-        return empty, 0
-    result = solve(cs, closest=False, count_budget=COUNT_BUDGET)
-    nash = result.solutions.get("nash")
     outsiders: dict[str, float] = {}
     accept: dict[str, bool] = {}
-    if nash is not None:
-        full = compile_scenario(dataclasses.replace(scenario, agreement=None))
-        o = np.asarray(nash.outcome)[None, :]
+    if own.nash is not None:
+        o = np.asarray(own.nash.outcome)[None, :]
         u = evaluate_utilities(full, o)[0]
         crossed = crossed_rules(full, o)[0]
-        owner = full.rule_owner
-        for k, p in enumerate(scenario.parties):
-            if p.id not in members:
-                outsiders[p.id] = round(float(u[k]), 10)
-                ok = u[k] >= float(zopa_threshold(full, full.reservation)[k])
-                accept[p.id] = bool(ok and not crossed[owner == k].any())
-    return (
-        CoalitionZone(
-            members,
-            winning,
-            pivotal,
-            result.counts.zopa > 0,
-            result.counts.zopa,
-            bool(result.stats.counts_exact),
-            nash,
-            outsiders,
-            accept,
-        ),
-        1,
+        threshold = zopa_threshold(full, full.reservation)
+        for k, p in enumerate(ids):
+            if p not in members:
+                outsiders[p] = round(float(u[k]), 10)
+                ok = u[k] >= float(threshold[k])
+                accept[p] = bool(ok and not crossed[full.rule_owner == k].any())
+    count = own.count
+    return CoalitionZone(
+        members,
+        winning,
+        pivotal,
+        own.nash is not None,
+        count.value,
+        count.exact,
+        own.nash,
+        outsiders,
+        accept,
+        count.estimate,
     )
 
 
-def _without(scenario: Scenario, party: str, rule: Agreement) -> tuple[DealWithout, int]:
+def _without(
+    scenario: Scenario, party: str, rule: Agreement, whole: SolveResult
+) -> tuple[DealWithout, int]:
+    if scenario.party(party).controls:
+        packages = {k: p.outcome for k, p in whole.solutions.items() if p is not None}
+        c = stand_without(scenario, party, packages)
+        return DealWithout(party, True, c.size, c.nash, c), 1
     n = len(scenario.parties)
     q = rule.quorum_of(n)
     if party in rule.veto or q > n - 1:
@@ -272,13 +290,14 @@ def coalitions(
         raise ScenarioError(f"--min-size must lie in 1..{len(ids)}, got {min_size}")
     rule = scenario.agreement or Agreement()
     groups = [c for k in range(min_size, len(ids) + 1) for c in itertools.combinations(ids, k)]
-    zones, solves = [], 0
-    for j, members in enumerate(groups):
-        zone, used = _zone(scenario, members, rule)
-        zones.append(zone)
-        solves += used
-        if progress:
-            progress("coalitions", (j + 1) / (len(groups) + len(ids) + 1))
+    share = len(groups) / (len(groups) + len(ids) + 1)
+    found = own_zones(
+        scenario, groups, None if progress is None else lambda s, f: progress(s, f * share)
+    )
+    full = compile_scenario(dataclasses.replace(scenario, agreement=None))
+    zones = [_zone(full, z.members, rule, z) for z in found]
+    searches = sum(z.searches for z in found)
+    solves = 0
     if whole is None:
         whole = solve(scenario, closest=False)
         solves += 1
@@ -296,7 +315,7 @@ def coalitions(
     rule_veto = tuple(p for p in ids if all(p in g for g in winning_all))
     without = []
     for p in ids:
-        w, used = _without(scenario, p, rule)
+        w, used = _without(scenario, p, rule, whole)
         without.append(w)
         solves += used
     if progress:
@@ -311,6 +330,7 @@ def coalitions(
         bz,
         tuple(without),
         solves,
+        searches,
         time.perf_counter() - start,
     )
 

@@ -30,6 +30,10 @@ The *package* (the Nash solution with a ZOPA, else the closest outcome) is teste
 line dropped (``question`` ``"package"``, one exact solve each); its margins in reservations and
 weights are not computed yet.
 
+Under a decision rule (``agreement``) the verdict is whether some package passes, and the
+reservation margins come from :mod:`.rule_margins` (bisection: a party that can be outvoted
+flips nothing).
+
 Only parameters of the scenario itself move; the verdict of the rest is held fixed. ``within_range``
 says whether ``flips_at`` lies in the parameter's stated uncertainty range (reservation ranges of
 the scenario file; a red line is *within range* when its probability is below 1).
@@ -45,9 +49,17 @@ from typing import Any
 import numpy as np
 
 from simulator.analysis.edits import Adjust, DropRedLine
+from simulator.analysis.rule_margins import reservation_margin, rule_reservation_margins
 from simulator.compiled import CompiledScenario, FloatArray, compile_scenario
 from simulator.model import Party, Rule, Scenario
-from simulator.solver import exists_outcome, max_utility, rule_regions, solve, zopa_threshold
+from simulator.solver import (
+    exists_deal,
+    exists_outcome,
+    max_utility,
+    rule_regions,
+    solve,
+    zopa_threshold,
+)
 
 __all__ = ["WEIGHT_GRID", "WEIGHT_TOLERANCE", "Margin", "Margins", "margins", "zopa_exists"]
 
@@ -157,9 +169,9 @@ def _others(cs: CompiledScenario, p: int) -> FloatArray:
 
 
 def zopa_exists(scenario: Scenario) -> bool:
-    """The verdict: whether the scenario's ZOPA (reservation disagreement point) is non-empty."""
-    cs = compile_scenario(scenario)
-    return exists_outcome(cs, rule_regions(cs, "all"), zopa_threshold(cs, cs.reservation))
+    """The verdict: whether the scenario's ZOPA (reservation disagreement point) is non-empty, or
+    under a decision rule whether some package passes."""
+    return exists_deal(compile_scenario(scenario))
 
 
 def _word(zopa: bool) -> str:
@@ -172,25 +184,9 @@ def _reservation_margins(
     out = []
     for p, party in enumerate(scenario.parties):
         best = max_utility(cs, rule_regions(cs, "all"), _others(cs, p), p) if feasible else -np.inf
-        span = party.reservation_range
-        rng = None if span is None else (float(span.low), float(span.high))
-        flips: float | None = None
-        if np.isfinite(best):
-            flips = best + 2 * cs.rounding_slack if zopa else best
-        inside = None if rng is None or flips is None else bool(rng[0] <= flips <= rng[1])
-        out.append(
-            Margin(
-                f"{party.id}.reservation",
-                f"{party.display}'s reservation",
-                "reservation",
-                float(party.reservation),
-                rng,
-                flips,
-                inside,
-                None if flips is None else _word(not zopa),
-                boundary=None if flips is None else best,
-            )
-        )
+        found = np.isfinite(best)
+        flips = (best + 2 * cs.rounding_slack if zopa else best) if found else None
+        out.append(reservation_margin(party, flips, zopa, boundary=best if found else None))
     return out
 
 
@@ -352,10 +348,13 @@ def margins(scenario: Scenario, *, weights: bool = True, package: bool = False) 
     """
     start = time.perf_counter()
     cs = compile_scenario(scenario)
-    zopa = exists_outcome(cs, rule_regions(cs, "all"), zopa_threshold(cs, cs.reservation))
+    zopa = exists_deal(cs)
     feasible = zopa or exists_outcome(cs, rule_regions(cs, "all"))
     items: list[Margin] = []
-    items += _reservation_margins(scenario, cs, zopa, feasible)
+    if scenario.agreement is None:
+        items += _reservation_margins(scenario, cs, zopa, feasible)
+    else:  # a party can be outvoted: its reservation flips the verdict only where it is needed
+        items += rule_reservation_margins(scenario, zopa)
     items += _red_line_margins(scenario, zopa)
     if weights and feasible:
         items += _weight_margins(scenario, zopa)

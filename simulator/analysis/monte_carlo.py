@@ -68,6 +68,7 @@ from simulator.outcome_space import (
 )
 from simulator.results import outcome_dict
 from simulator.rng import UNSET, RngLike, Unset, pick_rng, root_seed
+from simulator.solver import UNANIMOUS_ONLY
 from simulator.solver.batch import solve_samples
 
 __all__ = [
@@ -327,6 +328,8 @@ def monte_carlo(
     if method not in ("auto", "enumerate", "solve"):
         raise ScenarioError(f"method must be auto, enumerate or solve, got {method!r}")
     varied = check_vary(vary)
+    if scenario.agreement is not None:
+        raise ScenarioError(UNANIMOUS_ONLY.format(what="Monte Carlo samples"))
     root = root_seed(pick_rng(rng, seed))
     n_out, n_par = scenario.n_outcomes, len(scenario.parties)
     if method == "auto":

@@ -60,7 +60,7 @@ from simulator.compiled import BoolArray, CompiledScenario, compile_scenario
 from simulator.errors import ScenarioError
 from simulator.model import Rule, Scenario
 from simulator.progress import Progress
-from simulator.solver import find_outcome, rule_regions, zopa_threshold
+from simulator.solver import UNANIMOUS_ONLY, find_outcome, rule_regions, zopa_threshold
 
 __all__ = [
     "EXACT_LIMIT",
@@ -279,8 +279,8 @@ def p_zopa_exact(
     Raises
     ------
     ScenarioError
-        With more than ``limit`` uncertain red lines, or when the searches exceed
-        ``max_searches``.
+        With more than ``limit`` uncertain red lines, when the searches exceed
+        ``max_searches``, or for a scenario with a decision rule (``agreement``).
 
     Examples
     --------
@@ -291,6 +291,8 @@ def p_zopa_exact(
     >>> float(r.p_zopa), [[r.lines[j].label for j in b] for b in r.blocking_sets]
     (1.0, [])
     """
+    if scenario.agreement is not None:
+        raise ScenarioError(UNANIMOUS_ONLY.format(what="the exact P(ZOPA) and its blocking sets"))
     start = time.perf_counter()
     cs = compile_scenario(scenario)
     rules: list[tuple[int, Rule]] = []

@@ -22,7 +22,16 @@ with weight 1 for the others, ``n - q + 1`` for each veto party and quota
 References: L. S. Shapley and M. Shubik (1954), "A method for evaluating the distribution of power
 in a committee system", APSR 48(3); J. F. Banzhaf (1965), "Weighted voting doesn't work",
 Rutgers Law Review 19; D. S. Felsenthal and M. Machover (1998), *The Measurement of Voting
-Power*, Edward Elgar (the UN Security Council: permanent 421/2145, others 4/2145).
+Power*, Edward Elgar (the UN Security Council: permanent 421/2145, others 4/2145; the EEC Council
+of Ministers under the Treaty of Rome, ``[12; 4, 4, 4, 2, 2, 1]``: 7/30, 3/20 and 0, Luxembourg a
+dummy).
+
+Any weighted voting game, e.g. a Council's weighted votes under a treaty, is
+``power_indices(weights, quota)``:
+
+>>> ss, bz = power_indices([4, 4, 4, 2, 2, 1], 12)  # EEC Council, Treaty of Rome art. 148(2)
+>>> ss[0], ss[3], ss[5]
+(Fraction(7, 30), Fraction(3, 20), Fraction(0, 1))
 
 >>> ss, bz = power_indices([7] * 5 + [1] * 10, 39)
 >>> ss[0], ss[5]

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.analysis._tasks import Executor, Summary, summarise
-from simulator.analysis.edits import Concede, DropRedLine, Edit, resolve_party
+from simulator.analysis.edits import Concede, DropRedLine, DropVeto, Edit, resolve_party
 from simulator.analysis.minimal_sets import Effects, minimal_sets
 from simulator.errors import EditError
 from simulator.model import Scenario
@@ -96,15 +96,21 @@ class ScanResult:
 
 def candidate_concessions(scenario: Scenario, party: str) -> tuple[Edit, ...]:
     """Every single concession open to ``party``: concede each option of each issue (issues with
-    more than one option), or drop each of its red lines."""
+    more than one option), drop each of its red lines, or, for a veto party of the decision rule,
+    give up its veto."""
     p = scenario.party(party)
+    vetoes = () if scenario.agreement is None else scenario.agreement.veto
     fixes = [
         Concede(p.id, issue.id, option)
         for issue in scenario.issues
         if len(issue.options) > 1
         for option in issue.option_ids
     ]
-    return (*fixes, *(DropRedLine(p.id, r.id) for r in p.red_lines))
+    drops = (
+        *(DropRedLine(p.id, r.id) for r in p.red_lines),
+        *([DropVeto(p.id)] * (p.id in vetoes)),
+    )
+    return (*fixes, *drops)
 
 
 def _cost(base: Summary, party_index: int, after: Summary) -> float | None:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from simulator import __version__
 from simulator.cli import (
     coalitions_cmd,
+    compare_cmd,
     convert_cmd,
     evaluate_cmd,
     explore_cmd,
@@ -42,6 +43,7 @@ COMMANDS = [
     plot_cmd,
     stress_cmd,
     coalitions_cmd,
+    compare_cmd,
     ripeness_cmd,
     sweep_cmd,
     montecarlo_cmd,

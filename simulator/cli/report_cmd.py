@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from simulator.cli._common import (
     add_source_argument,
@@ -38,6 +38,7 @@ REPORT_RIPENESS_SECONDS = 300.0
 if TYPE_CHECKING:
     from simulator.analysis.ripeness import RipenessResult
     from simulator.model import Scenario
+    from simulator.results import SolveResult
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -55,6 +56,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     timings_option(p)
     add_figure_options(p)
     add_margins_option(p, "basic")
+    p.add_argument(
+        "--coalitions",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="add the coalitions section and lattice (default: for 3 to 8 parties)",
+    )
     p.set_defaults(run=run)
 
 
@@ -73,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
         images["figures/ripeness.png"] = figure_bytes(plot_ripeness(over_time), "png")
         refs.append(FigureRef("ripeness", "figures/ripeness.png", RIPENESS_CAPTION))
+    section = _coalitions(args, result, images)
     blocks = report_blocks(
         result,
         figures=refs,
@@ -81,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
         option_rules=data.option_rules,
         proposals=data.proposals,
         ripeness=over_time,
+        coalitions=section,
     )
     payload = result.to_dict(max_frontier=args.max_frontier)
     if not args.timings:
@@ -102,6 +111,24 @@ def run(args: argparse.Namespace) -> int:
         for path in written:
             print(f"wrote {path}")
     return 0
+
+
+def _coalitions(
+    args: argparse.Namespace, result: SolveResult, images: dict[str, bytes]
+) -> list[Any]:
+    """The coalitions section (and its lattice in ``images``) when asked, or by default for
+    three to eight parties."""
+    from simulator.analysis.coalitions import MAX_PARTIES, coalitions
+    from simulator.plots import figure_bytes, plot_coalitions
+    from simulator.report.coalitions import coalitions_section
+
+    n = len(result.scenario.parties)
+    wanted = args.coalitions if args.coalitions is not None else 3 <= n <= MAX_PARTIES
+    if not wanted:
+        return []
+    found = coalitions(result.scenario, whole=result)
+    images["figures/coalitions.png"] = figure_bytes(plot_coalitions(found), "png")
+    return coalitions_section(found, "figures/coalitions.png")
 
 
 def _ripeness(args: argparse.Namespace, scenario: Scenario) -> RipenessResult | None:

@@ -61,6 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", metavar="DIR", help="also write result.json and report.md into DIR")
     add_margins_option(p, None)
+    add_ratification_option(p)
     timings_option(p)
     progress_option(p)
     p.set_defaults(run=run)
@@ -79,6 +80,19 @@ def add_margins_option(p: argparse.ArgumentParser, default: str | None) -> None:
         "(exact; 'all' adds every weight, by bisection, and the red lines that change the "
         "package, one solve each: slower"
         + (f"; default: {default})" if default else "; off by default)"),
+    )
+
+
+def add_ratification_option(p: argparse.ArgumentParser) -> None:
+    """``--ratification nominal|expected``: choose packages by utility as signed (default) or by
+    expected utility, a failed ratification counting as no deal."""
+    p.add_argument(
+        "--ratification",
+        choices=("nominal", "expected"),
+        default="nominal",
+        help="choose packages by their utility as signed (nominal, the default) or by expected "
+        "utility, a failed domestic ratification counting as no deal (expected); scenarios with "
+        "ratification terms report each package's probability of being ratified either way",
     )
 
 
@@ -119,6 +133,9 @@ def solve_source(args: argparse.Namespace) -> SolveResult:
 
     seconds = time.perf_counter() - start if getattr(args, "timings", True) else 0.0
     result = dataclasses.replace(result, source=args.source, seconds=seconds)
+    from simulator.analysis.ratified_solve import with_ratification
+
+    result = with_ratification(result, getattr(args, "ratification", "nominal"))
     return with_margins(args, result)
 
 

@@ -71,9 +71,11 @@ class View:
         """The solved view (``bargain solve``'s defaults), computed once."""
 
         def compute() -> SolveResult:
+            from simulator.analysis.ratified_solve import with_ratification
             from simulator.solver import solve
 
-            return dataclasses.replace(solve(self.scenario), source=self.source)
+            solved = dataclasses.replace(solve(self.scenario), source=self.source)
+            return with_ratification(solved)  # as the command does (unchanged without terms)
 
         return self._memo("result", compute)
 

@@ -59,6 +59,7 @@ __all__ = [
     "PREFERENCE",
     "PROPOSAL",
     "RANGE",
+    "RATIFICATION",
     "RESERVATION",
     "RULE",
     "SCENARIO",
@@ -71,6 +72,13 @@ __all__ = [
 
 
 # --- the parts ------------------------------------------------------------------------------------
+PROBABILITY_RANGE = Key(
+    "probability_range",
+    UNCERTAINTY,
+    "[low, high] or {low, high, distribution, mode} in [0, 1].",
+    pair=True,
+    **PROBABILITY,
+)
 RANGE = Part(
     "range",
     "issues[].range",
@@ -134,22 +142,15 @@ RESERVATION = Part(
     summary="Value of no deal (BATNA) on the 0-1 utility scale: a number, or "
     "{value, low, high, distribution, mode, source}, moving in time with drift or path.",
 )
-DEAL_BONUS_VALUE = _number(
-    "value",
-    "The premium lambda in [0, 1): U = lambda + (1 - lambda) * (weights, terms) for every deal.",
-    required=True,
-    **PROBABILITY,
-)
+_LAMBDA = _number("value", "The premium lambda in [0, 1).", required=True, **PROBABILITY)
 DEAL_BONUS = Part(
     "deal_bonus",
     "parties[].deal_bonus",
-    "A premium for any deal and where it comes from.",
-    (DEAL_BONUS_VALUE, replace(LOW, **PROBABILITY), replace(HIGH, **PROBABILITY), SOURCE),
-    shorthand=DEAL_BONUS_VALUE,
-    summary="A premium lambda for reaching any deal (a mediator's credited success): every deal is "
-    "worth lambda + (1 - lambda) * the utility of its weights and terms, on the same 0-1 scale as "
-    "the reservation; a number in [0, 1), or {value, low, high, source} (the range is stated, "
-    "not sampled).",
+    "A premium for any deal: every deal is worth lambda + (1 - lambda) * (weights and terms).",
+    (_LAMBDA, replace(LOW, **PROBABILITY), replace(HIGH, **PROBABILITY), SOURCE),
+    shorthand=_LAMBDA,
+    summary="A premium lambda for any deal, on the reservation's 0-1 scale: a number in [0, 1), or "
+    "{value, low, high, source} (the range is stated, not sampled).",
 )
 DISCOUNT = Part(
     "discount",
@@ -211,6 +212,25 @@ INTERACTION = Part(
         DESCRIPTION,
     ),
 )
+RATIFICATION = Part(
+    "ratification",
+    "parties[].ratification[]",
+    "A domestic ratifier (referendum, parliament, Senate) that must approve a package in `when`. "
+    "Ratifiers vote independently; the party ratifies a package when every ratifier whose term "
+    "matches it approves, so the matching probabilities multiply (Putnam 1988). Terms of one "
+    "ratifier must not overlap.",
+    (
+        _text("id", "Unique within the party.", required=True),
+        _text(
+            "ratifier", "Who votes (terms with the same ratifier are one vote; default: the id)."
+        ),
+        Key("when", "condition", required=True),
+        _number("probability", "Chance the ratifier approves.", required=True, **PROBABILITY),
+        PROBABILITY_RANGE,
+        SOURCE,
+        DESCRIPTION,
+    ),
+)
 RULE = Part(
     "rule",
     "parties[].red_lines[], constraints[]",
@@ -228,13 +248,7 @@ RULE = Part(
         SOURCE,
         DESCRIPTION,
         _number("probability", "Chance that the rule really holds.", default=1.0, **PROBABILITY),
-        Key(
-            "probability_range",
-            UNCERTAINTY,
-            "[low, high] or {low, high, distribution, mode} in [0, 1].",
-            pair=True,
-            **PROBABILITY,
-        ),
+        PROBABILITY_RANGE,
     ),
     forms=(
         ("not", "issue"),
@@ -279,6 +293,15 @@ PARTY = Part(
         ),
         Key("interactions", INTERACTION, "Bonus or penalty terms.", container="list"),
         Key("red_lines", RULE, "Hard constraints of the party.", container="list"),
+        Key("ratification", RATIFICATION, "Domestic ratifiers of a package.", container="list"),
+        Key(
+            "controls",
+            "optionRef",
+            "Issues only this party can settle, each with the option that holds without its "
+            "signature: a package it rejects can still pass with these issues at their defaults, "
+            "if it then passes without the party.",
+            container="map",
+        ),
     ),
 )
 PROPOSAL = Part(
@@ -366,6 +389,7 @@ ALL_PARTS = (
     PREFERENCE,
     INTERACTION,
     RULE,
+    RATIFICATION,
     PROPOSAL,
     AGREEMENT,
     PERIODS,

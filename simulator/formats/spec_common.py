@@ -58,7 +58,8 @@ VALUE: dict[str, Any] = {"size": MAX_VALUE}
 
 UNCERTAINTY = Part(
     "uncertainty",
-    "parties[].red_lines[].probability_range, constraints[].probability_range",
+    "parties[].red_lines[].probability_range, constraints[].probability_range, "
+    "parties[].ratification[].probability_range",
     "A range for Monte Carlo.",
     (replace(LOW, required=True), replace(HIGH, required=True), DISTRIBUTION, MODE),
 )

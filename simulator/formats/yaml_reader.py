@@ -38,7 +38,7 @@ from simulator.formats.spec import (
 )
 from simulator.formats.text_files import read_user_text
 from simulator.formats.yaml_periods import read_periods, read_reservation, read_trend
-from simulator.formats.yaml_rules import read_deal_bonus, read_rule
+from simulator.formats.yaml_rules import read_deal_bonus, read_ratification, read_rule
 from simulator.limits import MAX_OPTIONS
 from simulator.model import (
     Agreement,
@@ -275,6 +275,10 @@ def _party(
             f.get("interactions"), "interaction", lambda t: _interaction(t, issues)
         ),
         red_lines=y.build_all(f.get("red_lines"), "red line", lambda r: read_rule(r, issues)),
+        ratification=y.build_all(
+            f.get("ratification"), "ratification term", lambda t: read_ratification(t, issues)
+        ),
+        controls=y.option_choices(f["controls"], issues) if "controls" in f else {},
         bargaining_power=get("bargaining_power"),
         utility_cap=get("utility_cap"),
         discount=discount,

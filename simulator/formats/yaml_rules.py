@@ -1,5 +1,5 @@
-"""Read rules (red lines of parties, consistency constraints of a scenario), uncertainty ranges and
-a party's deal bonus (a value in [0, 1) with its stated range).
+"""Read rules (red lines of parties, consistency constraints of a scenario), ratification terms,
+uncertainty ranges and a party's deal bonus (a value in [0, 1) with its stated range).
 
 A rule is one of five forms (:data:`simulator.formats.spec.RULE`): ``issue`` with ``not``,
 ``at_least`` or ``at_most``; ``if`` with ``then``; or ``exclude``. The form and its companion key
@@ -15,10 +15,17 @@ import yaml
 
 from simulator.formats import yaml_syntax as y
 from simulator.formats.fields import Key
-from simulator.formats.spec import DEAL_BONUS, RULE, UNCERTAINTY
-from simulator.model import Issue, Rule, RuleKind, Uncertainty
+from simulator.formats.spec import DEAL_BONUS, RATIFICATION, RULE, UNCERTAINTY
+from simulator.model import Issue, Ratification, Rule, RuleKind, Uncertainty
 
-__all__ = ["read_deal_bonus", "read_range", "read_rule", "read_uncertainty"]
+__all__ = [
+    "read_deal_bonus",
+    "read_probability_range",
+    "read_range",
+    "read_ratification",
+    "read_rule",
+    "read_uncertainty",
+]
 
 
 def read_rule(n: y.Located, issues: Mapping[str, Issue]) -> Rule:
@@ -37,7 +44,22 @@ def read_rule(n: y.Located, issues: Mapping[str, Issue]) -> Rule:
         source=get("source"),
         description=get("description"),
         probability=get("probability"),
-        probability_range=y.optional(f, "probability_range", _probability_range),
+        probability_range=y.optional(f, "probability_range", read_probability_range),
+    )
+
+
+def read_ratification(n: y.Located, issues: Mapping[str, Issue]) -> Ratification:
+    """A ratification term: ``{id, ratifier, when, probability, probability_range, ...}``."""
+    f = y.fields(n, RATIFICATION)
+    get = y.getter(f, RATIFICATION)
+    return Ratification(
+        get("id"),
+        y.condition(f["when"], issues),
+        get("probability"),
+        ratifier=get("ratifier"),
+        probability_range=y.optional(f, "probability_range", read_probability_range),
+        source=get("source"),
+        description=get("description"),
     )
 
 
@@ -67,7 +89,7 @@ def _one_issue_rule(
     return issue.id, (), y.option_ref(f[form], issue)
 
 
-def _probability_range(n: y.Located) -> Uncertainty:
+def read_probability_range(n: y.Located) -> Uncertainty:
     """``[low, high]`` or ``{low, high, distribution, mode}``, all in [0, 1]."""
     return read_range(n, RULE["probability_range"], "probabilities")
 

@@ -359,6 +359,14 @@ def option_refs(n: Located, issue: Issue) -> tuple[str, ...]:
     return tuple(option_ref(item, issue) for item in listed)
 
 
+def option_choices(n: Located, issues: Mapping[str, Issue]) -> dict[str, str]:
+    """``{issue: option}``: one option of each issue named."""
+    return {
+        (issue := issue_ref(key_at, issues)).id: option_ref(value_at, issue)
+        for _, key_at, value_at in entries(n)
+    }
+
+
 def option_sets(n: Located, issues: Mapping[str, Issue]) -> dict[str, tuple[str, ...]]:
     """``{issue: option or [options]}``."""
     return {

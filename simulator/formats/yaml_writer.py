@@ -27,6 +27,7 @@ from simulator.formats.spec import (
     PERIODS,
     PREFERENCE,
     PROPOSAL,
+    RATIFICATION,
     RESERVATION,
     RULE,
     SCENARIO,
@@ -41,6 +42,7 @@ from simulator.model import (
     Party,
     Preference,
     Proposal,
+    Ratification,
     Rule,
     Scenario,
     Trend,
@@ -202,6 +204,8 @@ def _party_data(p: Party, issues: Mapping[str, Issue]) -> dict[str, Any]:
             "preferences": {k: _preference_data(v, issues[k]) for k, v in p.preferences.items()},
             "interactions": [_interaction_data(t) for t in p.interactions] or None,
             "red_lines": [_rule_data(r) for r in p.red_lines] or None,
+            "ratification": [_ratification_data(t) for t in p.ratification] or None,
+            "controls": dict(p.controls) or None,
         },
     )
 
@@ -300,6 +304,21 @@ def _interaction_data(t: Interaction) -> dict[str, Any]:
             "id": t.id,
             "when": t.when.as_dict(),
             "bonus": plain(t.bonus),
+            "source": t.source,
+            "description": t.description,
+        },
+    )
+
+
+def _ratification_data(t: Ratification) -> dict[str, Any]:
+    return _mapping(
+        RATIFICATION,
+        {
+            "id": t.id,
+            "ratifier": t.ratifier,
+            "when": t.when.as_dict(),
+            "probability": plain(t.probability),
+            "probability_range": _probability_range_data(t.probability_range),
             "source": t.source,
             "description": t.description,
         },

@@ -20,8 +20,9 @@ in one of them *crosses* the rule. See :func:`forbidden_regions`.
 The model is split by concept: :mod:`~simulator.model.issues` (options, issues, conditions),
 :mod:`~simulator.model.preferences` (value functions, interaction terms, uncertainty ranges),
 :mod:`~simulator.model.rules` (red lines and constraints, :func:`forbidden_regions`),
-:mod:`~simulator.model.scenario` (parties, proposals, the scenario) and
-:mod:`~simulator.model.agreement` (decision rules: quorum and veto parties) and
+:mod:`~simulator.model.scenario` (parties, proposals, the scenario),
+:mod:`~simulator.model.agreement` (decision rules: quorum and veto parties),
+:mod:`~simulator.model.ratification` (domestic ratifiers of a signed package) and
 :mod:`~simulator.model.periods` (periods; reservations and weights that move in time); every name
 is imported from ``simulator.model``.
 """
@@ -32,6 +33,7 @@ from simulator.model.agreement import Agreement
 from simulator.model.issues import Condition, Issue, Option
 from simulator.model.periods import PERIOD_UNITS, PathPoint, Periods, PeriodUnit, Trend
 from simulator.model.preferences import Interaction, Preference, Uncertainty, ValueKind
+from simulator.model.ratification import Ratification
 from simulator.model.rules import Rule, RuleKind, forbidden_regions
 from simulator.model.scenario import Party, Proposal, Scenario
 
@@ -48,6 +50,7 @@ __all__ = [
     "Periods",
     "Preference",
     "Proposal",
+    "Ratification",
     "Rule",
     "RuleKind",
     "Scenario",

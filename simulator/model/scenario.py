@@ -13,6 +13,7 @@ from simulator.model.agreement import Agreement
 from simulator.model.issues import Issue, check_id, lookup_issue
 from simulator.model.periods import Periods, Trend
 from simulator.model.preferences import Interaction, Preference, Uncertainty
+from simulator.model.ratification import Ratification, overlapping_terms
 from simulator.model.rules import Rule, check_condition, check_rule
 
 __all__ = ["Party", "Proposal", "Scenario"]
@@ -20,7 +21,9 @@ __all__ = ["Party", "Proposal", "Scenario"]
 
 @dataclass(frozen=True)
 class Party:
-    """A negotiating party: preferences, interaction terms, red lines and its value of no deal.
+    """A negotiating party: preferences, interaction terms, red lines and its value of no deal;
+    ``controls`` maps the issues only it can settle to the option that holds without its
+    signature (issue control, see :mod:`simulator.analysis.control`).
 
     ``deal_bonus`` (lambda in [0, 1)) is a premium for reaching any deal: every deal is worth
     ``lambda + (1 - lambda) * S`` where ``S`` is the utility of the weights and interaction terms,
@@ -45,8 +48,11 @@ class Party:
     deal_bonus_source: str | None = None
     source: str | None = None
     description: str | None = None
+    #: domestic ratifiers of a signed package (:mod:`simulator.model.ratification`)
+    ratification: tuple[Ratification, ...] = ()
     #: how the reservation moves over the scenario's periods (None: it stays)
     reservation_trend: Trend | None = None
+    controls: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_id("party", self.id)
@@ -69,10 +75,21 @@ class Party:
             raise ScenarioError(f"party {self.id!r}: the deal_bonus range must lie in [0, 1)")
         if self.weight_concentration is not None and not self.weight_concentration > 0:
             raise ScenarioError(f"party {self.id!r}: weight_concentration must be > 0")
-        for kind, items in (("red line", self.red_lines), ("interaction", self.interactions)):
+        for kind, items in (
+            ("red line", self.red_lines),
+            ("interaction", self.interactions),
+            ("ratification term", self.ratification),
+        ):
             dup = repeated(x.id for x in items)
             if dup:
                 raise ScenarioError(f"party {self.id!r} repeats {kind} ids {dup}")
+        overlap = overlapping_terms(self.ratification)
+        if overlap is not None:
+            raise ScenarioError(
+                f"party {self.id!r}: ratification terms {overlap[0]!r} and {overlap[1]!r} have "
+                "the same ratifier and overlapping conditions; one ratifier votes once, so make "
+                "its terms' conditions disjoint (or name different ratifiers)"
+            )
 
     @property
     def display(self) -> str:
@@ -154,8 +171,21 @@ class Scenario:
                     issue.index(pref.peak)
             for t in p.interactions:
                 check_condition(issues, t.when, f"party {p.id!r} interaction {t.id!r}")
+            for term in p.ratification:
+                check_condition(issues, term.when, f"party {p.id!r} ratification {term.id!r}")
             for r in p.red_lines:
                 check_rule(issues, r, f"party {p.id!r} red line {r.id!r}")
+            for issue_id, default in p.controls.items():
+                lookup_issue(issues, issue_id, f"party {p.id!r} controls").index(default)
+        controllers: dict[str, str] = {}
+        for p in self.parties:
+            for issue_id in p.controls:
+                if issue_id in controllers:
+                    raise ScenarioError(
+                        f"issue {issue_id!r} is controlled by both {controllers[issue_id]!r} and "
+                        f"{p.id!r}; one party at most controls an issue"
+                    )
+                controllers[issue_id] = p.id
         for c in self.constraints:
             check_rule(issues, c, f"constraint {c.id!r}")
         for what, trend in self.trends():

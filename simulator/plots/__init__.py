@@ -18,6 +18,7 @@ True
 """
 
 from simulator.plots.coalitions import plot_coalitions
+from simulator.plots.compare import plot_compare_timeline
 from simulator.plots.figures import (
     FIGURE_KINDS,
     FIGURE_TITLES,
@@ -47,6 +48,7 @@ __all__ = [
     "figures",
     "party_colours",
     "plot_coalitions",
+    "plot_compare_timeline",
     "plot_concede_game",
     "plot_demand_game",
     "plot_frontier_packages",

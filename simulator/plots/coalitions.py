@@ -35,12 +35,12 @@ def plot_coalitions(result: CoalitionsResult, *, ax: Axes | None = None) -> Figu
             if len(other.members) == len(z.members) + 1 and set(z.members) <= set(other.members):
                 (x0, y0), (x1, y1) = pos[z.members], pos[other.members]
                 axes.plot([x0, x1], [y0, y1], color="#bbbbbb", lw=0.6, zorder=1)
-    counts = [z.size for z in zones if z.has_zone]
+    counts = [z.size_shown for z in zones if z.has_zone]
     norm = LogNorm(vmin=1, vmax=max(max(counts, default=1), 2))
     cmap = colormaps["viridis"]
     for z in zones:
         x, y = pos[z.members]
-        colour = cmap(norm(z.size)) if z.has_zone else "#dddddd"
+        colour = cmap(norm(z.size_shown)) if z.has_zone else "#dddddd"
         axes.scatter(
             [x],
             [y],
@@ -60,11 +60,15 @@ def plot_coalitions(result: CoalitionsResult, *, ax: Axes | None = None) -> Figu
             va="center",
             fontsize=6.5,
             zorder=3,
-            color="white" if z.has_zone and norm(z.size) < 0.6 else "black",
+            color="white" if z.has_zone and norm(z.size_shown) < 0.6 else "black",
         )
     sm = colormaps["viridis"]
     mappable = axes.scatter([], [], c=[], cmap=sm, norm=norm)
-    fig.colorbar(mappable, ax=axes, label="packages in the coalition's own zone (grey: none)")
+    fig.colorbar(
+        mappable,
+        ax=axes,
+        label="packages in the coalition's own zone\n(estimated past the count budget; grey: none)",
+    )
     axes.set_yticks(sizes, [f"{k} parties" for k in sizes])
     axes.set_xticks([])
     axes.set_xlim(-0.2, width + 0.2)

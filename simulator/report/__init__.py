@@ -11,10 +11,12 @@ from __future__ import annotations
 # the renderers of the other result types: importing them registers them
 from simulator.report import (  # noqa: F401
     coalitions,
+    compare,
     games,
     margins,
     p_zopa,
     protocols,
+    ratification,
     ripeness,
     sensitivity,
     stress,

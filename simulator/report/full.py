@@ -19,6 +19,7 @@ from simulator.report.solve import (
     footer,
     frontier_blocks,
     parties_blocks,
+    ratification_blocks_of,
     solution_blocks,
     space_blocks,
     sureness_blocks,
@@ -113,6 +114,7 @@ def report_blocks(
     proposals: Sequence[ProposalEvaluation] | None = None,
     max_frontier: int = 20,
     ripeness: RipenessResult | None = None,
+    coalitions: Sequence[Block] = (),
 ) -> list[Block]:
     """The full report as blocks: the solve report with the figures, the issue space and proposals.
 
@@ -120,7 +122,8 @@ def report_blocks(
     the report was written, or one the report does not know) goes under "More figures" at the end,
     so a new figure kind is never dropped. The issue-space section needs both option counts, the
     proposals section the evaluations; the section "Over time" the ripeness of a scenario whose
-    reservations or weights move.
+    reservations or weights move; ``coalitions`` is a section placed last
+    (:func:`~simulator.report.coalitions.coalitions_section`).
     """
     placed = {f.kind: f for f in figures}
     used: set[str] = set()
@@ -142,6 +145,7 @@ def report_blocks(
         *space_blocks(result),
         *solution_blocks(result),
         *closest_blocks(result),
+        *ratification_blocks_of(result),
     ]
     if zopa_options is not None and feasible_options is not None:
         blocks += _option_blocks(result, zopa_options, feasible_options, option_rules)
@@ -152,6 +156,7 @@ def report_blocks(
         blocks += [*_proposal_blocks(result, proposals), *figure("proposals")]
     if ripeness is not None:
         blocks += [*ripeness_section(ripeness), *figure("ripeness")]
+    blocks += coalitions
     others = [f for f in figures if f.kind not in used]
     if others:
         blocks += [Heading(2, "More figures"), *others]

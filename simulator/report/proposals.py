@@ -52,6 +52,10 @@ def proposals_blocks(result: ProposalEvaluations) -> list[Block]:
             out.append(Paragraph(f"Source: {e.proposal.source}."))
         kind = "complete" if e.complete else f"partial: {e.completions:,} consistent completions"
         out += [Paragraph(f"Proposal is {kind}."), Paragraph("\n".join(_notes(scenario, e)))]
+    if result.ratification is not None:
+        from simulator.report.ratification import ratification_blocks
+
+        out += ratification_blocks(result.ratification)
     return out
 
 

@@ -223,6 +223,15 @@ def sureness_blocks(result: SolveResult) -> list[Block]:
     return margins_blocks(result.margins)
 
 
+def ratification_blocks_of(result: SolveResult) -> list[Block]:
+    """The ratification risk of the packages, when it was computed."""
+    if result.ratification is None:
+        return []
+    from simulator.report.ratification import ratification_blocks
+
+    return ratification_blocks(result.ratification)
+
+
 def footer(result: SolveResult) -> Paragraph:
     """How the result was found, how long it took (unless ``--no-timings`` zeroed it), and what a
     budget that ended the search leaves uncertain."""
@@ -251,6 +260,7 @@ def solve_blocks(result: SolveResult, *, max_frontier: int = 20) -> list[Block]:
         *rule_blocks(result),
         *solution_blocks(result),
         *closest_blocks(result),
+        *ratification_blocks_of(result),
         *frontier_blocks(result, max_frontier),
         footer(result),
     ]

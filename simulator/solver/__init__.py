@@ -5,6 +5,8 @@ from ``simulator.solver``:
 
 - :func:`solve` and its methods (:data:`METHODS`, :func:`choose_method`);
 - the queries: :func:`count_outcomes`, :func:`exists_outcome`, :func:`max_utility`,
+  :func:`nash_package` (the Nash package without a frontier), :func:`in_target`,
+  :func:`find_deal`, :func:`exists_deal`, :func:`count_deals` (under the scenario's decision rule),
   :func:`zopa_threshold`,
   :func:`disagreement_point`, :func:`rule_regions`, :func:`allowed_options`;
 - the search engine: :func:`make_plan` precomputes a :class:`Plan`, :func:`run_search` walks it in
@@ -23,6 +25,14 @@ from simulator.solver.batch import SampleSolutions, solve_samples
 from simulator.solver.blocks import Batch, Block, combined_upper, node_bounds, weight_vectors
 from simulator.solver.budget import Budget, Meter
 from simulator.solver.closest import closest_key, closest_to_agreement
+from simulator.solver.decision import (
+    UNANIMOUS_ONLY,
+    count_deals,
+    exists_deal,
+    find_deal,
+    passing_mask,
+)
+from simulator.solver.nash_search import NashVisitor, in_target, nash_package
 from simulator.solver.pareto import dominated_by, pareto_mask
 from simulator.solver.queries import (
     BoundedCount,
@@ -63,6 +73,7 @@ __all__ = [
     "METHODS",
     "SOLUTIONS",
     "SOLVE_METHODS",
+    "UNANIMOUS_ONLY",
     "Batch",
     "Block",
     "BoundedCount",
@@ -74,6 +85,7 @@ __all__ = [
     "MaxVisitor",
     "Meter",
     "MethodOutput",
+    "NashVisitor",
     "OverBudget",
     "Plan",
     "Progress",
@@ -88,19 +100,25 @@ __all__ = [
     "closest_key",
     "closest_to_agreement",
     "combined_upper",
+    "count_deals",
     "count_outcomes",
     "count_zopa",
     "count_zopa_within",
     "disagreement_point",
     "dominated_by",
+    "exists_deal",
     "exists_outcome",
+    "find_deal",
     "find_outcome",
+    "in_target",
     "labelled",
     "make_plan",
     "max_utility",
     "method_title",
+    "nash_package",
     "node_bounds",
     "pareto_mask",
+    "passing_mask",
     "rule_regions",
     "run_search",
     "select_solution",

@@ -43,6 +43,7 @@ from simulator.compiled import (
 from simulator.errors import ScenarioError
 from simulator.outcome_space import outcome_grid
 from simulator.solver.bargaining import select_solution
+from simulator.solver.decision import UNANIMOUS_ONLY
 from simulator.solver.pareto import pareto_mask
 from simulator.solver.queries import zopa_threshold
 
@@ -112,7 +113,8 @@ def solve_samples(
     Raises
     ------
     ScenarioError
-        When an array does not have the shape above.
+        When an array does not have the shape above, or the scenario has a decision rule
+        (``agreement``): the ZOPA of a sample here is unanimous.
 
     Examples
     --------
@@ -123,6 +125,8 @@ def solve_samples(
     >>> int(found.zopa[0]), int(found.solutions["nash"][0]) >= 0
     (11, True)
     """
+    if cs.scenario.agreement is not None:
+        raise ScenarioError(UNANIMOUS_ONLY.format(what="sampled solves"))
     weights = np.asarray(weights, dtype=np.float64)
     reservations = np.asarray(reservations, dtype=np.float64)
     n_s, n_p, n = len(weights), cs.n_parties, cs.n_issues

@@ -31,15 +31,48 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.compiled import BoolArray, CompiledScenario, FloatArray
+from simulator.compiled import (
+    BoolArray,
+    CompiledScenario,
+    FloatArray,
+    IntArray,
+    crossed_rules,
+    evaluate_utilities,
+)
 from simulator.model import Agreement
 from simulator.progress import StageProgress
 from simulator.results import Frontier
 from simulator.solver.blocks import Batch, Block, combined_upper
+from simulator.solver.queries import (
+    EXISTS_BATCH,
+    count_outcomes,
+    find_outcome,
+    rule_regions,
+    zopa_threshold,
+)
 from simulator.solver.search import Plan, make_plan, run_search
 from simulator.solver.visitors import FrontierStore, combined_need
 
-__all__ = ["DecisionRule", "PassingVisitor", "decision_rule", "passing_zone", "rule_disagreement"]
+__all__ = [
+    "UNANIMOUS_ONLY",
+    "DecisionRule",
+    "PassingExists",
+    "PassingVisitor",
+    "count_deals",
+    "decision_rule",
+    "exists_deal",
+    "find_deal",
+    "passing_mask",
+    "passing_zone",
+    "rule_disagreement",
+]
+
+
+#: The message of a question that is answered under unanimity only, for a scenario with a rule.
+UNANIMOUS_ONLY = (
+    "{what} assume unanimity (every party must accept), but this scenario has an 'agreement' "
+    "block (a decision rule); remove the block to ask under unanimity"
+)
 
 
 class DecisionRule:
@@ -67,8 +100,16 @@ class PassingVisitor:
     """Counts the passing outcomes, how many each party accepts among them, and builds their
     Pareto frontier (all parties' utilities)."""
 
-    def __init__(self, cs: CompiledScenario, rule: DecisionRule, threshold: FloatArray) -> None:
+    def __init__(
+        self,
+        cs: CompiledScenario,
+        rule: DecisionRule,
+        threshold: FloatArray,
+        *,
+        frontier: bool = True,
+    ) -> None:
         self.rule = rule
+        self.frontier = frontier
         self.threshold = threshold
         self.store = FrontierStore(cs.n_issues, cs.n_parties, cs.rounding_slack)
         self.count = 0
@@ -148,8 +189,109 @@ class PassingVisitor:
         fresh = passing & ~flags[:, None]
         self.count += int(np.count_nonzero(fresh))
         self.accepted += np.count_nonzero(acc & fresh[None], axis=(1, 2)).astype(object)
+        if self.frontier:
+            node, inner = np.nonzero(passing)
+            self.store.offer(plan, block, node, inner)
+
+
+class PassingExists(PassingVisitor):
+    """Stops at the first passing outcome, kept as ``witness`` (option indices ``(n,)``): a leaf's,
+    or the first outcome below a node whose every outcome passes (counted in closed form)."""
+
+    def __init__(self, cs: CompiledScenario, rule: DecisionRule, threshold: FloatArray) -> None:
+        super().__init__(cs, rule, threshold, frontier=False)
+        self.witness: IntArray | None = None
+
+    @property
+    def stop(self) -> bool:
+        return self.witness is not None
+
+    def keep(self, plan: Plan, batch: Batch, upper: FloatArray, lower: FloatArray) -> BoolArray:
+        before = self.count
+        keep = super().keep(plan, batch, upper, lower)
+        if self.count > before and self.witness is None:
+            j = int(np.flatnonzero(batch.flags)[0])
+            out = np.zeros(plan.cs.n_issues, dtype=np.int64)
+            for pos, issue in enumerate(plan.order):
+                out[issue] = batch.assign[j, pos] if pos < batch.depth else plan.allowed[issue][0]
+            self.witness = out
+        return keep
+
+    def leaf(self, plan: Plan, block: Block) -> None:
+        if self.witness is not None:
+            return
+        rule = self.rule
+        acc = self.acceptance(plan, block)
+        passing = ~block.crossed & acc[rule.required].all(axis=0)
+        passing &= acc.sum(axis=0) >= rule.quorum
         node, inner = np.nonzero(passing)
-        self.store.offer(plan, block, node, inner)
+        if len(node):
+            self.witness = block.outcomes(plan, node[:1], inner[:1])[0]
+
+    def priority(self, plan: Plan, batch: Batch, upper: FloatArray) -> FloatArray:
+        """The nodes where the ``quorum``-th best party (and every required one) clears its
+        threshold by most first."""
+        slack = upper - self.threshold
+        rule = self.rule
+        out = np.sort(slack, axis=1)[:, -rule.quorum]
+        if rule.required.any():
+            out = np.minimum(out, slack[:, rule.required].min(axis=1))
+        return np.asarray(out)
+
+
+def find_deal(cs: CompiledScenario) -> IntArray | None:
+    """A package that passes under the scenario's decision rule, or None when none does: the
+    ZOPA's existence search (:func:`~simulator.solver.queries.find_outcome`) without an
+    ``agreement`` block, else a k-of-n search (:class:`PassingExists`)."""
+    threshold = zopa_threshold(cs, cs.reservation)
+    rule = decision_rule(cs)
+    if rule is None:
+        return find_outcome(cs, rule_regions(cs, "all"), threshold)
+    visitor = PassingExists(cs, rule, threshold)
+    run_search(make_plan(cs, rule.hard), visitor, batch_nodes=EXISTS_BATCH)
+    return visitor.witness
+
+
+def exists_deal(cs: CompiledScenario) -> bool:
+    """Whether some package passes under the scenario's decision rule (the ZOPA is not empty,
+    without an ``agreement`` block); see :func:`find_deal`."""
+    return find_deal(cs) is not None
+
+
+def passing_mask(cs: CompiledScenario, outcomes: IntArray) -> BoolArray:
+    """``(m,)``: which ``outcomes`` ``(m, n)`` pass the scenario's decision rule (lie in the ZOPA
+    without an ``agreement`` block), exactly (compiled utilities, as the search's)."""
+    outcomes = np.asarray(outcomes, dtype=np.int64).reshape(-1, cs.n_issues)
+    u = evaluate_utilities(cs, outcomes)
+    crossed = crossed_rules(cs, outcomes)
+    owner = cs.rule_owner
+    threshold = zopa_threshold(cs, cs.reservation)
+    accepts = np.stack(
+        [
+            (u[:, p] >= threshold[p]) & ~crossed[:, owner == p].any(axis=1)
+            for p in range(cs.n_parties)
+        ],
+        axis=1,
+    )
+    ok = ~crossed[:, owner < 0].any(axis=1)
+    rule = decision_rule(cs)
+    if rule is None:
+        return np.asarray(ok & accepts.all(axis=1))
+    return np.asarray(
+        ok & accepts[:, rule.required].all(axis=1) & (accepts.sum(axis=1) >= rule.quorum)
+    )
+
+
+def count_deals(cs: CompiledScenario) -> int:
+    """The exact number of packages that pass under the scenario's decision rule (the ZOPA's size
+    without an ``agreement`` block): one counting pass, no frontier."""
+    threshold = zopa_threshold(cs, cs.reservation)
+    rule = decision_rule(cs)
+    if rule is None:
+        return count_outcomes(cs, rule_regions(cs, "all"), threshold)
+    visitor = PassingVisitor(cs, rule, threshold, frontier=False)
+    run_search(make_plan(cs, rule.hard), visitor)
+    return int(visitor.count)
 
 
 def passing_zone(

@@ -329,11 +329,12 @@ def run_search(
 ) -> None:
     """Depth-first search of the space in batches; prune with ``visitor.keep``, evaluate leaves.
 
-    Nodes that certainly cross a tracked rule are removed before the visitor sees them. Two
-    optional visitor attributes steer the search: ``priority(plan, batch, upper)`` ranks the kept
-    nodes of a batch (highest explored first) and a true ``stop`` ends the search. ``batch_nodes``
-    (default :data:`BATCH_NODES`) bounds the nodes expanded in one operation: small batches reach
-    the first leaves sooner, large ones amortise the Python overhead.
+    Nodes that certainly cross a tracked rule are removed before the visitor sees them. Optional
+    visitor attributes steer the search: ``priority(plan, batch, upper)`` ranks the kept nodes of
+    a batch (highest explored first), a true ``stop`` ends the search, and a true ``recheck``
+    asks ``keep`` again for each leaf's nodes before they are evaluated (for bounds that rise).
+    ``batch_nodes`` (default :data:`BATCH_NODES`) bounds the nodes expanded in one operation:
+    small batches reach the first leaves sooner, large ones amortise the Python overhead.
     No expansion makes over ``batch_nodes`` children, so the stack is one batch per depth whatever
     the space. ``meter`` (a :class:`~simulator.solver.budget.Meter`) is charged each expansion's
     nodes and leaf's outcomes; its :class:`~simulator.solver.budget.OverBudget` lists open nodes.
@@ -346,7 +347,7 @@ def run_search(
     done = 0.0
     leaf_nodes = max(1, LEAF_OUTCOMES // max(plan.block_size, 1))
     chunk_inner = BATCH_NODES if batch_nodes is None else batch_nodes
-    priority = getattr(visitor, "priority", None)
+    priority, recheck = getattr(visitor, "priority", None), getattr(visitor, "recheck", False)
     stack: list[Batch] = [root(plan)]
     while stack:
         if getattr(visitor, "stop", False):
@@ -355,6 +356,8 @@ def run_search(
         if batch.depth == plan.n_outer:
             for start in range(0, len(batch), leaf_nodes):
                 part = batch.take(np.arange(start, min(start + leaf_nodes, len(batch))))
+                if recheck:  # the visitor's bound moved since it kept these nodes: ask again
+                    part = part.take(visitor.keep(plan, part, *node_bounds(plan, part)))
                 if meter is not None:
                     rest = batch.take(slice(start, None))
                     meter.charge(outcomes=len(part) * plan.block_size, open=[*stack, rest])

@@ -51,6 +51,21 @@ def test_un_security_council():
     assert round(float(bz[5] / sum(bz)), 4) == 0.0165
 
 
+def test_eec_council_of_ministers_treaty_of_rome():
+    """Qualified majority in the Council of the EEC under the Treaty of Rome (1957, art. 148(2);
+    1958-72): France, Germany, Italy 4 votes, Belgium, Netherlands 2, Luxembourg 1; 12 of 17 to
+    pass. Shapley–Shubik 7/30, 3/20 and 0 (Luxembourg is a dummy), Banzhaf raw 5/16, 3/16, 0,
+    normalised 5/21, 1/7, 0: the textbook example of Felsenthal & Machover (1998), *The
+    Measurement of Voting Power*, Edward Elgar, and of Brams (1975), *Game Theory and Politics*."""
+    weights = [4, 4, 4, 2, 2, 1]
+    ss, bz = power_indices(weights, 12)
+    assert ss == (Fraction(7, 30),) * 3 + (Fraction(3, 20),) * 2 + (Fraction(0),)
+    assert bz == (Fraction(5, 16),) * 3 + (Fraction(3, 16),) * 2 + (Fraction(0),)
+    total = sum(bz)
+    assert [b / total for b in bz] == [Fraction(5, 21)] * 3 + [Fraction(1, 7)] * 2 + [0]
+    assert (ss, bz) == _brute(weights, 12)
+
+
 def test_un_security_council_as_a_rule():
     """The same council written as a decision rule: quorum 9 of 15, five veto parties."""
     ids = [f"m{k}" for k in range(15)]
@@ -137,3 +152,32 @@ def test_min_size_and_limits():
     assert [z.members for z in coalitions(s, min_size=3).zones] == [("p", "q", "r")]
     with pytest.raises(ScenarioError, match="min-size"):
         coalitions(s, min_size=4)
+
+
+def test_deal_without_a_controlling_party():
+    """The town controls the fund (default: none): the deal without it is the packages with no
+    fund that pass among the others, under the rule without the town (what ``stand_without``
+    finds, itself checked against the definition in tests/analysis/test_control.py)."""
+    import dataclasses
+
+    import simulator
+    from simulator.analysis.control import stand_without
+    from simulator.formats import load_scenario
+
+    siting = load_scenario("scenarios/siting_six.yaml")
+    town = dataclasses.replace(siting.party("town"), controls={"fund": "none"})
+    s = dataclasses.replace(
+        siting, parties=tuple(town if p.id == "town" else p for p in siting.parties)
+    )
+    r = coalitions(s, min_size=6)
+    w = next(w for w in r.without if w.party == "town")
+    assert w.allowed and w.control is not None and w.size == stand_without(s, "town").size
+    data = json.loads(json.dumps(r.to_dict()))
+    entry = next(x for x in data["without"] if x["party"] == "town")
+    assert entry["by_control"]["defaults"] == {"fund": "none"}
+    whole = simulator.solve(s)
+    assert set(entry["by_control"]["solutions_needing_party"]) == {
+        k for k, p in whole.solutions.items() if p is not None
+    }
+    assert "it controls fund at none" in render(r, "text")
+    assert next(x for x in data["without"] if x["party"] == "union")["by_control"] is None

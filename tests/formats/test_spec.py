@@ -74,6 +74,16 @@ parties:
       - {id: r3, issue: colour, at_most: blue}
       - {id: r4, if: {colour: [green]}, then: {weeks: [2]}}
       - {id: r5, exclude: {colour: [red], weeks: [6]}, probability_range: [0.5, 1]}
+    ratification:
+      - id: vote_red
+        ratifier: referendum
+        when: {colour: [red]}
+        probability: 0.6
+        probability_range: [0.45, 0.75]
+        source: W1
+        description: a referendum on red
+      - {id: vote_blue, ratifier: referendum, when: {colour: [blue]}, probability: 0.9}
+    controls: {colour: green}
   - id: seller
     reservation:
       value: 0.3

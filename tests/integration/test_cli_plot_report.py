@@ -71,3 +71,26 @@ def test_report_into_a_file_fails_cleanly(tmp_path, capsys):
     assert main(["report", CAR, "--out", str(target)]) == 2
     assert "not a directory" in capsys.readouterr().err
     assert target.read_text() == "x"
+
+
+def test_report_has_a_coalitions_section_for_three_to_eight_parties(tmp_path, capsys):
+    """The siting example (six parties) gets the coalitions section and its lattice; with
+    ``--no-coalitions``, and for the two-party car by default, neither."""
+    siting = str(ROOT / "scenarios" / "siting_six.yaml")
+    out = tmp_path / "six"
+    assert main(["report", siting, "--out", str(out), "--no-timings"]) == 0
+    md = (out / "report.md").read_text()
+    table = md.index("| coalition | winning |")
+    lattice = md.index("](figures/coalitions.png)")
+    assert md.index("## Coalitions: who has a deal without whom") < table < lattice
+    assert md.index("### Who can block") > lattice
+    assert (out / "figures" / "coalitions.png").read_bytes().startswith(b"\x89PNG")
+    html = (out / "report.html").read_text()
+    assert "Coalitions: who has a deal without whom" in html and "data:image/png" in html
+    skip = tmp_path / "skip"
+    assert main(["report", siting, "--out", str(skip), "--no-coalitions"]) == 0
+    assert "Coalitions" not in (skip / "report.md").read_text()
+    assert not (skip / "figures" / "coalitions.png").exists()
+    car = tmp_path / "car"
+    assert main(["report", CAR, "--out", str(car)]) == 0
+    assert "Coalitions" not in (car / "report.md").read_text()

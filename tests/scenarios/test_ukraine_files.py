@@ -914,11 +914,40 @@ def test_interactions_fire_where_the_sources_link_issues(dec: Scenario) -> None:
     weak = base | {"security_guarantees": "conditional_us_guarantee"}
     delta = _utility(dec, ua, weak) - _utility(dec, ua, base)
     assert delta == pytest.approx(-0.18 * (1 / 4) - 0.06)
-    # a unilateral FEZ with the ceasefire at signature: value step, referendum risk, no vote window
+    # a unilateral FEZ with the ceasefire at signature: value step and no vote window (the
+    # referendum's risk is a ratification term, not a utility term)
     fez = base | {"donbas_withdrawal": "unilateral_fez"}
     delta = _utility(dec, ua, fez) - _utility(dec, ua, base)
-    assert delta == pytest.approx(-0.17 * (2 / 4) - 0.055 - 0.03)
-    # ... and with a ceasefire for the referendum, only the referendum risk remains
+    assert delta == pytest.approx(-0.17 * (2 / 4) - 0.03)
+    # ... and with a ceasefire for the referendum, only the value steps remain
     vote = fez | {"sequencing": "ceasefire_for_referendum"}
     delta = _utility(dec, ua, vote) - _utility(dec, ua, base)
-    assert delta == pytest.approx(-0.17 * (2 / 4) - 0.055 + 0.05 * (1 / 4))
+    assert delta == pytest.approx(-0.17 * (2 / 4) + 0.05 * (1 / 4))
+
+
+@pytest.mark.parametrize("snapshot", ["2025-11", "2025-12"])
+def test_ratification_terms_are_the_fact_sheets(snapshot: str) -> None:
+    """FS §6.4: P(referendum passes | donbas option k) = [0.9, 0.6, 0.35, 0.15, 0.05] +-0.15, a
+    referendum for any territorial option > 0, and parliament's approval of territorial changes
+    (004); no referendum penalty is left among the interaction terms."""
+    s = load_scenario(FILES[snapshot])
+    ua = s.party("ukraine")
+    assert not [t for t in ua.interactions if t.id.startswith("referendum_risk")]
+    options = s.issue("donbas_withdrawal").option_ids
+    referendum = {}
+    for t in ua.ratification:
+        if t.voter == "referendum":
+            ((issue, (option,)),) = t.when.clauses
+            assert issue == "donbas_withdrawal"
+            referendum[options.index(option)] = t
+    assert sorted(referendum) == [1, 2, 3, 4]
+    for k, p in zip([1, 2, 3, 4], [0.6, 0.35, 0.15, 0.05], strict=True):
+        t = referendum[k]
+        assert t.probability == p and t.probability_range is not None
+        assert t.probability_range.low == pytest.approx(max(0.0, p - 0.15))
+        assert t.probability_range.high == pytest.approx(p + 0.15)
+        assert "FS §6.4" in (t.source or "")
+    (rada,) = [t for t in ua.ratification if t.voter == "parliament"]
+    assert rada.when.clauses == (("donbas_withdrawal", options[1:]),)
+    assert "004" in (rada.source or "") and "assumption" in (rada.source or "")
+    assert all(not p.ratification for p in s.parties if p.id != "ukraine")

@@ -228,3 +228,48 @@ def test_subtrees_decided_early_are_counted_in_closed_form(monkeypatch_blocks, q
     once every acceptance is decided, so s's acceptance count stays exact."""
     s = loads_scenario_yaml(DECIDED_EARLY.replace("quorum: 2", f"quorum: {quorum}"))
     _check(s)
+
+
+def _deal_check(scenario: Scenario) -> None:
+    """``find_deal``, ``exists_deal`` and ``count_deals`` against the oracle's passing rows: the
+    witness passes, the count is the passing count, with or without a rule."""
+    from simulator.compiled import compile_scenario
+    from simulator.solver import count_deals, exists_deal, find_deal
+
+    cs = compile_scenario(scenario)
+    rows = oracle.enumerate_rows(scenario)
+    d = [p.reservation for p in scenario.parties]
+    passing = {r.outcome for r in rows if oracle.passes(scenario, r, d)}
+    witness = find_deal(cs)
+    assert (witness is None) == (not passing)
+    assert witness is None or tuple(int(k) for k in witness) in passing
+    assert exists_deal(cs) == bool(passing)
+    assert count_deals(cs) == len(passing)
+
+
+@SETTINGS
+@given(scenarios(agreement=True))
+def test_deal_queries_match_oracle(scenario):
+    _deal_check(scenario)
+    _deal_check(dataclasses.replace(scenario, agreement=None))
+
+
+@SETTINGS
+@given(scenarios(max_issues=5, max_options=4, agreement=True))
+def test_deal_queries_match_oracle_with_tiny_blocks(monkeypatch_blocks, scenario):  # noqa: F811
+    """Tiny blocks: the witness of a node counted in closed form is built at every depth."""
+    _deal_check(scenario)
+
+
+@SETTINGS
+@given(scenarios(agreement=True))
+def test_passing_mask_matches_oracle(scenario):
+    from simulator.compiled import compile_scenario
+    from simulator.outcome_space import outcome_grid
+    from simulator.solver import passing_mask
+
+    for s in (scenario, dataclasses.replace(scenario, agreement=None)):
+        cs = compile_scenario(s)
+        d = [p.reservation for p in s.parties]
+        want = [oracle.passes(s, r, d) for r in oracle.enumerate_rows(s)]
+        assert passing_mask(cs, outcome_grid(cs.sizes)).tolist() == want

@@ -19,6 +19,8 @@ One edit is ``PARTY VERB ARGUMENTS``::
     russia weight sanctions *1.5               # the same for a weight (see below)
     ukraine power =2                           # bargaining power (weighted Nash)
     buyer bonus worry_free =0.1                # an interaction term's bonus
+    agency drops veto                          # the party leaves the decision rule's veto list
+    agreement quorum =3                        # the rule's quorum: set (=3) or shift (+1, -1)
 
 ``PARTY`` is a party id, a party label (any case), or the initials of a multi-word id
 (``united_states`` -> ``us``) when no other party has the same initials. An option is named by
@@ -39,8 +41,14 @@ total weight stays the same (utilities stay on the scale of the reservation valu
 edit moves the reservation's uncertainty range with it (``+``, ``*``); setting it (``=``) drops
 the range.
 
+The two rule edits change the scenario's ``agreement`` block (:mod:`simulator.model.agreement`):
+the quorum (without a block it starts at all parties) and the veto list; the new rule must be
+valid (a quorum in ``1..P``, no more veto parties than the quorum). ``drops veto`` needs a block
+that names the party as a veto party.
+
 Modules: :mod:`.kinds` (the edits and what each does), :mod:`.names` (how edits name parties,
-issues and options), :mod:`.text` (the syntax, and applying a list of edits).
+issues and options), :mod:`.rules` (the rule edits), :mod:`.text` (the syntax, and applying a
+list of edits).
 """
 
 from simulator.analysis.edits.kinds import (
@@ -54,6 +62,7 @@ from simulator.analysis.edits.kinds import (
     Parameter,
 )
 from simulator.analysis.edits.names import COMPARISONS, Comparison, resolve_party, select_options
+from simulator.analysis.edits.rules import DropVeto, Quorum
 from simulator.analysis.edits.text import VERBS, apply_edits, parse_edit, parse_edits
 
 __all__ = [
@@ -65,9 +74,11 @@ __all__ = [
     "Comparison",
     "Concede",
     "DropRedLine",
+    "DropVeto",
     "Edit",
     "Offer",
     "Parameter",
+    "Quorum",
     "apply_edits",
     "parse_edit",
     "parse_edits",

@@ -32,6 +32,7 @@ from simulator.analysis.edits.names import (
     resolve_party,
     select_options,
 )
+from simulator.analysis.edits.rules import RULE_SUBJECT, DropVeto, Quorum
 from simulator.errors import EditError, ScenarioError, did_you_mean
 from simulator.model import Issue, Scenario
 
@@ -49,7 +50,8 @@ _SYNTAX = (
     "write PARTY concedes ISSUE=OPTION | PARTY accepts ISSUE<=OPTION | "
     "PARTY offers ISSUE>=OPTION | "
     "PARTY drops redline ID | PARTY reservation -0.1 (or +x, =x, *x) | PARTY weight ISSUE *1.5 | "
-    "PARTY power =2 | PARTY bonus INTERACTION =0.1"
+    "PARTY power =2 | PARTY bonus INTERACTION =0.1 | PARTY drops veto | agreement quorum =3 "
+    "(or +1, -1)"
 )
 
 
@@ -135,6 +137,8 @@ def parse_edit(text: str, scenario: Scenario) -> Edit:
 
 
 def _parse(words: list[str], text: str, scenario: Scenario) -> Edit:
+    if words[0].lower() == RULE_SUBJECT and RULE_SUBJECT not in scenario.party_ids:
+        return _parse_rule(words[1:], text, scenario)
     party = resolve_party(scenario, words[0])
     verb = _VERB_ALIASES.get(words[1].lower(), words[1].lower())
     rest = words[2:]
@@ -154,6 +158,10 @@ def _parse(words: list[str], text: str, scenario: Scenario) -> Edit:
         select_options(issue, op, operand)
         kind = Accept if verb == "accepts" else Offer
         return kind(party, issue.id, cast(Comparison, op), operand)
+    if verb == "drops" and [w.lower() for w in rest] == ["veto"]:
+        veto = DropVeto(party)
+        veto.check(scenario)
+        return veto
     if verb == "drops":
         tail = [w.lower() for w in rest[:-1]]
         if not rest or tail not in (["redline"], ["red_line"], ["red", "line"], ["red-line"]):
@@ -179,6 +187,17 @@ def _parse(words: list[str], text: str, scenario: Scenario) -> Edit:
     adjust = Adjust(party, cast(Parameter, verb), op_, amount, target)
     adjust.apply(scenario)  # checks the target and the new value
     return adjust
+
+
+def _parse_rule(words: list[str], text: str, scenario: Scenario) -> Edit:
+    """``agreement quorum =3`` (or ``+1``, ``-1``)."""
+    where = f"edit {text.strip()!r}"
+    if not words or words[0].lower() != "quorum":
+        raise EditError(f"{where}: write {RULE_SUBJECT} quorum =3 (or +1, -1)")
+    op_, amount = _amount("".join(words[1:]), where)
+    quorum = Quorum(op_, amount)
+    quorum.apply(scenario)  # checks the new quorum
+    return quorum
 
 
 def parse_edits(texts: Iterable[str], scenario: Scenario) -> tuple[Edit, ...]:

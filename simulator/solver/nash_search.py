@@ -1,0 +1,224 @@
+"""The Nash package of a target set by branch and bound, without building its frontier.
+
+Notation
+--------
+``d`` ``(P,)`` the disagreement point, ``t`` ``(P,)`` the threshold of the target set (the ZOPA's
+is ``d`` less the rounding slack, :func:`~simulator.solver.queries.zopa_threshold`), gains
+``g_p(o) = max(u_p(o) - d_p, 0)`` and the Nash product ``N(o) = prod_p g_p(o)`` (Nash 1950).
+
+:func:`solve` picks the Nash package on the target set's Pareto frontier: the largest ``N``, ties
+(within :data:`~simulator.solver.bargaining.TIE_TOLERANCE` relative, at least absolute) to the
+larger utilitarian sum, then to the lowest outcome index. Building a frontier of three or more
+parties over a large zone is slow (minutes on a Ukraine snapshot's coalitions); this search asks
+only for the maximiser and gives the same package:
+
+- a node is explored only when its upper bounds reach ``t`` (with the combined bounds) and
+  ``prod_p max(upper_p - d_p, 0)`` (rounding is monotone, so this bounds ``N`` below the node)
+  is within the tie tolerance of the best product found so far;
+- the kept candidates are the outcomes within the tie tolerance of the best product so far that no
+  other candidate dominates (with the frontier's tie tolerance, the rounding slack): a dominated
+  outcome has a smaller sum than its dominator, which is tied whenever it is, so it can never win
+  the tie-break; a node whose upper-bound vector a candidate strictly dominates is dropped for the
+  same reason;
+- once a package is found, a node must also reach the hyperplane through the best package
+  ``sum_p g_p / g*_p >= P`` (AM-GM: every package with a larger product lies beyond it), bounded
+  like the combined bounds;
+- the most promising nodes (largest bound on ``N``) are explored first.
+
+The answer is :func:`~simulator.solver.bargaining.select_solution` over the candidates: exactly
+the frontier's choice, since the candidates hold every frontier point that can tie.
+
+Reference: Land & Doig (1960) branch and bound; Nash (1950), "The bargaining problem",
+Econometrica 18(2).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.compiled import (
+    BoolArray,
+    CompiledScenario,
+    FloatArray,
+    IntArray,
+    evaluate_utilities,
+)
+from simulator.outcome_space import outcome_indices
+from simulator.solver.bargaining import TIE_TOLERANCE, select_solution
+from simulator.solver.blocks import Batch, Block, combined_upper
+from simulator.solver.pareto import dominated_by, pareto_mask
+from simulator.solver.queries import EXISTS_BATCH
+from simulator.solver.search import Plan, make_plan, run_search
+from simulator.solver.visitors import combined_need
+
+__all__ = ["NashVisitor", "in_target", "nash_package"]
+
+#: Relative margin on the hyperplane cut against float rounding (far above it, far below any gap
+#: that matters).
+_MARGIN = 1e-9
+
+
+def _floor(best: float) -> float:
+    """The smallest product still tied with ``best`` (the tie-break's tolerance)."""
+    if not np.isfinite(best):
+        return -np.inf
+    return best - TIE_TOLERANCE * max(1.0, abs(best))
+
+
+class NashVisitor:
+    """Branch and bound for the Nash package of the outcomes that cross no tracked region and
+    reach ``threshold``; ``candidates`` ``(m, P)`` and ``outcomes`` ``(m, n)`` hold the points
+    that can still win the tie-break (see the module docstring). The bound rises as packages are
+    found, so the search asks :meth:`keep` again before evaluating a leaf (``recheck``)."""
+
+    recheck = True
+
+    def __init__(self, cs: CompiledScenario, threshold: FloatArray, d: FloatArray) -> None:
+        self.threshold = np.asarray(threshold, dtype=np.float64)
+        self.d = np.asarray(d, dtype=np.float64)
+        self.best = -np.inf
+        self.tol = cs.rounding_slack  # the frontier's tie tolerance
+        self.candidates = np.zeros((0, cs.n_parties))
+        self.outcomes = np.zeros((0, cs.n_issues), dtype=np.int64)
+        self._cut: tuple[FloatArray, FloatArray, FloatArray, float] | None = None
+
+    def _product(self, u: FloatArray) -> FloatArray:
+        return np.asarray(np.prod(np.maximum(u - self.d, 0.0), axis=1))
+
+    def _set_cut(self, plan: Plan) -> None:
+        """The hyperplane through the best package: ``w_p = 1 / g*_p``; a package tied with it
+        has ``sum_p w_p g_p >= P (prod_p w_p * floor)^(1/P)`` (AM-GM), so a node whose bound
+        on ``w . u`` misses that is dropped. ``rest`` ``(n+1,)`` bounds ``w . u`` over the
+        positions from ``l`` on, ``term`` ``(T,)`` is each term's ``w . bonus``."""
+        gain = self.candidates - self.d
+        star = gain[int(np.argmax(np.prod(np.maximum(gain, 0.0), axis=1)))]
+        if self.best <= 0 or not np.all(star > 0):
+            self._cut = None
+            return
+        w = 1.0 / star
+        tables = [plan.cs.values[i][:, plan.allowed[i]] for i in plan.order]
+        rest = np.zeros(len(tables) + 1)
+        for pos in range(len(tables) - 1, -1, -1):
+            vals = tables[pos]
+            rest[pos] = rest[pos + 1] + (float((w @ vals).max()) if vals.shape[1] else 0.0)
+        need = len(w) * (float(np.prod(w)) * _floor(self.best)) ** (1.0 / len(w))
+        self._cut = (w, rest, plan.cs.term_bonus @ w, need - _MARGIN * (1.0 + abs(need)))
+
+    def _on_cut_side(self, plan: Plan, batch: Batch) -> BoolArray:
+        """Which nodes can still hold a package tied with the best (the cut of :meth:`_set_cut`)."""
+        if self._cut is None:
+            return np.ones(len(batch), dtype=bool)
+        w, rest, term, need = self._cut
+        depth = batch.depth
+        up = batch.partial @ w + rest[depth]
+        if len(term):
+            certain = batch.term_alive & (plan.term_decided_at <= depth)[None, :]
+            open_ = batch.term_alive & (plan.term_decided_at > depth)[None, :]
+            up += certain.astype(np.float64) @ term + open_.astype(np.float64) @ np.maximum(
+                term, 0.0
+            )
+        up += _MARGIN * (1.0 + np.abs(up))
+        return np.asarray(up - w @ self.d >= need)
+
+    def keep(self, plan: Plan, batch: Batch, upper: FloatArray, lower: FloatArray) -> BoolArray:
+        keep = np.all(upper >= self.threshold, axis=1)
+        keep &= self._product(upper) >= _floor(self.best)
+        if keep.any():
+            rows = np.flatnonzero(keep)
+            keep[rows] = self._on_cut_side(plan, batch.take(rows))
+        if keep.any():
+            need = combined_need(plan, self.threshold)
+            keep[keep] = np.all(combined_upper(plan, batch.take(keep)) >= need[None, :], axis=1)
+        if keep.any() and len(self.candidates):
+            rows = np.flatnonzero(keep)
+            keep[rows] = ~dominated_by(upper[rows], self.candidates)
+        return np.asarray(keep)
+
+    def leaf(self, plan: Plan, block: Block) -> None:
+        ok = ~block.crossed & block.reaches(self.threshold)
+        node, inner = np.nonzero(ok)
+        if not len(node):
+            return
+        product = np.ones(len(node))
+        for p in range(plan.n_parties):
+            product *= np.maximum(block.party(p)[node, inner] - self.d[p], 0.0)
+        near = product >= _floor(max(self.best, float(product.max())))
+        node, inner = node[near], inner[near]
+        self.offer(plan, block.points(node, inner), block.outcomes(plan, node, inner))
+
+    def offer(self, plan: Plan, u: FloatArray, outcomes: IntArray) -> None:
+        """Take packages of the target set (utilities ``(m, P)``, outcomes ``(m, n)``) as
+        candidates: from a leaf, or known beforehand (seeds)."""
+        if not len(u):
+            return
+        top = float(self._product(u).max())
+        improved = top > self.best
+        self.best = max(self.best, top)
+        u = np.concatenate([self.candidates, u])
+        outcomes = np.concatenate([self.outcomes, outcomes])
+        outcomes, first = np.unique(outcomes, axis=0, return_index=True)
+        u = u[first]
+        tied = self._product(u) >= _floor(self.best)
+        u, outcomes = u[tied], outcomes[tied]
+        front = pareto_mask(u, tol=self.tol)
+        self.candidates, self.outcomes = u[front], outcomes[front]
+        if improved:
+            self._set_cut(plan)
+
+    def priority(self, plan: Plan, batch: Batch, upper: FloatArray) -> FloatArray:
+        """Explore first the nodes whose box bound on the Nash product is largest."""
+        return self._product(upper)
+
+
+def nash_package(
+    cs: CompiledScenario,
+    regions: BoolArray,
+    threshold: FloatArray,
+    d: FloatArray,
+    seeds: IntArray | None = None,
+) -> tuple[IntArray, FloatArray] | None:
+    """The Nash package ``(outcome (n,), utilities (P,))`` of the outcomes in none of ``regions``
+    that reach ``threshold``, with gains measured from ``d``; None when there is none.
+
+    The same package as :func:`~simulator.solver.solve` picks on the set's frontier (the
+    documented tie-break included), found without building the frontier. ``seeds`` ``(m, n)``
+    are packages known from elsewhere (another coalition's, a witness); those in the set start
+    the bound, the others are ignored.
+
+    >>> from simulator.formats import load_scenario
+    >>> from simulator.compiled import compile_scenario
+    >>> from simulator.solver import rule_regions, zopa_threshold
+    >>> cs = compile_scenario(load_scenario("scenarios/textbook_car.yaml"))
+    >>> found = nash_package(cs, rule_regions(cs, "all"), zopa_threshold(cs, cs.reservation),
+    ...                      cs.reservation)
+    >>> found is not None
+    True
+    """
+    regions = np.asarray(regions, dtype=bool)
+    plan = make_plan(cs, regions)
+    visitor = NashVisitor(cs, threshold, d)
+    if seeds is not None and len(seeds):
+        inside = np.asarray(seeds, dtype=np.int64)[in_target(cs, regions, threshold, seeds)]
+        visitor.offer(plan, evaluate_utilities(cs, inside), inside)
+    run_search(plan, visitor, batch_nodes=EXISTS_BATCH)
+    if not len(visitor.candidates):
+        return None
+    index = outcome_indices(cs.sizes, visitor.outcomes)
+    row = select_solution("nash", visitor.candidates, index, visitor.d, np.ones(cs.n_parties))
+    assert row is not None
+    return visitor.outcomes[row], visitor.candidates[row]
+
+
+def in_target(
+    cs: CompiledScenario, regions: BoolArray, threshold: FloatArray, outcomes: IntArray
+) -> BoolArray:
+    """``(m,)``: which ``outcomes`` ``(m, n)`` cross none of ``regions`` and reach
+    ``threshold``, exactly (compiled utilities, as the search's)."""
+    outcomes = np.asarray(outcomes, dtype=np.int64).reshape(-1, cs.n_issues)
+    ok = np.ones(len(outcomes), dtype=bool)
+    for region, on in zip(cs.regions, regions, strict=True):
+        if on and len(outcomes):
+            ok &= ~region.contains(outcomes)
+    if ok.any():
+        ok[ok] = np.all(evaluate_utilities(cs, outcomes[ok]) >= threshold, axis=1)
+    return ok

@@ -250,13 +250,15 @@ class SolveResult:
     zopa_estimate: ZopaEstimate | None = None  # when the ZOPA count is a lower bound
     #: the verdict's robustness margins (:class:`simulator.analysis.margins.Margins`), when asked
     margins: Any = None
+    #: every pair's gaps (:class:`simulator.analysis.gaps.GapsResult`), when asked
+    gaps: Any = None
     #: the packages' ratification risk, when the scenario has ratification terms or it was asked
     #: for (:class:`~simulator.analysis.ratification.RatificationResult`)
     ratification: Any = None
 
     def to_dict(self, max_frontier: int | None = 1000) -> dict[str, Any]:
-        """The JSON shape of ``bargain solve --json`` (``margins`` and ``ratification`` only when
-        computed)."""
+        """The JSON shape of ``bargain solve --json`` (``margins``, ``gaps`` and ``ratification``
+        only when computed)."""
         s = self.scenario
         return {
             "source": self.source or s.origin or s.name,
@@ -285,6 +287,7 @@ class SolveResult:
             **({} if (guess := self.zopa_estimate) is None else {"zopa_estimate": guess.to_dict()}),
             "frontier_outcomes": str(self.stats.frontier_outcomes),
             "seconds": self.seconds,
+            **({} if self.gaps is None else {"gaps": self.gaps.to_dict()["gaps"]}),
         } | ({} if self.margins is None else self.margins.to_dict()) | self._ratification_dict()
 
     def _ratification_dict(self) -> dict[str, Any]:

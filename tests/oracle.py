@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from simulator.model import Condition, Party, Preference, Rule, Scenario
@@ -120,8 +121,16 @@ def best(rows: list[Row], name: str, d: list[float], beta: list[float]) -> Row |
     top = max(crits)
     tol = 1e-12 * max(1.0, abs(top)) if math.isfinite(top) else 0.0
     tied = [r for r, c in zip(rows, crits, strict=True) if c >= top - tol]
-    top_sum = max(sum(r.u) for r in tied)
-    tied = [r for r in tied if sum(r.u) == top_sum]
+    room = [i - y for i, y in zip(ideal, d, strict=True)]
+
+    def norm_sum(r: Row) -> float:
+        total = 0.0
+        for x, y, w in zip(r.u, d, room, strict=True):
+            total += (x - y) / w if w > 0 else 0.0
+        return total
+
+    top_sum = max(norm_sum(r) for r in tied)
+    tied = [r for r in tied if norm_sum(r) == top_sum]
     return min(tied, key=lambda r: r.index)
 
 
@@ -168,6 +177,25 @@ def rule_disagreement(s: Scenario, d: list[float], front: list[Row]) -> list[flo
     ]
 
 
+def closest_key(
+    consistent: list[Row], d: list[float]
+) -> Callable[[Row], tuple[int, float, float, int]]:
+    """The closest package's key (red lines crossed, largest shortfall and minus the sum of gains,
+    each divided by the party's utility range over the ``consistent`` rows, index)."""
+    n = len(d)
+    span = [max(r.u[p] for r in consistent) - min(r.u[p] for r in consistent) for p in range(n)]
+
+    def key(r: Row) -> tuple[int, float, float, int]:
+        sf, total = 0.0, 0.0
+        for x, y, w in zip(r.u, d, span, strict=True):
+            if w > 0:
+                sf = max(sf, (y - x) / w)
+                total += (x - y) / w
+        return (len(r.crossed), sf, -total, r.index)
+
+    return key
+
+
 def solve_oracle(s: Scenario, d: list[float] | None = None) -> OracleResult:
     rows = enumerate_rows(s)
     if d is None:
@@ -186,13 +214,10 @@ def solve_oracle(s: Scenario, d: list[float] | None = None) -> OracleResult:
     closest, short, n_crossed = None, None, None
     if not zopa and consistent and s.agreement is None:
         pool = feasible if feasible else consistent
-
-        def key(r: Row) -> tuple[int, float, float, int]:
-            sf = max(max(y - x, 0.0) for x, y in zip(r.u, d, strict=True))
-            return (len(r.crossed), sf, -sum(r.u), r.index)
+        key = closest_key(consistent, d)
 
         closest = min(pool, key=key)
-        short = key(closest)[1]
+        short = max(0.0, *(y - x for x, y in zip(closest.u, d, strict=True)))
         n_crossed = len(closest.crossed)
     counts = {
         "outcomes": len(rows),

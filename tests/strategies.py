@@ -7,6 +7,8 @@ for bit, ties included.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -20,6 +22,7 @@ from simulator.model import (
     Preference,
     Rule,
     Scenario,
+    Uncertainty,
 )
 
 dyadic16 = st.integers(0, 16).map(lambda k: k / 16)
@@ -155,3 +158,23 @@ def utility_arrays(draw: st.DrawFn, max_rows: int = 40, max_parties: int = 4) ->
     m = draw(st.integers(0, max_rows))
     vals = draw(st.lists(st.integers(0, 8), min_size=m * p, max_size=m * p))
     return np.array(vals, dtype=np.float64).reshape(m, p) / 8
+
+
+def with_uncertainty(
+    scenario: Scenario,
+    concentration: float,
+    reservation: Uncertainty,
+    probability: float,
+) -> Scenario:
+    """``scenario`` with every party's weights Dirichlet-uncertain (``concentration``), its
+    reservation drawn from ``reservation`` and each red line holding with ``probability``."""
+    parties = tuple(
+        dataclasses.replace(
+            p,
+            weight_concentration=concentration,
+            reservation_range=reservation,
+            red_lines=tuple(dataclasses.replace(r, probability=probability) for r in p.red_lines),
+        )
+        for p in scenario.parties
+    )
+    return dataclasses.replace(scenario, parties=parties)

@@ -187,20 +187,20 @@ def test_conflict_summary_names_each_conflict_and_the_closest_package() -> None:
     assert "**There is no zone of possible agreement.** None of the" in text
     assert "### Red lines that cannot all hold" in text
     assert (
-        "- `x`: Alpha (`x_high`) allows `x2`, `x3`; Beta (`x_low`) allows `x0`, `x1`. "
+        "- `x`: Alpha (`x_high`) allows *x2*, *x3*; Beta (`x_low`) allows *x0*, *x1*. "
         "Together they leave no option in common." in text
     )
     assert (
         "- `z`: Beta (`z_high`, `z_low`) allows nothing. Together they exclude every option."
         in text
     )
-    assert "Alpha (`no_w2`) allows `w0`, `w1`; Beta (`no_w0`) allows `w1`, `w2`; Gamma" in text
+    assert "Alpha (`no_w2`) allows *w0*, *w1*; Beta (`no_w0`) allows *w1*, *w2*; Gamma" in text
     assert "`v`" not in text.split("### What comes closest")[0]  # no conflict on v
     assert "### What comes closest" in text and "crosses 4 red line(s)" in text
     assert "- Crossed by the package: " in text
     for label in result.closest.crossed:
         party, _, rule = label.partition(":")
-        assert f"{s.party(party).display}'s `{rule}`" in text
+        assert f"{s.party(party).display}: " in text and f"(`{rule}`)" in text
     assert text.endswith("### Notes\n\nA synthetic conflict.\n")
 
 

@@ -28,6 +28,7 @@ from simulator.plots import (
     figure_bytes,
     figures,
     party_colours,
+    plot_convergence,
     plot_frontier_packages,
     plot_monte_carlo,
     plot_option_map,
@@ -382,6 +383,31 @@ def test_monte_carlo_histogram_counts_every_sample(analyses):
     assert empty == int((np.asarray(mc.zopa) == 0).sum()) and empty + rest == mc.samples
     assert f"P(ZOPA) = {mc.p_zopa:.2f}" in fig.axes[0].get_title(loc="left")
     assert overlapping_texts(fig) == []
+
+
+def test_convergence_draws_the_running_estimate_its_interval_and_the_exact_value(analyses):
+    import dataclasses
+
+    from matplotlib.collections import PolyCollection
+
+    from simulator.analysis.mc_stats import convergence
+
+    mc = dataclasses.replace(analyses["mc"], p_zopa_exact=0.25)
+    c = convergence(mc.zopa > 0)
+    fig = plot_convergence(mc, c)
+    line = one(fig, "estimate", Line2D)
+    assert np.array_equal(line.get_xdata(), c.samples)
+    assert np.allclose(line.get_ydata(), c.estimate)
+    band = one(fig, "interval", PolyCollection).get_paths()[0].vertices
+    assert band[:, 1].min() == pytest.approx(c.low.min())
+    assert band[:, 1].max() == pytest.approx(c.high.max())
+    assert one(fig, "exact", Line2D).get_ydata()[0] == 0.25
+    assert overlapping_texts(fig) == []
+    both = plot_monte_carlo(mc, convergence=c)  # sizes counted: the histogram below
+    assert len(both.axes) == 2 and by_gid(both, "empty", Rectangle)
+    alone = plot_monte_carlo(dataclasses.replace(mc, sizes_counted=False), convergence=c)
+    assert len(alone.axes) == 1 and not by_gid(alone, "empty", Rectangle)
+    assert not by_gid(plot_convergence(analyses["mc"], c), "exact")
 
 
 # --- the flagship scenario ------------------------------------------------------------------------

@@ -81,8 +81,8 @@ def test_issue_space_table_counts_options_and_names_red_lines(full, car):
     table = next(b for b in full if isinstance(b, Table) and b.header[:2] == ("issue", "option"))
     assert len(table.rows) == sum(len(i.options) for i in car.scenario.issues)
     price_20 = table.rows[0]
-    assert price_20[:4] == ("Price", "20", "0%", "0%") and "dealer:no_fire_sale" in price_20[4]
-    assert not any("buyer" in str(r[4]) for r in table.rows[1:4])
+    assert price_20[:4] == ("Price", "20", "0%", "0%") and "Dealer (`no_fire_sale`)" in price_20[4]
+    assert not any("Buyer" in str(r[4]) for r in table.rows[1:4])
 
 
 def test_proposal_tables_use_the_figures_tags(full):

@@ -33,6 +33,7 @@ CASES = {
     "rubinstein": ["game", CAR, "rubinstein", "--delta", "0.9", "0.8"],
     "alternating": ["simulate", CAR, "--protocol", "alternating", "--seed", "2"],
     "coalitions": ["coalitions", CAR],
+    "gaps": ["gaps", CAR],
     "ratification": ["solve", CAR, "--ratification", "expected"],
     "compare": ["compare", CAR, "scenarios/siting_six.yaml", "--no-margins"],
     "ripeness": ["ripeness", "scenarios/textbook_car_drift.yaml", "--periods", "6"],
@@ -58,6 +59,7 @@ COMMANDS = (
     "game",
     "simulate",
     "coalitions",
+    "gaps",
     "compare",
     "ripeness",
 )
@@ -131,6 +133,7 @@ def test_terminal_text_of_every_result_has_no_markdown_marks(runs, case: str) ->
 def test_the_registry_covers_every_result_class() -> None:
     from simulator.analysis.coalitions import CoalitionsResult
     from simulator.analysis.compare import CompareResult
+    from simulator.analysis.gaps import GapsResult
     from simulator.analysis.monte_carlo import MonteCarloResult
     from simulator.analysis.p_zopa import ExactZopaResult
     from simulator.analysis.protocols import ProtocolResult
@@ -158,6 +161,7 @@ def test_the_registry_covers_every_result_class() -> None:
         RubinsteinResult,
         ProtocolResult,
         CoalitionsResult,
+        GapsResult,
         RatificationResult,
         CompareResult,
         RipenessResult,

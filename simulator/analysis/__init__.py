@@ -20,6 +20,7 @@
 """
 
 from simulator.analysis import strategic
+from simulator.analysis._tasks import DaskExecutor, dask_executor
 from simulator.analysis.compare import CompareResult, compare
 from simulator.analysis.edits import (
     Accept,
@@ -32,7 +33,9 @@ from simulator.analysis.edits import (
     parse_edit,
     parse_edits,
 )
+from simulator.analysis.gaps import GapsResult, gaps
 from simulator.analysis.margins import Margin, Margins, margins
+from simulator.analysis.mc_stats import Convergence, convergence, with_exact
 from simulator.analysis.monte_carlo import MonteCarloResult, monte_carlo, wilson_interval
 from simulator.analysis.p_zopa import ExactZopaResult, p_zopa_exact
 from simulator.analysis.protocols import ProtocolResult, alternating_offers, single_text
@@ -61,10 +64,13 @@ __all__ = [
     "CompareResult",
     "Concede",
     "Concession",
+    "Convergence",
+    "DaskExecutor",
     "DriftMargin",
     "DropRedLine",
     "Edit",
     "ExactZopaResult",
+    "GapsResult",
     "Margin",
     "Margins",
     "MonteCarloResult",
@@ -81,7 +87,10 @@ __all__ = [
     "binding_red_lines",
     "candidate_concessions",
     "compare",
+    "convergence",
+    "dask_executor",
     "expected_solve",
+    "gaps",
     "margins",
     "monte_carlo",
     "p_zopa_exact",
@@ -97,5 +106,6 @@ __all__ = [
     "stress_test",
     "sweep",
     "wilson_interval",
+    "with_exact",
     "with_ratification",
 ]

@@ -1,8 +1,9 @@
 """Running many independent solves: in-process, in local processes or on any executor.
 
 An *executor* is any object with ``submit(fn, *args)`` returning a future with ``result()``: a
-:class:`concurrent.futures.Executor` (thread or process pool) or a ``dask.distributed.Client``. The
-results come back in task order whatever the executor, so analyses do not depend on it.
+:class:`concurrent.futures.Executor` (thread or process pool), a ``dask.distributed.Client`` or
+the :func:`dask_executor` that connects to a Dask cluster (or starts a local one). The results come
+back in task order whatever the executor, so analyses do not depend on it.
 """
 
 from __future__ import annotations
@@ -10,19 +11,31 @@ from __future__ import annotations
 import concurrent.futures
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
 from simulator.compiled import FloatArray, compile_scenario
+from simulator.errors import ScenarioError
 from simulator.model import Scenario
 from simulator.progress import Progress
 from simulator.results import Point
 from simulator.solver import SOLUTIONS, count_deals, exists_deal, solve
 
-__all__ = ["Executor", "Summary", "run_tasks", "summarise", "zopa_count", "zopa_exists"]
+__all__ = [
+    "DaskExecutor",
+    "Executor",
+    "Summary",
+    "chunked",
+    "dask_executor",
+    "run_tasks",
+    "summarise",
+    "zopa_count",
+    "zopa_exists",
+]
 
 T = TypeVar("T")
 
@@ -98,6 +111,99 @@ def _stop(pool: concurrent.futures.ProcessPoolExecutor) -> None:
         process.join(timeout=5)
 
 
+def chunked(samples: int, size: int) -> list[range]:
+    """The sample numbers of each task, as ranges (a task's list would be built whole).
+
+    >>> chunked(5, 2)
+    [range(0, 2), range(2, 4), range(4, 5)]
+    """
+    return [range(a, min(a + size, samples)) for a in range(0, samples, size)]
+
+
+class DaskExecutor:
+    """A ``dask.distributed.Client`` as an :class:`Executor`: every task is submitted as impure
+    (never merged with an equal one), and ``workers`` is the cluster's worker count."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Any:
+        return self.client.submit(fn, *args, pure=False)
+
+    @property
+    def workers(self) -> int:
+        return max(1, len(self.client.scheduler_info().get("workers", {})))
+
+
+#: Seconds to wait for a Dask scheduler to answer.
+SCHEDULER_TIMEOUT = 10.0
+
+
+@contextmanager
+def dask_executor(
+    scheduler: str | None = None,
+    local_workers: int | None = None,
+    *,
+    timeout: float | None = None,
+) -> Iterator[DaskExecutor | None]:
+    """A Dask executor for the length of a ``with`` block: connected to the scheduler at
+    ``scheduler`` (``tcp://host:port``), or a ``LocalCluster`` of ``local_workers`` processes
+    (one thread each) started and stopped here; None when neither is given.
+
+    Raises
+    ------
+    ScenarioError
+        When both are given, Dask is not installed (the ``distributed`` extra), the local
+        cluster is asked for fewer than one worker, or no scheduler answers within ``timeout``
+        (default :data:`SCHEDULER_TIMEOUT`).
+    """
+    if scheduler is None and local_workers is None:
+        yield None
+        return
+    if scheduler is not None and local_workers is not None:
+        raise ScenarioError("give --scheduler or --dask-local, not both")
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise ScenarioError(
+            "--scheduler and --dask-local need Dask: pip install 'bargain[distributed]'"
+        ) from None
+    if scheduler is not None:
+        timeout = SCHEDULER_TIMEOUT if timeout is None else timeout
+        try:
+            client = Client(scheduler, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as e:
+            raise ScenarioError(
+                f"--scheduler {scheduler}: no Dask scheduler answered within {timeout:g} s "
+                f"({type(e).__name__}: {e}); start one with `dask scheduler` or check the address"
+            ) from None
+        try:
+            yield DaskExecutor(client)
+        finally:
+            client.close()
+        return
+    assert local_workers is not None
+    if local_workers < 1:
+        raise ScenarioError(f"--dask-local must be >= 1, got {local_workers}")
+    cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1, dashboard_address=None)
+    try:
+        with Client(cluster, set_as_default=False) as client:
+            yield DaskExecutor(client)
+    finally:
+        cluster.close()
+
+
+def _completed(futures: list[Any]) -> Iterator[Any] | None:
+    """The futures as they complete, for the progress bar (None: in task order)."""
+    if all(isinstance(f, concurrent.futures.Future) for f in futures):
+        return concurrent.futures.as_completed(futures)
+    if futures and type(futures[0]).__module__.startswith("distributed"):
+        from distributed import as_completed
+
+        return iter(as_completed(futures, loop=futures[0].client.loop))
+    return None
+
+
 def default_workers() -> int:
     return os.cpu_count() or 1
 
@@ -110,6 +216,7 @@ def run_tasks(
     workers: int | None = 1,
     progress: Progress | None = None,
     stage: str = "tasks",
+    note: Callable[[T], str] | None = None,
 ) -> list[T]:
     """``[fn(*task) for task in tasks]``, run on ``executor`` or a local process pool.
 
@@ -127,6 +234,9 @@ def run_tasks(
         :func:`os.cpu_count`. A single task always runs in this process.
     progress
         Called as ``progress(stage, fraction)`` as tasks finish.
+    note
+        Called with each result as it arrives; what it returns is shown after the stage, as
+        ``"stage\\tnote"``, a tab between (e.g. a running estimate).
 
     Returns
     -------
@@ -141,28 +251,31 @@ def run_tasks(
             for k, task in enumerate(tasks):
                 out.append(fn(*task))
                 if progress is not None:
-                    progress(stage, (k + 1) / n)
+                    progress(_noted(stage, note, out[-1]), (k + 1) / n)
             return out
         pool = concurrent.futures.ProcessPoolExecutor(
             max_workers=min(workers, n), initializer=_ignore_interrupts
         )
         try:
-            out = run_tasks(fn, tasks, executor=pool, progress=progress, stage=stage)
+            out = run_tasks(fn, tasks, executor=pool, progress=progress, stage=stage, note=note)
         except BaseException:  # Ctrl-C or a failed task: stop now, not after every queued task
             _stop(pool)
             raise
         pool.shutdown()
         return out
     futures = [executor.submit(fn, *task) for task in tasks]
-    if progress is not None and all(isinstance(f, concurrent.futures.Future) for f in futures):
-        done = 0
-        for _ in concurrent.futures.as_completed(futures):  # type: ignore[arg-type]
-            done += 1
-            progress(stage, done / n)
+    completed = None if progress is None else _completed(futures)
+    if progress is not None and completed is not None:
+        for done, future in enumerate(completed, 1):
+            progress(_noted(stage, note, future.result() if note else None), done / n)
         return [f.result() for f in futures]
     out = []
     for k, f in enumerate(futures):
         out.append(f.result())
         if progress is not None:
-            progress(stage, (k + 1) / n)
+            progress(_noted(stage, note, out[-1]), (k + 1) / n)
     return out
+
+
+def _noted(stage: str, note: Callable[[Any], str] | None, result: Any) -> str:
+    return stage if note is None else f"{stage}\t{note(result)}"

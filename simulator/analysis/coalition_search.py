@@ -8,10 +8,10 @@ consistency constraint). Adding members only adds red lines and thresholds, so
 
 - coalitions are taken smallest first; one with a subset without a zone has none (no search);
 - every package found so far (the Nash packages of other coalitions) is tested against ``Z(C)``
-  exactly (:func:`~simulator.solver.in_target`): one inside proves the zone non-empty and starts
+  exactly (:func:`~simulator.solver.in_zone`): one inside proves the zone non-empty and starts
   the Nash search's bound at once.
 
-Each coalition then takes one Nash search (:func:`~simulator.solver.nash_package`, Nash 1950, no
+Each coalition then takes one Nash search (:func:`~simulator.solver.nash_point`, Nash 1950, no
 frontier built), which is also its existence search: the block search with the existence search's
 narrow batches and its pruning by the members' thresholds, ordered by the bound on the Nash product,
 ending with None exactly when ``Z(C)`` is empty. (On the Ukraine snapshots it decides existence
@@ -43,8 +43,8 @@ from simulator.solver import (
     BoundedCount,
     Budget,
     count_zopa_within,
-    in_target,
-    nash_package,
+    in_zone,
+    nash_point,
     rule_regions,
     zopa_threshold,
 )
@@ -101,11 +101,11 @@ def _own_zone(base: Scenario, members: tuple[str, ...], pool: IntArray) -> tuple
     cs = compile_scenario(sub)
     regions = rule_regions(cs, "all")
     threshold = zopa_threshold(cs, cs.reservation)
-    seeds = pool[in_target(cs, regions, threshold, pool)]
-    best = nash_package(cs, regions, threshold, cs.reservation, seeds=seeds)
+    seeds = pool[in_zone(cs, regions, cs.reservation, pool)]
+    best = nash_point(cs, regions, cs.reservation, warm=seeds)
     if best is None:
         return OwnZone(members, None, BoundedCount(0, None, 0, 0), 1), seeds
-    outcome, u = best
+    outcome, u = best.outcome, best.utilities
     nash = Point(
         tuple(int(k) for k in outcome),
         tuple(float(x) for x in u),

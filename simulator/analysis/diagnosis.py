@@ -233,7 +233,9 @@ def red_lines_at_limit(scenario: Scenario, outcome: Sequence[int]) -> tuple[str,
 
     A line holds the package back when the package respects it, but an adjacent option of the same
     issue, which another party values more than the package's option, would cross it: without the
-    line the package could move that way.
+    line the package could move that way. The other party counts only if that option crosses none
+    of its own unary red lines: a line never holds a package back on behalf of a party that could
+    not accept the step either.
 
     Examples
     --------
@@ -249,8 +251,12 @@ def red_lines_at_limit(scenario: Scenario, outcome: Sequence[int]) -> tuple[str,
         for i in scenario.issues
         if (pref := p.preferences.get(i.id)) is not None
     }
+    lines = _unary_lines(scenario)
+    forbids: dict[tuple[str, str], set[str]] = {}
+    for party_id, _, issue_id, bad in lines:
+        forbids.setdefault((party_id, issue_id), set()).update(bad)
     out = []
-    for party_id, rule, issue_id, bad in _unary_lines(scenario):
+    for party_id, rule, issue_id, bad in lines:
         issue = scenario.issues[position[issue_id]]
         k = int(outcome[position[issue_id]])
         if issue.options[k].id in bad:
@@ -258,8 +264,9 @@ def red_lines_at_limit(scenario: Scenario, outcome: Sequence[int]) -> tuple[str,
         for j in (k - 1, k + 1):
             if not (0 <= j < len(issue.options)) or issue.options[j].id not in bad:
                 continue
+            step = issue.options[j].id
             if any(
-                v[j] > v[k] + _TOLERANCE
+                v[j] > v[k] + _TOLERANCE and step not in forbids.get((owner, i), set())
                 for (owner, i), v in values.items()
                 if i == issue_id and owner != party_id
             ):

@@ -27,8 +27,9 @@ halfway between ``theta_0`` and ``flips_at`` gives the verdict of ``theta_0``.
   side, then by bisection: a closing interval narrower than the grid step can be missed.
 
 The *package* (the Nash solution with a ZOPA, else the closest outcome) is tested against each red
-line dropped (``question`` ``"package"``, one exact solve each); its margins in reservations and
-weights are not computed yet.
+line dropped (``question`` ``"package"``, one exact solve each) and against moves of each
+reservation and weight (:mod:`simulator.analysis.package_margins`: a grid and bisection, not exact,
+within a time budget).
 
 Under a decision rule (``agreement``) the verdict is whether some package passes, and the
 reservation margins come from :mod:`.rule_margins` (bisection: a party that can be outvoted
@@ -57,7 +58,6 @@ from simulator.solver import (
     exists_outcome,
     max_utility,
     rule_regions,
-    solve,
     zopa_threshold,
 )
 
@@ -139,6 +139,8 @@ class Margins:
     items: tuple[Margin, ...]
     red_lines: tuple[tuple[str, float], ...]  # (label, probability) of every red line below 1
     seconds: float
+    #: parameters whose package margin the time budget did not reach
+    package_not_tried: tuple[str, ...] = ()
 
     def nearest(self) -> tuple[Margin, ...]:
         """The flipping margins, nearest first (red lines, distance 0, before numbers)."""
@@ -157,7 +159,8 @@ class Margins:
                     {"red_line": label, "probability": p} for label, p in self.red_lines
                 ],
                 "seconds": self.seconds,
-            },
+            }
+            | ({"package_not_tried": list(t)} if (t := self.package_not_tried) else {}),
         }
 
 
@@ -226,15 +229,13 @@ def _red_line_margins(scenario: Scenario, zopa: bool) -> list[Margin]:
 
 def _package(scenario: Scenario) -> tuple[tuple[str, str], ...] | None:
     """The package the verdict names: the Nash solution with a ZOPA, else the closest outcome."""
-    result = solve(scenario)
-    point = result.solutions.get("nash") if result.counts.zopa else None
-    if point is None and result.closest is not None:
-        point = result.closest.point
-    if point is None:
+    from simulator.analysis.package_margins import package_of
+
+    outcome = package_of(scenario)
+    if outcome is None:
         return None
     return tuple(
-        (issue.id, issue.options[k].id)
-        for issue, k in zip(scenario.issues, point.outcome, strict=True)
+        (issue.id, issue.options[k].id) for issue, k in zip(scenario.issues, outcome, strict=True)
     )
 
 
@@ -263,10 +264,12 @@ def _package_margins(scenario: Scenario, zopa: bool) -> list[Margin]:
     return out
 
 
-def _bisect(flipped: Callable[[float], bool], good: float, bad: float) -> float:
+def _bisect(
+    flipped: Callable[[float], bool], good: float, bad: float, tolerance: float = WEIGHT_TOLERANCE
+) -> float:
     """The first flipped value between ``good`` (not flipped) and ``bad`` (flipped), to
-    :data:`WEIGHT_TOLERANCE`; returns a value that flips."""
-    while abs(bad - good) > WEIGHT_TOLERANCE:
+    ``tolerance``; returns a value that flips."""
+    while abs(bad - good) > tolerance:
         mid = (good + bad) / 2
         if mid in (good, bad):
             break
@@ -336,8 +339,9 @@ def margins(scenario: Scenario, *, weights: bool = True, package: bool = False) 
     weights
         Also the weights (one bisection per weight that flips the verdict: the costly part).
     package
-        Also the red lines whose drop changes the package (the Nash package with a ZOPA, else
-        the closest one): one solve per red line.
+        Also what changes the package (the Nash package with a ZOPA, else the closest one): each
+        red line dropped (one solve each), each reservation and weight moved (a search of solves
+        within :data:`~simulator.analysis.package_margins.PACKAGE_SECONDS`).
 
     Examples
     --------
@@ -358,15 +362,21 @@ def margins(scenario: Scenario, *, weights: bool = True, package: bool = False) 
     items += _red_line_margins(scenario, zopa)
     if weights and feasible:
         items += _weight_margins(scenario, zopa)
+    not_tried: tuple[str, ...] = ()
     if package:
+        from simulator.analysis.package_margins import package_move_margins
+
         items += _package_margins(scenario, zopa)
+        moved, not_tried = package_move_margins(scenario)
+        items += moved
     probs = tuple(
         (_red_line_label(scenario, p.display, r), float(r.probability))
         for p in scenario.parties
         for r in p.red_lines
         if r.probability < 1
     )
-    return Margins(_word(zopa), feasible, tuple(items), probs, time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    return Margins(_word(zopa), feasible, tuple(items), probs, seconds, not_tried)
 
 
 def _issue_label(scenario: Scenario, issue_id: str) -> str:

@@ -13,13 +13,22 @@ Warnings (data: a ``kind`` and its numbers; the report words them):
 - ``few_samples``: fewer than :data:`FEW_SAMPLES` samples, so every frequency printed (the Nash
   packages, the proposals, the most robust package) has a standard error above ``1 / (2 sqrt(30))
   ≈ 0.09``.
+
+Convergence (:func:`convergence`): the running estimate ``Z_n / n`` and its Wilson interval after
+the first ``n`` samples, at up to :data:`CHECKPOINTS` values of ``n`` spaced evenly on a log scale.
 """
 
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from simulator.compiled import BoolArray, FloatArray, IntArray
 from simulator.errors import ScenarioError
 from simulator.model import Scenario
 from simulator.rng import RngLike
@@ -27,7 +36,18 @@ from simulator.rng import RngLike
 if TYPE_CHECKING:
     from simulator.analysis.monte_carlo import MonteCarloResult
 
-__all__ = ["FEW_SAMPLES", "WIDE_INTERVAL", "sample_until", "sample_warnings", "wilson_interval"]
+__all__ = [
+    "CHECKPOINTS",
+    "FEW_SAMPLES",
+    "WIDE_INTERVAL",
+    "Convergence",
+    "convergence",
+    "running_note",
+    "sample_until",
+    "sample_warnings",
+    "wilson_interval",
+    "with_exact",
+]
 
 #: Below this many samples every frequency printed carries a warning.
 FEW_SAMPLES = 30
@@ -48,6 +68,63 @@ def wilson_interval(successes: int, n: int, confidence_level: float = 0.95) -> t
 
     ci = binomtest(successes, n).proportion_ci(confidence_level, method="wilson")
     return (float(ci.low), float(ci.high))
+
+
+#: Most points of a convergence curve.
+CHECKPOINTS = 200
+
+
+@dataclass(frozen=True, eq=False)
+class Convergence:
+    """The running estimate of P(ZOPA) after ``samples[k]`` samples: ``estimate[k]``, with its
+    95% Wilson interval ``[low[k], high[k]]`` (arrays of one length)."""
+
+    samples: IntArray
+    estimate: FloatArray
+    low: FloatArray
+    high: FloatArray
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "samples": self.samples.tolist(),
+            "estimate": self.estimate.tolist(),
+            "low": self.low.tolist(),
+            "high": self.high.tolist(),
+        }
+
+
+def convergence(found: BoolArray, checkpoints: int = CHECKPOINTS) -> Convergence:
+    """The running estimate of P(ZOPA) and its interval from ``found`` ``(S,)`` (sample ``s`` has
+    a ZOPA), at up to ``checkpoints`` sample counts (module Notation; the last is ``S``).
+
+    >>> c = convergence(np.array([True, False, True, True]))
+    >>> c.samples.tolist(), c.estimate.tolist()
+    ([1, 2, 3, 4], [1.0, 0.5, 0.6666666666666666, 0.75])
+    """
+    found = np.asarray(found, dtype=bool)
+    total = len(found)
+    at = np.unique(np.geomspace(1, max(total, 1), checkpoints).round().astype(np.int64))
+    at = at[(at >= 1) & (at <= total)]
+    hits = np.cumsum(found)[at - 1] if total else np.zeros(0, dtype=np.int64)
+    bounds = np.array([wilson_interval(int(z), int(n)) for z, n in zip(hits, at, strict=True)])
+    bounds = bounds.reshape(-1, 2)
+    return Convergence(at, hits / np.maximum(at, 1), bounds[:, 0], bounds[:, 1])
+
+
+def running_note() -> Callable[[Sequence[Any]], str]:
+    """A progress note for Monte Carlo tasks: called with each finished task's samples (objects
+    with ``zopa``; or a tuple whose first item they are), it gives the samples per second so far
+    and the running P(ZOPA)."""
+    start, seen, hits = time.perf_counter(), [0], [0]
+
+    def note(part: Sequence[Any]) -> str:
+        part = part[0] if isinstance(part, tuple) else part
+        seen[0] += len(part)
+        hits[0] += sum(1 for r in part if r.zopa > 0)
+        rate = seen[0] / max(time.perf_counter() - start, 1e-9)
+        return f"{rate:,.0f} samples/s, P(ZOPA) ≈ {hits[0] / max(seen[0], 1):.3f}"
+
+    return note
 
 
 def sample_warnings(successes: int, n: int) -> list[dict[str, Any]]:
@@ -117,3 +194,29 @@ def sample_until(
         if hi - lo < width or n >= max_samples:
             return result
         n = min(2 * n, max_samples)
+
+
+def with_exact(result: MonteCarloResult) -> MonteCarloResult:
+    """``result`` with the exact P(ZOPA) beside its estimate
+    (:func:`~simulator.analysis.p_zopa.p_zopa_exact`) when only the red lines vary, as the exact
+    value assumes, and it is computable (at most
+    :data:`~simulator.analysis.p_zopa.EXACT_LIMIT` uncertain lines, within its searches);
+    otherwise ``result`` itself.
+
+    >>> from simulator.formats import load_scenario
+    >>> from simulator.analysis import monte_carlo
+    >>> car = load_scenario("scenarios/textbook_car.yaml")
+    >>> with_exact(monte_carlo(car, 50, 1, vary="red_lines", workers=1)).p_zopa_exact
+    1.0
+    """
+    import dataclasses
+
+    from simulator.analysis.p_zopa import p_zopa_exact
+
+    if tuple(result.vary) != ("red_lines",):
+        return result
+    try:
+        exact = p_zopa_exact(result.scenario)
+    except ScenarioError:
+        return result
+    return dataclasses.replace(result, p_zopa_exact=float(exact.p_zopa))

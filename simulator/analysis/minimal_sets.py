@@ -52,8 +52,9 @@ RuleKey = tuple[tuple[str, str], Rule | None]
 class Effects:
     """What edits do to the red lines and the fixed issues, and the solves of those effects.
 
-    An effect is ``(red-line changes, fixes)``: a frozenset of ``((party, rule id), new rule or
-    None)`` and a frozenset of ``(issue, option)``. Edits with the same effect give the same ZOPA.
+    An effect is ``(red-line changes, fixes, other edits)``: a frozenset of ``((party, rule id),
+    new rule or None)``, a frozenset of ``(issue, option)`` and the text of every other edit (a
+    veto dropped, a quorum changed). Edits with the same effect give the same ZOPA.
     """
 
     def __init__(self, scenario: Scenario) -> None:
@@ -75,15 +76,22 @@ class Effects:
             )
         return self.unit[edit]
 
-    def key(self, edits: Sequence[Edit]) -> tuple[frozenset[RuleKey], frozenset[tuple[str, str]]]:
-        """The effect of ``edits`` together: their red-line changes and their fixes."""
+    def key(
+        self, edits: Sequence[Edit]
+    ) -> tuple[frozenset[RuleKey], frozenset[tuple[str, str]], frozenset[str]]:
+        """The effect of ``edits`` together: their red-line changes, their fixes and the edits
+        that do neither (a decision-rule edit: without it ``p0 drops veto`` and ``p1 drops
+        veto`` would share one solve)."""
         merged: dict[tuple[str, str], Rule | None] = {}
         for e in edits:
             for rule_key, rule in self.red_lines(e):
                 if rule_key not in merged or rule is None:  # a drop wins over a trim
                     merged[rule_key] = rule
         fixes = frozenset((e.issue, e.option) for e in edits if isinstance(e, Concede))
-        return frozenset(merged.items()), fixes
+        other = frozenset(
+            str(e) for e in edits if not isinstance(e, Concede) and not self.red_lines(e)
+        )
+        return frozenset(merged.items()), fixes, other
 
     def summarise_all(self, edits: Sequence[Edit], run: dict[str, Any]) -> None:
         """Solve (in full) the effect of each single edit not solved yet."""

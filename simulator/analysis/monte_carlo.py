@@ -6,13 +6,15 @@ The samples are drawn as :mod:`~simulator.analysis.sampling` says: sample ``s`` 
 generator, a child of the root seed, so the results depend on the seed and ``samples`` only: not
 on the executor, the number of workers or the chunking.
 
-Each sample is solved exactly. Two methods give the same answer:
+Each sample is solved exactly. Three methods give the same answer:
 
 - ``enumerate`` (small spaces): every outcome of every sample of a chunk at once, by
   :func:`~simulator.solver.batch.solve_samples` (the compiler's value tables for all the samples'
   weights in one broadcast product, so utilities are bit-identical to a solve; red lines that hold
   as a matrix product of the crossing table with the draws);
-- ``solve``: :func:`simulator.solve` on each sampled scenario (any size).
+- ``search`` (any size): only what is reported, by branch and bound on the Nash product
+  (:mod:`~simulator.analysis.mc_search`); the ZOPA's size is counted only with ``zopa_sizes=True``;
+- ``solve``: :func:`simulator.solve` on each sampled scenario (any size; the reference).
 
 Reported: ``P(ZOPA not empty)`` with the Wilson score interval (Wilson 1927; Brown, Cai & DasGupta
 2001 recommend it over the normal interval; computed by :func:`scipy.stats.binomtest`), the
@@ -20,7 +22,8 @@ distribution of the Nash outcome, for each proposal the probability that some pa
 lies in the ZOPA, and the *most robust package*: the outcome in the ZOPA in the most samples. With
 ``enumerate`` that maximum is over every outcome; with ``solve`` it is over the candidates the
 samples produce (every bargaining solution of every sample and every proposal that names one
-package), and ``robust_scope`` says so.
+package; with ``search``, every sample's Nash package and every proposal that names one package),
+and ``robust_scope`` says so.
 
 References: E. B. Wilson (1927), Probable inference, the law of succession, and statistical
 inference, JASA 22, 209-212. L. D. Brown, T. T. Cai, A. DasGupta (2001), Interval estimation for a
@@ -40,12 +43,14 @@ import numpy as np
 from simulator.analysis._tasks import (
     Executor,
     Progress,
+    chunked,
     default_workers,
     run_tasks,
     summarise,
     zopa_exists,
 )
-from simulator.analysis.mc_stats import sample_warnings, wilson_interval
+from simulator.analysis.mc_search import BOX_LIMIT, most_frequent, search_chunk
+from simulator.analysis.mc_stats import running_note, sample_warnings, wilson_interval
 from simulator.analysis.sampling import (
     VARY,
     Draw,
@@ -81,13 +86,11 @@ __all__ = [
     "wilson_interval",
 ]
 
-Method = Literal["auto", "enumerate", "solve"]
+Method = Literal["auto", "enumerate", "search", "solve"]
 #: ``auto`` enumerates spaces up to this many outcomes.
 ENUMERATE_LIMIT = 1 << 16
 #: Entries of the ``(samples, parties, outcomes)`` utility array of one enumerated chunk.
 _CHUNK_ENTRIES = 1 << 22
-#: Largest proposal box checked by enumeration (larger boxes are searched).
-_BOX_LIMIT = 1 << 12
 
 Outcome = tuple[int, ...]
 
@@ -118,7 +121,7 @@ def _proposal_open(cs: CompiledScenario, draw: Draw) -> tuple[bool, ...]:
     out = []
     for proposal in scenario.proposals:
         box = proposal_box(scenario, proposal)
-        if math.prod(int(m.sum()) for m in box) <= _BOX_LIMIT:
+        if math.prod(int(m.sum()) for m in box) <= BOX_LIMIT:
             out.append(bool(_in_zopa(cs, [draw], box_outcomes(box)).any()))
         else:
             sampled = sampled_scenario(scenario, draw)
@@ -197,6 +200,10 @@ class MonteCarloResult:
     robust_count: int
     robust_scope: str
     vary: tuple[str, ...] = VARY
+    #: False when ``zopa`` says only whether each sample's ZOPA is empty (0) or not (1).
+    sizes_counted: bool = True
+    #: The exact P(ZOPA) beside the estimate, when only red lines vary (see ``with_exact``).
+    p_zopa_exact: float | None = None
 
     @property
     def p_zopa(self) -> float:
@@ -215,9 +222,8 @@ class MonteCarloResult:
         """The most frequent Nash outcomes and their frequencies (among all samples)."""
         sizes = [len(i.options) for i in self.scenario.issues]
         counts = Counter(o for o in self.nash if o is not None)
-        ranked = sorted(
-            counts.items(), key=lambda kv: (-kv[1], int(outcome_indices(sizes, np.array(kv[0]))[0]))
-        )
+        index = {o: int(outcome_indices(sizes, np.array(o))[0]) for o in counts}
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], index[kv[0]]))
         return [(o, c / self.samples) for o, c in ranked[:top]]
 
     def to_dict(self, top: int | None = 10) -> dict[str, Any]:
@@ -229,7 +235,7 @@ class MonteCarloResult:
             "method": self.method,
             "p_zopa": self.p_zopa,
             "ci95": list(self.ci95),
-            "zopa_mean": float(np.mean(self.zopa)),
+            "zopa_mean": float(np.mean(self.zopa)) if self.sizes_counted else None,
             "nash_packages": [
                 {"outcome": outcome_dict(s, o), "frequency": f} for o, f in self.nash_packages(top)
             ],
@@ -242,23 +248,10 @@ class MonteCarloResult:
                 "p_acceptable": self.robust_count / self.samples,
             },
             "robust_scope": self.robust_scope,
+            **({} if self.p_zopa_exact is None else {"p_zopa_exact": self.p_zopa_exact}),
             "vary": list(self.vary),
             "warnings": self.warnings,
         }
-
-
-def _chunks(samples: int, size: int) -> list[range]:
-    """The sample indices of each task, as ranges (a task's list would be built whole)."""
-    return [range(a, min(a + size, samples)) for a in range(0, samples, size)]
-
-
-def _best(counts: IntArray, outcomes: IntArray, sizes: Sequence[int]) -> tuple[Outcome | None, int]:
-    if not len(counts) or counts.max() <= 0:
-        return None, 0
-    top = np.flatnonzero(counts == counts.max())
-    idx = outcome_indices(sizes, outcomes[top])
-    k = top[int(np.argmin(np.asarray(idx, dtype=object)))]
-    return tuple(int(x) for x in outcomes[k]), int(counts[k])
 
 
 def monte_carlo(
@@ -273,6 +266,7 @@ def monte_carlo(
     workers: int | None = None,
     chunk_size: int | None = None,
     progress: Progress | None = None,
+    zopa_sizes: bool = False,
 ) -> MonteCarloResult:
     """Sample the scenario's stated uncertainty and solve each sample exactly.
 
@@ -290,7 +284,8 @@ def monte_carlo(
     seed
         The former name of ``rng`` (give one or the other).
     method
-        ``enumerate``, ``solve`` or ``auto`` (enumerate up to :data:`ENUMERATE_LIMIT` outcomes).
+        ``enumerate``, ``search``, ``solve`` or ``auto`` (enumerate up to
+        :data:`ENUMERATE_LIMIT` outcomes, else search).
     vary
         What varies: any of ``weights``, ``reservations``, ``red_lines`` (names or one
         comma-separated string; default all); the rest stays as stated.
@@ -304,6 +299,9 @@ def monte_carlo(
         Samples per task (default: enough tasks to keep the workers busy).
     progress
         Called as ``progress(stage, fraction)`` as chunks finish.
+    zopa_sizes
+        With ``search``: also count each sample's ZOPA (a counting pass per sample with a ZOPA);
+        otherwise ``zopa`` only says whether it is empty.
 
     Returns
     -------
@@ -325,15 +323,15 @@ def monte_carlo(
     """
     if samples < 1:
         raise ScenarioError(f"samples must be >= 1, got {samples}")
-    if method not in ("auto", "enumerate", "solve"):
-        raise ScenarioError(f"method must be auto, enumerate or solve, got {method!r}")
+    if method not in ("auto", "enumerate", "search", "solve"):
+        raise ScenarioError(f"method must be auto, enumerate, search or solve, got {method!r}")
     varied = check_vary(vary)
     if scenario.agreement is not None:
         raise ScenarioError(UNANIMOUS_ONLY.format(what="Monte Carlo samples"))
     root = root_seed(pick_rng(rng, seed))
     n_out, n_par = scenario.n_outcomes, len(scenario.parties)
     if method == "auto":
-        method = "enumerate" if n_out <= ENUMERATE_LIMIT else "solve"
+        method = "enumerate" if n_out <= ENUMERATE_LIMIT else "search"
     n_workers = default_workers() if workers is None else max(1, workers)
     run: dict[str, Any] = {"executor": executor, "workers": n_workers, "progress": progress}
     even = max(1, math.ceil(samples / (4 * n_workers)))
@@ -345,8 +343,9 @@ def monte_carlo(
             size, run["workers"] = samples, 1
         parts = run_tasks(
             _enumerate_chunk,
-            [(scenario, root, c, varied) for c in _chunks(samples, size)],
+            [(scenario, root, c, varied) for c in chunked(samples, size)],
             stage="Monte Carlo",
+            note=running_note(),
             **run,
         )
         results = [r for part, _ in parts for r in part]
@@ -354,11 +353,11 @@ def monte_carlo(
         outcomes = outcome_grid(sizes)
         scope = "all outcomes"
     else:
-        chunks = _chunks(samples, chunk_size or even)
-        tasks = [(scenario, root, c, varied) for c in chunks]
-        results = [
-            r for part in run_tasks(_solve_chunk, tasks, stage="Monte Carlo", **run) for r in part
-        ]
+        tasks = [(scenario, root, c, varied) for c in chunked(samples, chunk_size or even)]
+        chunk_fn: Any = search_chunk if method == "search" else _solve_chunk
+        work = [(*t, zopa_sizes) if method == "search" else t for t in tasks]
+        answers = run_tasks(chunk_fn, work, stage="Monte Carlo", note=running_note(), **run)
+        results = [r for part in answers for r in part]
         found = {o for r in results for o in r.candidates}
         for proposal in scenario.proposals:
             box = proposal_box(scenario, proposal)
@@ -373,8 +372,10 @@ def monte_carlo(
             counts = np.sum(counted, axis=0)
         scope = (
             "candidates: every bargaining solution of every sample and each one-package proposal"
+            if method == "solve"
+            else "candidates: every sample's Nash package and each one-package proposal"
         )
-    robust, robust_count = _best(np.asarray(counts), outcomes, sizes)
+    robust, robust_count = most_frequent(np.asarray(counts), outcomes, sizes)
     proposals = {
         p.id: float(np.mean([r.acceptable[j] for r in results]))
         for j, p in enumerate(scenario.proposals)
@@ -391,4 +392,5 @@ def monte_carlo(
         robust_count,
         scope,
         varied,
+        method != "search" or zopa_sizes,
     )

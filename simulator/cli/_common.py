@@ -20,6 +20,8 @@ __all__ = [
     "ProgressBar",
     "add_source_argument",
     "emit",
+    "executor_of",
+    "executor_option",
     "force_option",
     "json_text",
     "load_source",
@@ -87,8 +89,9 @@ class ProgressBar:
     ``enabled=True`` (``--progress``), never with ``enabled=False`` (``--no-progress``).
 
     Called as ``bar(stage, fraction)``, the signature every ``progress`` argument of the package
-    takes; each stage gets its own line, redrawn at most ten times a second. Nothing ever goes to
-    stdout.
+    takes; a stage ``"name\\tnote"`` (a tab between) shows the note after the bar (samples per
+    second and the running estimate, say); each stage gets its own line, redrawn at most ten
+    times a second. Nothing ever goes to stdout.
     """
 
     def __init__(self, enabled: bool | None = None, stream: Any = None) -> None:
@@ -100,6 +103,7 @@ class ProgressBar:
     def __call__(self, stage: str, fraction: float) -> None:
         if not self.enabled:
             return
+        stage, _, note = stage.partition("\t")  # "stage<TAB>note": a note after the bar
         if self._bar is None or stage != self._stage:
             self.close()
             self._stage = stage
@@ -108,9 +112,11 @@ class ProgressBar:
                 desc=f"{stage:<28}",
                 file=self.stream,
                 mininterval=0.1,
-                bar_format="{desc} [{bar:30}] {percentage:5.1f}%  {elapsed}",
+                bar_format="{desc} [{bar:30}] {percentage:5.1f}%  {elapsed}{postfix}",
                 dynamic_ncols=False,
             )
+        if note:
+            self._bar.set_postfix_str(note, refresh=False)
         self._bar.update(min(max(fraction, 0.0), 1.0) - self._bar.n)
 
     def close(self) -> None:
@@ -144,6 +150,35 @@ def force_option(parser: argparse.ArgumentParser, what: str) -> None:
         action="store_true",
         help=f"run even beyond the stated limits ({what}; see docs/limits.md)",
     )
+
+
+def executor_option(parser: argparse.ArgumentParser) -> None:
+    """``--scheduler ADDRESS`` and ``--dask-local N``: where the tasks run, instead of local
+    processes (``--workers``)."""
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the tasks on a running Dask cluster, e.g. tcp://10.0.0.5:8786 (needs the "
+        "distributed extra); the result is the same as a local run's",
+    )
+    parser.add_argument(
+        "--dask-local",
+        type=int,
+        metavar="N",
+        help="start a local Dask cluster of N worker processes for this run",
+    )
+
+
+@contextmanager
+def executor_of(args: argparse.Namespace) -> Iterator[Any]:
+    """The Dask executor ``--scheduler``/``--dask-local`` ask for (None: local processes), open
+    for the ``with`` block; ``args.workers`` becomes the cluster's worker count."""
+    from simulator.analysis._tasks import dask_executor
+
+    with dask_executor(getattr(args, "scheduler", None), getattr(args, "dask_local", None)) as ex:
+        if ex is not None:
+            args.workers = ex.workers
+        yield ex
 
 
 def plot_option(parser: argparse.ArgumentParser) -> None:

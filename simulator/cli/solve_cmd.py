@@ -61,6 +61,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", metavar="DIR", help="also write result.json and report.md into DIR")
     add_margins_option(p, None)
+    p.add_argument(
+        "--gaps",
+        action="store_true",
+        help="also every pair's own ZOPA and the issues that separate it (as `bargain gaps`)",
+    )
     add_ratification_option(p)
     timings_option(p)
     progress_option(p)
@@ -136,7 +141,12 @@ def solve_source(args: argparse.Namespace) -> SolveResult:
     from simulator.analysis.ratified_solve import with_ratification
 
     result = with_ratification(result, getattr(args, "ratification", "nominal"))
-    return with_margins(args, result)
+    result = with_margins(args, result)
+    if getattr(args, "gaps", False):
+        from simulator.analysis.gaps import gaps
+
+        result = dataclasses.replace(result, gaps=gaps(scenario))
+    return result
 
 
 def run(args: argparse.Namespace) -> int:

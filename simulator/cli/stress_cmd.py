@@ -11,6 +11,8 @@ from simulator.analysis.stress import MAX_SOLVES, scan_concessions, stress_test
 from simulator.cli._common import (
     add_source_argument,
     emit,
+    executor_of,
+    executor_option,
     load_source,
     plot_option,
     progress_bar,
@@ -68,6 +70,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="at most N frontier points per solve in the JSON (default 1000)",
     )
     add_workers_argument(p, 1)
+    executor_option(p)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     plot_option(p)
     add_margins_option(p, None)
@@ -83,20 +86,18 @@ def run(args: argparse.Namespace) -> int:
         raise ScenarioError("give --edit EDIT (or --edits-file FILE), or --scan")
     if args.party and not args.scan:
         raise ScenarioError("--party goes with --scan")
-    with progress_bar(args) as bar:
+    with executor_of(args) as executor, progress_bar(args) as bar:
+        run = {"executor": executor, "workers": args.workers, "progress": bar}
         if args.scan:
             scan = scan_concessions(
                 apply_edits(scenario, edits),
                 args.party,
                 max_set_size=args.max_set_size,
                 max_solves=args.max_solves,
-                workers=args.workers,
-                progress=bar,
+                **run,
             )
         else:
-            result = stress_test(
-                scenario, edits, binding=not args.no_binding, workers=args.workers, progress=bar
-            )
+            result = stress_test(scenario, edits, binding=not args.no_binding, **run)
             result = dataclasses.replace(result, edited=with_margins(args, result.edited))
     from simulator.plots import plot_scan, plot_stress
 

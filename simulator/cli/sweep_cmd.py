@@ -8,6 +8,8 @@ from simulator.analysis.sensitivity import parse_parameter, parse_range, sweep
 from simulator.cli._common import (
     add_source_argument,
     emit,
+    executor_of,
+    executor_option,
     force_option,
     plot_option,
     progress_bar,
@@ -42,6 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_edit_arguments(p, "; applied before the sweep")
     add_workers_argument(p, 1)
+    executor_option(p)
     force_option(p, f"more than {MAX_SWEEP_POINTS:,} values")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     plot_option(p)
@@ -71,12 +74,13 @@ def run(args: argparse.Namespace) -> int:
         parse_parameter(args.param, scenario)  # checked before any work, named as given
     except ScenarioError as e:
         raise e.located(path=f"--param {args.param}") from None
-    with progress_bar(args) as bar:
+    with executor_of(args) as executor, progress_bar(args) as bar:
         result = sweep(
             scenario,
             args.param,
             values,
             refine=args.refine,
+            executor=executor,
             workers=args.workers,
             progress=bar,
         )

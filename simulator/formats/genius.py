@@ -40,9 +40,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree.ElementTree import Element, ParseError
-
-from defusedxml import DefusedXmlException
+from xml.etree.ElementTree import Element
 
 from simulator.errors import ScenarioError
 from simulator.formats import genius_xml as x
@@ -127,22 +125,6 @@ def _located(file: Path) -> Iterator[None]:
         raise e.located(file=str(file)) from None
 
 
-def _parse(file: Path) -> Element:
-    try:
-        root = x.parse(file)
-    except DefusedXmlException as e:
-        raise ScenarioError(
-            f"refused to read it ({e}): GENIUS files need no DTD, entity or external "
-            "reference, so none is allowed",
-            file=str(file),
-        ) from None
-    except ParseError as e:
-        raise ScenarioError(f"is not well-formed XML ({e})", file=str(file)) from None
-    except OSError as e:
-        raise ScenarioError(f"cannot be read ({e.strerror or e})", file=str(file)) from None
-    return root
-
-
 def _classify(folder: Path) -> tuple[_XmlFile, list[_XmlFile]]:
     """The domain file and the profiles (in file-name order) of a folder."""
     paths = sorted(
@@ -153,7 +135,7 @@ def _classify(folder: Path) -> tuple[_XmlFile, list[_XmlFile]]:
         ),
         key=lambda p: p.name,
     )
-    files = [_XmlFile(p, _parse(p)) for p in paths]
+    files = [_XmlFile(p, x.parse(p)) for p in paths]
     domains = [f for f in files if f.root.tag == x.DOMAIN_ROOT]
     profiles = [f for f in files if f.root.tag == x.PROFILE_ROOT]
     if len(domains) != 1:
@@ -176,22 +158,27 @@ def _read_domain(root: Element, real_steps: int) -> tuple[str | None, tuple[x.Do
     """The title (root objective name unless GENIUS's default ``root``) and issues by index."""
     space = root.find(x.PROFILE_ROOT)
     if space is None:
-        raise ScenarioError(
-            f"<{x.DOMAIN_ROOT}> has no <{x.PROFILE_ROOT}>", path=f"<{x.DOMAIN_ROOT}>"
-        )
-    objective = x.objective(space, f"<{x.DOMAIN_ROOT}>/<{x.PROFILE_ROOT}>")
+        raise x.error(f"<{x.DOMAIN_ROOT}> has no <{x.PROFILE_ROOT}>", root, f"<{x.DOMAIN_ROOT}>")
+    at = f"<{x.DOMAIN_ROOT}>/<{x.PROFILE_ROOT}>"
+    objective = x.objective(space, at)
     issues = sorted(
         (_domain_issue(el, real_steps) for el in objective.findall("issue")), key=lambda i: i.index
     )
     if not issues:
-        raise ScenarioError("the domain has no <issue>", path="<objective>")
+        raise x.error("the domain has no <issue>", objective, f"{at}/<objective>")
     for what, keys in (
         ("index", [str(i.index) for i in issues]),
         ("name", [i.name for i in issues]),
     ):
         dup = repeated(keys)
         if dup:
-            raise ScenarioError(f"two issues share the {what} {dup[0]!r}", path="<objective>")
+            same = [i for i, key in zip(issues, keys, strict=True) if key == dup[0]]
+            second = sorted(same, key=lambda i: i.line or 0)[1]  # the later one in the file
+            raise ScenarioError(
+                f"two issues share the {what} {dup[0]!r}",
+                path=f"{at}/<objective>/<issue name={second.name!r}>",
+                line=second.line,
+            )
     name = objective.get("name")
     return (None if name in (None, "", "root") else name), tuple(issues)
 
@@ -202,30 +189,30 @@ def _domain_issue(el: Element, real_steps: int) -> x.DomainIssue:
     index = x.integer(el, "index", where)
     kind = x.declared_kind(el, where)
     if kind is None:
-        raise ScenarioError(
-            "<issue> needs a 'type' attribute (discrete, integer or real)", path=where
-        )
+        raise x.error("<issue> needs a 'type' attribute (discrete, integer or real)", el, where)
     if kind == "discrete":
         options = tuple(
             Option(x.text(item, "value", f"{where}/<item>")) for item in el.findall("item")
         )
-        return x.DomainIssue(index, kind, _issue(name, options, where))
+        return x.DomainIssue(index, kind, _issue(name, options, el, where), line=x.line(el))
     if kind == "integer":
         lower, upper, options = _integer_options(x.bounds_holder(el), where)
     else:
         lower, upper, options = _real_options(x.bounds_holder(el), where, real_steps)
     values = tuple(float(o.value) for o in options if o.value is not None)
-    return x.DomainIssue(index, kind, _issue(name, options, where), lower, upper, values)
+    issue = _issue(name, options, el, where)
+    return x.DomainIssue(index, kind, issue, lower, upper, values, line=x.line(el))
 
 
 def _integer_options(holder: Element, where: str) -> tuple[float, float, tuple[Option, ...]]:
     """The integers ``lowerbound..upperbound``, ids their decimal strings."""
     lower, upper = x.integer(holder, "lowerbound", where), x.integer(holder, "upperbound", where)
     if not 0 <= upper - lower < _MAX_INTEGER_OPTIONS:
-        raise ScenarioError(
+        raise x.error(
             f"integer range {lower}..{upper} must be non-empty and hold at most "
             f"{_MAX_INTEGER_OPTIONS} values",
-            path=where,
+            holder,
+            where,
         )
     return lower, upper, tuple(Option(str(x), value=float(x)) for x in range(lower, upper + 1))
 
@@ -236,15 +223,13 @@ def _real_options(
     """``steps`` evenly spaced values from ``lowerbound`` to ``upperbound``, both exact."""
     lower, upper = x.number(holder, "lowerbound", where), x.number(holder, "upperbound", where)
     if not lower < upper:
-        raise ScenarioError(
-            f"real range [{lower}, {upper}] needs lowerbound < upperbound", path=where
-        )
+        raise x.error(f"real range [{lower}, {upper}] needs lowerbound < upperbound", holder, where)
     grid = [lower + (upper - lower) * k / (steps - 1) for k in range(steps - 1)] + [upper]
     return lower, upper, tuple(Option(f"{x:.12g}", value=x) for x in grid)
 
 
-def _issue(name: str, options: tuple[Option, ...], where: str) -> Issue:
+def _issue(name: str, options: tuple[Option, ...], el: Element, where: str) -> Issue:
     try:
         return Issue(name, options)
     except ScenarioError as e:
-        raise e.located(path=where) from None
+        raise e.located(path=where, line=x.line(el)) from None

@@ -12,6 +12,7 @@ from xml.etree.ElementTree import Element
 
 from simulator.errors import ScenarioError, ScenarioWarning, did_you_mean
 from simulator.formats import genius_xml as x
+from simulator.formats.reachable import warn_unreachable_reservation
 from simulator.limits import check_utility
 from simulator.model import Condition, Interaction, Party, Preference
 
@@ -41,11 +42,14 @@ def read_profile(path: Path, root: Element, issues: Sequence[x.DomainIssue]) -> 
     )
     space_type = (root.get("type") or "linear").strip().lower()
     if space_type == "nonlinear" or objective.find("utility") is not None:
-        return replace(party, interactions=_rectangles(objective, issues), utility_cap=1.0)
+        party = replace(party, interactions=_rectangles(objective, issues), utility_cap=1.0)
+        _check_reachable(party, root, path, issues)
+        return party
     if space_type not in ("linear", "additive"):
-        raise ScenarioError(
+        raise x.error(
             f"utility space type {space_type!r} is not supported (supported: linear, nonlinear)",
-            path=f"<{x.PROFILE_ROOT}>",
+            root,
+            f"<{x.PROFILE_ROOT}>",
         )
     preferences = _preferences(objective, listed, issues)
     total = sum(p.weight for p in preferences.values())
@@ -56,7 +60,19 @@ def read_profile(path: Path, root: Element, issues: Sequence[x.DomainIssue]) -> 
             ScenarioWarning,
             stacklevel=2,
         )
-    return replace(party, preferences=preferences)
+    party = replace(party, preferences=preferences)
+    _check_reachable(party, root, path, issues)
+    return party
+
+
+def _check_reachable(
+    party: Party, root: Element, path: Path, issues: Sequence[x.DomainIssue]
+) -> None:
+    """Warn when a stated <reservation> is met by no package or by every one."""
+    el = root.find("reservation")
+    if el is not None:
+        where = f"{path.name}:{x.line(el)}: <reservation>"
+        warn_unreachable_reservation(party, (i.issue for i in issues), where)
 
 
 def _reservation(root: Element, path: Path) -> float:
@@ -97,11 +113,11 @@ def _profile_issues(objective: Element, issues: Sequence[x.DomainIssue]) -> dict
         where = f"<issue name={name!r}>"
         issue = by_name.get(name)
         if issue is None:
-            raise ScenarioError(
-                f"issue {name!r} is not in the domain; {did_you_mean(name, by_name)}", path=where
+            raise x.error(
+                f"issue {name!r} is not in the domain; {did_you_mean(name, by_name)}", el, where
             )
         if name in listed:
-            raise ScenarioError(f"issue {name!r} is listed twice", path=where)
+            raise x.error(f"issue {name!r} is listed twice", el, where)
         _check_matches(el, issue, where)
         listed[name] = el
     return listed
@@ -110,32 +126,30 @@ def _profile_issues(objective: Element, issues: Sequence[x.DomainIssue]) -> dict
 def _check_matches(el: Element, issue: x.DomainIssue, where: str) -> None:
     index = x.integer(el, "index", where)
     if index != issue.index:
-        raise ScenarioError(
-            f"index {index} differs from the domain's index {issue.index}", path=where
-        )
+        raise x.error(f"index {index} differs from the domain's index {issue.index}", el, where)
     kind = x.declared_kind(el, where)
     if kind is not None and kind != issue.kind:
-        raise ScenarioError(
-            f"type {kind!r} differs from the domain's type {issue.kind!r}", path=where
-        )
+        raise x.error(f"type {kind!r} differs from the domain's type {issue.kind!r}", el, where)
     holder = x.bounds_holder(el)
     if issue.kind != "discrete" and holder.get("lowerbound") is not None:
         bounds = (x.number(holder, "lowerbound", where), x.number(holder, "upperbound", where))
         if bounds != (issue.lower, issue.upper):
-            raise ScenarioError(
+            raise x.error(
                 f"bounds {bounds} differ from the domain's ({issue.lower}, {issue.upper})",
-                path=where,
+                holder,
+                where,
             )
 
 
-def _weights(objective: Element) -> dict[int, float]:
-    weights: dict[int, float] = {}
+def _weights(objective: Element) -> dict[int, tuple[float, Element]]:
+    """Each <weight>'s value and element by its ``index``."""
+    weights: dict[int, tuple[float, Element]] = {}
     for el in objective.findall("weight"):
         index = x.integer(el, "index", "<weight>")
         where = f"<weight index={index}>"
         if index in weights:
-            raise ScenarioError(f"two <weight> elements for index {index}", path=where)
-        weights[index] = x.number(el, "value", where)
+            raise x.error(f"two <weight> elements for index {index}", el, where)
+        weights[index] = (x.number(el, "value", where), el)
     return weights
 
 
@@ -146,25 +160,30 @@ def _preferences(
     weights = _weights(objective)
     stray = sorted(set(weights) - {i.index for i in issues})
     if stray:
-        raise ScenarioError(
-            f"<weight index={stray[0]}> names no issue of the domain", path="<weight>"
+        raise x.error(
+            f"<weight index={stray[0]}> names no issue of the domain",
+            weights[stray[0]][1],
+            f"<weight index={stray[0]}>",
         )
     preferences = {}
     for issue in issues:
         where = f"<issue name={issue.name!r}>"
         if issue.name not in listed:
-            raise ScenarioError(
-                f"the profile does not value domain issue {issue.name!r}", path=where
+            raise x.error(
+                f"the profile does not value domain issue {issue.name!r}", objective, "<objective>"
             )
         if issue.index not in weights:
-            raise ScenarioError(
-                f"no <weight index={issue.index}> for issue {issue.name!r}", path=where
+            raise x.error(
+                f"no <weight index={issue.index}> for issue {issue.name!r}",
+                objective,
+                "<objective>",
             )
         table = _VALUE_TABLES[issue.kind](listed[issue.name], issue, where)
+        weight, weight_el = weights[issue.index]
         try:
-            preferences[issue.name] = Preference(weights[issue.index], kind="table", table=table)
+            preferences[issue.name] = Preference(weight, kind="table", table=table)
         except ScenarioError as e:
-            raise e.located(path=where) from None
+            raise e.located(path=f"<weight index={issue.index}>", line=x.line(weight_el)) from None
     return preferences
 
 
@@ -176,19 +195,20 @@ def _discrete_table(el: Element, issue: x.DomainIssue, where: str) -> tuple[floa
         value = x.text(item, "value", f"{where}/<item>")
         item_where = f"{where}/<item value={value!r}>"
         if value not in options:
-            raise ScenarioError(
+            raise x.error(
                 f"value {value!r} is not an option of issue {issue.name!r} in the domain; "
                 f"{did_you_mean(value, options)}",
-                path=item_where,
+                item,
+                item_where,
             )
         if value in evaluations:
-            raise ScenarioError(f"value {value!r} is evaluated twice", path=item_where)
+            raise x.error(f"value {value!r} is evaluated twice", item, item_where)
         evaluations[value] = x.number(item, "evaluation", item_where)
         if evaluations[value] < 0:
-            raise ScenarioError("evaluations must be >= 0", path=item_where)
+            raise x.error("evaluations must be >= 0", item, item_where)
     missing = [o for o in options if o not in evaluations]
     if missing:
-        raise ScenarioError(f"no evaluation for the domain's values {missing}", path=where)
+        raise x.error(f"no evaluation for the domain's values {missing}", el, where)
     top = max(evaluations.values())
     if top < _EVAL_MAX_FLOOR:
         return tuple(0.0 for _ in options)
@@ -198,13 +218,14 @@ def _discrete_table(el: Element, issue: x.DomainIssue, where: str) -> tuple[floa
 def _linear_evaluator(el: Element, issue: x.DomainIssue, where: str) -> Element:
     evaluator = el.find("evaluator")
     if evaluator is None:
-        raise ScenarioError(f"{issue.kind} issue {issue.name!r} has no <evaluator>", path=where)
+        raise x.error(f"{issue.kind} issue {issue.name!r} has no <evaluator>", el, where)
     ftype = evaluator.get("ftype") or "linear"
     if ftype.strip().lower() != "linear":
-        raise ScenarioError(
+        raise x.error(
             f"evaluator ftype {ftype!r} is not supported for {issue.kind} issues "
             "(supported: linear)",
-            path=f"{where}/<evaluator>",
+            evaluator,
+            f"{where}/<evaluator>",
         )
     return evaluator
 
@@ -241,10 +262,10 @@ def _rectangles(objective: Element, issues: Sequence[x.DomainIssue]) -> tuple[In
     """One interaction per hyperRectangle that can hold, bonus ``weight * utility / maxutility``."""
     utility = objective.find("utility")
     if utility is None:
-        raise ScenarioError("a nonlinear profile needs <utility maxutility=..>", path="<objective>")
+        raise x.error("a nonlinear profile needs <utility maxutility=..>", objective, "<objective>")
     top = x.number(utility, "maxutility", "<utility>")
     if top <= 0:
-        raise ScenarioError(f"maxutility must be > 0, got {top}", path="<utility>")
+        raise x.error(f"maxutility must be > 0, got {top}", utility, "<utility>")
     ufun = _plain_sum_ufun(utility)
     by_index = {i.index: i for i in issues}
     terms = []
@@ -265,7 +286,7 @@ def _plain_sum_ufun(utility: Element) -> Element:
     where = "<utility>/<ufun>"
     ufuns = utility.findall("ufun")
     if len(ufuns) != 1:
-        raise ScenarioError(f"expected one <ufun>, found {len(ufuns)}", path="<utility>")
+        raise x.error(f"expected one <ufun>, found {len(ufuns)}", utility, "<utility>")
     ufun = ufuns[0]
     unsupported = [
         f"{attr}={ufun.get(attr)!r}"
@@ -276,10 +297,11 @@ def _plain_sum_ufun(utility: Element) -> Element:
         unsupported.append(f"weight={ufun.get('weight')!r}")
     unsupported += sorted({f"<{c.tag}>" for c in ufun if c.tag != "hyperRectangle"})
     if unsupported:
-        raise ScenarioError(
+        raise x.error(
             f"not supported: {', '.join(unsupported)} (supported: one PlainUfun summing "
             "<hyperRectangle> elements, weight 1)",
-            path=where,
+            ufun,
+            where,
         )
     return ufun
 
@@ -288,15 +310,16 @@ def _rectangle_condition(
     rect: Element, by_index: Mapping[int, x.DomainIssue], first: x.DomainIssue, where: str
 ) -> Condition | None:
     """The options inside a rectangle's inclusive bounds; None if it can never hold."""
-    others = sorted({f"<{c.tag}>" for c in rect if c.tag != "INCLUDES"})
+    others = [c for c in rect if c.tag != "INCLUDES"]
     if others:
-        raise ScenarioError(f"{', '.join(others)} not supported (only <INCLUDES>)", path=where)
+        tags = ", ".join(sorted({f"<{c.tag}>" for c in others}))
+        raise x.error(f"{tags} not supported (only <INCLUDES>)", others[0], where)
     allowed: dict[str, tuple[str, ...]] = {}
     for bound in rect.findall("INCLUDES"):
         index = x.integer(bound, "index", where)
         issue = by_index.get(index)
         if issue is None or issue.kind != "integer":
-            raise ScenarioError(f"<INCLUDES index={index}> must name an integer issue", path=where)
+            raise x.error(f"<INCLUDES index={index}> must name an integer issue", bound, where)
         low, high = x.number(bound, "min", where), x.number(bound, "max", where)
         inside = [
             o.id for o, x in zip(issue.issue.options, issue.values, strict=True) if low <= x <= high

@@ -12,9 +12,10 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
-from xml.etree.ElementTree import Element, TreeBuilder
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 import defusedxml.ElementTree as safe_et
+from defusedxml import DefusedXmlException
 
 from simulator.errors import ScenarioError
 from simulator.limits import MAX_VALUE
@@ -28,6 +29,7 @@ __all__ = [
     "IssueKind",
     "bounds_holder",
     "declared_kind",
+    "error",
     "integer",
     "line",
     "number",
@@ -57,6 +59,7 @@ class DomainIssue:
     lower: float = 0.0
     upper: float = 0.0
     values: tuple[float, ...] = ()
+    line: int | None = None  #: the line of its <issue> element in the domain file
 
     @property
     def name(self) -> str:
@@ -75,12 +78,30 @@ class _LineBuilder(TreeBuilder):
 def parse(file: Path) -> Element:
     """The root of an XML file parsed with :mod:`defusedxml` (no DTD), lines recorded.
 
-    Raises whatever :func:`defusedxml.ElementTree.parse` raises; the caller words it.
+    Raises
+    ------
+    ScenarioError
+        Naming the file and, where the parser knows it, the line: for XML that is not well
+        formed, a DTD or entity (refused, never expanded), or a file that cannot be read.
     """
     builder = _LineBuilder()
     parser = safe_et.DefusedXMLParser(target=builder, forbid_dtd=True)
     builder.parser = parser
-    root: Element = safe_et.parse(file, parser=parser).getroot()
+    try:
+        root: Element = safe_et.parse(file, parser=parser).getroot()
+    except DefusedXmlException as e:
+        raise ScenarioError(
+            f"refused to read it ({e}): GENIUS files need no DTD, entity or external "
+            "reference, so none is allowed",
+            file=str(file),
+            line=parser.parser.CurrentLineNumber,
+        ) from None
+    except ParseError as e:
+        raise ScenarioError(
+            f"is not well-formed XML ({e})", file=str(file), line=e.position[0]
+        ) from None
+    except OSError as e:
+        raise ScenarioError(f"cannot be read ({e.strerror or e})", file=str(file)) from None
     return root
 
 
@@ -88,6 +109,11 @@ def line(el: Element) -> int | None:
     """The line of ``el`` in its file, if :func:`parse` read it."""
     raw = el.get(LINE)
     return None if raw is None else int(raw)
+
+
+def error(message: str, el: Element, where: str) -> ScenarioError:
+    """A :class:`~simulator.errors.ScenarioError` at element ``el``: its path and its line."""
+    return ScenarioError(message, path=where, line=line(el))
 
 
 def text(el: Element, attr: str, where: str) -> str:

@@ -24,6 +24,7 @@ import yaml
 
 from simulator.errors import ScenarioWarning
 from simulator.formats import yaml_syntax as y
+from simulator.formats.reachable import warn_unreachable_reservation
 from simulator.formats.spec import (
     AGREEMENT,
     DISCOUNT,
@@ -263,10 +264,7 @@ def _party(
         else (no_deal, None, None, None)
     )
     discount, discount_source = _discount(f["discount"]) if "discount" in f else (None, None)
-    bonus, bonus_range, bonus_source = (
-        read_deal_bonus(f["deal_bonus"]) if "deal_bonus" in f else (0.0, None, None)
-    )
-    return Party(
+    party = Party(
         party_id,
         prefs,
         value,
@@ -287,12 +285,14 @@ def _party(
         reservation_source=source,
         reservation_trend=trend,
         weight_concentration=get("weight_concentration"),
-        deal_bonus=bonus,
-        deal_bonus_range=bonus_range,
-        deal_bonus_source=bonus_source,
+        **read_deal_bonus(f.get("deal_bonus")),
         source=get("source"),
         description=get("description"),
     )
+    if "reservation" in f:
+        at = f["reservation"]
+        warn_unreachable_reservation(party, issues.values(), f"{at.file}:{at.line}: {at.path}")
+    return party
 
 
 def _preferences(

@@ -9,7 +9,7 @@ are checked against the table, then the options and conditions against the issue
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import cast
+from typing import Any, cast
 
 import yaml
 
@@ -127,8 +127,12 @@ def read_uncertainty(n: y.Located, f: Mapping[str, y.Located], bounds: Key) -> U
         )
 
 
-def read_deal_bonus(n: y.Located) -> tuple[float, Uncertainty | None, str | None]:
-    """``number`` or ``{value, low, high, source}``: the premium for any deal, in [0, 1)."""
+def read_deal_bonus(n: y.Located | None) -> dict[str, Any]:
+    """``number`` or ``{value, low, high, source}``: the premium for any deal, in [0, 1), as the
+    keywords ``deal_bonus``, ``deal_bonus_range`` and ``deal_bonus_source`` of a party (0 when
+    ``n`` is None)."""
+    if n is None:
+        return {"deal_bonus": 0.0, "deal_bonus_range": None, "deal_bonus_source": None}
     assert DEAL_BONUS.shorthand is not None
     at = n
     if not isinstance(n.node, yaml.MappingNode):
@@ -149,4 +153,4 @@ def read_deal_bonus(n: y.Located) -> tuple[float, Uncertainty | None, str | None
             )
     if value >= 1.0 or (spread is not None and spread.high >= 1.0):
         raise at.error("a deal bonus must be below 1 (at 1 only the deal counts, not its terms)")
-    return value, spread, source
+    return {"deal_bonus": value, "deal_bonus_range": spread, "deal_bonus_source": source}

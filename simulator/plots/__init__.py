@@ -19,6 +19,7 @@ True
 
 from simulator.plots.coalitions import plot_coalitions
 from simulator.plots.compare import plot_compare_timeline
+from simulator.plots.convergence import plot_convergence
 from simulator.plots.figures import (
     FIGURE_KINDS,
     FIGURE_TITLES,
@@ -26,6 +27,7 @@ from simulator.plots.figures import (
     figure_bytes,
     figures,
 )
+from simulator.plots.gaps import plot_gaps
 from simulator.plots.issues import plot_frontier_packages, plot_option_map
 from simulator.plots.proposals import plot_proposals
 from simulator.plots.protocols import (
@@ -50,8 +52,10 @@ __all__ = [
     "plot_coalitions",
     "plot_compare_timeline",
     "plot_concede_game",
+    "plot_convergence",
     "plot_demand_game",
     "plot_frontier_packages",
+    "plot_gaps",
     "plot_monte_carlo",
     "plot_option_map",
     "plot_proposals",

@@ -25,6 +25,7 @@ from simulator.plots.style import (
 from simulator.results import SolveResult
 
 if TYPE_CHECKING:  # the figures only read the results; no import of the analyses at run time
+    from simulator.analysis.mc_stats import Convergence
     from simulator.analysis.monte_carlo import MonteCarloResult
     from simulator.analysis.sensitivity import SweepResult
     from simulator.analysis.stress import ScanResult, StressResult
@@ -228,20 +229,37 @@ def plot_sweep(sweep: SweepResult) -> Figure:
     return fig
 
 
-def plot_monte_carlo(mc: MonteCarloResult, *, ax: Axes | None = None) -> Figure:
-    """The distribution of the ZOPA size over the Monte Carlo samples, and P(ZOPA) with its 95% CI.
+def plot_monte_carlo(
+    mc: MonteCarloResult, *, convergence: Convergence | None = None, ax: Axes | None = None
+) -> Figure:
+    """The distribution of the ZOPA size over the Monte Carlo samples, and P(ZOPA) with its 95% CI;
+    with ``convergence`` (``convergence(mc.zopa > 0)``), the convergence panel
+    (:func:`~simulator.plots.convergence.plot_convergence`) above it, or alone when the run did
+    not count the ZOPAs' sizes.
 
     Parameters
     ----------
     mc
         From :func:`~simulator.analysis.monte_carlo.monte_carlo`.
+    convergence
+        The running estimate to draw above the histogram.
     ax
-        Axes to draw into; by default a new figure.
+        Axes to draw the histogram into (without ``convergence``); by default a new figure.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
+    if convergence is not None:
+        from simulator.plots.convergence import plot_convergence
+
+        if not mc.sizes_counted:
+            return plot_convergence(mc, convergence)
+        fig = new_figure(8.0, 8.0)
+        top, bottom = fig.subplots(2, 1)
+        plot_convergence(mc, convergence, ax=top)
+        plot_monte_carlo(mc, ax=bottom)
+        return fig
     fig, axes = own_axes(ax, 8.0, 4.5)
     zopa = np.asarray(mc.zopa)
     empty = int((zopa == 0).sum())
@@ -281,6 +299,8 @@ def plot_monte_carlo(mc: MonteCarloResult, *, ax: Axes | None = None) -> Figure:
         fontsize=10,
         loc="left",
     )
+    if not mc.sizes_counted:  # the run only knew empty or not
+        axes.set_xticks([0, 1], ["empty", "not empty (size not counted)"], fontsize=7.5)
     axes.set_xlabel("packages in the ZOPA of a sample")
     axes.set_ylabel("samples")
     axes.legend(fontsize=8)

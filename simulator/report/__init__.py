@@ -13,6 +13,7 @@ from simulator.report import (  # noqa: F401
     coalitions,
     compare,
     games,
+    gaps,
     margins,
     p_zopa,
     protocols,

@@ -27,6 +27,7 @@ from simulator.report.solve import (
     verdict,
 )
 from simulator.report.summary import report_summary_blocks
+from simulator.report.words import rule_short
 from simulator.results import SolveResult
 from simulator.solver.stream import OptionCounts, OptionRules
 
@@ -56,6 +57,7 @@ def _option_blocks(
 ) -> list[Block]:
     s = result.scenario
     rows: list[list[object]] = []
+    left_out = 0
     for i, issue in enumerate(s.issues):
         for k, option in enumerate(issue.options):
             crossed = []
@@ -63,24 +65,38 @@ def _option_blocks(
                 for r, ref in enumerate(rules.rules):
                     if ref.is_red_line and rules.status[i][k, r]:
                         alone = rules.status[i][k, r] == 2
-                        crossed.append(f"`{ref.label}`" + ("" if alone else " (with others)"))
-            rows.append(
-                [
-                    issue.label or issue.id,
-                    option.display,
-                    share(feasible.counts[i][k], feasible.total),
-                    share(zopa.counts[i][k], zopa.total),
-                    ", ".join(crossed),
-                ]
-            )
+                        name = rule_short(s, ref.label, issues=False)
+                        crossed.append(name + ("" if alone else " (with others)"))
+            used = feasible.counts[i][k] or zopa.counts[i][k]
+            if not used and not crossed:
+                left_out += 1  # no all-zero rows: an option nothing uses and no line forbids
+                continue
+            shares = [share(feasible.counts[i][k], feasible.total)] if feasible.total else []
+            shares += [share(zopa.counts[i][k], zopa.total)] if zopa.total else []
+            rows.append([issue.label or issue.id, option.display, *shares, "; ".join(crossed)])
+    header = ["issue", "option"]
+    header += ["feasible packages"] if feasible.total else []
+    header += ["ZOPA packages"] if zopa.total else []
     lead = (
         "For every option: the share of the feasible packages and of the ZOPA packages that use "
         "it, and the red lines it crosses (alone, or only together with options of other issues)."
     )
+    if not feasible.total:
+        lead = (
+            "No package is feasible, so no option has a share of feasible or ZOPA packages. The "
+            "options below cross red lines (alone, or only together with options of other issues)."
+        )
+    elif not zopa.total:
+        lead = (
+            "For every option: the share of the feasible packages that use it (there is no ZOPA), "
+            "and the red lines it crosses (alone, or only together with options of other issues)."
+        )
+    if left_out:
+        lead += f" Left out: {left_out} option(s) that no package uses and no red line forbids."
     return [
         Heading(2, "Issue space"),
         Paragraph(lead),
-        table(["issue", "option", "feasible packages", "ZOPA packages", "red lines crossed"], rows),
+        *([table([*header, "red lines crossed"], rows)] if rows else []),
     ]
 
 
@@ -90,8 +106,8 @@ def _proposal_blocks(result: SolveResult, evaluations: Sequence[ProposalEvaluati
     names = [f"P{k + 1} {e.proposal.display}" for k, e in enumerate(evaluations)]
     lines = []
     for name, e in zip(names, evaluations, strict=True):
-        crossed = ", ".join(f"`{p}:{r}`" for p, r in e.red_lines_crossed) or "none"
-        risk = ", ".join(f"`{p}:{r}`" for p, r in e.red_lines_at_risk) or "none"
+        crossed = "; ".join(rule_short(s, f"{p}:{r}") for p, r in e.red_lines_crossed) or "none"
+        risk = "; ".join(rule_short(s, f"{p}:{r}") for p, r in e.red_lines_at_risk) or "none"
         lines.append([name, f"{e.completions:,}", crossed, risk])
     return [
         Heading(2, "Proposals"),
@@ -151,7 +167,10 @@ def report_blocks(
         blocks += _option_blocks(result, zopa_options, feasible_options, option_rules)
         blocks += figure("option_map")
     frontier = frontier_blocks(result, max_frontier)
-    blocks += [frontier[0], *figure("frontier_packages"), *frontier[1:]]
+    if frontier:
+        blocks += [frontier[0], *figure("frontier_packages"), *frontier[1:]]
+    else:  # no frontier, no section: its figure would be empty too
+        used.add("frontier_packages")
     if proposals:
         blocks += [*_proposal_blocks(result, proposals), *figure("proposals")]
     if ripeness is not None:

@@ -116,7 +116,7 @@ def margins_blocks(m: Margins) -> list[Block]:
     moves = [
         f"{f.label}: then {'; '.join(f'{i}: *{o}*' for i, o in f.package_words)}"
         for f in m.items
-        if f.question == "package"
+        if f.question == "package" and f.kind == "red_line"
     ]
     if moves:
         out.append(
@@ -124,6 +124,7 @@ def margins_blocks(m: Margins) -> list[Block]:
                 tuple(moves), lead="The package changes if any one of these red lines is dropped:"
             )
         )
+    out += _package_move_blocks(m)
     if m.red_lines:
         out.append(
             BulletList(
@@ -144,4 +145,40 @@ def margins_blocks(m: Margins) -> list[Block]:
             + (f"; computed in {m.seconds:.2f} s." if m.seconds else ".")
         )
     )
+    return out
+
+
+def _package_move_blocks(m: Margins) -> list[Block]:
+    """The nearest reservation and weight moves that change the package, and what the budget
+    left untried."""
+    moved = sorted(
+        (f for f in m.items if f.question == "package" and f.kind != "red_line" and f.flips_at),
+        key=lambda f: f.distance,
+    )
+    out: list[Block] = []
+    if moved:
+        rows = [
+            [
+                f.label,
+                _cell(f.value),
+                _cell(f.flips_at),
+                "-" if f.within_range is None else ("yes" if f.within_range else "no"),
+                "; ".join(f"{i}: *{o}*" for i, o in f.package_words) or "-",
+            ]
+            for f in moved[:8]
+        ]
+        out += [
+            Paragraph(
+                "The package changes when one reservation or weight moves this far (found on a "
+                "grid and by bisection to 1e-6, so a change between grid points can be missed):"
+            ),
+            table(["what changes", "now", "changes at", "within its stated range", "then"], rows),
+        ]
+    if m.package_not_tried:
+        out.append(
+            Paragraph(
+                f"The time budget ended before {len(m.package_not_tried)} parameter(s) were moved "
+                "for the package: " + ", ".join(m.package_not_tried[:6]) + "."
+            )
+        )
     return out

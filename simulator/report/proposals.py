@@ -1,5 +1,6 @@
 """Named proposals in words: each party's utility against its reservation, the red lines crossed,
-who prefers it to no deal, and the Nash completion of open items (``bargain evaluate``)."""
+for whom every completion is acceptable, and the Nash completion of open items (``bargain
+evaluate``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from simulator.model import Scenario
 from simulator.report.blocks import Block, Heading, Paragraph, Table, table
 from simulator.report.markdown import blocks_markdown
 from simulator.report.registry import register
+from simulator.report.words import rule_phrase
 
 __all__ = [
     "proposal_blocks",
@@ -19,21 +21,27 @@ __all__ = [
 ]
 
 
+#: The last column: a party is listed when every completion crosses none of its red lines and
+#: gives it at least its reservation (``ProposalEvaluation.acceptable_to``); a party whose own
+#: utility is above no deal but some completion crosses one of its lines is not.
+ACCEPTS = "acceptable in every completion (red lines and reservation)"
+
+
 def proposal_table(
     scenario: Scenario, evaluations: Sequence[ProposalEvaluation], names: Sequence[str]
 ) -> Table:
-    """Each proposal's utility for every party (a range for partial proposals) and who prefers it
-    to no deal."""
+    """Each proposal's utility for every party (a range for partial proposals) and the parties
+    for which every completion is acceptable (:data:`ACCEPTS`)."""
     rows: list[list[object]] = []
     for e, name in zip(evaluations, names, strict=True):
         row: list[object] = [name, e.proposal.date or ""]
         for lo, hi in zip(e.low, e.high, strict=True):
             row.append(f"{lo:.3f}" if e.complete or lo == hi else f"{lo:.3f}–{hi:.3f}")
-        row.append(", ".join(e.acceptable_to) or "nobody")
+        row.append(", ".join(scenario.party(p).display for p in e.acceptable_to) or "nobody")
         rows.append(row)
     header = ["proposal", "date"]
     header += [f"{p.display} (d={p.reservation:.2f})" for p in scenario.parties]
-    return table([*header, "prefer it to no deal"], rows)
+    return table([*header, ACCEPTS], rows)
 
 
 @register("ProposalEvaluations", blank_line_after=True)
@@ -69,13 +77,11 @@ def _notes(scenario: Scenario, e: ProposalEvaluation) -> list[str]:
     """What stands out about one proposal: red lines crossed, shortfalls, the Nash completion."""
     out = []
     if e.red_lines_crossed:
-        out.append(
-            "Crosses red lines: " + ", ".join(f"{p}:{r}" for p, r in e.red_lines_crossed) + "."
-        )
+        crossed = "; ".join(rule_phrase(scenario, f"{p}:{r}") for p, r in e.red_lines_crossed)
+        out.append(f"Crosses red lines: {crossed}.")
     if e.red_lines_at_risk:
-        out.append(
-            "Some completions cross: " + ", ".join(f"{p}:{r}" for p, r in e.red_lines_at_risk) + "."
-        )
+        risk = "; ".join(rule_phrase(scenario, f"{p}:{r}") for p, r in e.red_lines_at_risk)
+        out.append(f"Some completions cross: {risk}.")
     parties = scenario.parties
     short = [f"{p.display} {x:.3f}" for p, x in zip(parties, e.shortfall, strict=True) if x > 0]
     if short:

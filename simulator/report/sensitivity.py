@@ -78,6 +78,12 @@ def montecarlo_blocks(result: MonteCarloResult, *, top: int = 10) -> list[Block]
         Paragraph(
             f"{result.samples:,} samples, seed {result.seed}, method {result.method}. "
             f"P(ZOPA not empty) = {result.p_zopa:.3f} (95% Wilson interval {lo:.3f}-{hi:.3f})."
+            + (
+                ""
+                if result.p_zopa_exact is None
+                else f" The exact value, with the red lines the only uncertainty: "
+                f"{result.p_zopa_exact:.3f}."
+            )
             + _varied(result.vary)
         ),
         *_warnings(result.warnings),

@@ -13,6 +13,7 @@ from simulator.report.blocks import Block, Heading, Paragraph, share, table
 from simulator.report.markdown import blocks_markdown
 from simulator.report.registry import register
 from simulator.report.summary import BUDGET_WORDS, report_summary_blocks, stopped_early
+from simulator.report.words import binding_phrase, rule_phrase
 from simulator.results import Point, SolveResult
 from simulator.solver import method_title
 from simulator.solver.bargaining import SOLUTIONS
@@ -67,15 +68,14 @@ def verdict(result: SolveResult) -> str:
             f"{p.display} {x:.3f}" for p, x in zip(s.parties, cl.shortfall, strict=True) if x > 0
         ]
         if cl.crossed:
-            text += (
-                f" The closest package crosses {len(cl.crossed)} red line(s) "
-                f"({', '.join(cl.crossed)})"
-            )
+            lines = "; ".join(rule_phrase(s, x) for x in cl.crossed)
+            text += f" The closest package crosses {len(cl.crossed)} red line(s) ({lines})"
             text += f" and leaves shortfalls of {', '.join(short)}." if short else "."
         elif short:
             text += f" The closest feasible package still leaves shortfalls of {', '.join(short)}."
-        if cl.binding:
-            text += f" Binding: {', '.join(cl.binding)}."
+        others = [x for x in cl.binding if x.removeprefix("red_line:") not in cl.crossed]
+        if others:
+            text += " Also binding: " + "; ".join(binding_phrase(s, x) for x in others) + "."
     return text
 
 
@@ -179,18 +179,21 @@ def closest_blocks(result: SolveResult) -> list[Block]:
         table(["issue", "option"], point_rows(s, [("closest", cl.point)])),
     ]
     if cl.crossed:
-        crossed = ", ".join(f"`{x}`" for x in cl.crossed)
+        crossed = "; ".join(rule_phrase(s, x) for x in cl.crossed)
         out.append(Paragraph(f"Red lines it crosses: {crossed}."))
-    if cl.binding:
-        out.append(Paragraph("What binds: " + ", ".join(f"`{x}`" for x in cl.binding) + "."))
+    others = [x for x in cl.binding if x.removeprefix("red_line:") not in cl.crossed]
+    if others:
+        out.append(
+            Paragraph("Also binding: " + "; ".join(binding_phrase(s, x) for x in others) + ".")
+        )
     return out
 
 
 def frontier_blocks(result: SolveResult, max_frontier: int) -> list[Block]:
     s, f = result.scenario, result.frontier
-    out: list[Block] = [Heading(2, f"Pareto frontier ({f.scope}): {f.size:,} packages")]
     if not f.size:
-        return out
+        return []  # no empty section: the verdict already says the set is empty
+    out: list[Block] = [Heading(2, f"Pareto frontier ({f.scope}): {f.size:,} packages")]
     rows = sorted(range(f.size), key=lambda r: -float(f.utilities[r].sum()))[:max_frontier]
     out.append(
         table(
@@ -221,6 +224,15 @@ def sureness_blocks(result: SolveResult) -> list[Block]:
     from simulator.report.margins import margins_blocks
 
     return margins_blocks(result.margins)
+
+
+def pair_gap_blocks(result: SolveResult) -> list[Block]:
+    """Every pair's own zone and the issues that separate it, when ``--gaps`` computed them."""
+    if result.gaps is None:
+        return []
+    from simulator.report.gaps import gaps_blocks
+
+    return [Heading(2, "Pairwise gaps"), *gaps_blocks(result.gaps)[1:]]
 
 
 def ratification_blocks_of(result: SolveResult) -> list[Block]:
@@ -262,6 +274,7 @@ def solve_blocks(result: SolveResult, *, max_frontier: int = 20) -> list[Block]:
         *closest_blocks(result),
         *ratification_blocks_of(result),
         *frontier_blocks(result, max_frontier),
+        *pair_gap_blocks(result),
         footer(result),
     ]
 

@@ -23,6 +23,7 @@ from simulator.model import Issue, Scenario
 from simulator.report.agreement import rule_verdict
 from simulator.report.blocks import Block, BulletList, Heading, Paragraph, Table, share, table
 from simulator.report.markdown import blocks_markdown
+from simulator.report.words import option_name, rule_phrase
 from simulator.results import Point, SolveResult
 
 if TYPE_CHECKING:
@@ -43,12 +44,8 @@ def _issue_name(issue: Issue) -> str:
     return f"{issue.label} (`{issue.id}`)" if issue.label else f"`{issue.id}`"
 
 
-def _rule_list(labels: Sequence[str], names: dict[str, str]) -> str:
-    items = []
-    for label in labels:
-        party, _, rule = label.partition(":")
-        items.append(f"{names.get(party, party)}'s `{rule}`")
-    return ", ".join(items)
+def _rule_list(scenario: Scenario, labels: Sequence[str]) -> str:
+    return "; ".join(rule_phrase(scenario, label) for label in labels)
 
 
 def _group_rules(c: RedLineConflict) -> list[list[str]]:
@@ -63,7 +60,7 @@ def _conflict_items(scenario: Scenario, conflicts: Sequence[RedLineConflict]) ->
         issue = scenario.issue(c.issue)
         sides = []
         for party, rules, allowed in zip(c.parties, _group_rules(c), c.allowed, strict=True):
-            opts = ", ".join(f"`{o}`" for o in allowed) or "nothing"
+            opts = ", ".join(option_name(issue, o) for o in allowed) or "nothing"
             sides.append(f"{names[party]} ({', '.join(f'`{r}`' for r in rules)}) allows {opts}")
         what = "leave no option in common" if len(c.parties) > 1 else "exclude every option"
         items.append(f"{_issue_name(issue)}: {'; '.join(sides)}. Together they {what}.")
@@ -130,10 +127,9 @@ def _binding(
     from simulator.analysis.diagnosis import red_lines_at_limit
 
     s = result.scenario
-    names = _names(s)
     items = []
     if crossed:
-        items.append(f"Crossed by the package: {_rule_list(crossed, names)}.")
+        items.append(f"Crossed by the package: {_rule_list(s, crossed)}.")
     reservations = [p.display for p, x in zip(s.parties, short, strict=True) if x > 0]
     if reservations:
         items.append(
@@ -142,11 +138,14 @@ def _binding(
             + "."
         )
     limit = [x for x in red_lines_at_limit(s, point.outcome) if x not in crossed]
-    if limit:
-        items.append(
-            "Holding the package back (it sits on them, and another party would gain from the "
-            "step across): " + _rule_list(limit, names) + "."
-        )
+    for owner in s.parties:
+        own = [x for x in limit if x.partition(":")[0] == owner.id]
+        if own:
+            items.append(
+                f"{owner.display}'s red lines the package sits on (one step across, on that "
+                "issue alone, would give another party more and cross none of that party's own "
+                f"lines): {_rule_list(s, own)}."
+            )
     if not items:
         items.append("No red line is crossed or at its limit, and no reservation utility binds.")
     return BulletList(tuple(items))
@@ -183,7 +182,22 @@ def stopped_early(result: SolveResult) -> str | None:
     return text
 
 
-def _finding(result: SolveResult) -> Paragraph:
+def _finding(result: SolveResult, verdict_shown: bool = False) -> list[Block]:
+    """Is there a ZOPA, with the counts; with ``verdict_shown`` (the verdict is printed just
+    above) the counts alone, without saying the verdict again (nothing under a decision rule,
+    whose verdict is the counts)."""
+    found = _finding_words(result)
+    if not verdict_shown:
+        return [found]
+    if result.scenario.agreement is not None:
+        return []
+    if found.text.startswith("**"):
+        rest = found.text.split("**", 2)[2].lstrip(".: ")
+        return [Paragraph(rest[:1].upper() + rest[1:] if rest else found.text)]
+    return [found]
+
+
+def _finding_words(result: SolveResult) -> Paragraph:
     c = result.counts
     if result.scenario.agreement is not None:
         return Paragraph(rule_verdict(result))
@@ -248,7 +262,11 @@ def _package_blocks(
 
 
 def summary_blocks(
-    result: SolveResult, *, max_concessions: int = 4, notes: bool = True
+    result: SolveResult,
+    *,
+    max_concessions: int = 4,
+    notes: bool = True,
+    verdict_shown: bool = False,
 ) -> list[Block]:
     """The plain-words summary of a solve result for an analyst, as blocks.
 
@@ -267,9 +285,12 @@ def summary_blocks(
         How many concessions to name per party (the largest ones; the rest are counted).
     notes
         Whether to end with the scenario's ``description`` under "Notes" (when it has one).
+    verdict_shown
+        The verdict is printed just above (the solve report): give the counts without saying it
+        again.
     """
     s, c = result.scenario, result.counts
-    out: list[Block] = [Heading(2, "What the model finds"), _finding(result)]
+    out: list[Block] = [Heading(2, "What the model finds"), *_finding(result, verdict_shown)]
     if c.feasible == 0 and c.consistent > 0:
         out += _conflict_blocks(s)
     nash = result.solutions.get("nash") if c.zopa else None
@@ -285,9 +306,7 @@ def summary_blocks(
         n = len(cl.crossed)
         short = [x for x in cl.shortfall if x > 0]
         how = (
-            f"crosses {n} red line(s) ({_rule_list(cl.crossed, _names(s))})"
-            if n
-            else "crosses no red line"
+            f"crosses {n} red line(s) ({_rule_list(s, cl.crossed)})" if n else "crosses no red line"
         ) + (
             f" and leaves {len(short)} party(ies) below their reservation utility"
             if short
@@ -295,7 +314,8 @@ def summary_blocks(
         )
         lead = (
             "The package closest to agreement (fewest red lines crossed, then the smallest largest "
-            f"shortfall, then the largest total utility) {how}:"
+            "shortfall, then the largest total gain, each gain and shortfall as a share of the "
+            f"party's utility range) {how}:"
         )
         out.append(Heading(3, "What comes closest"))
         out += _package_blocks(result, cl.point, lead, cl.shortfall, cl.crossed, max_concessions)
@@ -314,7 +334,8 @@ def report_summary_blocks(result: SolveResult) -> list[Block]:
     """The summary as the solve report shows it: each bullet a paragraph of its own (``•``), and
     the notes as paragraphs with their lines joined."""
     out: list[Block] = []
-    for b in summary_blocks(result):
+    # the report prints the verdict and the description above: say neither again
+    for b in summary_blocks(result, notes=False, verdict_shown=True):
         if isinstance(b, BulletList):
             out += [Paragraph("• " + item) for item in b.items]
         elif isinstance(b, Paragraph) and "\n" in b.text:

@@ -5,7 +5,7 @@ from ``simulator.solver``:
 
 - :func:`solve` and its methods (:data:`METHODS`, :func:`choose_method`);
 - the queries: :func:`count_outcomes`, :func:`exists_outcome`, :func:`max_utility`,
-  :func:`nash_package` (the Nash package without a frontier), :func:`in_target`,
+  :func:`utility_ranges`,
   :func:`find_deal`, :func:`exists_deal`, :func:`count_deals` (under the scenario's decision rule),
   :func:`zopa_threshold`,
   :func:`disagreement_point`, :func:`rule_regions`, :func:`allowed_options`;
@@ -15,6 +15,9 @@ from ``simulator.solver``:
 - budgets: a :class:`Budget` (nodes expanded, outcomes evaluated, seconds) runs as a
   :class:`Meter` that ends a search with :class:`OverBudget` (:func:`count_zopa_within`);
 - :func:`solve_samples`: the ZOPA and solutions of many weightings of one scenario at once;
+- :func:`nash_point` and :func:`nash_samples`: the Nash package alone, by branch and bound on the
+  Nash product, without a frontier (Monte Carlo's per-sample question, each coalition's own zone);
+  :func:`in_zone` tests packages against a zone exactly;
 - the bargaining solutions (:data:`SOLUTIONS`, :func:`select_solution`) and Pareto tests.
 """
 
@@ -32,7 +35,15 @@ from simulator.solver.decision import (
     find_deal,
     passing_mask,
 )
-from simulator.solver.nash_search import NashVisitor, in_target, nash_package
+from simulator.solver.nash_search import (
+    SAMPLE_INNER_BLOCK,
+    NashPoint,
+    NashVisitor,
+    held_regions,
+    in_zone,
+    nash_point,
+    nash_samples,
+)
 from simulator.solver.pareto import dominated_by, pareto_mask
 from simulator.solver.queries import (
     BoundedCount,
@@ -44,6 +55,7 @@ from simulator.solver.queries import (
     find_outcome,
     max_utility,
     rule_regions,
+    utility_ranges,
     zopa_threshold,
 )
 from simulator.solver.search import Plan, Visitor, make_plan, run_search, space_size
@@ -64,6 +76,7 @@ from simulator.solver.visitors import (
     ExtremesVisitor,
     FrontierStore,
     MaxVisitor,
+    MinVisitor,
     OverBudget,
     ZoneVisitor,
 )
@@ -71,6 +84,7 @@ from simulator.solver.visitors import (
 __all__ = [
     "FRONTIER_SCOPES",
     "METHODS",
+    "SAMPLE_INNER_BLOCK",
     "SOLUTIONS",
     "SOLVE_METHODS",
     "UNANIMOUS_ONLY",
@@ -85,6 +99,8 @@ __all__ = [
     "MaxVisitor",
     "Meter",
     "MethodOutput",
+    "MinVisitor",
+    "NashPoint",
     "NashVisitor",
     "OverBudget",
     "Plan",
@@ -110,12 +126,14 @@ __all__ = [
     "exists_outcome",
     "find_deal",
     "find_outcome",
-    "in_target",
+    "held_regions",
+    "in_zone",
     "labelled",
     "make_plan",
     "max_utility",
     "method_title",
-    "nash_package",
+    "nash_point",
+    "nash_samples",
     "node_bounds",
     "pareto_mask",
     "passing_mask",
@@ -126,6 +144,7 @@ __all__ = [
     "solve",
     "solve_samples",
     "space_size",
+    "utility_ranges",
     "weight_vectors",
     "zopa_threshold",
 ]

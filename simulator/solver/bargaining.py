@@ -15,8 +15,12 @@ its optimum over the ZOPA lies there), ``d`` ``(P,)`` the disagreement point, ga
 - ``egalitarian``: maximise ``min_p g_p`` (Kalai 1977).
 - ``utilitarian``: maximise ``sum_p U_p``.
 
-Ties (criteria within a relative ``1e-12``) go to the larger utilitarian sum, then to the lowest
-outcome index (mixed radix, first issue most significant).
+Ties (criteria within a relative ``1e-12``) go to the larger sum of normalised gains
+``sum_p g_p / (I_p - d_p)`` (parties with ``I_p = d_p`` left out), then to the lowest outcome
+index (mixed radix, first issue most significant). The normalised sum is monotone, so the optimum
+stays on the frontier, and unlike the raw utilitarian sum it does not change when a party's
+utility and reservation are rescaled affinely: a scale-invariant solution picks the same package
+whatever the scales, ties included.
 
 The registry
 ------------
@@ -237,7 +241,11 @@ def select_solution(
         tied = np.flatnonzero(crit == best)
     if len(tied) == 1:
         return int(tied[0])
-    sums = u[tied].sum(axis=1)
+    room = u.max(axis=0) - d
+    gains = np.divide(u[tied] - d, room, out=np.zeros((len(tied), len(d))), where=room > 0)
+    sums = np.zeros(len(tied))
+    for p in range(len(d)):
+        sums += gains[:, p]
     tied = tied[sums == sums.max()]
     if len(tied) == 1:
         return int(tied[0])

@@ -293,24 +293,35 @@ def weight_vectors(n_parties: int) -> FloatArray:
     return np.array(rows)
 
 
-def combined_upper(plan: Plan, batch: Batch) -> FloatArray:
-    """Upper bounds ``(N, K)`` on ``sum_p lam_kp u_p`` below each node.
+def combined_upper(
+    plan: Plan,
+    batch: Batch,
+    lam: FloatArray | None = None,
+    rest_max_lam: FloatArray | None = None,
+) -> FloatArray:
+    """Upper bounds ``(N, K)`` on ``sum_p lam_kp u_p`` below each node, for the plan's weight
+    vectors or for ``lam`` ``(K, P)`` with its ``rest_max_lam`` ``(n+1, K)``: per depth, the sum
+    over the later positions of ``max_k lam . values[:, k]`` over the allowed options.
 
     Unlike the per-party bounds, one option per issue must serve every party at once, so
     ``max_o lam . u(o) <= lam . partial + sum_{pos >= l} max_k lam . values[:, k] + bonuses``. A
     node where ``lam . upper < lam . d`` for some ``lam`` cannot reach every reservation (a
     Lagrangian bound; Fisher 1981).
     """
+    if lam is None or rest_max_lam is None:
+        lam, rest_max_lam, term_lam = plan.lam, plan.rest_max_lam, plan.term_lam
+    else:
+        term_lam = plan.cs.term_bonus @ lam.T
     d = batch.depth
     certain = batch.term_alive & (plan.term_decided_at <= d)[None, :]
     open_ = batch.term_alive & (plan.term_decided_at > d)[None, :]
-    up = batch.partial @ plan.lam.T + plan.rest_max_lam[d][None, :]
-    if plan.term_lam.size:
-        up += certain.astype(np.float64) @ plan.term_lam
-        up += open_.astype(np.float64) @ np.maximum(plan.term_lam, 0.0)
+    up = batch.partial @ lam.T + rest_max_lam[d][None, :]
+    if term_lam.size:
+        up += certain.astype(np.float64) @ term_lam
+        up += open_.astype(np.float64) @ np.maximum(term_lam, 0.0)
     cap = plan.cs.cap
     if np.isfinite(cap).any():
-        up = np.minimum(up, (plan.lam @ np.where(np.isfinite(cap), cap, 1e300))[None, :])
+        up = np.minimum(up, (lam @ np.where(np.isfinite(cap), cap, 1e300))[None, :])
     # lam has entries like 1/3: the products round, and an exact tie must not fall below the
     # bound (that would prune an equally good outcome); any upper bound plus a margin is one too
     up += COMBINED_MARGIN * (1.0 + np.abs(up))

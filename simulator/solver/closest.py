@@ -2,12 +2,23 @@
 
 Notation
 --------
-``d`` ``(P,)`` is the disagreement point. The closest outcome minimises, lexicographically, the
-key of :func:`closest_key`: (red lines crossed, largest shortfall ``max_p max(0, d_p - u_p)``,
-``-sum_p u_p``, outcome index). The integer programme's incumbent
-(:func:`~simulator.solver.milp.closest_incumbent`) seeds the search, which then prunes every
-subtree whose lower bound on the key is worse than the best outcome so far (or, past enumeration,
-the incumbent is taken as it is).
+``d`` ``(P,)`` is the disagreement point and ``r_p = max u_p - min u_p`` party ``p``'s utility
+range over the consistent outcomes (:func:`~simulator.solver.queries.utility_ranges`). A party's
+*normalised* shortfall is ``max(0, d_p - u_p) / r_p`` and its normalised gain ``(u_p - d_p) / r_p``
+(a party with ``r_p = 0`` gets the same utility from every package and counts 0 in both). The
+closest outcome minimises, lexicographically, the key of :func:`closest_key`: (red lines crossed,
+largest normalised shortfall, minus the sum of normalised gains, outcome index).
+
+Scale-free: rescaling a party's utility and reservation affinely, ``u_p -> a u_p + b`` and
+``d_p -> a d_p + b`` with ``a > 0``, rescales ``r_p`` by ``a`` and leaves every normalised shortfall
+and gain, hence the key's order and the package, unchanged (with a raw sum or a raw shortfall the
+package could change when nobody's preferences do). In floating point the quotients are
+correctly rounded, so when ``a u_p + b`` is exact (dyadic numbers, as the tests use) the keys are
+equal bit for bit.
+
+The integer programme's incumbent (:func:`~simulator.solver.milp.closest_incumbent`) seeds the
+search, which then prunes every subtree whose lower bound on the key is worse than the best outcome
+so far (or, past enumeration, the incumbent is taken as it is).
 """
 
 from __future__ import annotations
@@ -27,20 +38,54 @@ from simulator.progress import Progress, StageProgress, labelled
 from simulator.results import Closest, Point
 from simulator.solver.blocks import Batch, Block, combined_upper
 from simulator.solver.milp import closest_incumbent
-from simulator.solver.queries import rule_regions, zopa_threshold
+from simulator.solver.queries import rule_regions, utility_ranges, zopa_threshold
 from simulator.solver.search import Plan, make_plan, run_search
 
 __all__ = ["ClosestVisitor", "closest_key", "closest_to_agreement"]
 
-#: (red lines crossed, largest shortfall, minus the utility sum, outcome index).
+#: (red lines crossed, largest normalised shortfall, minus the normalised gains' sum, index).
 Key = tuple[int, float, float, int]
+#: Absolute slack (in normalised units) taken off the combined shortfall bound, whose weighted sums
+#: and quotient round: a subtree holding an exact tie must not be pruned.
+_BOUND_SLACK = 1e-9
+
+
+def normalised(x: FloatArray, r: FloatArray) -> FloatArray:
+    """``x / r`` column by column ``(..., P)``, 0 where ``r_p = 0`` (a party every package gives
+    the same utility)."""
+    return np.divide(x, r, out=np.zeros(np.shape(x)), where=r > 0)
+
+
+def gain_sum(u: FloatArray, d: FloatArray, r: FloatArray) -> FloatArray:
+    """Sum of the normalised gains ``(m,)`` of utility rows ``u`` ``(m, P)``, party by party in a
+    fixed order, so that a leaf and :func:`closest_key` round alike."""
+    g = normalised(u - d[None, :], r[None, :])
+    total = np.zeros(len(u))
+    for p in range(g.shape[1]):
+        total += g[:, p]
+    return total
+
+
+def _rest_max_weighted(plan: Plan, lam: FloatArray) -> FloatArray:
+    """``(n+1, K)``: per depth, ``sum_{pos >= depth} max_k lam . values[:, k]`` over the allowed
+    options, for weight vectors ``lam`` ``(K, P)`` other than the plan's (``rest_max_lam``)."""
+    cs, n = plan.cs, plan.cs.n_issues
+    rest = np.zeros((n + 1, len(lam)))
+    for pos in range(n - 1, -1, -1):
+        i = plan.order[pos]
+        vals = cs.values[i][:, plan.allowed[i]]
+        rest[pos] = rest[pos + 1] + ((lam @ vals).max(axis=1) if vals.shape[1] else 0.0)
+    return rest
 
 
 class ClosestVisitor:
     """Finds the outcome minimising :func:`closest_key` over the plan's space."""
 
-    def __init__(self, cs: CompiledScenario, d: FloatArray, count_red_lines: bool) -> None:
+    def __init__(
+        self, cs: CompiledScenario, d: FloatArray, r: FloatArray, count_red_lines: bool
+    ) -> None:
         self.d = d
+        self.r = r
         self.cs = cs
         self.count_red_lines = count_red_lines
         self.best: Key | None = None
@@ -49,6 +94,9 @@ class ClosestVisitor:
         owner = cs.rule_owner
         self.red_rules = np.flatnonzero(owner >= 0) if count_red_lines else np.zeros(0, np.int64)
         self._rest_min: FloatArray | None = None
+        self._inv_r = normalised(np.ones(len(r)), r)
+        self._rest_inv = np.zeros((0, 1))
+        self._rest_plan: Plan | None = None
 
     def seed(self, outcome: IntArray | None, tracked: BoolArray) -> None:
         """Start from a known outcome (e.g. the integer programme's), so the search prunes at once.
@@ -59,7 +107,7 @@ class ClosestVisitor:
         regions = zip(self.cs.regions, tracked, strict=True)
         if any(r.contains(out[None, :])[0] for r, t in regions if t):
             return
-        self.best, u = closest_key(self.cs, self.d, out, self.red_rules)
+        self.best, u = closest_key(self.cs, self.d, self.r, out, self.red_rules)
         self.best_outcome, self.best_u = out, u
 
     def _rest_min_crossings(self, plan: Plan) -> FloatArray:
@@ -88,11 +136,22 @@ class ClosestVisitor:
     def keep(self, plan: Plan, batch: Batch, upper: FloatArray, lower: FloatArray) -> BoolArray:
         if self.best is None:
             return np.ones(len(batch), dtype=bool)
-        short = np.max(np.maximum(self.d[None, :] - upper, 0.0), axis=1)
-        combined = combined_upper(plan, batch)
-        short = np.maximum(short, ((plan.lam @ self.d)[None, :] - combined).max(axis=1))
-        # the last weight vector is uniform over all parties: it bounds the utilitarian sum
-        sum_bound = combined[:, -1] * self.cs.n_parties
+        d, r = self.d, self.r
+        short = np.max(np.maximum(normalised(d[None, :] - upper, r[None, :]), 0.0), axis=1)
+        if (r > 0).all():
+            # u_p >= d_p - s r_p for every p gives lam . u >= lam . d - s lam . r
+            combined = combined_upper(plan, batch)
+            lam_r = plan.lam @ r
+            need = ((plan.lam @ d)[None, :] - combined) / lam_r[None, :]
+            short = np.maximum(short, need.max(axis=1) - _BOUND_SLACK)
+        sum_bound = gain_sum(upper, d, r)
+        # one option per issue serves every party: sum_p u_p / r_p <= the combined bound
+        if self._rest_plan is not plan:
+            self._rest_inv = _rest_max_weighted(plan, self._inv_r[None, :])
+            self._rest_plan = plan
+        inv = self._inv_r
+        joint = combined_upper(plan, batch, inv[None, :], self._rest_inv)[:, 0] - float(inv @ d)
+        sum_bound = np.minimum(sum_bound, joint)
         if self.count_red_lines:
             lb = self._crossed_now(plan, batch) + self._rest_min_crossings(plan)[batch.depth]
         else:
@@ -101,7 +160,7 @@ class ClosestVisitor:
         return np.asarray(
             (lb < best_n)
             | ((lb == best_n) & (short < best_s))
-            | ((lb == best_n) & (short == best_s) & (-sum_bound <= best_neg_sum))
+            | ((lb == best_n) & (short <= best_s) & (-sum_bound <= best_neg_sum))
         )
 
     def _crossings(self, plan: Plan, block: Block) -> IntArray:
@@ -138,14 +197,15 @@ class ClosestVisitor:
         cand = key_n == m
         short = np.zeros(ok.shape)
         for p in range(plan.n_parties):
-            np.maximum(short, self.d[p] - block.party(p), out=short)
+            if self.r[p] > 0:
+                np.maximum(short, (self.d[p] - block.party(p)) / self.r[p], out=short)
         s = np.where(cand, short, np.inf)
         s_min = s.min()
         if self.best is not None and (m, s_min) > (self.best[0], self.best[1]):
             return
         cand &= s == s_min
         node, inner = np.nonzero(cand)
-        total = block.points(node, inner).sum(axis=1)
+        total = gain_sum(block.points(node, inner), self.d, self.r)
         best = total == total.max()
         node, inner = node[best], inner[best]
         outs = block.outcomes(plan, node, inner)
@@ -159,35 +219,41 @@ class ClosestVisitor:
 
 
 def closest_key(
-    cs: CompiledScenario, d: FloatArray, out: IntArray, red_rules: IntArray
+    cs: CompiledScenario, d: FloatArray, r: FloatArray, out: IntArray, red_rules: IntArray
 ) -> tuple[Key, FloatArray]:
     """The key of outcome ``out`` ``(n,)`` and its utilities ``(P,)``: (red lines among
-    ``red_rules`` it crosses, its largest shortfall below ``d``, minus its utility sum, its index).
-    The closest outcome is the one with the smallest key; the search's leaves compute the same
-    key for whole blocks at once."""
+    ``red_rules`` it crosses, its largest shortfall below ``d`` normalised by the ranges ``r``
+    ``(P,)``, minus the sum of its normalised gains, its index; see the module Notation). The
+    closest outcome is the one with the smallest key; the search's leaves compute the same key
+    for whole blocks at once."""
     o = out[None, :]
     u = evaluate_utilities(cs, o)[0]
     n = int(crossed_rules(cs, o)[0][red_rules].sum())
-    short = float(np.max(np.maximum(d - u, 0.0)))
-    return (n, short, -float(u.sum()), int(outcome_indices(cs.sizes, o)[0])), u
+    short = 0.0
+    for p in range(len(u)):
+        if r[p] > 0:
+            short = max(short, float((d[p] - u[p]) / r[p]))
+    total = float(gain_sum(u[None, :], d, r)[0])
+    return (n, short, -total, int(outcome_indices(cs.sizes, o)[0])), u
 
 
 def _closest_outcome(
     cs: CompiledScenario,
     d: FloatArray,
+    r: FloatArray,
     tracked: BoolArray,
     count_red_lines: bool,
     search: bool,
     progress: StageProgress | None,
 ) -> tuple[Key, IntArray, FloatArray] | None:
-    """The outcome minimising (red lines crossed, largest shortfall, -sum, index): the integer
-    programme's incumbent, then proved optimal by the search (``search``) or taken as it is."""
-    visitor = ClosestVisitor(cs, d, count_red_lines)
-    incumbent = closest_incumbent(cs, d, tracked, visitor.red_rules)
+    """The outcome minimising the key of :func:`closest_key`: the integer programme's
+    incumbent, then proved optimal by the search (``search``) or taken as it is."""
+    visitor = ClosestVisitor(cs, d, r, count_red_lines)
+    incumbent = closest_incumbent(cs, d, r, tracked, visitor.red_rules)
     if not search:
         if incumbent is None:
             return None
-        key, u = closest_key(cs, d, incumbent, visitor.red_rules)
+        key, u = closest_key(cs, d, r, incumbent, visitor.red_rules)
         return key, incumbent, u
     visitor.seed(incumbent, tracked)
     run_search(make_plan(cs, tracked), visitor, progress)
@@ -209,8 +275,10 @@ def closest_to_agreement(
     feasible set, the red lines that a closer outcome outside it crosses are binding too.
     ``search=False`` takes the integer programme's incumbent without proving it optimal."""
     tracked = rule_regions(cs, "all" if feasible else "consistency")
+    ranges, _ = utility_ranges(cs, rule_regions(cs, "consistency"))
+    r = np.nan_to_num(ranges[:, 1] - ranges[:, 0])
     found = _closest_outcome(
-        cs, d, tracked, not feasible, search, labelled(progress, "closest to agreement")
+        cs, d, r, tracked, not feasible, search, labelled(progress, "closest to agreement")
     )
     if found is None:
         return None
@@ -228,6 +296,7 @@ def closest_to_agreement(
         relaxed = _closest_outcome(
             cs,
             d,
+            r,
             rule_regions(cs, "consistency"),
             False,
             search,

@@ -42,6 +42,7 @@ __all__ = [
     "MilpFrontier",
     "OutcomeProgram",
     "closest_incumbent",
+    "extreme_outcomes",
     "frontier_two_parties",
     "integer_scale",
     "optimum",
@@ -49,17 +50,21 @@ __all__ = [
 
 
 def closest_incumbent(
-    cs: CompiledScenario, d: FloatArray, tracked: BoolArray, red_rules: IntArray
+    cs: CompiledScenario, d: FloatArray, r: FloatArray, tracked: BoolArray, red_rules: IntArray
 ) -> IntArray | None:
     """A (near-)optimal outcome for (fewest ``red_rules`` crossed, smallest largest shortfall below
-    ``d``), or None when no outcome avoids the ``tracked`` regions.
+    ``d`` normalised by the ranges ``r``), or None when no outcome avoids the ``tracked`` regions.
 
-    Three programmes: the fewest crossings; the smallest shortfall with that many; the largest sum
-    of utilities among those (the solver's tie-break).
+    Three programmes: the fewest crossings; the smallest normalised shortfall ``s`` with that many
+    (``r_p s + w_p >= d_p`` for each party with ``r_p > 0``); the largest sum of normalised
+    utilities ``w_p / r_p`` among those (the solver's tie-break; see
+    :mod:`~simulator.solver.closest`).
     """
     prog = OutcomeProgram.build(cs, tracked, red_rules)
     short_rows = [
-        ({prog.s: 1.0, prog.w0 + p: 1.0}, float(d[p]), np.inf) for p in range(cs.n_parties)
+        ({prog.s: float(r[p]), prog.w0 + p: 1.0}, float(d[p]), np.inf)
+        for p in range(cs.n_parties)
+        if r[p] > 0
     ]
     obj = np.zeros(prog.n_vars)
     obj[prog.c0 : prog.w0] = 1.0
@@ -75,9 +80,39 @@ def closest_incumbent(
         return prog.outcome(first)
     within = ({prog.s: 1.0}, -np.inf, float(second[prog.s]) + 1e-9)
     obj = np.zeros(prog.n_vars)
-    obj[prog.w0 : prog.s] = -1.0
+    for p in range(cs.n_parties):
+        if r[p] > 0:
+            obj[prog.w0 + p] = -1.0 / float(r[p])
     third = prog.solve(obj, [*short_rows, limit, within])
     return prog.outcome(third if third is not None else second)
+
+
+def extreme_outcomes(
+    cs: CompiledScenario, tracked: BoolArray
+) -> tuple[list[IntArray | None], bool]:
+    """Per party ``p``, an outcome minimising and one maximising its uncapped utility over the
+    outcomes that avoid ``tracked`` regions (list ``[min_0, max_0, min_1, ...]``, None where there
+    is none or HiGHS fails), and whether the programme ran in integer units (then each optimum is
+    exact; see :mod:`~simulator.solver.milp_program`). The objective is the utility's linear form
+    in the ``x`` and ``y`` variables, exact in both directions (``w_p`` is only bounded above)."""
+    scale = integer_scale(cs)
+    prog = OutcomeProgram.build(cs, tracked, np.zeros(0, dtype=np.int64), scale)
+    found: list[IntArray | None] = []
+    for p in range(cs.n_parties):
+        sp = 1.0 if scale is None else float(scale[p])
+        form = np.zeros(prog.n_vars)
+        for i, table in enumerate(cs.values):
+            for j in range(cs.sizes[i]):
+                form[prog.x_start[i] + j] = prog._coef(float(table[p, j]), sp)
+        for t in range(len(cs.terms)):
+            form[prog.y0 + t] = prog._coef(float(cs.term_bonus[t, p]), sp)
+        for sign in (1.0, -1.0):
+            try:
+                v = prog.solve(sign * form)
+            except MilpError:
+                v = None
+            found.append(None if v is None else prog.outcome(v))
+    return found, scale is not None
 
 
 @dataclass(frozen=True, eq=False)

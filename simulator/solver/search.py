@@ -247,13 +247,17 @@ def _inner_front_applies(
 
 
 def make_plan(
-    cs: CompiledScenario, tracked_regions: BoolArray, *, inner_block: int = INNER_BLOCK
+    cs: CompiledScenario,
+    tracked_regions: BoolArray,
+    *,
+    inner_block: int = INNER_BLOCK,
+    order: Any = None,
 ) -> Plan:
     """Precompute the search for ``cs`` where crossing a region in ``tracked_regions`` is
-    excluded."""
+    excluded; ``order`` (issues) replaces the greedy one (any gives the same answers)."""
     tracked_regions = np.asarray(tracked_regions, dtype=bool)
     allowed = allowed_options(cs, tracked_regions)
-    order = _order(cs, allowed, tracked_regions)
+    order = _order(cs, allowed, tracked_regions) if order is None else tuple(order)
     n = cs.n_issues
     sizes = [len(allowed[i]) for i in order]
     n_outer = n
@@ -333,11 +337,10 @@ def run_search(
     visitor attributes steer the search: ``priority(plan, batch, upper)`` ranks the kept nodes of
     a batch (highest explored first), a true ``stop`` ends the search, and a true ``recheck``
     asks ``keep`` again for each leaf's nodes before they are evaluated (for bounds that rise).
-    ``batch_nodes`` (default :data:`BATCH_NODES`) bounds the nodes expanded in one operation:
-    small batches reach the first leaves sooner, large ones amortise the Python overhead.
-    No expansion makes over ``batch_nodes`` children, so the stack is one batch per depth whatever
-    the space. ``meter`` (a :class:`~simulator.solver.budget.Meter`) is charged each expansion's
-    nodes and leaf's outcomes; its :class:`~simulator.solver.budget.OverBudget` lists open nodes.
+    ``batch_nodes`` (default :data:`BATCH_NODES`) bounds the nodes expanded in one operation (small
+    batches reach leaves sooner, large ones amortise Python), so the stack is one batch per depth
+    whatever the space. ``meter`` (a :class:`~simulator.solver.budget.Meter`) is charged each
+    expansion's nodes and leaf's outcomes (:class:`~simulator.solver.budget.OverBudget` past it).
     """
     if plan.empty:
         if progress:
@@ -374,15 +377,13 @@ def run_search(
             meter.charge(nodes=len(batch) * fan_out, open=[*stack, batch])
         child = expand(plan, batch)
         keep = ~node_crosses(plan, child, plan.tracked_regions)
+        sub = child.take(keep)
         if keep.any():
-            sub = child.take(keep)
             upper, lower = node_bounds(plan, sub)
             keep2 = visitor.keep(plan, sub, upper, lower)
             sub = sub.take(keep2)
             if priority is not None and len(sub) > 1:
                 sub = sub.take(np.argsort(-priority(plan, sub, upper[keep2]), kind="stable"))
-        else:
-            sub = child.take(keep)
         done += (len(child) - len(sub)) * float(plan.remaining[child.depth])
         if progress and len(child) != len(sub):
             progress(min(done / total, 1.0))

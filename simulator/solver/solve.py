@@ -16,7 +16,8 @@ prunes whole subtrees by their bounds:
   bound reaches ``d``) is counted in closed form; one that certainly fails is dropped;
 - frontier: a subtree whose upper-bound vector is dominated by a frontier point found so far is
   dropped (once it is counted);
-- closest to agreement: a subtree whose lower bound on (red lines crossed, largest shortfall) is
+- closest to agreement: a subtree whose lower bound on (red lines crossed, largest normalised
+  shortfall, see :mod:`~simulator.solver.closest`) is
   worse than the best outcome found so far is dropped.
 
 The visitors are in :mod:`~simulator.solver.visitors`, the counting and existence queries in

@@ -34,6 +34,7 @@ __all__ = [
     "ExtremesVisitor",
     "FrontierStore",
     "MaxVisitor",
+    "MinVisitor",
     "OverBudget",
     "ZoneVisitor",
 ]
@@ -323,3 +324,21 @@ class MaxVisitor:
 
     def priority(self, plan: Plan, batch: Batch, upper: FloatArray) -> FloatArray:
         return np.asarray(upper[:, self.p])
+
+
+class MinVisitor:
+    """The smallest ``u_p`` over the outcomes that cross no tracked region: ``best`` (``inf`` for
+    an empty set). Branch and bound: a node is explored only if its lower bound on ``u_p`` is
+    below the best so far. Start ``best`` at a known outcome's utility to prove it minimal."""
+
+    def __init__(self, p: int) -> None:
+        self.p = p
+        self.best = np.inf
+
+    def keep(self, plan: Plan, batch: Batch, upper: FloatArray, lower: FloatArray) -> BoolArray:
+        return np.asarray(lower[:, self.p] < self.best)
+
+    def leaf(self, plan: Plan, block: Block) -> None:
+        ok = ~block.crossed
+        if ok.any():
+            self.best = min(self.best, float(block.party(self.p)[ok].min()))

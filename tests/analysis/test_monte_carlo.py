@@ -15,6 +15,7 @@ from simulator.analysis.monte_carlo import draw_sample, sample_rng, sampled_scen
 from simulator.model import Scenario, Uncertainty
 from simulator.synthetic import synthetic_scenario
 from tests.oracle import enumerate_rows
+from tests.strategies import with_uncertainty
 
 
 class SubmitOnly:
@@ -119,19 +120,44 @@ def test_enumerate_and_solve_agree(car):
 
 def test_enumerate_and_solve_agree_on_a_synthetic_scenario():
     s = synthetic_scenario(3, 3, 3, seed=5, red_lines=3, reservation=0.4)
-    parties = tuple(
-        dataclasses.replace(
-            p,
-            weight_concentration=10.0,
-            reservation_range=Uncertainty(0.3, 0.5, "triangular"),
-            red_lines=tuple(dataclasses.replace(r, probability=0.5) for r in p.red_lines),
-        )
-        for p in s.parties
-    )
-    s = dataclasses.replace(s, parties=parties)
+    s = with_uncertainty(s, 10.0, Uncertainty(0.3, 0.5, "triangular"), 0.5)
     a = monte_carlo(s, 30, seed=2, workers=1, method="enumerate")
     b = monte_carlo(s, 30, seed=2, workers=1, method="solve")
     assert a.zopa.tolist() == b.zopa.tolist() and a.nash == b.nash
+
+
+def test_search_agrees_with_solve_and_enumerate(car, monkeypatch):
+    """The search answers what a full solve of each sample answers: the ZOPA empty or not, the
+    Nash package, every proposal's chance, whether a proposal's box is checked package by
+    package or searched (a box limit of 1 sends every box of more than one package to the
+    search)."""
+    import simulator.analysis.mc_search as mc_search
+
+    s = uncertain_car(car)
+    s = dataclasses.replace(
+        s, parties=tuple(dataclasses.replace(p, weight_concentration=20.0) for p in s.parties)
+    )
+    a = monte_carlo(s, 60, seed=5, workers=1, method="enumerate")
+    for limit in (mc_search.BOX_LIMIT, 1):
+        monkeypatch.setattr(mc_search, "BOX_LIMIT", limit)
+        b = monte_carlo(s, 60, seed=5, workers=1, method="search")
+        assert (b.zopa > 0).tolist() == (a.zopa > 0).tolist()
+        assert b.nash == a.nash and b.proposals == a.proposals
+        assert not b.sizes_counted and b.to_dict()["zopa_mean"] is None
+        assert "Nash package" in b.robust_scope
+    sized = monte_carlo(s, 60, seed=5, workers=1, method="search", zopa_sizes=True)
+    assert sized.zopa.tolist() == a.zopa.tolist() and sized.sizes_counted
+
+
+def test_search_is_the_default_past_enumeration():
+    s = synthetic_scenario(9, 4, 3, seed=5, red_lines=3, reservation=0.65)
+    s = with_uncertainty(s, 10.0, Uncertainty(0.55, 0.75), 0.5)
+    assert s.n_outcomes > 65536
+    a = monte_carlo(s, 24, seed=2, workers=1)
+    b = monte_carlo(s, 24, seed=2, workers=1, method="solve")
+    assert a.method == "search"
+    assert (a.zopa > 0).tolist() == (b.zopa > 0).tolist() and a.nash == b.nash
+    assert 0 < a.p_zopa < 1
 
 
 def test_draws_follow_the_stated_uncertainty(car):

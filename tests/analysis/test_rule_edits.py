@@ -141,3 +141,32 @@ def test_reservation_margins_under_the_rule_match_brute_force(scenario):
             continue
         ok = [r for r in {row.u[p] for row in table} | {-1000.0} if passes_at(p, r)]
         assert m.flips_at is not None and abs(m.flips_at - max(ok)) <= 1e-6
+
+
+TWO_VETOES = """
+name: two_vetoes
+issues:
+  - {id: site, options: [o0, o1, o2, o3]}
+agreement: {quorum: 2, veto: [a, b]}
+parties:
+  - id: a
+    reservation: 0.5
+    preferences: {site: {weight: 1, table: {o0: 1, o1: 1, o2: 0, o3: 0}}}
+  - id: b
+    reservation: 0.5
+    preferences: {site: {weight: 1, table: {o0: 0, o1: 0, o2: 1, o3: 0}}}
+  - id: c
+    reservation: 0.5
+    preferences: {site: {weight: 1, table: {o0: 1, o1: 1, o2: 1, o3: 1}}}
+"""
+
+
+def test_dropping_different_vetoes_is_solved_apart():
+    """Nothing passes with both vetoes; without a's, o2 passes (b and c); without b's, o0 and o1
+    (a and c). The scan once gave both drops one shared solve (their red lines and fixes are the
+    same: none), so both showed the first one's count."""
+    from simulator.formats import loads_scenario_yaml
+
+    scenario = loads_scenario_yaml(TWO_VETOES)
+    found = {str(c.edit): c.zopa_after for c in scan_concessions(scenario).concessions}
+    assert found["a drops veto"] == 1 and found["b drops veto"] == 2

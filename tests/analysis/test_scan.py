@@ -109,3 +109,32 @@ def test_party_filter_and_bound_on_work(deadlock):
     ]
     cut = scan_concessions(deadlock, max_solves=5)
     assert not cut.search["complete"] and cut.search["solves"] <= 5
+
+
+def test_a_set_that_trims_and_drops_one_red_line_is_the_drop(deadlock):
+    """Conceding x=x1 trims alpha's red line a_x (x >= x2) and dropping it removes it: together,
+    in either order, the set's effect is the drop (a set does not depend on its order), and
+    whether it opens the ZOPA is the oracle's answer on the edited scenario."""
+    from simulator.analysis.edits import Concede, DropRedLine
+    from simulator.analysis.minimal_sets import Effects
+
+    trim, drop = Concede("alpha_party", "x", "x1"), DropRedLine("alpha_party", "a_x")
+    effects = Effects(deadlock)
+    (changed,) = effects.red_lines(trim)
+    assert changed[0] == ("alpha_party", "a_x") and changed[1] is not None  # a trim, not a drop
+    both = [[trim, drop], [drop, trim]]
+    keys = {effects.key(edits) for edits in both}
+    assert len(keys) == 1
+    (key,) = keys
+    assert dict(key[0]) == {("alpha_party", "a_x"): None} and key[1] == {("x", "x1")}
+    for extra in (
+        [],
+        [DropRedLine("beta", "b_x")],
+        [DropRedLine("beta", "b_x"), Concede("beta", "y", "y1")],
+    ):
+        sets = [[*edits, *extra] for edits in both]
+        assert effects.exists_all(
+            sets, {"workers": 1, "executor": None, "progress": None}, "t", None
+        )
+        for edits in sets:
+            assert effects.opens(edits) == (oracle_zopa(apply_edits(deadlock, edits)) > 0)

@@ -115,3 +115,20 @@ def test_values_outside_the_allowed_range_are_clear_errors(car):
         sweep(car, "buyer.power", [0.0, 1.0])
     with pytest.raises(EditError, match="total"):
         sweep(car, "buyer.weight.price", [0.5, 2.0])
+
+
+def test_unsorted_repeated_values_sweep_in_order_and_bracket_the_threshold(car):
+    """Values given in descending order with repeats: swept sorted and once each, and the ZOPA's
+    break-even still brackets the enumerated threshold (break-even points join neighbours)."""
+    dealer_d = car.party("dealer").reservation
+    threshold = max(
+        r.u[0] for r in enumerate_rows(car) if r.consistent and not r.crossed and r.u[1] >= dealer_d
+    )
+    given = [0.9, 0.3, 0.7, 0.5, 0.9, 0.4, 0.8, 0.6, 0.3]
+    result = sweep(car, "buyer.reservation", given, refine=20)
+    assert list(result.values) == sorted(set(given))
+    (closes,) = [b for b in result.break_even if b.what == "ZOPA closes"]
+    assert closes.lo <= threshold + 1e-9 < closes.hi and closes.hi - closes.lo < 1e-6
+    for k, v in enumerate(result.values):
+        edited = apply_edits(car, [f"buyer reservation ={v}"])
+        assert result.zopa[k] == solve_oracle(edited).counts["zopa"]

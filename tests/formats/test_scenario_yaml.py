@@ -642,6 +642,8 @@ def test_discount_with_a_source() -> None:
 def test_numeric_issues(spec: str, ids: list[str]) -> None:
     text = BASE.replace("values: [20, 22, 24]", spec).replace("at_most: 22", "at_most: " + ids[0])
     text = text.replace("price: [20]", f"price: ['{ids[0]}']").replace("price: 20,", "")
+    # one price leaves the buyer at least 0.5, so a reservation of 0.4 would be warned as always met
+    text = text.replace("    reservation: 0.4\n", "")
     issue = load(text).issues[0]
     assert issue.option_ids == tuple(ids)
     assert [o.value for o in issue.options] == [float(i) for i in ids]
@@ -930,6 +932,8 @@ def test_round_trip(scenario: Scenario) -> None:
     text = dump_scenario_yaml(scenario)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ScenarioWarning)
+        # random reservations may lie out of reach: that warning is tested in test_reachable.py
+        warnings.filterwarnings("ignore", ".*the reservation .* package", ScenarioWarning)
         assert loads_scenario_yaml(text) == scenario
 
 

@@ -157,3 +157,52 @@ def test_workers_are_capped_at_the_cores(capsys: pytest.CaptureFixture[str]) -> 
     assert main(argv) == 0
     err = capsys.readouterr().err
     assert "--workers 1000 is more than the" in err and f"using {os.cpu_count()}" in err
+
+
+UKRAINE = str(ROOT / "scenarios" / "ukraine_2025-12.yaml")
+
+
+@pytest.mark.parametrize("samples", ["0", "-5"])
+def test_montecarlo_needs_a_sample(samples: str, capsys: pytest.CaptureFixture[str]) -> None:
+    err = fails_cleanly(capsys, "montecarlo", CAR, "--samples", samples)
+    assert f"--samples must be at least 1, got {samples}" in err
+
+
+def test_montecarlo_unknown_vary(capsys: pytest.CaptureFixture[str]) -> None:
+    err = fails_cleanly(capsys, "montecarlo", CAR, "--vary", "wieghts")
+    assert "--vary: unknown 'wieghts'" in err and "weights" in err
+
+
+def test_exact_above_the_line_limit_names_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from simulator.analysis import p_zopa
+
+    monkeypatch.setitem(p_zopa.p_zopa_exact.__kwdefaults__, "limit", 3)
+    err = fails_cleanly(capsys, "montecarlo", UKRAINE, "--exact")
+    assert "--exact takes at most 3 uncertain red lines" in err and "--vary red_lines" in err
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        (["--plot", "never.png"], "no figure"),
+        (["--vary", "weights"], "not --vary weights"),
+        (["--until-ci", "0.1"], "--until-ci does not apply"),
+    ],
+)
+def test_exact_is_never_silently_combined(
+    extra: list[str],
+    words: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    err = fails_cleanly(capsys, "montecarlo", CAR, "--exact", *extra)
+    assert words in err and not (tmp_path / "never.png").exists()
+
+
+def test_exact_with_vary_red_lines_is_what_exact_means(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["montecarlo", CAR, "--exact", "--vary", "red_lines", "--json"]) == 0
+    assert "p_zopa_exact" in capsys.readouterr().out

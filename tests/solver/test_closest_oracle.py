@@ -8,13 +8,9 @@ from hypothesis import strategies as st
 
 from simulator.solver import solve
 from tests import strategies
-from tests.oracle import Row, enumerate_rows
+from tests.oracle import Row, closest_key, enumerate_rows
 
 TOL = 1e-9
-
-
-def shortfall(row: Row, d: list[float]) -> float:
-    return max([0.0, *(dp - up for up, dp in zip(row.u, d, strict=True))])
 
 
 def red_lines(row: Row) -> list[str]:
@@ -33,13 +29,16 @@ def test_closest_and_binding_match_brute_force(data: st.DataObject) -> None:
     rows = [r for r in enumerate_rows(scenario) if r.consistent]
     feasible = [r for r in rows if not r.crossed]
 
+    scaled = closest_key(rows, d)
+
     def key(r: Row, count: bool) -> tuple[float, ...]:
-        return (len(r.crossed) if count else 0, shortfall(r, d), -sum(r.u), r.index)
+        n, short, neg_gain, index = scaled(r)
+        return (n if count else 0, short, neg_gain, index)
+
+    def shortfall(r: Row, d: list[float]) -> float:
+        return scaled(r)[1]
 
     pool = feasible or rows
-    keys = sorted(key(r, not feasible) for r in pool)
-    if len(keys) > 1 and keys[0][0] == keys[1][0] and abs(keys[0][1] - keys[1][1]) < TOL:
-        return  # a tie in shortfall: the sum and index decide, on rounded utilities
     best = min(pool, key=lambda r: key(r, not feasible))
     assert closest.point.index == best.index
     want = [f"red_line:{k}" for k in red_lines(best)]

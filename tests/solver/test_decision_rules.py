@@ -79,18 +79,20 @@ def test_hand_checked_rule():
     and cb (p, r) pass; ab and bb lack p, ca has p alone. p accepts 3, q 2, r 1. The passing
     frontier is all three; q and r can be outvoted, so their threat points are their least
     frontier utilities, 0 and 0; p keeps 0.5. Nash products (u_p - .5) u_q u_r are 0, 0, 0
-    (each package leaves q or r at 0): the tie goes to the larger sum (aa and cb, 1.5), then the
-    lower index, aa. The egalitarian solution maximises min(u_p - .5, u_q, u_r), 0 everywhere:
-    again aa. Kalai-Smorodinsky: ideal (1 - .5, 1, 1) = (.5, 1, 1); the least ratio is 0 for all:
-    aa. The utilitarian maximum is 1.5: aa (lower index than cb)."""
+    (each package leaves q or r at 0): the tie goes to the larger sum of gains normalised by the
+    frontier's ideal I - d' = (.25, 1, 1): aa 0 + 1 + 0 = 1, ba 1 + .5 + 0 = 1.5, cb 0 + 0 + 1 = 1,
+    so ba. The egalitarian solution maximises min(u_p - .5, u_q, u_r), 0 everywhere: again ba.
+    Kalai-Smorodinsky: the least ratio is 0 for all: ba. The utilitarian maximum is 1.5, aa and cb,
+    whose normalised sums tie at 1: aa, the lower index."""
     s = loads_scenario_yaml(HAND)
     result = solve(s)
     assert result.counts.zopa == 3
     assert result.counts.accepted == (3, 2, 1)
     assert sorted(result.zopa_frontier.index) == [0, 2, 5]
     assert result.disagreement.tolist() == [0.5, 0.0, 0.0]
-    for name in ("nash", "egalitarian", "kalai_smorodinsky", "utilitarian"):
-        assert result.solutions[name].outcome == (0, 0), name
+    for name in ("nash", "egalitarian", "kalai_smorodinsky"):
+        assert result.solutions[name].outcome == (1, 0), name
+    assert result.solutions["utilitarian"].outcome == (0, 0)
     data = result.to_dict()
     assert data["agreement"] == {
         "quorum": 2,

@@ -55,9 +55,23 @@ def _check(scenario, frontier="zopa"):
     return result
 
 
-@SETTINGS
+@settings(SETTINGS, max_examples=50)
 @given(scenarios(), st.sampled_from(["all", "feasible", "zopa"]))
 def test_solver_matches_oracle(scenario, frontier):
+    """At the production sizes these scenarios fit in one inner block: the leaf path."""
+    _check(scenario, frontier)
+
+
+@settings(SETTINGS, max_examples=100)
+@given(scenarios(), st.sampled_from(["all", "feasible", "zopa"]))
+def test_solver_matches_oracle_when_it_branches(monkeypatch_blocks, scenario, frontier):
+    """The same default scenarios with blocks of two outcomes, so that the branch and bound
+    branches on every one of more than two outcomes (checked: the plan has outer levels)."""
+    cs = compile_scenario(scenario)
+    tracked = np.ones(len(cs.regions), dtype=bool)
+    plan = search_mod.make_plan(cs, tracked)
+    if plan.remaining[0] > 2:
+        assert plan.n_outer >= 1 and plan.block_size <= 2
     _check(scenario, frontier)
 
 
@@ -74,7 +88,8 @@ def monkeypatch_blocks(monkeypatch):
     monkeypatch.setattr(search_mod, "LEAF_OUTCOMES", 4)
     monkeypatch.setattr(search_mod, "BATCH_NODES", 3)
     monkeypatch.setattr(search_mod, "INNER_FRONT_MIN_NODES", 0)
-    monkeypatch.setattr(search_mod.make_plan, "__kwdefaults__", {"inner_block": 2})
+    defaults = {**search_mod.make_plan.__kwdefaults__, "inner_block": 2}
+    monkeypatch.setattr(search_mod.make_plan, "__kwdefaults__", defaults)
     yield
 
 

@@ -259,7 +259,7 @@ def demand_game(
     nash_row = frontier.nash_row()
     best = None
     if agreement:
-        # the solver's Nash criterion and tie-break (larger sum, then first), as for nash_row
+        # the solver's Nash criterion and tie-break (normalised gains, then first), as nash_row
         u = np.array([[x[i], y[j]] for i, j in agreement], dtype=np.float64)
         row = select_solution("nash", u, np.arange(len(u)), d, np.ones(2))
         best = None if row is None else agreement[row]

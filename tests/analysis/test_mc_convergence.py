@@ -1,0 +1,76 @@
+"""Monte Carlo's convergence data, the exact value beside the estimate, and the progress note."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+
+from simulator.analysis import convergence, monte_carlo, p_zopa_exact, wilson_interval, with_exact
+from simulator.analysis._tasks import run_tasks
+from simulator.analysis.mc_stats import running_note
+from simulator.cli._common import ProgressBar
+from tests.analysis.test_monte_carlo import uncertain_car
+
+
+def test_convergence_is_the_running_estimate_with_its_interval():
+    rng = np.random.default_rng(4)
+    found = rng.random(3000) < 0.3
+    c = convergence(found, checkpoints=50)
+    assert c.samples[0] == 1 and c.samples[-1] == 3000 and len(c.samples) <= 50
+    assert np.all(np.diff(c.samples) > 0)
+    for n, est, lo, hi in zip(c.samples, c.estimate, c.low, c.high, strict=True):
+        assert est == found[:n].mean()  # the obvious computation, point by point
+        assert (lo, hi) == wilson_interval(int(found[:n].sum()), int(n))
+    assert set(c.to_dict()) == {"samples", "estimate", "low", "high"}
+    assert len(convergence(np.zeros(0, dtype=bool)).samples) == 0
+
+
+def test_the_exact_value_sits_beside_the_estimate_only_when_red_lines_vary(car):
+    s = uncertain_car(car)
+    red = monte_carlo(s, 200, seed=2, workers=1, vary="red_lines")
+    exact = float(p_zopa_exact(s).p_zopa)
+    assert with_exact(red).p_zopa_exact == exact
+    assert with_exact(red).to_dict()["p_zopa_exact"] == exact
+    lo, hi = red.ci95
+    assert lo <= exact <= hi
+    everything = monte_carlo(s, 50, seed=2, workers=1)
+    assert with_exact(everything).p_zopa_exact is None
+    assert "p_zopa_exact" not in everything.to_dict()
+
+
+def test_the_progress_bar_shows_samples_per_second_and_the_estimate(car):
+    stream = io.StringIO()
+    bar = ProgressBar(enabled=True, stream=stream)
+    monte_carlo(
+        uncertain_car(car), 90, seed=1, workers=1, method="search", chunk_size=30, progress=bar
+    )
+    bar.close()
+    text = stream.getvalue()
+    assert "samples/s" in text and "P(ZOPA) ≈" in text
+    assert text.count("Monte Carlo") >= 1 and "\t" not in text  # one line, a note
+
+
+def test_a_note_is_called_with_every_result_in_order():
+    seen: list[tuple[str, float]] = []
+    out = run_tasks(
+        abs,
+        [(-1,), (-2,), (-3,)],
+        progress=lambda s, f: seen.append((s, f)),
+        stage="work",
+        note=lambda r: f"last {r}",
+    )
+    assert out == [1, 2, 3]
+    assert [s for s, _ in seen] == ["work\tlast 1", "work\tlast 2", "work\tlast 3"]
+
+
+def test_running_note_counts_samples_and_zopas():
+    note = running_note()
+    zopa = type("S", (), {})
+    a, b = zopa(), zopa()
+    a.zopa, b.zopa = 1, 0
+    assert note([a, b]).endswith("P(ZOPA) ≈ 0.500")
+    assert note(([a], None)).endswith("P(ZOPA) ≈ 0.667")  # an enumerated task's (samples, counts)
+    with pytest.raises(AttributeError):
+        note([object()])

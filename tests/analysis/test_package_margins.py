@@ -1,0 +1,83 @@
+"""Package margins under reservation and weight moves (issue 16, item 1, the part left): each one
+re-solved at ``flips_at`` (another package) and halfway (the same package)."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+
+from simulator import load_scenario
+from simulator.analysis.edits import Adjust
+from simulator.analysis.margins import Margin, margins
+from simulator.analysis.package_margins import package_move_margins, package_of
+from simulator.cli import main
+from simulator.model import Scenario
+from tests.analysis.conftest import ROOT
+from tests.strategies import scenarios
+
+CAR = ROOT / "scenarios" / "textbook_car.yaml"
+
+
+def _at(scenario: Scenario, m: Margin, x: float) -> Scenario:
+    party, kind, *rest = m.parameter.split(".")
+    if kind == "reservation":
+        return Adjust(party, "reservation", "=", x).apply(scenario)
+    return Adjust(party, "weight", "=", x, rest[0]).apply(scenario)
+
+
+def _check(scenario: Scenario, found: list[Margin]) -> int:
+    now = package_of(scenario)
+    flips = 0
+    for m in found:
+        assert m.question == "package" and not m.exact
+        if m.flips_at is None:
+            continue
+        assert isinstance(m.flips_at, float) and isinstance(m.value, float)
+        flips += 1
+        assert package_of(_at(scenario, m, m.flips_at)) != now, m
+        assert package_of(_at(scenario, m, (m.value + m.flips_at) / 2)) == now, m
+        assert m.verdict_after == "other_package" and m.package_after
+    return flips
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(max_issues=3, max_options=3, max_parties=3))
+def test_package_moves_hold_on_random_scenarios(s: Scenario) -> None:
+    found, not_tried = package_move_margins(s, seconds=3600.0)  # the budget is tested below
+    assert not not_tried
+    _check(s, found)
+
+
+def test_the_car_package_moves_with_every_reservation_and_weight() -> None:
+    car = load_scenario(CAR)
+    found, _ = package_move_margins(car, seconds=3600.0)
+    assert {m.parameter for m in found} >= {"buyer.reservation", "dealer.weight.price"}
+    assert _check(car, found) == len(found)
+    buyer = next(m for m in found if m.parameter == "buyer.reservation")
+    assert buyer.range == (0.3, 0.5) and buyer.within_range is True
+
+
+def test_a_spent_budget_names_what_it_did_not_try() -> None:
+    car = load_scenario(CAR)
+    found, not_tried = package_move_margins(car, seconds=0.0)
+    assert found == [] and "buyer.reservation" in not_tried
+
+
+def test_json_entries_have_the_margins_shape(capsys) -> None:
+    assert main(["solve", str(CAR), "--json", "--margins", "all"]) == 0
+    items = json.loads(capsys.readouterr().out)["margins"]
+    moved = [
+        m for m in items if m["question"] == "package" and m["parameter"].endswith("reservation")
+    ]
+    assert moved and set(moved[0]) >= {
+        "parameter",
+        "label",
+        "value",
+        "range",
+        "flips_at",
+        "within_range",
+        "verdict_after",
+        "exact",
+    }
+    assert margins(load_scenario(CAR), package=True).package_not_tried == ()

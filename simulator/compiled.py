@@ -10,6 +10,12 @@ that a rule forbids. Then
 
     u_p(o) = min(cap_p, sum_i values[i][p, o_i] + sum_t b_tp * 1[o in R_t])
 
+A party's deal bonus ``lambda_p`` (:attr:`~simulator.model.Party.deal_bonus`) is compiled into
+the same arrays: its weights, bonuses and cap are scaled by ``1 - lambda_p`` and ``lambda_p`` is
+added to every option of the first issue, so ``u_p = lambda_p + (1 - lambda_p) * S_p`` for every
+outcome, and the search, its bounds and every method need nothing else (:func:`deal_scale`,
+:func:`add_deal_bonus`).
+
 Exactness
 ---------
 Every weighted value and bonus is rounded to a multiple of ``QUANTUM = 2**-40`` (about 1e-12). Sums
@@ -39,9 +45,11 @@ __all__ = [
     "CompiledScenario",
     "Region",
     "RuleRef",
+    "add_deal_bonus",
     "as_compiled",
     "compile_scenario",
     "crossed_rules",
+    "deal_scale",
     "evaluate_utilities",
     "issue_values",
     "outcome_indices",
@@ -230,18 +238,46 @@ def value_tables(values: Sequence[FloatArray], weights: FloatArray) -> tuple[Flo
     return tuple(quantise(weights[..., i, None] * v) for i, v in enumerate(values))
 
 
+def deal_scale(scenario: Scenario) -> FloatArray:
+    """``(P,)``: every party's ``1 - lambda_p``, the factor its deal bonus puts on the rest of its
+    utility (1 without a bonus)."""
+    return np.array([1.0 - p.deal_bonus for p in scenario.parties], dtype=np.float64)
+
+
+def add_deal_bonus(tables: Sequence[FloatArray], scenario: Scenario) -> tuple[FloatArray, ...]:
+    """``tables`` (per issue ``(..., P, k_i)``, from :func:`value_tables` with weights already
+    scaled by :func:`deal_scale`) with each party's quantised deal bonus added to every option of
+    the first issue: every outcome picks one option there, so every utility gains it once.
+
+    >>> from simulator.model import Issue, Option, Party, Preference, Scenario
+    >>> issue = Issue("x", (Option("a"), Option("b")))
+    >>> party = Party("p", {"x": Preference(1.0, "linear")}, deal_bonus=0.5)
+    >>> s = Scenario("s", (issue,), (party,))
+    >>> tables = value_tables(issue_values(s), preference_weights(s) * deal_scale(s)[:, None])
+    >>> add_deal_bonus(tables, s)[0].tolist()
+    [[0.5, 1.0]]
+    """
+    bonus = quantise(np.array([p.deal_bonus for p in scenario.parties], dtype=np.float64))
+    if not bonus.any():
+        return tuple(tables)
+    first = np.asarray(tables[0]) + bonus[:, None]
+    return (first, *tables[1:])
+
+
 def compile_scenario(scenario: Scenario) -> CompiledScenario:
     """Turn the model into arrays (see the module docstring for the notation)."""
     issues = scenario.issues
     pos = {i.id: k for k, i in enumerate(issues)}
     n_p = len(scenario.parties)
-    values = value_tables(issue_values(scenario), preference_weights(scenario))
+    scale = deal_scale(scenario)
+    weights = preference_weights(scenario) * scale[:, None]
+    values = add_deal_bonus(value_tables(issue_values(scenario), weights), scenario)
     terms, bonus = [], []
     for p, party in enumerate(scenario.parties):
         for t in party.interactions:
             terms.append(_region(t.when, pos, issues))
             b = np.zeros(n_p)
-            b[p] = t.bonus
+            b[p] = t.bonus * scale[p]
             bonus.append(b)
     regions: list[Region] = []
     region_rule: list[int] = []
@@ -270,7 +306,12 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         reservation=np.array([p.reservation for p in scenario.parties], dtype=np.float64),
         power=np.array([p.bargaining_power for p in scenario.parties], dtype=np.float64),
         cap=np.array(
-            [np.inf if p.utility_cap is None else p.utility_cap for p in scenario.parties]
+            [
+                np.inf
+                if p.utility_cap is None
+                else p.deal_bonus + (1 - p.deal_bonus) * p.utility_cap
+                for p in scenario.parties
+            ]
         ),
     )
 

@@ -55,7 +55,8 @@ def utility_bounds(party: Party, issues: Iterable[Issue]) -> tuple[float, float]
     high = math.fsum(highs + [max(b, 0.0) for b in bonuses])
     if party.utility_cap is not None:
         low, high = min(party.utility_cap, low), min(party.utility_cap, high)
-    return low, high
+    lam = party.deal_bonus  # every deal is worth lam + (1 - lam) * the rest (compiled the same way)
+    return lam + (1 - lam) * low, lam + (1 - lam) * high
 
 
 def warn_unreachable_reservation(party: Party, issues: Iterable[Issue], where: str) -> None:
@@ -70,7 +71,8 @@ def warn_unreachable_reservation(party: Party, issues: Iterable[Issue], where: s
             f"lies above the most any package can give party {party.id!r} ({high:.6g}): "
             "no package meets it"
         )
-    elif r > 0.0 and r <= low + tolerance:
+    elif r > 0.0 and r <= low + tolerance and r > party.deal_bonus:
+        # (a deal bonus at or above the reservation states that every deal beats no deal)
         verdict = (
             f"lies at or below the least any package gives party {party.id!r} ({low:.6g}): "
             "every package meets it"

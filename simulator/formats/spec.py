@@ -48,6 +48,7 @@ from simulator.formats.spec_time import PATH_POINT, PERIODS, trend_keys
 __all__ = [
     "AGREEMENT",
     "ALL_PARTS",
+    "DEAL_BONUS",
     "DISCOUNT",
     "INTERACTION",
     "ISSUE",
@@ -140,6 +141,16 @@ RESERVATION = Part(
     shorthand=Key("", "number", **UTILITY),
     summary="Value of no deal (BATNA) on the 0-1 utility scale: a number, or "
     "{value, low, high, distribution, mode, source}, moving in time with drift or path.",
+)
+_LAMBDA = _number("value", "The premium lambda in [0, 1).", required=True, **PROBABILITY)
+DEAL_BONUS = Part(
+    "deal_bonus",
+    "parties[].deal_bonus",
+    "A premium for any deal: every deal is worth lambda + (1 - lambda) * (weights and terms).",
+    (_LAMBDA, replace(LOW, **PROBABILITY), replace(HIGH, **PROBABILITY), SOURCE),
+    shorthand=_LAMBDA,
+    summary="A premium lambda for any deal, on the reservation's 0-1 scale: a number in [0, 1), or "
+    "{value, low, high, source} (the range is stated, not sampled).",
 )
 DISCOUNT = Part(
     "discount",
@@ -257,6 +268,7 @@ PARTY = Part(
         DESCRIPTION,
         SOURCE,
         Key("reservation", RESERVATION, default=0.0),
+        Key("deal_bonus", DEAL_BONUS, default=0.0),
         _number(
             "bargaining_power",
             "Weight in the weighted Nash solution.",
@@ -372,6 +384,7 @@ ALL_PARTS = (
     RANGE,
     PARTY,
     RESERVATION,
+    DEAL_BONUS,
     DISCOUNT,
     PREFERENCE,
     INTERACTION,

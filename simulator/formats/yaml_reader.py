@@ -39,7 +39,7 @@ from simulator.formats.spec import (
 )
 from simulator.formats.text_files import read_user_text
 from simulator.formats.yaml_periods import read_periods, read_reservation, read_trend
-from simulator.formats.yaml_rules import read_ratification, read_rule
+from simulator.formats.yaml_rules import read_deal_bonus, read_ratification, read_rule
 from simulator.limits import MAX_OPTIONS
 from simulator.model import (
     Agreement,
@@ -285,6 +285,7 @@ def _party(
         reservation_source=source,
         reservation_trend=trend,
         weight_concentration=get("weight_concentration"),
+        **read_deal_bonus(f.get("deal_bonus")),
         source=get("source"),
         description=get("description"),
     )

@@ -1,5 +1,5 @@
-"""Read rules (red lines of parties, consistency constraints of a scenario), ratification terms and
-uncertainty ranges.
+"""Read rules (red lines of parties, consistency constraints of a scenario), ratification terms,
+uncertainty ranges and a party's deal bonus (a value in [0, 1) with its stated range).
 
 A rule is one of five forms (:data:`simulator.formats.spec.RULE`): ``issue`` with ``not``,
 ``at_least`` or ``at_most``; ``if`` with ``then``; or ``exclude``. The form and its companion key
@@ -9,16 +9,17 @@ are checked against the table, then the options and conditions against the issue
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import cast
+from typing import Any, cast
 
 import yaml
 
 from simulator.formats import yaml_syntax as y
 from simulator.formats.fields import Key
-from simulator.formats.spec import RATIFICATION, RULE, UNCERTAINTY
+from simulator.formats.spec import DEAL_BONUS, RATIFICATION, RULE, UNCERTAINTY
 from simulator.model import Issue, Ratification, Rule, RuleKind, Uncertainty
 
 __all__ = [
+    "read_deal_bonus",
     "read_probability_range",
     "read_range",
     "read_ratification",
@@ -124,3 +125,32 @@ def read_uncertainty(n: y.Located, f: Mapping[str, y.Located], bounds: Key) -> U
             distribution=get("distribution"),
             mode=y.number(f["mode"], bounds) if "mode" in f else None,
         )
+
+
+def read_deal_bonus(n: y.Located | None) -> dict[str, Any]:
+    """``number`` or ``{value, low, high, source}``: the premium for any deal, in [0, 1), as the
+    keywords ``deal_bonus``, ``deal_bonus_range`` and ``deal_bonus_source`` of a party (0 when
+    ``n`` is None)."""
+    if n is None:
+        return {"deal_bonus": 0.0, "deal_bonus_range": None, "deal_bonus_source": None}
+    assert DEAL_BONUS.shorthand is not None
+    at = n
+    if not isinstance(n.node, yaml.MappingNode):
+        value, spread, source = y.number(n, DEAL_BONUS.shorthand), None, None
+    else:
+        f = y.fields(n, DEAL_BONUS)
+        get = y.getter(f, DEAL_BONUS)
+        value, spread, source = (
+            get("value"),
+            read_uncertainty(n, f, DEAL_BONUS["low"]),
+            get("source"),
+        )
+        at = f["value"]
+        if spread is not None and not spread.low <= value <= spread.high:
+            raise at.error(
+                f"the deal bonus {value:g} lies outside its own range [{spread.low:g}, "
+                f"{spread.high:g}]; give a value between low and high"
+            )
+    if value >= 1.0 or (spread is not None and spread.high >= 1.0):
+        raise at.error("a deal bonus must be below 1 (at 1 only the deal counts, not its terms)")
+    return {"deal_bonus": value, "deal_bonus_range": spread, "deal_bonus_source": source}

@@ -17,6 +17,7 @@ import yaml
 from simulator.formats.fields import Key, Part
 from simulator.formats.spec import (
     AGREEMENT,
+    DEAL_BONUS,
     DISCOUNT,
     INTERACTION,
     ISSUE,
@@ -195,6 +196,7 @@ def _party_data(p: Party, issues: Mapping[str, Issue]) -> dict[str, Any]:
             "description": p.description,
             "source": p.source,
             "reservation": _reservation_data(p),
+            "deal_bonus": _deal_bonus_data(p),
             "bargaining_power": _unless(p.bargaining_power, PARTY["bargaining_power"]),
             "weight_concentration": _num(p.weight_concentration),
             "utility_cap": _num(p.utility_cap),
@@ -243,6 +245,17 @@ def _trend_data(trend: Trend | None) -> dict[str, Any]:
         "drift_range": _probability_range_data(trend.drift_range),
         "drift_source": trend.source,
     }
+
+
+def _deal_bonus_data(p: Party) -> int | float | dict[str, Any] | None:
+    if p.deal_bonus == 0.0 and p.deal_bonus_range is None and p.deal_bonus_source is None:
+        return None
+    if p.deal_bonus_range is None and p.deal_bonus_source is None:
+        return plain(p.deal_bonus)
+    spread = _uncertainty_data(p.deal_bonus_range) if p.deal_bonus_range else {}
+    return _mapping(
+        DEAL_BONUS, {"value": plain(p.deal_bonus), **spread, "source": p.deal_bonus_source}
+    )
 
 
 def _discount_data(p: Party) -> int | float | dict[str, Any] | None:

@@ -23,7 +23,12 @@ __all__ = ["Party", "Proposal", "Scenario"]
 class Party:
     """A negotiating party: preferences, interaction terms, red lines and its value of no deal;
     ``controls`` maps the issues only it can settle to the option that holds without its
-    signature (issue control, see :mod:`simulator.analysis.control`)."""
+    signature (issue control, see :mod:`simulator.analysis.control`).
+
+    ``deal_bonus`` (lambda in [0, 1)) is a premium for reaching any deal: every deal is worth
+    ``lambda + (1 - lambda) * S`` where ``S`` is the utility of the weights and interaction terms,
+    on the same scale as ``reservation`` (a mediator that values a credited success).
+    """
 
     id: str
     preferences: Mapping[str, Preference]
@@ -38,6 +43,9 @@ class Party:
     reservation_range: Uncertainty | None = None
     reservation_source: str | None = None
     weight_concentration: float | None = None
+    deal_bonus: float = 0.0
+    deal_bonus_range: Uncertainty | None = None
+    deal_bonus_source: str | None = None
     source: str | None = None
     description: str | None = None
     #: domestic ratifiers of a signed package (:mod:`simulator.model.ratification`)
@@ -60,6 +68,11 @@ class Party:
             raise ScenarioError(f"party {self.id!r}: discount must lie in (0, 1]")
         if self.discount_source is not None and self.discount is None:
             raise ScenarioError(f"party {self.id!r}: discount_source needs a discount")
+        if not (math.isfinite(self.deal_bonus) and 0.0 <= self.deal_bonus < 1.0):
+            raise ScenarioError(f"party {self.id!r}: deal_bonus must lie in [0, 1)")
+        span = self.deal_bonus_range
+        if span is not None and not (0.0 <= span.low and span.high < 1.0):
+            raise ScenarioError(f"party {self.id!r}: the deal_bonus range must lie in [0, 1)")
         if self.weight_concentration is not None and not self.weight_concentration > 0:
             raise ScenarioError(f"party {self.id!r}: weight_concentration must be > 0")
         for kind, items in (

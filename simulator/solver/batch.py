@@ -33,7 +33,9 @@ from simulator.compiled import (
     CompiledScenario,
     FloatArray,
     IntArray,
+    add_deal_bonus,
     crossed_rules,
+    deal_scale,
     issue_values,
     outcome_indices,
     value_tables,
@@ -168,6 +170,9 @@ def _utilities(cs: CompiledScenario, weights: FloatArray, outcomes: IntArray) ->
     for region, b in zip(cs.terms, cs.term_bonus, strict=True):
         bonus += b[:, None] * region.contains(outcomes)[None, :]
     u = np.broadcast_to(bonus, (len(weights), *bonus.shape)).copy()
-    for i, table in enumerate(value_tables(issue_values(cs.scenario), weights)):
+    scaled = np.asarray(weights) * deal_scale(cs.scenario)[:, None]  # as compile_scenario does
+    for i, table in enumerate(
+        add_deal_bonus(value_tables(issue_values(cs.scenario), scaled), cs.scenario)
+    ):
         u += table[:, :, outcomes[:, i]]
     return np.asarray(np.minimum(u, cs.cap[None, :, None]))

@@ -21,10 +21,13 @@ from tests.analysis.conftest import ROOT, oracle_zopa
 from tests.strategies import scenarios
 
 DEC = ROOT / "scenarios" / "ukraine_2025-12.yaml"
-#: The issue's example: without Russia's Donbas line and Ukraine's NATO line.
+#: The issue's example: without Russia's Donbas line and Ukraine's NATO line, and (since the
+#: red-line protocol of docs/ukraine-model.md §5) Russia's recognition line, which would otherwise
+#: still need a withdrawal from Donbas through a consistency constraint.
 TWO_DROPPED = (
     "russia drops redline donbas_withdrawal_at_least_3",
     "ukraine drops redline nato_at_most_2",
+    "russia drops redline occupied_recognition_at_least_3",
 )
 
 
@@ -86,10 +89,12 @@ def test_exact_reservation_boundary_is_a_package_utility() -> None:
     russia = next(x for x in m.items if x.parameter == "russia.reservation")
     assert m.verdict == "no_zopa" and m.feasible
     assert russia.value == 0.55 and russia.range == (0.4, 0.7) and russia.within_range
-    assert russia.verdict_after == "zopa" and math.isclose(russia.flips_at, 0.535, abs_tol=1e-9)
+    assert russia.verdict_after == "zopa" and math.isclose(
+        russia.flips_at, 647 / 1200, abs_tol=1e-9
+    )
     _check(s, m, lambda x: solve(x).counts.zopa)
     headline = margins_headline(m)
-    assert headline.startswith("No ZOPA; one opens if Russia's reservation falls by 0.015")
+    assert headline.startswith("No ZOPA; one opens if Russia's reservation falls by 0.011")
     assert "within its stated range" in headline
 
 

@@ -435,7 +435,7 @@ def test_ukraine_edited_december_agrees_near_nash() -> None:
         "ukraine drops redline donbas_withdrawal_at_most_1", "ukraine drops redline nato_at_most_2",
     ], s))  # fmt: skip
     r = alternating_offers(edited, "linear", rounds=50, seed=0)
-    assert r.settings["zopa"] == 1_049_270 and not r.settings["pool"]["exact"]
+    assert r.settings["zopa"] == 2_428_581 and not r.settings["pool"]["exact"]
     assert r.agreed
     _is_valid_agreement(r)
     assert r.distances["on_frontier"] and r.distances["nash_distance"] < 0.1
@@ -459,7 +459,11 @@ def test_ukraine_november_single_text_from_the_28_point_plan() -> None:
     assert {"army_cap", "justice_amnesty", "znpp"} <= moved
     assert not moved & {"donbas_withdrawal", "nato"}
     pkg = outcome_dict(s, final.outcome)
-    assert pkg["justice_amnesty"] == "silent_open"
+    # Russia states no condition on accountability (no red line, docs/ukraine-model.md §5)
+    assert (
+        pkg["justice_amnesty"] == "full_accountability"
+        and pkg["security_guarantees"] == "art5_like_binding"
+    )
     _check_single_text_guarantees(r)
 
 

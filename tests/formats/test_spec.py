@@ -50,6 +50,7 @@ parties:
       drift: -0.01
       drift_range: {low: -0.02, high: 0, distribution: triangular, mode: -0.01}
       drift_source: "assumption: the other offer ages"
+    deal_bonus: {value: 0.25, low: 0.125, high: 0.5, source: W1}
     bargaining_power: 2
     weight_concentration: 30
     utility_cap: 0.9

@@ -1,12 +1,13 @@
 """The Russia-Ukraine scenarios (21 Nov and 24 Dec 2025 snapshots) encode the fact sheet faithfully.
 
 Checks: both files load without warnings; parties, issues and option order are those of the fact
-sheet (FS) §2; weights are the FS §6.2 table; red lines are the FS §6.1 table plus the lines added
-by the audit of the optimum (docs/ukraine-model.md §13); every parameter has a source and every
-cited ``[W#]`` is in the reference register; proposals follow the FS §3.7 encoding matrix; the
-snapshots differ only where the header comments say; and Ukraine's, Russia's and the US utilities
-of the 20-point framework are checked against arithmetic written out by hand, against a tiny
-brute-force evaluator that reads the model objects directly, and against the compiled path.
+sheet (FS) §2; weights are the FS §6.2 table; red lines are the FS §6.1 table plus the lines the
+red-line coding protocol adds, each with its tier's probability (docs/ukraine-model.md §5); every
+parameter has a source and every cited ``[W#]`` is in the reference register; proposals follow the
+FS §3.7 encoding matrix; the snapshots differ only where the header comments say; and Ukraine's,
+Russia's and the US utilities of the 20-point framework are checked against arithmetic written out
+by hand, against a tiny brute-force evaluator that reads the model objects directly, and against the
+compiled path.
 """
 
 from __future__ import annotations
@@ -463,7 +464,9 @@ def test_red_lines_follow_the_fact_sheet_table(dec: Scenario) -> None:
         )
         return (r.kind, r.issue, r.bound, r.probability, rng)
 
-    ru = {r.id: spec(r) for r in dec.party("russia").red_lines if r.id not in AUDIT_LINES["russia"]}
+    ru = {
+        r.id: spec(r) for r in dec.party("russia").red_lines if r.id not in PROTOCOL_LINES["russia"]
+    }
     assert ru == {
         "donbas_withdrawal_at_least_3": (
             "at_least",
@@ -503,112 +506,83 @@ def test_red_lines_follow_the_fact_sheet_table(dec: Scenario) -> None:
     assert spec(dec.party("european_union").red_lines[0])[3:] == (0.90, None)
 
 
-# Red lines added by the audit of the optimum (docs/ukraine-model.md §13), the same in both
-# snapshots: (kind, issue, bound or excluded options, p, range). They are not in the FS §6.1 table;
-# each one stops an optimum from giving away what a party's stated position (FS §1) forbids.
-AUDIT_LINES: dict[str, dict[str, tuple[object, ...]]] = {
+# Red lines that the coding protocol (docs/ukraine-model.md §5) adds to the FS §6.1 table, the same
+# in both snapshots: (kind, issue, bound or excluded options, tier). Rule 1 says which stated
+# conditions become lines and where each sits; rule 2 gives every such line, whatever the party,
+# its probability from the evidence tier: 'firm' (stated in two independent reports) or 'single'.
+PROTOCOL_LINES: dict[str, dict[str, tuple[object, ...]]] = {
     "russia": {
-        "crimea_at_least_2": ("at_least", "crimea", "defacto_third_parties", 0.70, (0.50, 0.90)),
-        "no_war_crimes_tribunal": (
-            "not",
-            "justice_amnesty",
-            ("full_accountability",),
-            0.90,
-            (0.75, 0.97),
+        "crimea_at_least_2": ("at_least", "crimea", "defacto_third_parties", "firm"),
+        "occupied_recognition_at_least_3": (
+            "at_least",
+            "occupied_recognition",
+            "defacto_russian",
+            "firm",
         ),
-        "znpp_at_least_2": ("at_least", "znpp", "trilateral_US_led", 0.60, (0.40, 0.80)),
+        "language_at_least_1": ("at_least", "language", "eu_minority_standards", "firm"),
+        "church_at_least_1": ("at_least", "church", "eu_religious_tolerance", "firm"),
+        "army_cap_at_most_800": ("at_most", "army_cap", "800", "firm"),
     },
     "ukraine": {
-        "foreign_troops_at_most_2": (
-            "at_most",
-            "foreign_troops",
-            "no_nato_troops",
-            0.70,
-            (0.50, 0.85),
-        ),
-        "language_at_most_1": ("at_most", "language", "eu_minority_standards", 0.85, (0.70, 0.95)),
-        "church_at_most_1": ("at_most", "church", "eu_religious_tolerance", 0.85, (0.70, 0.95)),
-        "sequencing_at_most_2": (
-            "at_most",
-            "sequencing",
-            "ceasefire_on_signature",
-            0.70,
-            (0.50, 0.85),
-        ),
-        "arms_deliveries_at_most_2": (
-            "at_most",
-            "arms_deliveries",
-            "limits_long_range_or_US_winddown",
-            0.80,
-            (0.60, 0.95),
-        ),
-        "mobilization_at_most_1": (
-            "at_most",
-            "mobilization",
-            "demobilise_after_final_deal",
-            0.60,
-            (0.40, 0.80),
-        ),
+        "foreign_troops_at_most_2": ("at_most", "foreign_troops", "no_nato_troops", "single"),
+        "sequencing_at_most_2": ("at_most", "sequencing", "ceasefire_on_signature", "firm"),
         "no_blanket_amnesty": (
             "not",
             "justice_amnesty",
             ("full_amnesty_and_claims_waiver",),
-            0.80,
-            (0.60, 0.95),
+            "single",
         ),
-        "humanitarian_at_most_1": (
+        "humanitarian_at_most_1": ("at_most", "humanitarian", "committee_all_for_all", "single"),
+        "znpp_at_most_1": ("at_most", "znpp", "US_UA_jv_50_50", "single"),
+        "security_guarantees_at_most_2": (
             "at_most",
-            "humanitarian",
-            "committee_all_for_all",
-            0.85,
-            (0.70, 0.95),
-        ),
-        "znpp_at_most_2": ("at_most", "znpp", "trilateral_US_led", 0.60, (0.40, 0.80)),
-        "some_security_guarantee": (
-            "not",
             "security_guarantees",
-            ("none",),
-            0.90,
-            (0.75, 0.97),
+            "art5_like_binding",
+            "firm",
         ),
     },
-    "european_union": {
-        "assets_frozen_until_compensation": (
-            "at_most",
-            "assets_reparations",
-            "frozen_until_compensation",
-            0.80,
-            (0.60, 0.95),
-        ),
+    "united_states": {
+        "no_nato_membership": ("not", "security_guarantees", ("nato_membership",), "single"),
     },
+}
+#: protocol rule 2: the probability and range of each evidence tier
+TIERS = {"firm": (0.80, (0.60, 0.95)), "single": (0.60, (0.40, 0.80))}
+#: conditions the protocol rejects (docs/ukraine-model.md §5): no line may code them
+REJECTED = {
+    "russia": {"arms_deliveries", "mobilization", "justice_amnesty", "znpp"},
+    "ukraine": {"language", "church", "arms_deliveries", "mobilization"},
 }
 
 
-def test_audit_red_lines_are_in_both_snapshots_with_sources(scenario: Scenario) -> None:
-    for party_id, expected in AUDIT_LINES.items():
+def test_protocol_red_lines_are_in_both_snapshots_with_sources(scenario: Scenario) -> None:
+    for party_id, expected in PROTOCOL_LINES.items():
         rules = {r.id: r for r in scenario.party(party_id).red_lines}
-        for rule_id, (kind, issue, bound, p, rng) in expected.items():
+        for rule_id, (kind, issue, bound, tier) in expected.items():
             r = rules[rule_id]
             target = r.options if kind == "not" else r.bound
-            got_rng = (
-                None
-                if r.probability_range is None
-                else (
-                    r.probability_range.low,
-                    r.probability_range.high,
-                )
-            )
-            assert (r.kind, r.issue, target, r.probability, got_rng) == (kind, issue, bound, p, rng)
-            assert r.description and "audit of the optimum" in r.description, rule_id
-            assert r.source and "assumption" in r.source, rule_id  # p is never from FS §6.1
+            assert r.probability_range is not None, rule_id
+            got = (r.kind, r.issue, target, r.probability)
+            assert got == (kind, issue, bound, TIERS[tier][0]), rule_id
+            assert (r.probability_range.low, r.probability_range.high) == TIERS[tier][1], rule_id
+            assert r.source and f"protocol rule 2 '{tier}'" in r.source, rule_id
+        if party_id != "united_states":
+            for rule_id in expected:
+                assert "red-line protocol" in (rules[rule_id].description or ""), rule_id
+    # every line that cites the protocol is listed above: the rule is applied to all alike
+    for party in scenario.parties:
+        cited = {r.id for r in party.red_lines if "protocol rule" in (r.source or "")}
+        assert cited == set(PROTOCOL_LINES.get(party.id, {})), party.id
+    for party_id, issues in REJECTED.items():
+        coded = {i for r in scenario.party(party_id).red_lines for i in r.issues}
+        assert not coded & issues, party_id
     eu = {r.id for r in scenario.party("european_union").red_lines}
-    assert (
-        "assets_not_unfrozen_with_waiver" not in eu
-    )  # widened to assets_frozen_until_compensation
+    assert "assets_frozen_until_compensation" in eu  # widened from 'not option 3' (§13)
 
 
-def test_audit_red_lines_leave_an_option_both_sides_accept(scenario: Scenario) -> None:
-    """The added lines open no new empty intersection: only Donbas and NATO stay irreconcilable."""
+def test_protocol_red_lines_leave_an_option_both_sides_accept(scenario: Scenario) -> None:
+    """The protocol's lines open no new empty intersection: only Donbas and NATO stay
+    irreconcilable. (A check of the result, not a selection rule: the protocol codes a line
+    whatever this finds.)"""
     empty = set()
     for issue in scenario.issues:
         allowed = {}
@@ -637,17 +611,17 @@ def test_no_dejure_red_line_is_one_rule_over_two_issues(
         assert _crosses(dec, rule, outcome) is crossed
 
 
-def test_us_reservation_folds_in_the_deal_premium(scenario: Scenario) -> None:
-    """d' = (d - lam) / (1 - lam): d = 0.35 (0.20-0.50), lam = 0.55 (0.4-0.7) (FS §6.1, §6.3)."""
+def test_us_states_its_deal_premium_on_its_own_scale(scenario: Scenario) -> None:
+    """U_US = lam + (1 - lam) S with lam = 0.55 (0.4-0.7) and d = 0.35 (0.20-0.50) (FS §6.1, §6.3),
+    stated as they are: a deal bonus and a reservation on the US's own 0-1 scale."""
     us = scenario.party("united_states")
-    assert us.reservation == pytest.approx((0.35 - 0.55) / (1 - 0.55), abs=1e-3)
-    assert us.reservation_range is not None
-    assert us.reservation_range.low == pytest.approx((0.20 - 0.70) / (1 - 0.70), abs=1e-3)
-    assert us.reservation_range.high == pytest.approx((0.50 - 0.40) / (1 - 0.40), abs=1e-3)
-    # U_US - d = (1 - lam) (S - d'): a deal clears the true reservation exactly when S clears d'
-    lam, d = 0.55, 0.35
-    for s_value in (0.0, 0.1, 0.5, 1.0):
-        assert (lam + (1 - lam) * s_value >= d) is (s_value >= us.reservation)
+    assert us.deal_bonus == 0.55 and us.deal_bonus_range is not None
+    assert (us.deal_bonus_range.low, us.deal_bonus_range.high) == (0.40, 0.70)
+    assert us.reservation == 0.35 and us.reservation_range is not None
+    assert (us.reservation_range.low, us.reservation_range.high) == (0.20, 0.50)
+    assert us.deal_bonus_source and "FS §6.1" in us.deal_bonus_source
+    # every deal is worth at least lam to the US, above any stated value of no deal (§6)
+    assert us.deal_bonus > us.reservation_range.high
 
 
 # --- proposals ------------------------------------------------------------------------------------
@@ -713,6 +687,31 @@ def test_constraints_exclude_incoherent_packages(dec: Scenario, combo: dict[str,
     assert any(_crosses(dec, c, base | combo) for c in dec.constraints)
 
 
+# nato, security_guarantees, foreign_troops: is the combination coherent? (docs/ukraine-model.md §8)
+NEUTRALITY = [
+    (("permanent_neutrality", "art5_like_binding", "no_nato_troops"), False),  # NATO signs it
+    (("permanent_neutrality", "art5_like_plus_presence", "no_permanent_nato"), False),
+    (("permanent_neutrality", "conditional_us_guarantee", "reassurance_force"), False),  # a force
+    (("permanent_neutrality", "conditional_us_guarantee", "no_permanent_nato"), False),
+    (("permanent_neutrality", "conditional_us_guarantee", "no_nato_troops"), True),  # one state
+    (("permanent_neutrality", "none", "ban_all_foreign_military"), True),  # P_RU
+    (("legal_renunciation", "art5_like_binding", "no_nato_troops"), True),  # the 14 Dec offer
+    (("silent_moratorium", "art5_like_binding", "no_nato_troops"), True),  # the 20-point framework
+]
+
+
+@pytest.mark.parametrize(("combo", "coherent"), NEUTRALITY)
+def test_neutrality_excludes_alliance_guarantees_and_forces(
+    scenario: Scenario, combo: tuple[str, str, str], coherent: bool
+) -> None:
+    package = {i: opts[0] for i, opts in ISSUES.items()} | {
+        "occupied_recognition": "defacto_line_of_contact",
+        **dict(zip(("nato", "security_guarantees", "foreign_troops"), combo, strict=True)),
+    }
+    crossed = [c.id for c in scenario.constraints if _crosses(scenario, c, package)]
+    assert crossed == ([] if coherent else ["neutrality_excludes_alliance_guarantees_and_forces"])
+
+
 # --- the snapshots differ only where the headers say ----------------------------------------------
 def test_snapshots_differ_only_where_documented(dec: Scenario, nov: Scenario) -> None:
     assert (dec.date, nov.date) == ("2025-12-24", "2025-11-21")
@@ -773,7 +772,9 @@ def test_snapshots_differ_only_where_documented(dec: Scenario, nov: Scenario) ->
         "army_cap_at_least_800": ("at_least", "army_cap", "800", 0.70),
     }
     common = lines(dec).keys() & lines(nov).keys()
-    assert common == {"no_dejure_recognition", "south_line_at_most_0"} | set(AUDIT_LINES["ukraine"])
+    assert common == {"no_dejure_recognition", "south_line_at_most_0"} | set(
+        PROTOCOL_LINES["ukraine"]
+    )
     assert {k: lines(dec)[k] for k in common} == {k: lines(nov)[k] for k in common}
     assert (dec.party("ukraine").reservation, nov.party("ukraine").reservation) == (0.40, 0.35)
 
@@ -878,16 +879,17 @@ def test_p_us20_utilities_by_hand(dec: Scenario) -> None:
         US_BY_HAND, abs=1e-12
     )
     # Ukraine clears its reservation (0.40), Russia does not (0.55), and Russia's Donbas and NATO
-    # red lines are crossed: the FS §5 reading (binding issues) carried into the model. The assets
-    # left open by P_US20 and filled with P_US28's US-led fund cross the EU's line (the E3 keep
-    # the assets frozen until Russia pays [W14]), and the US-Ukraine venture on the ZNPP (one of
-    # P_US20's two bracketed options) crosses Russia's assumed ZNPP line.
+    # red lines are crossed: the FS §5 reading (binding issues) carried into the model. So is
+    # Russia's recognition line (the deployment line only de facto the line of contact, not
+    # Donetsk and Luhansk de facto Russian), and the assets left open by P_US20 and filled with
+    # P_US28's US-led fund cross the EU's line (the E3 keep the assets frozen until Russia pays
+    # [W14]).
     crossed = {(p.id, r.id) for p in dec.parties for r in p.red_lines if _crosses(dec, r, outcome)}
     assert crossed == {
         ("russia", "donbas_withdrawal_at_least_3"),
         ("russia", "nato_at_least_3"),
+        ("russia", "occupied_recognition_at_least_3"),
         ("european_union", "assets_frozen_until_compensation"),
-        ("russia", "znpp_at_least_2"),
     }
     assert not any(_crosses(dec, c, outcome) for c in dec.constraints)
 
@@ -901,7 +903,8 @@ def test_p_us20_utilities_match_the_compiled_path(dec: Scenario) -> None:
     by_party = dict(zip(dec.party_ids, u, strict=True))
     assert by_party["ukraine"] == pytest.approx(UKRAINE_BY_HAND, abs=1e-9)
     assert by_party["russia"] == pytest.approx(RUSSIA_BY_HAND, abs=1e-9)
-    assert by_party["united_states"] == pytest.approx(US_BY_HAND, abs=1e-9)
+    # the US's deal bonus: lam + (1 - lam) * S on its own scale (docs/ukraine-model.md §6)
+    assert by_party["united_states"] == pytest.approx(0.55 + 0.45 * US_BY_HAND, abs=1e-9)
 
 
 def test_interactions_fire_where_the_sources_link_issues(dec: Scenario) -> None:

@@ -145,11 +145,16 @@ def test_the_closest_package_needs_ukraine_to_give_up_its_donbas_line(
     # dropping the lines it crosses opens a ZOPA that contains it
     relaxed = simulator.solve(_without(scenario, set(cl.crossed)), closest=False)
     assert relaxed.counts.zopa > 0
-    # dropping Russia's two lines instead is not enough: Russia's reservation then binds
+    # dropping Russia's two lines instead is not enough: its recognition line (Donetsk de facto
+    # Russian) still needs a withdrawal, through the constraint that reads option 3 of
+    # occupied_recognition; without that line too, Russia's reservation binds
     ru = {f"russia:{r}" for r, _ in CONFLICTS[snapshot].values()}
     softer = simulator.solve(_without(scenario, ru))
-    assert softer.counts.feasible > 0 and softer.counts.zopa == 0
-    assert softer.closest is not None and softer.closest.shortfall[0] > 0
+    assert softer.counts.feasible == 0 and softer.closest is not None
+    assert softer.closest.crossed == (f"ukraine:{CONFLICTS[snapshot]['donbas_withdrawal'][1]}",)
+    softest = simulator.solve(_without(scenario, ru | {"russia:occupied_recognition_at_least_3"}))
+    assert softest.counts.feasible > 0 and softest.counts.zopa == 0
+    assert softest.closest is not None and softest.closest.shortfall[0] > 0
 
 
 def test_the_analyst_summary_names_the_conflicts_and_the_crossed_lines(
@@ -325,9 +330,12 @@ def test_proposal_utilities_match_the_hand_computation(
     parties = ["russia", "ukraine", "united_states", "european_union"]
     low = dict(zip(parties, e.low, strict=True))
     high = dict(zip(parties, e.high, strict=True))
+    # the US: lam + (1 - lam) * S with its deal bonus lam = 0.55 (docs/ukraine-model.md §6)
+    scale = {p: (0.0, 1.0) for p in parties} | {"united_states": (0.55, 0.45)}
     for p in parties:
-        assert low[p] == pytest.approx(fixed[p] + worst[p], abs=1e-9), p
-        assert high[p] == pytest.approx(fixed[p] + best[p], abs=1e-9), p
+        lam, rest = scale[p]
+        assert low[p] == pytest.approx(lam + rest * (fixed[p] + worst[p]), abs=1e-9), p
+        assert high[p] == pytest.approx(lam + rest * (fixed[p] + best[p]), abs=1e-9), p
 
 
 def test_p_us20_crosses_russias_binding_lines_and_risks_others(
@@ -337,13 +345,14 @@ def test_p_us20_crosses_russias_binding_lines_and_risks_others(
     assert set(e.red_lines_crossed) == {
         ("russia", "donbas_withdrawal_at_least_3"),
         ("russia", "nato_at_least_3"),
+        ("russia", "occupied_recognition_at_least_3"),  # the line of contact only de facto
     }
     assert set(e.red_lines_at_risk) == {
         ("russia", "crimea_at_least_2"),  # crimea open
         ("russia", "foreign_troops_at_least_2"),  # foreign_troops open
-        ("russia", "znpp_at_least_2"),  # znpp 1 (the US-Ukraine venture) crosses it
         ("ukraine", "no_dejure_recognition"),  # crimea 3-4
         ("ukraine", "foreign_troops_at_most_2"),  # foreign_troops 3
+        ("ukraine", "znpp_at_most_1"),  # znpp 2 (the US-led trilateral operation, with Russia)
         ("european_union", "no_dejure_recognition"),
         ("european_union", "assets_frozen_until_compensation"),  # assets 2-3
         ("european_union", "no_unconditional_sanctions_lift"),  # sanctions 3
@@ -377,9 +386,10 @@ def test_the_frontier_of_the_opened_zopa_is_exact_and_non_dominated() -> None:
     """Ukraine drops its Donbas and NATO lines (the notebook's stress test): the ZOPA opens, and its
     Pareto frontier with four parties is mutually non-dominated (ties within the compiler's rounding
     slack are ties). Its size is pinned: 463 points of the whole-space skyline when the referendum
-    was a utility penalty (a skyline that kept dominated candidates had 656, found once during the
-    3+ party speed-up work); 1,086 since the referendum is a ratification term, which no longer
-    lowers Ukraine's utility of a withdrawal."""
+    was a utility penalty and the audit's red lines held (a skyline that kept dominated candidates
+    had 656, found once during the 3+ party speed-up work); 1,473 with the referendum as a
+    ratification term, the coding protocol's red lines (docs/ukraine-model.md §5) and the US's deal
+    bonus."""
     from simulator.analysis import apply_edits, parse_edits
 
     scenario = simulator.load_scenario(FILES["2025-12"])
@@ -388,14 +398,14 @@ def test_the_frontier_of_the_opened_zopa_is_exact_and_non_dominated() -> None:
         "ukraine drops redline nato_at_most_2",
     ]
     result = simulator.solve(apply_edits(scenario, parse_edits(edits, scenario)))
-    assert result.counts.zopa == 1_049_270
+    assert result.counts.zopa == 2_428_581
     front = result.zopa_frontier
     u = front.utilities
     tol = compile_scenario(scenario).rounding_slack
     at_least = np.all(u[:, None, :] >= u[None, :, :] - tol, axis=2)
     better = np.any(u[:, None, :] > u[None, :, :] + tol, axis=2)
     assert not np.any(at_least & better), "a frontier point dominates another"
-    assert front.size == 1_086
+    assert front.size == 1_473
     d = np.asarray(result.disagreement)
     assert np.all(u >= d - tol)
     assert np.array_equal(evaluate_utilities(compile_scenario(result.scenario), front.outcomes), u)

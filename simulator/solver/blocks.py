@@ -301,7 +301,7 @@ def combined_upper(
 ) -> FloatArray:
     """Upper bounds ``(N, K)`` on ``sum_p lam_kp u_p`` below each node, for the plan's weight
     vectors or for ``lam`` ``(K, P)`` with its ``rest_max_lam`` ``(n+1, K)``: per depth, the sum
-    over the later positions of ``max_k lam . values[:, k]`` over the allowed options.
+    over the later positions of ``max_k lam @ values[:, k]`` over the allowed options.
 
     Unlike the per-party bounds, one option per issue must serve every party at once, so
     ``max_o lam . u(o) <= lam . partial + sum_{pos >= l} max_k lam . values[:, k] + bonuses``. A

@@ -58,6 +58,7 @@ __all__ = [
     "preference_weights",
     "quantise",
     "value_tables",
+    "weighted_tables",
 ]
 
 QUANTUM = 2.0**-40
@@ -264,14 +265,22 @@ def add_deal_bonus(tables: Sequence[FloatArray], scenario: Scenario) -> tuple[Fl
     return (first, *tables[1:])
 
 
+def weighted_tables(scenario: Scenario, weights: FloatArray) -> tuple[FloatArray, ...]:
+    """The compiled value tables of ``scenario`` under ``weights`` ``(P, n)`` or many weightings
+    ``(S, P, n)`` at once, deal bonuses included: bit for bit those :func:`compile_scenario` builds
+    for those weights. Every path that re-weights a compiled scenario (sampling, batches) uses it,
+    so none can leave the deal bonus out."""
+    scaled = np.asarray(weights, dtype=np.float64) * deal_scale(scenario)[:, None]
+    return add_deal_bonus(value_tables(issue_values(scenario), scaled), scenario)
+
+
 def compile_scenario(scenario: Scenario) -> CompiledScenario:
     """Turn the model into arrays (see the module docstring for the notation)."""
     issues = scenario.issues
     pos = {i.id: k for k, i in enumerate(issues)}
     n_p = len(scenario.parties)
     scale = deal_scale(scenario)
-    weights = preference_weights(scenario) * scale[:, None]
-    values = add_deal_bonus(value_tables(issue_values(scenario), weights), scenario)
+    values = weighted_tables(scenario, preference_weights(scenario))
     terms, bonus = [], []
     for p, party in enumerate(scenario.parties):
         for t in party.interactions:

@@ -36,8 +36,7 @@ from simulator.compiled import (
     Region,
     RuleRef,
     compile_scenario,
-    issue_values,
-    value_tables,
+    weighted_tables,
 )
 from simulator.model import Scenario
 from simulator.outcome_space import box_outcomes, outcome_indices, proposal_box
@@ -108,7 +107,7 @@ def _proposals_open(
             out[live, j] = hit.in_zopa.any(axis=1)
             continue
         boxed = _with_box(cs, box, proposal.id)
-        tables = value_tables(issue_values(scenario), w) if tables is None else tables
+        tables = weighted_tables(scenario, w) if tables is None else tables
         extra = np.ones(len(boxed.regions) - len(cs.regions), dtype=bool)
         witnesses: list[IntArray] = []  # packages found open in earlier samples
         for k, s in enumerate(live):

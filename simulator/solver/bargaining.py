@@ -222,6 +222,7 @@ def select_solution(
     index: IntArray | Sequence[int],
     d: FloatArray,
     beta: FloatArray,
+    ideal: FloatArray | None = None,
 ) -> int | None:
     """Row of ``u`` that solution ``name`` picks, with the documented tie-break; None if ``u`` is
     empty.
@@ -241,7 +242,7 @@ def select_solution(
         tied = np.flatnonzero(crit == best)
     if len(tied) == 1:
         return int(tied[0])
-    room = u.max(axis=0) - d
+    room = (u.max(axis=0) if ideal is None else np.asarray(ideal, dtype=np.float64)) - d
     gains = np.divide(u[tied] - d, room, out=np.zeros((len(tied), len(d))), where=room > 0)
     sums = np.zeros(len(tied))
     for p in range(len(d)):

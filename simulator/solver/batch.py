@@ -33,12 +33,9 @@ from simulator.compiled import (
     CompiledScenario,
     FloatArray,
     IntArray,
-    add_deal_bonus,
     crossed_rules,
-    deal_scale,
-    issue_values,
     outcome_indices,
-    value_tables,
+    weighted_tables,
 )
 from simulator.errors import ScenarioError
 from simulator.outcome_space import outcome_grid
@@ -170,9 +167,6 @@ def _utilities(cs: CompiledScenario, weights: FloatArray, outcomes: IntArray) ->
     for region, b in zip(cs.terms, cs.term_bonus, strict=True):
         bonus += b[:, None] * region.contains(outcomes)[None, :]
     u = np.broadcast_to(bonus, (len(weights), *bonus.shape)).copy()
-    scaled = np.asarray(weights) * deal_scale(cs.scenario)[:, None]  # as compile_scenario does
-    for i, table in enumerate(
-        add_deal_bonus(value_tables(issue_values(cs.scenario), scaled), cs.scenario)
-    ):
+    for i, table in enumerate(weighted_tables(cs.scenario, weights)):  # as compile_scenario
         u += table[:, :, outcomes[:, i]]
     return np.asarray(np.minimum(u, cs.cap[None, :, None]))

@@ -53,14 +53,13 @@ from simulator.compiled import (
     FloatArray,
     IntArray,
     evaluate_utilities,
-    issue_values,
     outcome_indices,
-    value_tables,
+    weighted_tables,
 )
-from simulator.solver.bargaining import TIE_TOLERANCE, select_solution
+from simulator.solver.bargaining import TIE_TOLERANCE, select_solution, solution_criterion
 from simulator.solver.blocks import Batch, Block, combined_upper
 from simulator.solver.pareto import dominated_by, pareto_mask
-from simulator.solver.queries import EXISTS_BATCH, zopa_threshold
+from simulator.solver.queries import EXISTS_BATCH, max_utility, zopa_threshold
 from simulator.solver.search import Plan, make_plan, run_search
 from simulator.solver.visitors import combined_need
 
@@ -265,10 +264,26 @@ def nash_point(
     if not len(visitor.candidates):
         return None
     index = outcome_indices(cs.sizes, visitor.outcomes)
-    row = select_solution("nash", visitor.candidates, index, d, cs.power)
+    ideal = _ideal_if_tied(cs, regions, d, visitor.candidates)
+    row = select_solution("nash", visitor.candidates, index, d, cs.power, ideal)
     assert row is not None
     outcome, u = visitor.outcomes[row].copy(), visitor.candidates[row].copy()
     return NashPoint(outcome, u, float(nash_product(u, d)))
+
+
+def _ideal_if_tied(
+    cs: CompiledScenario, regions: BoolArray, d: FloatArray, candidates: FloatArray
+) -> FloatArray | None:
+    """The zone's ideal point (each party's largest utility over the zone, exact) when several
+    candidates tie on the Nash product: :func:`~.bargaining.select_solution` breaks the tie by
+    gains as shares of ``ideal - d``, and ``solve`` takes the ideal over the whole zone's frontier,
+    not over the few candidates kept here. None without a tie (nothing to break)."""
+    crit = solution_criterion("nash", candidates, d, cs.power)
+    best = float(crit.max())
+    if int(np.sum(crit >= best - TIE_TOLERANCE * max(1.0, abs(best)))) < 2:
+        return None
+    threshold = zopa_threshold(cs, d)
+    return np.array([max_utility(cs, regions, threshold, p) for p in range(cs.n_parties)])
 
 
 def in_zone(
@@ -327,7 +342,7 @@ def nash_samples(
     True
     """
     weights = np.asarray(weights, dtype=np.float64)
-    tables = value_tables(issue_values(cs.scenario), weights)
+    tables = weighted_tables(cs.scenario, weights)
     seen: list[IntArray] = [] if warm is None else list(np.asarray(warm).reshape(-1, cs.n_issues))
     out: list[NashPoint | None] = []
     order = make_plan(cs, np.ones(len(cs.regions), dtype=bool)).order  # shared by the samples

@@ -41,7 +41,7 @@ def _check(scenario: Scenario, found: list[Margin]) -> int:
     return flips
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(max_issues=3, max_options=3, max_parties=3))
 def test_package_moves_hold_on_random_scenarios(s: Scenario) -> None:
     found, not_tried = package_move_margins(s, seconds=3600.0)  # the budget is tested below

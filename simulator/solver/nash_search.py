@@ -53,6 +53,7 @@ from simulator.compiled import (
     FloatArray,
     IntArray,
     evaluate_utilities,
+    in_target,
     outcome_indices,
     weighted_tables,
 )
@@ -291,15 +292,7 @@ def in_zone(
 ) -> BoolArray:
     """``(m,)`` which ``outcomes`` ``(m, n)`` lie in none of ``regions`` and give every party at
     least ``d`` (less the rounding slack), evaluated directly."""
-    outcomes = np.asarray(outcomes, dtype=np.int64).reshape(-1, cs.n_issues)
-    inside = np.ones(len(outcomes), dtype=bool)
-    for region, on in zip(cs.regions, regions, strict=True):
-        if on:
-            inside &= ~region.contains(outcomes)
-    if inside.any():
-        u = evaluate_utilities(cs, outcomes[inside])
-        inside[inside] = np.all(u >= zopa_threshold(cs, d), axis=1)
-    return inside
+    return in_target(cs, regions, zopa_threshold(cs, d), outcomes)
 
 
 #: The inner block of a per-sample search: smaller than a solve's, so that node bounds prune

@@ -29,6 +29,7 @@ from simulator.compiled import (
     FloatArray,
     IntArray,
     evaluate_utilities,
+    in_target,
 )
 from simulator.errors import ScenarioError
 from simulator.progress import Progress, StageProgress, labelled
@@ -215,7 +216,7 @@ def find_outcome(
         witness = milp.optimum(cs, regions, threshold, "exists")
     except milp.MilpError:
         witness = None
-    if witness is not None and _is_witness(cs, regions, threshold, witness):
+    if witness is not None and in_target(cs, regions, threshold, witness)[0]:
         return np.asarray(witness, dtype=np.int64)
     visitor = ExistsVisitor(threshold)
     run_search(plan, visitor, batch_nodes=EXISTS_BATCH)
@@ -266,16 +267,6 @@ def utility_ranges(cs: CompiledScenario, regions: BoolArray) -> tuple[FloatArray
             if np.isfinite(visitor.best):
                 out[p, col] = visitor.best
     return out, exact
-
-
-def _is_witness(
-    cs: CompiledScenario, regions: BoolArray, threshold: FloatArray | None, outcome: IntArray
-) -> bool:
-    """Whether ``outcome`` crosses none of ``regions`` and reaches ``threshold``, exactly."""
-    o = outcome[None, :]
-    if any(r.contains(o)[0] for r, on in zip(cs.regions, regions, strict=True) if on):
-        return False
-    return threshold is None or bool(np.all(evaluate_utilities(cs, o)[0] >= threshold))
 
 
 def disagreement_point(

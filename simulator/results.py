@@ -198,7 +198,8 @@ class SolveStats(Mapping[str, Any]):
     counts_exact
         False when the ZOPA count is a lower bound (the counting budget ran out).
     frontier_outcomes
-        ``all`` (every outcome on the frontier) or ``one per utility vector``.
+        ``all`` (every outcome on the frontier), ``one per utility vector``, or ``not computed``
+        (``solve(frontier="none")``: both frontiers are empty, of scope ``none``).
     milp_solves, milp_integer_units
         ``milp`` only (else None): integer programmes solved, and whether utilities were scaled to
         exact integers.
@@ -260,35 +261,46 @@ class SolveResult:
         """The JSON shape of ``bargain solve --json`` (``margins``, ``gaps`` and ``ratification``
         only when computed)."""
         s = self.scenario
-        return {
-            "source": self.source or s.origin or s.name,
-            "scenario": s.name,
-            "parties": [
-                {
-                    "name": p.id,
-                    "label": p.display,
-                    "reservation": float(p.reservation),
-                    "disagreement": float(d),
-                    "red_lines": len(p.red_lines),
-                }
-                for p, d in zip(s.parties, self.disagreement, strict=True)
-            ],
-            "issues": [{"name": i.id, "options": list(i.option_ids)} for i in s.issues],
-            "counts": self.counts.to_dict(),
-            **self._rule_dict(),
-            "frontier": self.frontier.to_dict(s, max_frontier),
-            "solutions": {
-                name: (None if pt is None else pt.to_dict(s)) for name, pt in self.solutions.items()
-            },
-            "closest": None if self.closest is None else self.closest.to_dict(s),
-            "method": self.method,
-            "counts_exact": bool(self.stats.counts_exact),
-            **({} if (ended := self.stats.budget_ended) is None else {"budget_ended": ended}),
-            **({} if (guess := self.zopa_estimate) is None else {"zopa_estimate": guess.to_dict()}),
-            "frontier_outcomes": str(self.stats.frontier_outcomes),
-            "seconds": self.seconds,
-            **({} if self.gaps is None else {"gaps": self.gaps.to_dict()["gaps"]}),
-        } | ({} if self.margins is None else self.margins.to_dict()) | self._ratification_dict()
+        return (
+            {
+                "source": self.source or s.origin or s.name,
+                "scenario": s.name,
+                "parties": [
+                    {
+                        "name": p.id,
+                        "label": p.display,
+                        "reservation": float(p.reservation),
+                        "disagreement": float(d),
+                        "red_lines": len(p.red_lines),
+                    }
+                    for p, d in zip(s.parties, self.disagreement, strict=True)
+                ],
+                "issues": [{"name": i.id, "options": list(i.option_ids)} for i in s.issues],
+                "counts": self.counts.to_dict(),
+                **self._rule_dict(),
+                "frontier": None
+                if self.frontier.scope == "none"
+                else self.frontier.to_dict(s, max_frontier),
+                "solutions": {
+                    name: (None if pt is None else pt.to_dict(s))
+                    for name, pt in self.solutions.items()
+                },
+                "closest": None if self.closest is None else self.closest.to_dict(s),
+                "method": self.method,
+                "counts_exact": bool(self.stats.counts_exact),
+                **({} if (ended := self.stats.budget_ended) is None else {"budget_ended": ended}),
+                **(
+                    {}
+                    if (guess := self.zopa_estimate) is None
+                    else {"zopa_estimate": guess.to_dict()}
+                ),
+                "frontier_outcomes": str(self.stats.frontier_outcomes),
+                "seconds": self.seconds,
+                **({} if self.gaps is None else {"gaps": self.gaps.to_dict()["gaps"]}),
+            }
+            | ({} if self.margins is None else self.margins.to_dict())
+            | self._ratification_dict()
+        )
 
     def _ratification_dict(self) -> dict[str, Any]:
         return {} if self.ratification is None else self.ratification.to_dict()

@@ -26,6 +26,7 @@ from simulator.results import Frontier
 from simulator.solver.blocks import Batch, Block, combined_upper
 from simulator.solver.budget import OverBudget
 from simulator.solver.pareto import dominated_by, pareto_mask
+from simulator.solver.reach_count import count_reaching, reaching_pairs
 from simulator.solver.search import Plan
 
 __all__ = [
@@ -189,21 +190,16 @@ class ZoneVisitor:
         return keep
 
     def leaf(self, plan: Plan, block: Block) -> None:
-        ok = ~block.crossed
         flags = block.batch.flags
-        # a flagged node was counted whole by ``keep``: its bounds proved every outcome below it
-        # in the target set, so the threshold test would only confirm it
-        if self.threshold is not None and not (self.counting and flags.all()):
-            ok &= block.reaches(self.threshold)
-        if self.counting:
-            self.count += int(np.count_nonzero(ok[~flags] if flags.any() else ok))
+        if self.counting:  # by the inner block's bitsets when it pays
+            self.count += count_reaching(block, self.threshold, ~flags)
         if self.store is None:
             return
-        if plan.inner_front is not None:
-            node, j = np.nonzero(ok[:, plan.inner_front])
-            inner = plan.inner_front[j]
-        else:
-            node, inner = np.nonzero(ok)
+        # a flagged node was counted whole by ``keep``: its bounds proved every outcome below it
+        # in the target set, so the threshold test would only confirm it; only the inner block's
+        # own frontier can reach the node's frontier (``plan.inner_front``, when it applies)
+        threshold = None if self.counting and flags.all() else self.threshold
+        node, inner = reaching_pairs(block, threshold, plan.inner_front)
         self.store.offer(plan, block, node, inner)
 
 
@@ -308,19 +304,32 @@ class MaxVisitor:
     Branch and bound: a node is explored only if its upper bounds reach the threshold and its
     bound on ``u_p`` beats the best so far; the most promising nodes first."""
 
+    #: the bound rises as outcomes are found: ask ``keep`` again before evaluating a leaf
+    recheck = True
+
     def __init__(self, p: int, threshold: FloatArray) -> None:
         self.p = p
         self.threshold = threshold
         self.best = -np.inf
 
+    def _raised(self) -> FloatArray:
+        """The threshold with ``u_p >= best``: only such outcomes can raise the best."""
+        t = np.array(self.threshold, dtype=np.float64)
+        t[self.p] = max(t[self.p], self.best)
+        return t
+
     def keep(self, plan: Plan, batch: Batch, upper: FloatArray, lower: FloatArray) -> BoolArray:
-        keep = np.all(upper >= self.threshold, axis=1) & (upper[:, self.p] > self.best)
+        t = self._raised()
+        keep = np.all(upper >= t, axis=1) & (upper[:, self.p] > self.best)
+        if keep.any() and np.isfinite(t).any():
+            need = combined_need(plan, t)
+            keep[keep] = np.all(combined_upper(plan, batch.take(keep)) >= need[None, :], axis=1)
         return np.asarray(keep)
 
     def leaf(self, plan: Plan, block: Block) -> None:
-        ok = ~block.crossed & block.reaches(self.threshold)
-        if ok.any():
-            self.best = max(self.best, float(block.party(self.p)[ok].max()))
+        node, inner = np.nonzero(~block.crossed & block.reaches(self._raised()))
+        if len(node):
+            self.best = max(self.best, float(block.points(node, inner)[:, self.p].max()))
 
     def priority(self, plan: Plan, batch: Batch, upper: FloatArray) -> FloatArray:
         return np.asarray(upper[:, self.p])

@@ -41,6 +41,8 @@ _PROBE = 4
 _PROBE_POOL = 1024
 #: Rows up to which a skyline compares every pair (and below which sentinels stop).
 _SMALL = 128
+#: Rows of ``by`` from which :func:`dominated_by` sorts by sum to cut the pairs it tests.
+_SUM_CUT_ROWS = 256
 #: Strong rows tried as dominators of all the others before a 3+ party skyline ...
 _SENTINELS = 32
 #: ... of this many rows or more (on fewer, the skyline itself is cheaper than the filter).
@@ -63,8 +65,10 @@ def dominated_by(
     if points.shape[1] == 2:
         return _dominated_two(points, by, tol)
     step = max(1, chunk // len(by))
-    if len(points) <= step:
-        return np.asarray(_dominance(points, by, tol).any(axis=1))
+    if len(points) <= step or len(by) < _SUM_CUT_ROWS:
+        for s in range(0, len(points), step):
+            out[s : s + step] = _dominance(points[s : s + step], by, tol).any(axis=1)
+        return out
     # a dominator has y_p >= x_p - tol for every p, so sum(y) >= sum(x) - P tol: with ``by``
     # sorted by sum, the rows of ``points`` taken in increasing sum are tested against the
     # rows of ``by`` past that bound only (a margin covers the sums' rounding)

@@ -27,8 +27,9 @@ from numpy.typing import NDArray
 
 from simulator.compiled import QUANTUM, BoolArray, FloatArray, IntArray
 from simulator.solver.blocks import Block
+from simulator.solver.pareto import pareto_mask
 
-__all__ = ["BITSET_AFTER", "count_reaching", "reaching_pairs"]
+__all__ = ["BITSET_AFTER", "count_reaching", "frontier_pairs", "reaching_pairs"]
 
 #: Outcomes a plan counts densely before it builds its bitsets (about a tenth of a second).
 BITSET_AFTER = 1 << 26
@@ -63,8 +64,8 @@ def count_reaching(block: Block, threshold: FloatArray | None, rows: BoolArray) 
     """The number of outcomes below the nodes ``rows`` ``(N,)`` of ``block`` that cross no tracked
     region and give every party at least ``threshold`` (None: no threshold): the count of
     ``~block.crossed & block.reaches(threshold)`` over those rows, by bitsets once the plan has
-    counted :data:`BITSET_AFTER` outcomes and when no term looks inside the block for a party
-    with a threshold, else densely."""
+    counted :data:`BITSET_AFTER` outcomes (a party whose utility a term changes inside the block
+    is compared densely, then packed), else densely."""
     sel = np.flatnonzero(rows)
     if not len(sel):
         return 0
@@ -73,8 +74,7 @@ def count_reaching(block: Block, threshold: FloatArray | None, rows: BoolArray) 
         [] if threshold is None else [p for p in range(cs.n_parties) if threshold[p] > -np.inf]
     )
     done = int(plan.scratch.get("reach_counted", np.zeros(1))[0])
-    additive = not any(block._term_bonus_possible(p) for p in parties)
-    if done < BITSET_AFTER or not additive or not parties:
+    if done < BITSET_AFTER or not parties:
         plan.scratch["reach_counted"] = np.array([done + len(sel) * plan.block_size])
         ok = ~block.crossed[sel]
         if threshold is not None:
@@ -85,15 +85,28 @@ def count_reaching(block: Block, threshold: FloatArray | None, rows: BoolArray) 
         return 0
     acc: NDArray[np.uint8] | None = None
     for p in parties:
-        distinct, bits = _tables(block, p)
-        tq = np.ceil(float(threshold[p]) / QUANTUM) * QUANTUM
-        row = bits[np.searchsorted(distinct, tq - block.base[sel, p], side="left")]
+        if block._term_bonus_possible(p):  # a term looks inside: compare, then pack
+            row = np.packbits(block.party(p)[sel] >= threshold[p], axis=1, bitorder="little")
+        else:
+            distinct, bits = _tables(block, p)
+            tq = np.ceil(float(threshold[p]) / QUANTUM) * QUANTUM
+            row = bits[np.searchsorted(distinct, tq - block.base[sel, p], side="left")]
         acc = row if acc is None else np.bitwise_and(acc, row, out=acc)
     assert acc is not None
     crossed = _crossed_bits(block, sel)
     if crossed is not None:
         acc &= ~crossed
     return int(np.bitwise_count(acc).sum(dtype=np.int64))
+
+
+def _patterns(alive: BoolArray) -> tuple[BoolArray, IntArray]:
+    """The distinct rows of ``alive`` ``(n, k)`` and which of them each row is."""
+    if alive.shape[1] <= 62:  # one integer code per pattern: a 1-D unique, far cheaper
+        codes = alive.astype(np.int64) @ (np.int64(1) << np.arange(alive.shape[1], dtype=np.int64))
+        first, which = np.unique(codes, return_index=True, return_inverse=True)[1:]
+        return alive[first], np.asarray(which).reshape(-1)
+    patterns, which = np.unique(alive, axis=0, return_inverse=True)
+    return patterns, np.asarray(which).reshape(-1)
 
 
 def _crossed_bits(block: Block, sel: IntArray) -> NDArray[np.uint8] | None:
@@ -112,18 +125,13 @@ def _crossed_bits(block: Block, sel: IntArray) -> NDArray[np.uint8] | None:
         if f"packed_region_{r}" not in scratch:
             mask = block.plan.inner_region_mask[[r]] > 0
             scratch[f"packed_region_{r}"] = np.packbits(mask, axis=1, bitorder="little")[0]
-    if len(inner) <= 62:  # one integer code per pattern: a 1-D unique, far cheaper
-        codes = alive.astype(np.int64) @ (np.int64(1) << np.arange(len(inner), dtype=np.int64))
-        first, which = np.unique(codes, return_index=True, return_inverse=True)[1:]
-        patterns = alive[first]
-    else:
-        patterns, which = np.unique(alive, axis=0, return_inverse=True)
+    patterns, which = _patterns(alive)
     bits = np.zeros((len(patterns), (block.plan.block_size + 7) // 8), dtype=np.uint8)
     for k, r in enumerate(inner.tolist()):
         rows = np.flatnonzero(patterns[:, k])
         if len(rows):
             bits[rows] |= scratch[f"packed_region_{r}"]
-    return np.asarray(bits[np.asarray(which).reshape(-1)])
+    return np.asarray(bits[which])
 
 
 def reaching_pairs(
@@ -156,3 +164,48 @@ def reaching_pairs(
             ok &= plan.inner_by_party[p][columns][None, :] >= (tq - block.base[:, p])[:, None]
     node, j = np.nonzero(ok)
     return node, columns[j]
+
+
+def _pattern_front_applies(block: Block) -> bool:
+    """Whether the inner fronts per pattern of possible regions filter a frontier pass's
+    candidates: as :attr:`~simulator.solver.search.Plan.inner_front`, but with tracked regions
+    inside the block allowed (no term inside it, no cap, more than one node)."""
+    plan = block.plan
+    if plan.inner_front_applies or not block.inner_regions.any():
+        return False
+    if (plan.term_decided_at > plan.n_outer).any() or np.isfinite(plan.cs.cap).any():
+        return False
+    return plan.remaining[0] // max(plan.remaining[plan.n_outer], 1) >= 2
+
+
+def frontier_pairs(block: Block, threshold: FloatArray | None) -> tuple[IntArray, IntArray]:
+    """The outcomes ``(node[j], inner[j])`` of ``block`` that cross no tracked region, reach
+    ``threshold`` and can be on the frontier of the set: only the inner block's own frontier
+    (``plan.inner_front``) when no term, region or cap looks inside the block; with tracked
+    regions inside it, only the frontier of the inner outcomes left uncrossed by each node's
+    pattern of possible regions (an uncrossed inner outcome another uncrossed one dominates
+    gives, below the node, an outcome of the set dominated by one of the set: utilities are
+    ``base + inner``, sums exact); else every outcome."""
+    plan = block.plan
+    if not _pattern_front_applies(block):
+        return reaching_pairs(block, threshold, plan.inner_front)
+    inner = np.flatnonzero(block.inner_regions)
+    patterns, which = _patterns(block.batch.region_alive[:, inner])
+    nodes, inners = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for k, pattern in enumerate(patterns):
+        key = "pattern_front_" + ",".join(str(r) for r in inner[pattern])
+        if key not in plan.scratch:
+            crossed = (plan.inner_region_mask[inner[pattern]] > 0).any(axis=0)
+            free = np.flatnonzero(~crossed)
+            front = pareto_mask(plan.inner_values[free], tol=plan.cs.rounding_slack)
+            plan.scratch[key] = free[front]
+        rows = np.flatnonzero(which == k)
+        node, cols = reaching_pairs(_rows(block, rows), threshold, plan.scratch[key])
+        nodes.append(rows[node])
+        inners.append(cols)
+    return np.concatenate(nodes), np.concatenate(inners)
+
+
+def _rows(block: Block, rows: IntArray) -> Block:
+    """The leaf ``block`` restricted to the nodes ``rows``."""
+    return Block(block.plan, block.batch.take(rows), block.base[rows], block.inner_regions)

@@ -26,7 +26,7 @@ from simulator.results import Frontier
 from simulator.solver.blocks import Batch, Block, combined_upper
 from simulator.solver.budget import OverBudget
 from simulator.solver.pareto import dominated_by, pareto_mask
-from simulator.solver.reach_count import count_reaching, reaching_pairs
+from simulator.solver.reach_count import count_reaching, frontier_pairs
 from simulator.solver.search import Plan
 
 __all__ = [
@@ -41,6 +41,8 @@ __all__ = [
 ]
 
 _SAMPLE = 64
+#: Sample points (the largest sums) a leaf's candidates are tested against first.
+_STRONG = 8
 #: Old times new frontier points up to which a 4+ party merge tests pairs, not one skyline.
 _MERGE_PAIRS = 1 << 21
 
@@ -65,9 +67,13 @@ class FrontierStore:
         self.sample = self.u
 
     def prune(self, points: FloatArray, *, full: bool = True) -> BoolArray:
-        """Which points are dominated by the frontier so far: by a cheap sample of it, then (with
-        ``full``) by all of it."""
-        dom = dominated_by(points, self.sample, tol=self.tol)
+        """Which points are dominated by the frontier so far: by a cheap sample of it (its
+        :data:`_STRONG` largest sums first, which remove most), then (with ``full``) by all of
+        it."""
+        dom = dominated_by(points, self.sample[:_STRONG], tol=self.tol)
+        if len(self.sample) > _STRONG:
+            rest = np.flatnonzero(~dom)
+            dom[rest] = dominated_by(points[rest], self.sample[_STRONG:], tol=self.tol)
         rest = np.flatnonzero(~dom)
         if full and len(rest) and len(self.u) > len(self.sample):
             dom[rest] = dominated_by(points[rest], self.u, tol=self.tol)
@@ -112,7 +118,8 @@ class FrontierStore:
                 )
             )
             spread = np.linspace(0, len(self.u) - 1, _SAMPLE // 2).astype(np.int64)
-            self.sample = self.u[np.unique(np.concatenate([picks, spread]))]
+            sample = self.u[np.unique(np.concatenate([picks, spread]))]
+            self.sample = sample[np.argsort(-sample.sum(axis=1), kind="stable")]
 
     def offer(self, plan: Plan, block: Block, node: IntArray, inner: IntArray) -> None:
         """Add the outcomes ``(node[j], inner[j])`` of a leaf that no frontier point dominates."""
@@ -197,9 +204,9 @@ class ZoneVisitor:
             return
         # a flagged node was counted whole by ``keep``: its bounds proved every outcome below it
         # in the target set, so the threshold test would only confirm it; only the inner block's
-        # own frontier can reach the node's frontier (``plan.inner_front``, when it applies)
+        # own frontier (per pattern of possible regions) can reach the node's frontier
         threshold = None if self.counting and flags.all() else self.threshold
-        node, inner = reaching_pairs(block, threshold, plan.inner_front)
+        node, inner = frontier_pairs(block, threshold)
         self.store.offer(plan, block, node, inner)
 
 

@@ -163,3 +163,51 @@ def test_bitset_counts_match_the_oracle(bitsets_at_once, scenario: Scenario) -> 
     visitor = ZoneVisitor(cs, threshold, count=True, frontier=False)
     run_search(plan, visitor, batch_nodes=3)
     assert visitor.count == want["zopa"]
+
+
+#: The outer issue ``o`` decides the red line inside the block (``a``, ``b``): below ``o = x`` the
+#: inner package both prefer is out, and the frontier is made of inner packages it dominates.
+INSIDE = """
+name: inside
+issues:
+  - {id: o, options: [x, y]}
+  - {id: a, options: [lo, mid, hi]}
+  - {id: b, options: [lo, mid, hi]}
+parties:
+  - id: p
+    preferences:
+      o: {weight: 0.5, table: {x: 1, y: 0}}
+      a: {weight: 0.25, table: {lo: 0, mid: 0.5, hi: 1}}
+      b: {weight: 0.25, table: {lo: 1, mid: 0.25, hi: 0.75}}
+    red_lines:
+      - {id: not_both_high, exclude: {o: [x], a: [hi], b: [hi]}}
+  - id: q
+    preferences:
+      o: {weight: 0.5, table: {x: 1, y: 0}}
+      a: {weight: 0.25, table: {lo: 0.25, mid: 0.5, hi: 1}}
+      b: {weight: 0.25, table: {lo: 0, mid: 0.5, hi: 1}}
+"""
+
+
+@pytest.fixture
+def middle_blocks(monkeypatch):
+    """Inner blocks of a few issues, so that rules look inside them and several nodes share
+    them: the frontier pass filters candidates by the inner front of each pattern of regions."""
+    from simulator.solver import search as search_mod
+
+    monkeypatch.setattr(search_mod, "INNER_BLOCK", 12)
+    defaults = {**search_mod.make_plan.__kwdefaults__, "inner_block": 12}
+    monkeypatch.setattr(search_mod.make_plan, "__kwdefaults__", defaults)
+    yield
+
+
+@settings(SETTINGS, max_examples=300)
+@given(scenarios(max_issues=5, max_options=3, min_parties=2, max_parties=3))
+@example(loads_scenario_yaml(INSIDE))
+def test_frontiers_with_regions_inside_the_block(middle_blocks, scenario: Scenario) -> None:
+    want = oracle.solve_oracle(scenario)
+    for scope in ("feasible", "zopa"):
+        got = solve(scenario, frontier=scope)
+        assert sorted(tuple(int(k) for k in o) for o in got.frontier.outcomes) == sorted(
+            r.outcome for r in want.frontiers[scope]
+        )

@@ -28,6 +28,7 @@ from simulator.compiled import (
     crossed_rules,
     evaluate_utilities,
 )
+from simulator.solver.budget import OverBudget
 from simulator.solver.milp_program import (
     FLOAT_STEP,
     MilpError,
@@ -120,13 +121,16 @@ class MilpFrontier:
     """A frontier found by epsilon-constraint: one witness outcome per utility vector.
 
     ``utilities`` are the witnesses' exact (compiled) utilities; ``exact`` says whether the
-    programme ran in integer units (see the module Notation); ``solves`` counts HiGHS solves.
+    programme ran in integer units (see the module Notation); ``solves`` counts HiGHS solves;
+    ``complete`` is False when the time limit ended the sweep (the points found are frontier
+    points, from the ``u_0``-best end, but the rest is missing).
     """
 
     outcomes: IntArray  # (F, n)
     utilities: FloatArray  # (F, 2)
     exact: bool
     solves: int
+    complete: bool = True
 
 
 def _witness(
@@ -148,10 +152,12 @@ def frontier_two_parties(
     """The Pareto frontier of two parties over the outcomes that avoid ``tracked`` regions (and
     reach ``threshold``), by lexicographic epsilon-constraint (see the module docstring).
 
+    The sweep stops at the current ``time_limit`` scope's deadline (``complete`` False).
+
     Raises
     ------
     MilpError
-        If a solve fails (time limit) or returns an outcome that breaks a constraint.
+        If a solve fails (HiGHS's own time limit) or returns an outcome that breaks a constraint.
     ValueError
         If the scenario does not have exactly two parties.
     """
@@ -174,18 +180,23 @@ def frontier_two_parties(
     outs: list[IntArray] = []
     us: list[FloatArray] = []
     floor: Row | None = None
+    complete = True
     while True:
-        v = prog.solve(first, [*base, *([floor] if floor else [])])
-        if v is None:
+        try:
+            v = prog.solve(first, [*base, *([floor] if floor else [])])
+            if v is None:
+                break
+            out, u = _witness(prog, v, tracked)
+            if scale is None:
+                hold = ({prog.w0: 1.0}, float(v[prog.w0]) - FLOAT_STEP / 10, np.inf)
+                v2 = prog.solve(second, [*base, *([floor] if floor else []), hold])
+                if v2 is not None:
+                    out2, u2 = _witness(prog, v2, tracked)
+                    if u2[0] >= u[0] - cs.rounding_slack and u2[1] >= u[1] - cs.rounding_slack:
+                        out, u = out2, u2
+        except OverBudget:  # the time limit: keep the points found, say the rest is missing
+            complete = False
             break
-        out, u = _witness(prog, v, tracked)
-        if scale is None:
-            hold = ({prog.w0: 1.0}, float(v[prog.w0]) - FLOAT_STEP / 10, np.inf)
-            v2 = prog.solve(second, [*base, *([floor] if floor else []), hold])
-            if v2 is not None:
-                out2, u2 = _witness(prog, v2, tracked)
-                if u2[0] >= u[0] - cs.rounding_slack and u2[1] >= u[1] - cs.rounding_slack:
-                    out, u = out2, u2
         if us and not (u[1] > us[-1][1] + cs.rounding_slack):
             raise MilpError("the epsilon-constraint step did not advance; numerical trouble")
         outs.append(out)
@@ -198,6 +209,7 @@ def frontier_two_parties(
         np.array(us, dtype=np.float64).reshape(-1, 2),
         scale is not None,
         prog.solves,
+        complete,
     )
 
 

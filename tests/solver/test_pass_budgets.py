@@ -11,6 +11,7 @@ import dataclasses
 import json
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -221,3 +222,51 @@ def test_the_minimal_set_search_stops_at_the_time_limit_and_says_so() -> None:
     stopped = dataclasses.replace(scan, search={**scan.search, **stats})
     assert "stopped at the time limit: not exhaustive" in to_markdown(stopped)
     assert stopped.to_dict()["search"]["budget_ended"] == "time"
+
+
+def test_every_budgeted_pass_stops_at_a_time_limit_in_a_child_with_a_hard_timeout() -> None:
+    """A regression guard for each pass this issue budgeted: on a generated 10^40-outcome domain
+    each runs in a two-second ``time_limit`` scope in a child process with a hard timeout, and
+    must stop (a partial answer, or :class:`OverBudget`) within a few seconds of the limit."""
+    code = """
+    import time
+    from simulator.compiled import compile_scenario
+    from simulator.solver import OverBudget, rule_regions, solve, zopa_threshold
+    from simulator.solver import milp, queries
+    from simulator.solver.budget import time_limit
+    from simulator.solver.closest import closest_to_agreement
+    from simulator.synthetic import nonlinear_scenario
+
+    cs = compile_scenario(nonlinear_scenario(40, 10, 2, rng=0, reservation=0.9))
+    t = zopa_threshold(cs, cs.reservation)
+    frontier = milp.frontier_two_parties
+    milp.optimum = lambda *a, **k: None  # no witness: the existence search's final pass runs
+    passes = {
+        "exists": lambda: queries.find_outcome(cs, rule_regions(cs, "all"), t),
+        "closest": lambda: closest_to_agreement(cs, cs.reservation, 0, None),
+        "milp frontier": lambda: frontier(cs, rule_regions(cs, "none")).complete,
+        "enumerate": lambda: solve(cs, method="enumerate", time_limit=2.0).stats.budget_ended,
+    }
+    for name, run in passes.items():
+        start = time.perf_counter()
+        with time_limit(2.0):
+            try:
+                how = repr(run())
+            except OverBudget as e:
+                how = "OverBudget " + e.budget
+        print(name, "|", how, "|", time.perf_counter() - start)
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=HARD_LIMIT,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = [line.split(" | ") for line in done.stdout.splitlines()]
+    assert [r[0] for r in rows] == ["exists", "closest", "milp frontier", "enumerate"]
+    for name, how, seconds in rows:
+        assert float(seconds) <= 2.0 + 10.0, (name, how, seconds)
+    found = {r[0]: r[1] for r in rows}
+    assert found["milp frontier"] == "False" and found["enumerate"] == "'time'"

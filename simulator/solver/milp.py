@@ -152,12 +152,13 @@ def frontier_two_parties(
     """The Pareto frontier of two parties over the outcomes that avoid ``tracked`` regions (and
     reach ``threshold``), by lexicographic epsilon-constraint (see the module docstring).
 
-    The sweep stops at the current ``time_limit`` scope's deadline (``complete`` False).
+    The sweep stops at the current ``time_limit`` scope's deadline, or when one solve reaches
+    HiGHS's own time limit (``complete`` False either way).
 
     Raises
     ------
     MilpError
-        If a solve fails (HiGHS's own time limit) or returns an outcome that breaks a constraint.
+        If a solve fails (numerical trouble) or returns an outcome that breaks a constraint.
     ValueError
         If the scenario does not have exactly two parties.
     """
@@ -194,7 +195,9 @@ def frontier_two_parties(
                     out2, u2 = _witness(prog, v2, tracked)
                     if u2[0] >= u[0] - cs.rounding_slack and u2[1] >= u[1] - cs.rounding_slack:
                         out, u = out2, u2
-        except OverBudget:  # the time limit: keep the points found, say the rest is missing
+        except (OverBudget, MilpError) as e:  # a time limit: keep the points, say some are missing
+            if isinstance(e, MilpError) and not e.timed_out:
+                raise
             complete = False
             break
         if us and not (u[1] > us[-1][1] + cs.rounding_slack):

@@ -84,7 +84,12 @@ Row = tuple[dict[int, float], float, float]
 
 
 class MilpError(RuntimeError):
-    """HiGHS stopped without proving optimality (time limit or numerical trouble)."""
+    """HiGHS stopped without proving optimality (time limit or numerical trouble);
+    ``timed_out`` says it was its own per-solve time limit (:data:`TIME_LIMIT`)."""
+
+    def __init__(self, message: str, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
 
 
 @contextlib.contextmanager
@@ -323,7 +328,9 @@ class OutcomeProgram:
         if res.status == 1 and seconds_left() <= 0:
             raise OverBudget("time", stage="the integer programme")
         if res.status != 0 or res.x is None:
-            raise MilpError(f"HiGHS stopped without an optimal solution: {res.message}")
+            raise MilpError(
+                f"HiGHS stopped without an optimal solution: {res.message}", res.status == 1
+            )
         return np.asarray(res.x)
 
     def outcome(self, v: FloatArray) -> IntArray:

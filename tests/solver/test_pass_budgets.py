@@ -270,3 +270,29 @@ def test_every_budgeted_pass_stops_at_a_time_limit_in_a_child_with_a_hard_timeou
         assert float(seconds) <= 2.0 + 10.0, (name, how, seconds)
     found = {r[0]: r[1] for r in rows}
     assert found["milp frontier"] == "False" and found["enumerate"] == "'time'"
+
+
+def test_highs_own_time_limit_ends_the_frontier_with_its_points_and_other_failures_raise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under load a single HiGHS solve can reach its own 60 s limit (seen on the generated 10^40
+    domain at its 54th point): the frontier keeps the points found and says it is partial."""
+    cs = compile_scenario(nonlinear_scenario(8, 4, 2, rng=0))
+    whole = milp.frontier_two_parties(cs, rule_regions(cs, "none"))
+    assert whole.complete and len(whole.utilities) >= 3
+    real = OutcomeProgram.solve
+
+    def failing(timed_out: bool):  # type: ignore[no-untyped-def]
+        def solve(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if self.solves >= 2:
+                raise milp.MilpError("HiGHS stopped", timed_out)
+            return real(self, *args, **kwargs)
+
+        return solve
+
+    monkeypatch.setattr(OutcomeProgram, "solve", failing(True))
+    cut = milp.frontier_two_parties(cs, rule_regions(cs, "none"))
+    assert not cut.complete and np.array_equal(cut.utilities, whole.utilities[:2])
+    monkeypatch.setattr(OutcomeProgram, "solve", failing(False))
+    with pytest.raises(milp.MilpError):
+        milp.frontier_two_parties(cs, rule_regions(cs, "none"))

@@ -173,6 +173,10 @@ def test_report_stops_at_its_time_limit_says_which_pass_and_writes_nothing(
     assert "Traceback" not in done.stderr and not out.exists()
     bad = _cli("plot", str(CAR), "--out", str(out), "--time-limit", "-1")
     assert bad.returncode == 2 and "--time-limit" in bad.stderr
+    # solve keeps its partial answer, but the margins after it have no time left
+    margins = _cli("solve", str(CAR), "--json", "--margins", "--time-limit", "1e-9")
+    assert margins.returncode == 3 and "stopped at the time limit" in margins.stderr
+    assert not margins.stdout
 
 
 @pytest.mark.parametrize("command", ["report", "plot", "stress", "gaps", "coalitions", "compare"])

@@ -139,7 +139,11 @@ def enumerate_method(q: Question) -> MethodOutput:
 
 
 def _frontier_by(
-    method: str, cs: CompiledScenario, scope: str, threshold: FloatArray | None
+    method: str,
+    cs: CompiledScenario,
+    scope: str,
+    threshold: FloatArray | None,
+    progress: Progress | None = None,
 ) -> tuple[Frontier, dict[str, int | bool]]:
     """One scope's frontier by the additive programme or the integer programme (one outcome per
     utility vector), with what the method reports about itself."""
@@ -148,7 +152,8 @@ def _frontier_by(
     if method == "dp":
         outcomes, u = additive.additive_frontier(cs, tracked, threshold)
     else:
-        found = milp.frontier_two_parties(cs, tracked, threshold)
+        stage = labelled(progress, f"{scope} frontier (integer programme)")
+        found = milp.frontier_two_parties(cs, tracked, threshold, stage)
         outcomes, u = found.outcomes, found.utilities
         info = {"milp_solves": found.solves, "milp_integer_units": found.exact}
         if not found.complete:
@@ -175,13 +180,13 @@ def _frontiers(
     what the method reports about itself."""
     cs = q.cs
     if q.scope == "zopa":
-        zopa_front, info = _frontier_by(method, cs, "zopa", threshold)
+        zopa_front, info = _frontier_by(method, cs, "zopa", threshold, q.progress)
         front = Frontier(q.scope, zopa_front.outcomes, zopa_front.utilities, zopa_front.index)
         return front, zopa_front, info
-    front, info = _frontier_by(method, cs, q.scope, None)
+    front, info = _frontier_by(method, cs, q.scope, None, q.progress)
     if derived:
         return front, _cut(front, threshold), info
-    zopa_front, more = _frontier_by(method, cs, "zopa", threshold)
+    zopa_front, more = _frontier_by(method, cs, "zopa", threshold, q.progress)
     for k, v in more.items():
         info[k] = info.get(k, 0) + v if k == "milp_solves" else (v and info.get(k, True))
     return front, zopa_front, info

@@ -28,6 +28,7 @@ from simulator.compiled import (
     crossed_rules,
     evaluate_utilities,
 )
+from simulator.progress import StageProgress
 from simulator.solver.budget import OverBudget
 from simulator.solver.milp_program import (
     FLOAT_STEP,
@@ -147,13 +148,18 @@ def _witness(
 
 
 def frontier_two_parties(
-    cs: CompiledScenario, tracked: BoolArray, threshold: FloatArray | None = None
+    cs: CompiledScenario,
+    tracked: BoolArray,
+    threshold: FloatArray | None = None,
+    progress: StageProgress | None = None,
 ) -> MilpFrontier:
     """The Pareto frontier of two parties over the outcomes that avoid ``tracked`` regions (and
     reach ``threshold``), by lexicographic epsilon-constraint (see the module docstring).
 
     The sweep stops at the current ``time_limit`` scope's deadline, or when one solve reaches
-    HiGHS's own time limit (``complete`` False either way).
+    HiGHS's own time limit (``complete`` False either way). ``progress`` gets, after each point,
+    how far ``u_1`` has climbed from the first point towards its largest possible value (a
+    monotone estimate: the sweep ends at or before it).
 
     Raises
     ------
@@ -204,8 +210,14 @@ def frontier_two_parties(
             raise MilpError("the epsilon-constraint step did not advance; numerical trouble")
         outs.append(out)
         us.append(u)
+        if progress:
+            span = min(float(cs.cap[1]), _range_top(cs, 1)) - float(us[0][1])
+            climbed = (float(u[1]) - float(us[0][1])) / span if span > 0 else 1.0
+            progress(min(max(climbed, 0.0), 0.99))
         w1 = prog.scaled_utility(u)[1]
         floor = ({prog.w0 + 1: 1.0}, w1 + (1.0 if scale is not None else FLOAT_STEP), np.inf)
+    if progress:
+        progress(1.0)
     n = cs.n_issues
     return MilpFrontier(
         np.array(outs, dtype=np.int64).reshape(-1, n),
@@ -214,6 +226,12 @@ def frontier_two_parties(
         prog.solves,
         complete,
     )
+
+
+def _range_top(cs: CompiledScenario, p: int) -> float:
+    """An upper bound on party ``p``'s uncapped utility over the space."""
+    top = sum(float(t[p].max()) for t in cs.values if t.size)
+    return top + float(np.maximum(cs.term_bonus[:, p], 0.0).sum())
 
 
 def _range(cs: CompiledScenario, p: int, scale: float) -> float:

@@ -300,3 +300,17 @@ def test_highs_own_time_limit_ends_the_frontier_with_its_points_and_other_failur
     monkeypatch.setattr(OutcomeProgram, "solve", failing(False))
     with pytest.raises(milp.MilpError):
         milp.frontier_two_parties(cs, rule_regions(cs, "none"))
+
+
+def test_the_integer_programme_frontier_reports_progress_under_its_stage_name() -> None:
+    """The sweep can take minutes (the 10^40 domain): the bar names it and moves point by point."""
+    seen: list[tuple[str, float]] = []
+    result = solve(
+        nonlinear_scenario(8, 4, 2, rng=0),
+        method="milp",
+        frontier="all",
+        progress=lambda stage, f: seen.append((stage, f)),
+    )
+    sweep = [f for stage, f in seen if stage == "all frontier (integer programme)"]
+    assert len(sweep) == result.frontier.size + 1 and sweep[-1] == 1.0
+    assert sweep[:-1] == sorted(sweep[:-1]) and all(0.0 <= f <= 0.99 for f in sweep[:-1])

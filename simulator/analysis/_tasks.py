@@ -228,8 +228,8 @@ def roomy_allocator() -> Iterator[None]:
     :data:`_ROOMY` (``mallopt``) and the process's settings come back when the last such block
     ends; elsewhere (the allocator adapts by itself) nothing is touched.
     """
-    trim = os.environ.get("MALLOC_TRIM_THRESHOLD_")
-    mallopt = _mallopt() if trim is not None and trim.isdigit() else None
+    trim = os.environ.get("MALLOC_TRIM_THRESHOLD_", "")
+    mallopt = _mallopt() if trim.isdigit() else None
     if mallopt is None:
         yield
         return

@@ -114,8 +114,7 @@ def _in_zopa(cs: CompiledScenario, samples: Sequence[Draw], outcomes: IntArray) 
     """``(S, M)``: which ``outcomes`` lie in the ZOPA of each sample (pass its decision rule)."""
     if cs.scenario.agreement is not None:
         return passing_samples(cs.scenario, samples, outcomes)
-    found = solve_samples(cs, *stacked(samples), candidates=outcomes, solutions=())
-    return found.in_zopa
+    return solve_samples(cs, *stacked(samples), candidates=outcomes, solutions=()).in_zopa
 
 
 def _proposal_open(cs: CompiledScenario, draw: Draw) -> tuple[bool, ...]:
@@ -297,7 +296,8 @@ def monte_carlo(
         :mod:`concurrent.futures` executor or a ``dask.distributed.Client``. It is not shut down.
     workers
         Without an executor: ``1`` runs in this process, ``k`` in ``k`` local processes, None uses
-        :func:`os.cpu_count`. A small enumerated run stays in this process.
+        :func:`os.cpu_count` (the ``workers`` of an executor that has them, e.g. a Dask
+        cluster's size). A small enumerated run stays in this process.
     chunk_size
         Samples per task (default: enough tasks to keep the workers busy).
     progress
@@ -335,7 +335,8 @@ def monte_carlo(
     n_out, n_par = scenario.n_outcomes, len(scenario.parties)
     if method == "auto":
         method = "enumerate" if n_out <= ENUMERATE_LIMIT else "search"
-    n_workers = default_workers() if workers is None else max(1, workers)
+    n_workers = getattr(executor, "workers", default_workers()) if workers is None else workers
+    n_workers = max(1, n_workers)
     run: dict[str, Any] = {"executor": executor, "workers": n_workers, "progress": progress}
     even = max(1, math.ceil(samples / (4 * n_workers)))
     sizes = [len(i.options) for i in scenario.issues]

@@ -9,8 +9,6 @@ back in task order whatever the executor, so analyses do not depend on it.
 from __future__ import annotations
 
 import concurrent.futures
-import ctypes
-import ctypes.util
 import os
 import signal
 import threading
@@ -208,6 +206,8 @@ _roomy_tasks = [0]
 
 def _mallopt() -> Any:
     """glibc's ``mallopt`` (None elsewhere)."""
+    import ctypes.util  # here: a plain run never needs it
+
     name = ctypes.util.find_library("c")
     try:
         return getattr(ctypes.CDLL(name), "mallopt", None) if name else None

@@ -12,9 +12,10 @@ Russia gained a recognition line that closes the second case's zone unless it is
 For each, in this run: the counts and the bargaining solutions without the frontier
 (``solve(frontier="none")``, target 5 s), the full solve with the ZOPA frontier (target 30 s), and
 the same full solve by the code before this change (commit :data:`BASE`, extracted with
-``git archive`` and run in a subprocess) for the ratio. All three must agree on the counts and the
-packages. The load (``os.getloadavg``) is printed with the times: on a shared machine they are
-noisy.
+``git archive`` and run in a subprocess) for the ratio, both full solves within
+:data:`FULL_LIMIT` seconds (past it a time is a lower bound). The paths that finish must agree on
+the counts and the packages. The load (``os.getloadavg``) is printed with the times: on a shared
+machine they are noisy.
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ from simulator.solver import solve
 ROOT = Path(__file__).resolve().parents[1]
 #: The last commit before counts and solutions without the frontier (the old path).
 BASE = "950dc74"
-#: Seconds the old path may take before it is stopped (its time is then a lower bound).
-OLD_LIMIT = 900
+#: Seconds the full solve, new (``time_limit``) and old (killed), may take: past it the time is
+#: a lower bound, and the new path's frontier is partial (``frontier_complete`` false).
+FULL_LIMIT = 180
 
 _US_EU = [
     "united_states drops redline no_nato_membership",
@@ -113,10 +115,12 @@ def test_large_four_party_zone(record, tmp_path: Path, case: str) -> None:
     scenario = apply_edits(load_scenario(ROOT / "scenarios" / "ukraine_2025-12.yaml"), CASES[case])
     load_before = os.getloadavg()[0]
     quick, t_quick = _timed(scenario=scenario, frontier="none")
-    full, t_full = _timed(scenario=scenario)
+    full, t_full = _timed(scenario=scenario, time_limit=FULL_LIMIT)
     packages = {k: list(p.outcome) for k, p in quick.solutions.items()}
-    assert quick.counts == full.counts
-    assert packages == {k: list(p.outcome) for k, p in full.solutions.items()}
+    complete = full.stats.budget_ended is None
+    if complete:
+        assert quick.counts == full.counts
+        assert packages == {k: list(p.outcome) for k, p in full.solutions.items()}
     old_seconds = float("nan")
     tree = _old_tree(tmp_path / "old")
     if tree is not None:
@@ -129,19 +133,19 @@ def test_large_four_party_zone(record, tmp_path: Path, case: str) -> None:
                 env=env,
                 capture_output=True,
                 check=True,
-                timeout=OLD_LIMIT,
+                timeout=FULL_LIMIT,
             )
         except subprocess.TimeoutExpired:
-            old_seconds = float(OLD_LIMIT)  # a lower bound: the ratios are too
+            old_seconds = float(FULL_LIMIT)  # a lower bound: the ratios are too
         else:
             old = json.loads(out.stdout)
-            assert old["zopa"] == full.counts.zopa and old["frontier"] == full.zopa_frontier.size
-            assert old["solutions"] == packages
+            assert old["zopa"] == quick.counts.zopa and old["solutions"] == packages
+            assert not complete or old["frontier"] == full.zopa_frontier.size
             old_seconds = float(old["seconds"])
     record(
         case=case,
         zopa=quick.counts.zopa,
-        frontier_points=full.zopa_frontier.size,
+        frontier_points=full.zopa_frontier.size if complete else f">={full.zopa_frontier.size}",
         counts_and_solutions_s=t_quick,
         full_frontier_s=t_full,
         old_full_s=old_seconds,
@@ -150,7 +154,8 @@ def test_large_four_party_zone(record, tmp_path: Path, case: str) -> None:
         load=f"{load_before:.1f}-{os.getloadavg()[0]:.1f}",
     )
     print(
-        f"{case}: ZOPA {quick.counts.zopa:,}, frontier {full.zopa_frontier.size:,} points; "
+        f"{case}: ZOPA {quick.counts.zopa:,}, frontier {full.zopa_frontier.size:,} points"
+        f"{'' if complete else ' (partial: time limit)'}; "
         f"counts + solutions {t_quick:.1f} s, full frontier {t_full:.1f} s, old path "
         f"{old_seconds:.1f} s (x{old_seconds / t_quick:.1f}, x{old_seconds / t_full:.1f}); "
         f"load {load_before:.1f}"

@@ -401,8 +401,8 @@ def test_weights_are_the_fact_sheet_table(scenario: Scenario) -> None:
 
 def test_one_direction_for_every_issue_axis(scenario: Scenario) -> None:
     """Every issue runs from the Ukraine-favourable option to the Russia-favourable one (issue 16,
-    item 5), the numeric army_cap included: Ukraine's value never rises along an issue's options and
-    Russia's never falls (reconstruction_econ, where Ukraine peaks at its own middle option, aside)."""
+    item 5), the numeric army_cap included: Ukraine's value never rises along an issue's options
+    and Russia's never falls (reconstruction_econ aside: Ukraine peaks at its middle option)."""
     from simulator.compiled import preference_values
 
     ru, ua = scenario.party("russia"), scenario.party("ukraine")

@@ -74,7 +74,7 @@ __all__ = [
 ]
 
 #: Time budget of the costly margins (weights and package moves), seconds.
-MARGINS_SECONDS = 120.0
+MARGINS_SECONDS = 300.0
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ def add_margins_option(p: argparse.ArgumentParser, default: str | None) -> None:
         default=default,
         help="the smallest move of each reservation and red line that flips the verdict "
         "(exact; 'all' adds every weight, by bisection, and what changes the package: slower, "
-        "within --time-limit or 120 s, naming what the budget did not reach"
+        "within --time-limit or 300 s, naming what the budget did not reach"
         + (f"; default: {default})" if default else "; off by default)"),
     )
 

@@ -41,7 +41,7 @@ share of parameters done.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -192,6 +192,10 @@ def _stops(x0: float, end: float, bounds: tuple[float, float] | None) -> list[fl
     return [max(x, x0) for x in stops]
 
 
+def _parameter(party_id: str, param: str, issue_id: str | None) -> str:
+    return f"{party_id}.{param}" + ("" if issue_id is None else f".{issue_id}")
+
+
 def _label(scenario: Scenario, party_id: str, issue_id: str | None) -> str:
     party = scenario.party(party_id).display
     if issue_id is None:
@@ -205,9 +209,11 @@ def package_move_margins(
     *,
     seconds: float = PACKAGE_SECONDS,
     progress: Progress | None = None,
+    only: Collection[str] | None = None,
 ) -> tuple[list[Margin], tuple[str, ...]]:
     """The package margins of every reservation and weight (module Notation), and the parameter
-    ids the time budget of ``seconds`` did not reach.
+    ids the time budget of ``seconds`` did not reach; ``only`` limits them to those parameter ids
+    (``russia.reservation``, ``russia.weight.crimea``).
 
     Examples
     --------
@@ -224,11 +230,13 @@ def package_move_margins(
     now = package_at(scenario, party=0, weights_moved=False)
     found: list[Margin] = []
     not_tried: list[str] = []
-    moves = _moves(scenario)
+    moves = [
+        m for m in _moves(scenario) if only is None or _parameter(m[0], m[1], m[2]) in set(only)
+    ]
     for done, (party_id, param, issue_id, x0, (lo, hi), stated) in enumerate(moves):
         if progress is not None:
             progress("package margins", done / len(moves))
-        parameter = f"{party_id}.{param}" + ("" if issue_id is None else f".{issue_id}")
+        parameter = _parameter(party_id, param, issue_id)
         p = [q.id for q in scenario.parties].index(party_id)
 
         def at(

@@ -89,3 +89,14 @@ def test_json_entries_have_the_margins_shape(capsys) -> None:
         "exact",
     }
     assert margins(load_scenario(CAR), package=True).package_not_tried == ()
+
+
+def test_december_reservation_moves_are_re_solved() -> None:
+    """The December snapshot (no ZOPA: the closest package): each reservation's package margin,
+    exact, re-solved at ``flips_at``, halfway and at ``boundary`` by full solves."""
+    dec = load_scenario(ROOT / "scenarios" / "ukraine_2025-12.yaml")
+    only = [f"{p.id}.reservation" for p in dec.parties]
+    found, not_tried = package_move_margins(dec, seconds=3600.0, only=only)
+    assert not not_tried and [m.parameter for m in found] == only
+    assert _check(dec, found) == len(found)
+    assert all(m.exact for m in found)

@@ -968,3 +968,17 @@ def test_ratification_terms_are_the_fact_sheets(snapshot: str) -> None:
     assert rada.when.clauses == (("donbas_withdrawal", options[1:]),)
     assert "004" in (rada.source or "") and "assumption" in (rada.source or "")
     assert all(not p.ratification for p in s.parties if p.id != "ukraine")
+
+
+def test_the_army_cap_lines_read_in_numbers(scenario: Scenario) -> None:
+    """The army cap's options run from 900 down to 200, so a line bounded in the option order is
+    worded by the numbers it allows: Russia's is a cap of 800k or less, Ukraine's one of 600k (Dec)
+    or 800k (Nov) or more."""
+    from simulator.report.words import rule_phrase
+
+    ru = rule_phrase(scenario, "russia:army_cap_800_or_less")
+    assert "Peacetime army cap at most *800*" in ru
+    ua = next(r.id for r in scenario.party("ukraine").red_lines if r.issue == "army_cap")
+    assert f"Peacetime army cap at least *{ua.split('_')[2]}*" in rule_phrase(
+        scenario, f"ukraine:{ua}"
+    )

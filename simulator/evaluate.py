@@ -36,7 +36,7 @@ from simulator.compiled import (
     in_target,
 )
 from simulator.model import Proposal, Scenario
-from simulator.outcome_space import restrict_to_proposal
+from simulator.outcome_space import box_outcomes, linked_groups, restrict_to_proposal
 from simulator.results import Point, utility_dict
 from simulator.solver import (
     ExtremesVisitor,
@@ -223,23 +223,8 @@ class _Facts:
 
 
 def _groups(cs: CompiledScenario) -> list[list[int]]:
-    """The issues in groups that no rule region and no term links across (union-find); an issue
-    that none names is a group of its own."""
-    parent = list(range(cs.n_issues))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for region in (*cs.regions, *cs.terms):
-        for j in region.issues[1:]:
-            parent[find(j)] = find(region.issues[0])
-    groups: dict[int, list[int]] = {}
-    for i in range(cs.n_issues):
-        groups.setdefault(find(i), []).append(i)
-    return list(groups.values())
+    """The issues in groups that no rule region and no term links across."""
+    return linked_groups(cs.n_issues, [r.issues for r in (*cs.regions, *cs.terms)])
 
 
 def _group_table(
@@ -248,10 +233,9 @@ def _group_table(
     """The consistent options of one group of issues, listed: each one's utility contributions
     ``(m, P)`` (values and the group's terms) and which red lines of the group it crosses
     ``(m, R)``."""
-    grids = np.meshgrid(*(box[i] for i in group), indexing="ij")
-    outcomes = np.zeros((grids[0].size, cs.n_issues), dtype=np.int64)
-    for i, g in zip(group, grids, strict=True):
-        outcomes[:, i] = g.ravel()
+    listed = box_outcomes([box[i] for i in group])
+    outcomes = np.zeros((len(listed), cs.n_issues), dtype=np.int64)
+    outcomes[:, group] = listed
     inside = set(group)
     mine = np.array([set(r.issues) <= inside for r in cs.regions], dtype=bool)
     outcomes = outcomes[in_target(cs, consistent & mine, None, outcomes)]

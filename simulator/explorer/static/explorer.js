@@ -7,6 +7,7 @@ const scenario = JSON.parse(document.getElementById("scenario-data").textContent
 const partyById = Object.fromEntries(scenario.parties.map((p) => [p.id, p]));
 const issueById = Object.fromEntries(scenario.issues.map((i) => [i.id, i]));
 const FIGURES = ["utility_space", "option_map"];
+const FORMAT = "svg";  // measured faster to draw than PNG, and sharp at any zoom
 
 let edits = [];        // canonical edit strings, as the server returned them
 let lastGood = [];     // the edits of the last answered state
@@ -132,16 +133,15 @@ async function refresh() {
   $("sure").innerHTML = view.sure_html;
   $("report").innerHTML = view.report_html;
   renderFacts(solved);
-  // First the quick figure (the utility space of two parties, without the proposals)...
-  await loadFigure("utility_space", figureQuery(false), mine);
+  // The utility space with the proposals (their evaluation takes milliseconds), then the
+  // issue-space map and the proposals' table, each drawn as soon as it arrives.
+  const proposalsDone = evaluateProposals(mine);
+  await loadFigure("utility_space", figureQuery(true), mine);
   if (mine !== seq) return;
-  setStatus(`Solved ${edits.length ? `with ${edits.length} edit${edits.length > 1 ? "s" : ""}` : "the scenario as stated"}; drawing the issue space and evaluating the proposals…`, true);
+  setStatus(`Solved ${edits.length ? `with ${edits.length} edit${edits.length > 1 ? "s" : ""}` : "the scenario as stated"}; drawing the issue space…`, true);
   document.body.dataset.state = "ready";
   document.body.dataset.edits = JSON.stringify(edits);
-  // ...then the issue-space map and the proposals, and the utility space with the proposals.
-  await Promise.all([loadFigure("option_map", figureQuery(null), mine), evaluateProposals(mine)]);
-  if (mine !== seq) return;
-  await loadFigure("utility_space", figureQuery(true), mine);
+  await Promise.all([loadFigure("option_map", figureQuery(null), mine), proposalsDone]);
   if (mine !== seq) return;
   setStatus(`Solved ${edits.length ? `with ${edits.length} edit${edits.length > 1 ? "s" : ""}` : "the scenario as stated"}.`);
   document.body.dataset.complete = "1";
@@ -159,7 +159,7 @@ function figureQuery(withProposals) {
 function loadFigure(kind, query, mine) {
   return new Promise((resolve) => {
     const img = $(`fig-${kind}`);
-    const src = `/api/figure/${kind}.png${query ? `?${query}` : ""}`;
+    const src = `/api/figure/${kind}.${FORMAT}${query ? `?${query}` : ""}`;
     const done = () => { if (mine === seq) img.classList.remove("stale"); resolve(); };
     if (img.getAttribute("src") === src && img.complete) { done(); return; }
     // Load off-screen, then swap: the old figure stays until the new one is ready.

@@ -170,7 +170,10 @@ def create_app(explorer: Explorer) -> FastAPI:
 
     @app.get(
         "/api/figure/{kind}.{fmt}",
-        summary="A figure of the edited scenario as PNG or SVG",
+        summary=(
+            "A figure of the edited scenario as PNG or SVG: a kind of `bargain plot`, or `gaps` "
+            "(the pairwise gap matrix of `bargain gaps --plot`)"
+        ),
         response_class=Response,
         responses={200: {"content": {m: {} for m in FIGURE_FORMATS.values()}}},
     )
@@ -201,6 +204,16 @@ def create_app(explorer: Explorer) -> FastAPI:
     )
     def post_options(body: EditsBody) -> dict[str, Any]:
         return explorer.view(body.edits).options_json()
+
+    @app.post(
+        "/api/gaps",
+        summary=(
+            "`bargain gaps --json` of the edited scenario: every pair's own zone and the issues "
+            "that separate it; `html` has the same in the report's words"
+        ),
+    )
+    def post_gaps(body: EditsBody) -> dict[str, Any]:
+        return explorer.view(body.edits).gaps_json()
 
     @app.post("/api/edits.yaml", summary="The edits as an edits file (for --edits-file)")
     def post_edits_file(body: EditsBody) -> Response:

@@ -33,12 +33,14 @@ from simulator.errors import EditError
 from simulator.model import Scenario
 from simulator.results import SolveResult
 
-__all__ = ["FIGURE_FORMATS", "MAX_EDITS", "PAGE_FIGURES", "Explorer", "View"]
+__all__ = ["FIGURE_FORMATS", "GAPS_FIGURE", "MAX_EDITS", "PAGE_FIGURES", "Explorer", "View"]
 
 #: At most this many edits in one request.
 MAX_EDITS = 64
 #: The figures the page redraws on every change.
-PAGE_FIGURES = ("utility_space", "option_map")
+PAGE_FIGURES = ("utility_space", "option_map", "gaps")
+#: The pairwise gap matrix (``bargain gaps --plot``): a figure of the gaps, not of the solve.
+GAPS_FIGURE = "gaps"
 FIGURE_FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 #: Views kept in the LRU cache.
 CACHE_SIZE = 32
@@ -175,11 +177,13 @@ class View:
             raise EditError(
                 f"figure format must be one of {', '.join(FIGURE_FORMATS)}, got {fmt!r}"
             )
-        if kind not in FIGURES or not FIGURES[kind].applies(self.scenario):
-            kinds = ", ".join(available_kinds(self.result()))
-            raise EditError(f"unknown figure {kind!r}; this scenario has: {kinds}")
         if (pair is not None or not proposals) and kind != "utility_space":
             raise EditError("pair and proposals=false apply to the utility_space figure only")
+        if kind == GAPS_FIGURE:
+            return self._memo(("figure", kind, fmt), lambda: self._gaps_figure(fmt))
+        if kind not in FIGURES or not FIGURES[kind].applies(self.scenario):
+            kinds = ", ".join([*available_kinds(self.result()), GAPS_FIGURE])
+            raise EditError(f"unknown figure {kind!r}; this scenario has: {kinds}")
         if pair is not None:
             from simulator.analysis.edits import resolve_party
 
@@ -201,6 +205,13 @@ class View:
                 return _figure_bytes(figures(self.result(), data, kinds=[kind])[kind], fmt)
 
         return self._memo(("figure", kind, fmt, pair, proposals), compute)
+
+    def _gaps_figure(self, fmt: str) -> bytes:
+        from simulator.plots.gaps import plot_gaps
+
+        result = self.gaps()
+        with _DRAW_LOCK:
+            return _figure_bytes(plot_gaps(result), fmt)
 
     def options_json(self) -> dict[str, Any]:
         """The issue-space map as data: how many packages of the zone use each option, and which
@@ -248,6 +259,25 @@ class View:
             }
 
         return dict(self._memo("words", compute))
+
+    def gaps(self) -> Any:
+        """Every pair's own zone and the issues that separate it (``bargain gaps``), computed
+        once."""
+        from simulator.analysis.gaps import gaps
+
+        return self._memo("gaps", lambda: gaps(self.scenario))
+
+    def gaps_json(self) -> dict[str, Any]:
+        """Exactly ``bargain gaps --json`` on the edited scenario, and the report's words for it
+        as an HTML fragment (``html``): the overview table and each pair's table."""
+        from simulator.report.gaps import gaps_blocks
+        from simulator.report.html import blocks_html
+
+        def compute() -> dict[str, Any]:
+            result = self.gaps()
+            return {**result.to_dict(), "html": blocks_html(gaps_blocks(result)[1:])}
+
+        return dict(self._memo("gaps_json", compute))
 
     def scenario_yaml(self) -> str:
         """The edited scenario in the YAML format."""

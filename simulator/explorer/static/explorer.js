@@ -107,7 +107,7 @@ async function refresh() {
   setStatus("Solving…", true);
   $("error").textContent = "";
   delete document.body.dataset.complete;
-  for (const kind of FIGURES) $(`fig-${kind}`).classList.add("stale");
+  for (const kind of [...FIGURES, "gaps"]) $(`fig-${kind}`).classList.add("stale");
   let view, solved, options;
   try {
     [view, solved, options] = await Promise.all([
@@ -118,7 +118,7 @@ async function refresh() {
     $("error").textContent = error.message;
     edits = [...lastGood];
     renderControls();
-    for (const kind of FIGURES) $(`fig-${kind}`).classList.remove("stale");
+    for (const kind of [...FIGURES, "gaps"]) $(`fig-${kind}`).classList.remove("stale");
     setStatus("The last change was refused; the page shows the state before it.");
     document.body.dataset.complete = "1";
     return;
@@ -145,6 +145,28 @@ async function refresh() {
   if (mine !== seq) return;
   setStatus(`Solved ${edits.length ? `with ${edits.length} edit${edits.length > 1 ? "s" : ""}` : "the scenario as stated"}.`);
   document.body.dataset.complete = "1";
+  await loadGaps(mine);
+}
+
+async function loadGaps(mine) {
+  // Every pair's own zone and the issues that separate it, in the report's words, and the matrix.
+  delete document.body.dataset.gaps;
+  $("gaps").classList.add("stale");
+  $("gaps").setAttribute("aria-busy", "true");
+  let data;
+  try {
+    data = await api("/api/gaps", { edits });
+  } catch (error) {
+    if (mine === seq) $("gaps").textContent = error.message;
+    return;
+  }
+  if (mine !== seq) return;
+  $("gaps").innerHTML = data.html;
+  $("gaps").dataset.pairs = JSON.stringify(data.gaps.map((g) => ({ parties: g.parties, issues: g.issues.map((i) => i.issue), zopa: g.zopa.exists })));
+  $("gaps").removeAttribute("aria-busy");
+  $("gaps").classList.remove("stale");
+  await loadFigure("gaps", figureQuery(null), mine);
+  if (mine === seq) document.body.dataset.gaps = "1";
 }
 
 function figureQuery(withProposals) {

@@ -111,7 +111,7 @@ async function refresh() {
   let view, solved, options;
   try {
     [view, solved, options] = await Promise.all([
-      api("/api/view", { edits: asked }), api("/api/solve", { edits: asked }), api("/api/options", { edits: asked }),
+      api("/api/view", viewBody(asked)), api("/api/solve", { edits: asked }), api("/api/options", { edits: asked }),
     ]);
   } catch (error) {
     if (mine !== seq) return;
@@ -136,12 +136,13 @@ async function refresh() {
   // The utility space with the proposals (their evaluation takes milliseconds), then the
   // issue-space map and the proposals' table, each drawn as soon as it arrives.
   const proposalsDone = evaluateProposals(mine);
+  const issueSpace = loadFigure("option_map", figureQuery(null), mine);
   await loadFigure("utility_space", figureQuery(true), mine);
   if (mine !== seq) return;
   setStatus(`Solved ${edits.length ? `with ${edits.length} edit${edits.length > 1 ? "s" : ""}` : "the scenario as stated"}; drawing the issue space…`, true);
   document.body.dataset.state = "ready";
   document.body.dataset.edits = JSON.stringify(edits);
-  await Promise.all([loadFigure("option_map", figureQuery(null), mine), proposalsDone]);
+  await Promise.all([issueSpace, proposalsDone]);
   if (mine !== seq) return;
   setStatus(`Solved ${edits.length ? `with ${edits.length} edit${edits.length > 1 ? "s" : ""}` : "the scenario as stated"}.`);
   document.body.dataset.complete = "1";
@@ -167,6 +168,11 @@ async function loadGaps(mine) {
   $("gaps").classList.remove("stale");
   await loadFigure("gaps", figureQuery(null), mine);
   if (mine === seq) document.body.dataset.gaps = "1";
+}
+
+function viewBody(asked) {
+  // The pair of the utility-space figure: the server starts drawing the page's figures at once.
+  return scenario.parties.length > 2 ? { edits: asked, pair: `${$("pair-x").value},${$("pair-y").value}` } : { edits: asked };
 }
 
 function figureQuery(withProposals) {

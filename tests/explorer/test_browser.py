@@ -108,6 +108,12 @@ def cli_gaps(source: str, edits: list[str], tmp_path: Path) -> dict:
     return json.loads(out.getvalue())
 
 
+def top(page: object) -> None:
+    """Scroll the page and its results column back to the top (the view the docs show)."""
+    page.evaluate("window.scrollTo(0, 0)")  # type: ignore[attr-defined]
+    page.locator("#results").evaluate("node => node.scrollTo(0, 0)")  # type: ignore[attr-defined]
+
+
 def screenshot(page: object, shots: Path, name: str) -> Path:
     """Save the page as ``name.png`` and check that it is not blank."""
     import matplotlib.image
@@ -176,6 +182,7 @@ def test_car_toggle_a_red_line(browser: object, car_url: str, shots: Path, tmp_p
     assert figure_pixels(page) != before, "the utility-space figure did not change"
     assert "dealer+drops+redline+no_fire_sale" in page.url  # the state is in the link
     assert page.locator("#edits li code").all_inner_texts() == edits
+    top(page)
     screenshot(page, shots, "car-2-red-line-dropped")
 
     page.select_option("#actor", "buyer")  # the buyer concedes an option by a click
@@ -222,6 +229,7 @@ def test_december_drop_donbas_and_nato_opens_the_zone(
     sure = page.inner_text("#sure")  # the margins of the verdict, under it
     assert sure.startswith("How sure is this") and "No ZOPA" in sure
     before = figure_pixels(page)
+    top(page)
     screenshot(page, shots, "december-1-loaded")
 
     # issue 19's "done when": two clicks on Ukraine's Donbas and NATO lines open the zone, with
@@ -238,7 +246,7 @@ def test_december_drop_donbas_and_nato_opens_the_zone(
     assert page.inner_text("#nash-title") == "The Nash package"
     assert "There is a zone of possible agreement" in page.inner_text("#verdict")
     assert figure_pixels(page) != before, "the utility-space figure did not change"
-    page.locator("#results").evaluate("node => node.scrollTo(0, 0)")
+    top(page)
     screenshot(page, shots, "december-2-zone-open")
 
     # the pairwise gaps of the same state: the pairs, their issues and zones of `bargain gaps`

@@ -16,6 +16,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.transforms import offset_copy
 
 from simulator.compiled import FloatArray, IntArray
 from simulator.model import Option
@@ -169,16 +170,36 @@ def plot_option_map(
             axes.axhline(r, color="black", lw=0.8)
     axes.set_xlim(0, len(columns))
     axes.set_ylim(len(rows), 0)
-    axes.set_xticks(np.arange(len(columns)) + 0.5, columns, fontsize=8)
-    axes.xaxis.tick_top()
-    for tick, party in zip(axes.get_xticklabels()[2:], s.parties, strict=True):
-        tick.set_color(colours[party.id])
-        tick.set_fontweight("bold")
-    axes.set_yticks(np.arange(len(rows)) + 0.5, ticks, fontsize=7.5)
-    for label, (_, k) in zip(axes.get_yticklabels(), rows, strict=True):
-        if k is None:
-            label.set_fontweight("bold")
-    axes.tick_params(length=0)
+    # the row and column labels as plain texts beside the axes: a hundred ticks cost more to lay
+    # out than the rest of the figure
+    axes.set_xticks([])
+    axes.set_yticks([])
+    above = offset_copy(axes.get_xaxis_transform(), fig, y=3.5, units="points")
+    for c, name in enumerate(columns):
+        party = s.parties[c - 2] if c >= 2 else None
+        axes.text(
+            c + 0.5,
+            1.0,
+            name,
+            transform=above,
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            color=colours[party.id] if party else "black",
+            fontweight="bold" if party else "normal",
+        )
+    left = offset_copy(axes.get_yaxis_transform(), fig, x=-3.5, units="points")
+    for r, ((_, k), text) in enumerate(zip(rows, ticks, strict=True)):
+        axes.text(
+            0.0,
+            r + 0.5,
+            text,
+            transform=left,
+            ha="right",
+            va="center",
+            fontsize=7.5,
+            fontweight="bold" if k is None else "normal",
+        )
     for side in axes.spines.values():
         side.set_visible(False)
     if zopa.total:

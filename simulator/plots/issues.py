@@ -176,7 +176,7 @@ def plot_option_map(
     axes.set_yticks([])
     above = offset_copy(axes.get_xaxis_transform(), fig, y=3.5, units="points")
     for c, name in enumerate(columns):
-        party = s.parties[c - 2] if c >= 2 else None
+        owner = s.parties[c - 2] if c >= 2 else None
         axes.text(
             c + 0.5,
             1.0,
@@ -185,16 +185,16 @@ def plot_option_map(
             ha="center",
             va="bottom",
             fontsize=8,
-            color=colours[party.id] if party else "black",
-            fontweight="bold" if party else "normal",
+            color=colours[owner.id] if owner else "black",
+            fontweight="bold" if owner else "normal",
         )
-    left = offset_copy(axes.get_yaxis_transform(), fig, x=-3.5, units="points")
+    beside = offset_copy(axes.get_yaxis_transform(), fig, x=-3.5, units="points")
     for r, ((_, k), text) in enumerate(zip(rows, ticks, strict=True)):
         axes.text(
             0.0,
             r + 0.5,
             text,
-            transform=left,
+            transform=beside,
             ha="right",
             va="center",
             fontsize=7.5,

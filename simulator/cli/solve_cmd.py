@@ -20,6 +20,7 @@ from simulator.errors import ScenarioError
 from simulator.report import to_markdown
 from simulator.results import SolveResult
 from simulator.solver import FRONTIER_SCOPES, solve
+from simulator.solver.budget import time_limit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -57,7 +58,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=float,
         metavar="S",
         help="stop the searches after S seconds: counts become lower bounds and the output says "
-        "which budget ended them (default: no limit; work budgets always apply)",
+        "which budget ended them; --margins and --gaps get what is left, and stop the command "
+        "(exit status 3) if it runs out (default: no limit; work budgets always apply)",
     )
     p.add_argument("--out", metavar="DIR", help="also write result.json and report.md into DIR")
     add_margins_option(p, None)
@@ -144,12 +146,14 @@ def solve_source(args: argparse.Namespace) -> SolveResult:
     result = dataclasses.replace(result, source=args.source, seconds=seconds)
     from simulator.analysis.ratified_solve import with_ratification
 
-    result = with_ratification(result, getattr(args, "ratification", "nominal"))
-    result = with_margins(args, result)
-    if getattr(args, "gaps", False):
-        from simulator.analysis.gaps import gaps
+    left = None if limit is None else max(limit - (time.perf_counter() - start), 0.0)
+    with time_limit(left):  # what follows the solve has what is left of --time-limit
+        result = with_ratification(result, getattr(args, "ratification", "nominal"))
+        result = with_margins(args, result)
+        if getattr(args, "gaps", False):
+            from simulator.analysis.gaps import gaps
 
-        result = dataclasses.replace(result, gaps=gaps(scenario))
+            result = dataclasses.replace(result, gaps=gaps(scenario))
     return result
 
 

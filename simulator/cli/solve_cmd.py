@@ -86,8 +86,8 @@ def add_margins_option(p: argparse.ArgumentParser, default: str | None) -> None:
         const="basic",
         default=default,
         help="the smallest move of each reservation and red line that flips the verdict "
-        "(exact; 'all' adds every weight, by bisection, and the red lines that change the "
-        "package, one solve each: slower"
+        "(exact; 'all' adds every weight, by bisection, and what changes the package: slower, "
+        "within --time-limit or 300 s, naming what the budget did not reach"
         + (f"; default: {default})" if default else "; off by default)"),
     )
 
@@ -112,10 +112,14 @@ def with_margins(args: argparse.Namespace, result: SolveResult) -> SolveResult:
     level = getattr(args, "margins", None)
     if level in (None, "none"):
         return result
-    from simulator.analysis.margins import margins
+    from simulator.analysis.margins import MARGINS_SECONDS, margins
 
     everything = level == "all"
-    found = margins(result.scenario, weights=everything, package=everything)
+    budget = getattr(args, "time_limit", None) or MARGINS_SECONDS
+    with progress_bar(args) as bar:
+        found = margins(
+            result.scenario, weights=everything, package=everything, seconds=budget, progress=bar
+        )
     if not getattr(args, "timings", True):
         found = dataclasses.replace(found, seconds=0.0)
     return dataclasses.replace(result, margins=found)

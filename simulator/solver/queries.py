@@ -32,6 +32,7 @@ from simulator.compiled import (
     in_target,
 )
 from simulator.errors import ScenarioError
+from simulator.outcome_space import linked_groups
 from simulator.progress import Progress, StageProgress, labelled
 from simulator.rng import RngLike
 from simulator.solver import milp
@@ -110,25 +111,11 @@ def zone(
 
 
 def _components(cs: CompiledScenario, regions: BoolArray) -> list[list[int]]:
-    """Groups of issues linked by the given rule regions (connected components; union-find)."""
-    parent = list(range(cs.n_issues))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    named: set[int] = set()
-    for region, on in zip(cs.regions, regions, strict=True):
-        if on:
-            named.update(region.issues)
-            for j in region.issues[1:]:
-                parent[find(j)] = find(region.issues[0])
-    groups: dict[int, list[int]] = {}
-    for i in sorted(named):
-        groups.setdefault(find(i), []).append(i)
-    return list(groups.values())
+    """Groups of issues linked by the given rule regions (connected components), among the
+    issues that some region names."""
+    on = [r.issues for r, keep in zip(cs.regions, regions, strict=True) if keep]
+    named = {i for issues in on for i in issues}
+    return [g for g in linked_groups(cs.n_issues, on) if g[0] in named]
 
 
 def _restricted_to(cs: CompiledScenario, issues: list[int], regions: BoolArray) -> CompiledScenario:

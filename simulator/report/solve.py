@@ -266,8 +266,13 @@ def footer(result: SolveResult) -> Paragraph:
     budget that ended the search leaves uncertain."""
     took = f" in {result.seconds:.2f} s" if result.seconds else ""
     ended = result.stats.budget_ended
-    if result.stats.counts_exact or ended is None:
+    if ended is None:
         return Paragraph(f"Solved exactly by {method_title(result.method)}{took}.")
+    if result.stats.counts_exact:  # only the closest package's search ran out
+        return Paragraph(
+            f"Counted exactly by {method_title(result.method)}{took}; the search for the closest "
+            f"package stopped at {BUDGET_WORDS.get(ended, ended)}, so none is given."
+        )
     partial = result.stats.frontier_complete is False
     frontier = " and the frontiers are partial" if partial else ""
     return Paragraph(

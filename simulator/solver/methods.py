@@ -32,7 +32,7 @@ from simulator.results import (
 )
 from simulator.solver import additive, milp
 from simulator.solver.bargaining import SOLUTIONS
-from simulator.solver.budget import Budget, time_limit
+from simulator.solver.budget import Budget, OverBudget, time_limit
 from simulator.solver.closest import closest_to_agreement
 from simulator.solver.decision import decision_rule, passing_zone
 from simulator.solver.optimum_search import solutions_without_frontier
@@ -94,6 +94,16 @@ class MethodOutput:
     solutions: dict[str, Point | None] | None = None
 
 
+def _closest_within(q: Question, search: bool = True) -> tuple[Closest | None, str | None]:
+    """The closest package, or None and the budget that ended its search: the counts stand
+    exact, and the JSON's ``budget_ended`` says why no closest package is given (its utility
+    ranges are integer programmes, which the time limit can stop before the search starts)."""
+    try:
+        return closest_to_agreement(q.cs, q.d, q.feasible, q.progress, search=search), None
+    except OverBudget as e:
+        return None, e.budget
+
+
 def enumerate_method(q: Question) -> MethodOutput:
     """The block branch and bound: exact counts, every frontier outcome (within the work budget
     :data:`ENUMERATE_NODES`, :data:`ENUMERATE_OUTCOMES` and the time limit, if any: past them the
@@ -139,16 +149,16 @@ def enumerate_method(q: Question) -> MethodOutput:
         ended = ended or other.budget_ended
         assert other.store is not None
         front = other.store.frontier(q.scope, cs.sizes)
-    closest = None
+    closest, late = None, None
     if q.closest and count == 0 and ended is None and q.consistent > 0 and rule is None:
-        closest = closest_to_agreement(cs, q.d, q.feasible, q.progress)
+        closest, late = _closest_within(q)
     counts = Counts(math.prod(cs.sizes), q.consistent, q.feasible, count, accepted)
     stats = SolveStats(
         "enumerate",
         q.automatic,
         counts_exact=ended is None,
         frontier_outcomes="all",
-        budget_ended=ended,
+        budget_ended=ended or late,
         frontier_complete=None if ended is None else False,
     )
     return MethodOutput(counts, front, zopa_front, closest, stats)
@@ -178,16 +188,16 @@ def without_frontier(q: Question) -> MethodOutput:
         solutions: dict[str, Point | None] = dict.fromkeys(SOLUTIONS)
     else:
         solutions = solutions_without_frontier(cs, rule_regions(cs, "all"), q.d, q.progress)
-    closest = None
+    closest, late = None, None
     if q.closest and count == 0 and ended is None and q.consistent > 0:
-        closest = closest_to_agreement(cs, q.d, q.feasible, q.progress)
+        closest, late = _closest_within(q)
     none = empty_frontier("none", cs.n_issues, cs.n_parties)
     stats = SolveStats(
         "enumerate",
         q.automatic,
         counts_exact=ended is None,
         frontier_outcomes="not computed",
-        budget_ended=ended,
+        budget_ended=ended or late,
     )
     counts = Counts(math.prod(cs.sizes), q.consistent, q.feasible, count)
     return MethodOutput(counts, none, none, closest, stats, solutions=solutions)
@@ -264,9 +274,9 @@ def structured_method(method: str) -> Callable[[Question], MethodOutput]:
         complete = bool(info.pop("frontier_complete", True))
         counted = count_zopa_within(cs, threshold, q.budget, q.progress)
         zopa = counted.value if counted.exact else max(counted.value, zopa_front.size)
-        closest = None
+        closest, late = None, None
         if q.closest and complete and zopa_front.size == 0 and q.consistent > 0:
-            closest = closest_to_agreement(cs, q.d, q.feasible, q.progress, search=False)
+            closest, late = _closest_within(q, search=False)
         stats = SolveStats(
             method,
             q.automatic,
@@ -276,7 +286,7 @@ def structured_method(method: str) -> Callable[[Question], MethodOutput]:
             milp_integer_units=None
             if "milp_integer_units" not in info
             else bool(info["milp_integer_units"]),
-            budget_ended=counted.budget_ended or (None if complete else "time"),
+            budget_ended=counted.budget_ended or (None if complete else "time") or late,
             frontier_complete=None if complete else False,
         )
         counts = Counts(cs.n_outcomes, q.consistent, q.feasible, zopa)

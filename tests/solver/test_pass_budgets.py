@@ -153,6 +153,28 @@ def test_enumeration_has_a_default_work_budget_and_the_outputs_say_which_ended_i
         assert "the frontiers are partial" in to_markdown(cut)
 
 
+@pytest.mark.parametrize("frontier", ["zopa", "none"])
+def test_a_closest_search_out_of_time_leaves_exact_counts_and_says_why_no_closest(
+    monkeypatch: pytest.MonkeyPatch, frontier: str
+) -> None:
+    """The count ends (no ZOPA) and the time runs out in the closest package's integer
+    programmes: the solve still answers, with exact counts, no closest package, and the reason
+    (a 10^40 domain under a 2 s limit did this, and the whole solve raised)."""
+    scenario = no_zopa()
+    exact = solve(scenario, frontier=frontier)
+    assert exact.closest is not None and exact.stats.budget_ended is None
+
+    def out_of_time(*args: object, **kwargs: object) -> None:
+        raise OverBudget("time", stage="the integer programme")
+
+    monkeypatch.setattr(methods, "closest_to_agreement", out_of_time)
+    cut = solve(scenario, frontier=frontier)
+    data = cut.to_dict()
+    assert cut.closest is None and data["budget_ended"] == "time"
+    assert data["counts_exact"] is True and cut.counts == exact.counts
+    assert "the search for the closest package stopped at" in to_markdown(cut)
+
+
 def _cli(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "simulator", *argv],

@@ -1,0 +1,83 @@
+"""``select_solution`` against the plain-Python definitions of ``tests/oracle.py`` (issue 22).
+
+The utilities are decimals (0.1, 0.2, 0.3 are not binary fractions), so criteria that are equal in
+exact arithmetic differ in the last bits and the documented tie tolerance decides; reservations
+and powers vary, a party may have nothing to gain (``I_p = d_p``), and the outcome indices come in
+any order, so the last tie-break reads them and not the row positions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from simulator.solver import select_solution
+from simulator.solver.bargaining import SOLUTIONS
+from tests import oracle
+
+DECIMALS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.6, 0.7, 0.9)
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> tuple[np.ndarray, list[int], np.ndarray, np.ndarray]:
+    n_parties = draw(st.integers(1, 3))
+    m = draw(st.integers(1, 8))
+    u = np.array(
+        draw(st.lists(st.sampled_from(DECIMALS), min_size=m * n_parties, max_size=m * n_parties))
+    ).reshape(m, n_parties)
+    index = draw(st.permutations(range(100, 100 + m)))
+    d = np.array([draw(st.sampled_from([0.0, 0.0, 0.1, 0.3])) for _ in range(n_parties)])
+    beta = np.array([draw(st.sampled_from([1.0, 0.5, 2.0])) for _ in range(n_parties)])
+    # the solver applies a solution to the ZOPA: every row gives every party at least d
+    return np.maximum(u, d), list(index), d, beta
+
+
+def rows(u: np.ndarray, index: list[int]) -> list[oracle.Row]:
+    return [
+        oracle.Row(i, (), {}, tuple(float(x) for x in r), True, ())
+        for i, r in zip(index, u, strict=True)
+    ]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(problems(), st.sampled_from(sorted(SOLUTIONS)))
+@example(  # 0.2 + 0.7 < 0.9 in floats: a tie the tolerance keeps, the normalised gains break
+    (np.array([[0.0, 0.9], [0.2, 0.7]]), [0, 1], np.zeros(2), np.ones(2)),
+    "utilitarian",
+)
+@example(  # party 1 has nothing to gain (I = d): Kalai-Smorodinsky leaves it out
+    (np.array([[0.6, 0.3], [0.7, 0.3], [0.2, 0.3]]), [0, 1, 2], np.array([0.1, 0.3]), np.ones(2)),
+    "kalai_smorodinsky",
+)
+@example(  # unequal powers move weighted Nash away from Nash
+    (np.array([[0.9, 0.2], [0.5, 0.5], [0.2, 0.9]]), [0, 1, 2], np.zeros(2), np.array([2.0, 0.5])),
+    "weighted_nash",
+)
+def test_the_solution_is_the_definition_s(
+    problem: tuple[np.ndarray, list[int], np.ndarray, np.ndarray], name: str
+) -> None:
+    u, index, d, beta = problem
+    want = oracle.best(rows(u, index), name, list(d), list(beta))
+    got = select_solution(name, u, index, d, beta)
+    assert want is not None and got is not None
+    assert index[got] == want.index, (name, u.tolist(), got, want.index)
+
+
+def test_pinned_answers() -> None:
+    """The examples above, worked by hand."""
+    u = np.array([[0.0, 0.9], [0.2, 0.7]])
+    # sums 0.9 and 0.8999999999999999 tie; normalised gains (ideal 0.2, 0.9): 0 + 1 and
+    # 1 + 7/9: row 1
+    assert select_solution("utilitarian", u, [0, 1], np.zeros(2), np.ones(2)) == 1
+    # equal sums and equal normalised sums: the lower outcome index, wherever its row is
+    same = np.array([[0.2, 0.1], [0.1, 0.2]])
+    assert select_solution("utilitarian", same, [7, 3], np.zeros(2), np.ones(2)) == 1
+    assert select_solution("utilitarian", same, [3, 7], np.zeros(2), np.ones(2)) == 0
+    ks = np.array([[0.6, 0.3], [0.7, 0.3], [0.2, 0.3]])
+    d = np.array([0.1, 0.3])
+    assert select_solution("kalai_smorodinsky", ks, [0, 1, 2], d, np.ones(2)) == 1
+    wn = np.array([[0.9, 0.2], [0.5, 0.5], [0.2, 0.9]])
+    assert select_solution("nash", wn, [0, 1, 2], np.zeros(2), np.ones(2)) == 1
+    assert select_solution("weighted_nash", wn, [0, 1, 2], np.zeros(2), np.array([2.0, 0.5])) == 0
+    assert select_solution("nash", np.zeros((0, 2)), [], np.zeros(2), np.ones(2)) is None

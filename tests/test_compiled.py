@@ -268,9 +268,9 @@ def test_preference_weights_are_float_with_zero_where_a_party_has_no_preference(
     q = Party("q", {"x": Preference(0, "linear"), "y": Preference(3, "linear")})
     w = preference_weights(Scenario("w", issues, (p, q)))
     assert w.dtype == np.float64 and w.tolist() == [[2.0, 1.0], [0.0, 3.0]]
-    cs = compile_scenario(
-        Scenario("w", issues, (dataclasses.replace(p, reservation=0, bargaining_power=2), q))
-    )
-    assert cs.reservation.dtype == cs.power.dtype == np.float64  # a float can be stored in them
+    # integer reservations and powers: float arrays all the same, so a float can be stored in them
+    whole = tuple(dataclasses.replace(x, reservation=0, bargaining_power=2) for x in (p, q))
+    cs = compile_scenario(Scenario("w", issues, whole))
+    assert cs.reservation.dtype == cs.power.dtype == np.float64
     r = Party("r", {"y": Preference(0.5, "linear")})
     assert preference_weights(Scenario("w", issues, (p, r))).tolist() == [[2.0, 1.0], [0.0, 0.5]]

@@ -12,7 +12,7 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from simulator.solver import select_solution
+from simulator.solver import select_solution, solution_criterion
 from simulator.solver.bargaining import SOLUTIONS
 from tests import oracle
 
@@ -50,6 +50,10 @@ def rows(u: np.ndarray, index: list[int]) -> list[oracle.Row]:
     (np.array([[0.6, 0.3], [0.7, 0.3], [0.2, 0.3]]), [0, 1, 2], np.array([0.1, 0.3]), np.ones(2)),
     "kalai_smorodinsky",
 )
+@example(  # parties on different scales: the ideal point is per party, not one number
+    (np.array([[0.9, 0.1], [0.6, 0.2], [0.3, 0.3]]), [0, 1, 2], np.zeros(2), np.ones(2)),
+    "kalai_smorodinsky",
+)
 @example(  # unequal powers move weighted Nash away from Nash
     (np.array([[0.9, 0.2], [0.5, 0.5], [0.2, 0.9]]), [0, 1, 2], np.zeros(2), np.array([2.0, 0.5])),
     "weighted_nash",
@@ -77,7 +81,24 @@ def test_pinned_answers() -> None:
     ks = np.array([[0.6, 0.3], [0.7, 0.3], [0.2, 0.3]])
     d = np.array([0.1, 0.3])
     assert select_solution("kalai_smorodinsky", ks, [0, 1, 2], d, np.ones(2)) == 1
+    # ideal (0.9, 0.3): ratios min(1, 1/3), min(2/3, 2/3), min(1/3, 1): row 1, although every
+    # row has the same sum of normalised gains (the tie-break alone would pick row 0)
+    scales = np.array([[0.9, 0.1], [0.6, 0.2], [0.3, 0.3]])
+    assert select_solution("kalai_smorodinsky", scales, [0, 1, 2], np.zeros(2), np.ones(2)) == 1
     wn = np.array([[0.9, 0.2], [0.5, 0.5], [0.2, 0.9]])
     assert select_solution("nash", wn, [0, 1, 2], np.zeros(2), np.ones(2)) == 1
     assert select_solution("weighted_nash", wn, [0, 1, 2], np.zeros(2), np.array([2.0, 0.5])) == 0
     assert select_solution("nash", np.zeros((0, 2)), [], np.zeros(2), np.ones(2)) is None
+
+
+def test_a_zero_gain_is_minus_infinity_without_a_warning() -> None:
+    """Weighted Nash takes ``log 0 = -inf`` for a party that gains nothing, silently: the
+    analyst sees no numpy warning for an ordinary package."""
+    import warnings
+
+    u = np.array([[0.5, 0.0], [0.3, 0.3]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        crit = solution_criterion("weighted_nash", u, np.zeros(2), np.ones(2))
+        assert select_solution("weighted_nash", u, [0, 1], np.zeros(2), np.ones(2)) == 1
+    assert crit[0] == -np.inf and np.isfinite(crit[1])

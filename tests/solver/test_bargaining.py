@@ -102,3 +102,28 @@ def test_a_zero_gain_is_minus_infinity_without_a_warning() -> None:
         crit = solution_criterion("weighted_nash", u, np.zeros(2), np.ones(2))
         assert select_solution("weighted_nash", u, [0, 1], np.zeros(2), np.ones(2)) == 1
     assert crit[0] == -np.inf and np.isfinite(crit[1])
+
+
+def test_the_tie_tolerance_is_relative_and_inclusive() -> None:
+    """Criteria within ``1e-12 * max(1, |best|)`` of the best tie (the bound included) and go to
+    the larger sum of normalised gains; a criterion further off does not tie."""
+    z, one = np.zeros(2), np.ones(2)
+    # exactly at the bound (1 - 1e-12 below a best of 1): a tie, broken by the lower index
+    edge = np.array([[0.0, 1.0], [1 - 1e-12, 0.0]])
+    assert select_solution("utilitarian", edge, [1, 0], z, one) == 1
+    # a best of 2 allows 2e-12: 1.0e-12 below it ties, and row 1's normalised gains win
+    two = np.array([[2.0, 0.0], [0.5, 1.5 - 1e-12]])
+    assert select_solution("utilitarian", two, [0, 1], z, one) == 1
+    # a best of 1 allows 1e-12: 1.5e-12 below it does not tie, although row 1 would win a tie
+    far = np.array([[1.0, 0.0], [0.25, 0.75 - 1.5e-12]])
+    assert select_solution("utilitarian", far, [0, 1], z, one) == 0
+
+
+def test_the_tie_break_normalises_by_the_ideal_given() -> None:
+    """The solver passes the ZOPA's ideal point when ``u`` is part of it: the normalised gains of
+    the tie-break are taken against that, not against the rows' own maxima."""
+    u = np.array([[0.2, 0.5], [0.5, 0.2]])  # egalitarian: both 0.2
+    z, one = np.zeros(2), np.ones(2)
+    assert select_solution("egalitarian", u, [0, 1], z, one) == 0  # 1.4 each: the lower index
+    # against (0.5, 1.0): 0.4 + 0.5 and 1 + 0.2
+    assert select_solution("egalitarian", u, [0, 1], z, one, ideal=np.array([0.5, 1.0])) == 1

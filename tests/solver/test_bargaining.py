@@ -101,6 +101,10 @@ def test_a_zero_gain_is_minus_infinity_without_a_warning() -> None:
         warnings.simplefilter("error")
         crit = solution_criterion("weighted_nash", u, np.zeros(2), np.ones(2))
         assert select_solution("weighted_nash", u, [0, 1], np.zeros(2), np.ones(2)) == 1
+        # a tie (egalitarian 0 for both: party 1 gains nothing anywhere) is broken by the
+        # normalised gains with party 1, whose room I - d is 0, left out: row 0, not the index
+        tie = np.array([[0.9, 0.3], [0.5, 0.3]])
+        assert select_solution("egalitarian", tie, [1, 0], np.array([0.1, 0.3]), np.ones(2)) == 0
     assert crit[0] == -np.inf and np.isfinite(crit[1])
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -42,6 +42,7 @@ __all__ = [
     "allowed_options",
     "box_outcomes",
     "excluding_rule",
+    "linked_groups",
     "outcome_grid",
     "outcome_indices",
     "outcomes_from_indices",
@@ -87,6 +88,31 @@ def outcomes_from_indices(sizes: Sequence[int], index: IntArray) -> IntArray:
 def outcome_grid(sizes: Sequence[int]) -> IntArray:
     """Every outcome ``(prod k_i, n)`` int64, in index order (row ``j`` has index ``j``)."""
     return np.indices(tuple(sizes), dtype=np.int64).reshape(len(sizes), -1).T
+
+
+def linked_groups(n_issues: int, links: Iterable[Sequence[int]]) -> list[list[int]]:
+    """The issues ``0..n_issues-1`` in groups that no link (a list of issues, such as a region's)
+    joins across: connected components by union-find, each group ascending, groups in the order
+    of their first issue.
+
+    >>> linked_groups(5, [(0, 3), (3, 4)])
+    [[0, 3, 4], [1], [2]]
+    """
+    parent = list(range(n_issues))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for link in links:
+        for j in link[1:]:
+            parent[find(j)] = find(link[0])
+    groups: dict[int, list[int]] = {}
+    for i in range(n_issues):
+        groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
 
 
 def box_outcomes(box: Sequence[BoolArray | IntArray]) -> IntArray:

@@ -141,13 +141,17 @@ class Closest:
 
     ``shortfall`` is each party's ``max(0, d_p - u_p)``; ``crossed`` lists red lines the outcome
     crosses (empty when a feasible outcome exists); ``binding`` names what binds, as
-    ``reservation:<party>`` and ``red_line:<party>:<id>``.
+    ``reservation:<party>`` and ``red_line:<party>:<id>``. ``proved`` is False when no search
+    proved it the closest (the integer programme's incumbent past enumeration, or a search that
+    ``budget_ended`` stopped: ``nodes``, ``outcomes`` or ``time``); the JSON then says so.
     """
 
     point: Point
     shortfall: tuple[float, ...]
     crossed: tuple[str, ...]
     binding: tuple[str, ...]
+    proved: bool = True
+    budget_ended: str | None = None
 
     def to_dict(self, scenario: Scenario | None = None) -> dict[str, Any]:
         """The point, the shortfalls, the red lines crossed and what binds (see
@@ -158,6 +162,10 @@ class Closest:
         )
         d["crossed"] = list(self.crossed)
         d["binding"] = list(self.binding)
+        if not self.proved:
+            d["proved"] = False
+            if self.budget_ended is not None:
+                d["budget_ended"] = self.budget_ended
         return d
 
 
@@ -204,6 +212,9 @@ class SolveStats(Mapping[str, Any]):
         exact integers.
     budget_ended
         Which budget ended a pass early (``nodes``, ``outcomes`` or ``time``; None when none did).
+    frontier_complete
+        False when a budget ended a frontier pass, so the frontiers cover only what it saw (then
+        ``frontier_complete: false`` in the JSON); None otherwise.
 
     It reads like the dict it replaces (``stats["counts_exact"]``, ``dict(stats)``): the keys are
     the attributes that are not None.
@@ -216,6 +227,7 @@ class SolveStats(Mapping[str, Any]):
     milp_solves: int | None = None
     milp_integer_units: bool | None = None
     budget_ended: str | None = None
+    frontier_complete: bool | None = None
 
     def __getitem__(self, key: str) -> Any:
         if key not in self._keys():
@@ -284,6 +296,7 @@ class SolveResult:
             "method": self.method,
             "counts_exact": bool(self.stats.counts_exact),
             **({} if (ended := self.stats.budget_ended) is None else {"budget_ended": ended}),
+            **({"frontier_complete": False} if self.stats.frontier_complete is False else {}),
             **({} if (guess := self.zopa_estimate) is None else {"zopa_estimate": guess.to_dict()}),
             "frontier_outcomes": str(self.stats.frontier_outcomes),
             "seconds": self.seconds,

@@ -4,10 +4,14 @@ proposals all have completions acceptable to both parties, so four wrong version
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.evaluate import evaluate_proposal
+from simulator.evaluate import ENUMERATE_LIMIT, ProposalEvaluations, evaluate_proposal
 from simulator.model import Proposal, Scenario
 from tests import strategies
 from tests.oracle import enumerate_rows
@@ -29,12 +33,13 @@ def proposal_of(draw: st.DrawFn, scenario: Scenario) -> Proposal:
     return Proposal("drawn", options)
 
 
+@pytest.mark.parametrize("limit", [ENUMERATE_LIMIT, 0], ids=["listed", "searched"])
 @settings(max_examples=150, deadline=None, database=None)
 @given(st.data())
-def test_partial_proposals_match_brute_force(data: st.DataObject) -> None:
+def test_partial_proposals_match_brute_force(limit: int, data: st.DataObject) -> None:
     scenario = data.draw(strategies.scenarios(max_issues=3, max_options=3, max_parties=3))
     proposal = data.draw(proposal_of(scenario))
-    e = evaluate_proposal(scenario, proposal)
+    e = evaluate_proposal(scenario, proposal, enumerate_limit=limit)
     rows = [
         r
         for r in enumerate_rows(scenario)
@@ -128,3 +133,42 @@ def test_the_json_says_what_brute_force_says(data: st.DataObject) -> None:
         assert any(all(r.named[i] == o for i, o in nash["outcome"].items()) for r in rows), (
             "the Nash completion is not a completion of the proposal"
         )
+
+
+def _same(scenario: Scenario, proposals: list[Proposal]) -> None:
+    """The listed and the searched evaluation give the same JSON, Nash completion included."""
+    listed = tuple(evaluate_proposal(scenario, p) for p in proposals)
+    searched = tuple(evaluate_proposal(scenario, p, enumerate_limit=0) for p in proposals)
+    assert json.dumps(ProposalEvaluations(scenario, listed).to_dict(), sort_keys=True) == (
+        json.dumps(ProposalEvaluations(scenario, searched).to_dict(), sort_keys=True)
+    )
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(st.data())
+def test_listing_and_search_agree(data: st.DataObject) -> None:
+    """Exactly, on drawn scenarios with terms, constraints and multi-issue red lines."""
+    scenario = data.draw(strategies.scenarios(max_issues=4, max_options=3, max_parties=3))
+    _same(scenario, [data.draw(proposal_of(scenario))])
+
+
+@pytest.mark.parametrize(
+    "edits",
+    [
+        [],
+        [
+            "ukraine drops redline donbas_withdrawal_at_most_1",
+            "ukraine drops redline nato_at_most_2",
+        ],
+        ["russia reservation =0.4", "united_states weight donbas_withdrawal *1.5"],
+        ["european_union concedes nato=silent_moratorium"],
+    ],
+)
+def test_listing_and_search_agree_on_the_december_proposals(edits: list[str]) -> None:
+    """Six real proposals (one with 1.7 million completions) under edits an analyst makes."""
+    from simulator.analysis.edits import apply_edits
+    from simulator.formats import load_scenario
+
+    root = Path(__file__).resolve().parents[1]
+    scenario = apply_edits(load_scenario(root / "scenarios" / "ukraine_2025-12.yaml"), edits)
+    _same(scenario, list(scenario.proposals))

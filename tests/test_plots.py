@@ -253,6 +253,26 @@ def test_option_map_marks_red_lines_and_zopa_shares(car):
     assert overlapping_texts(fig) == []
 
 
+def test_option_map_labels_every_row_and_column(car):
+    """The rows (issues, then their options) and the columns (the two counts, then each party in
+    its colour) are labelled, in order, beside the cells."""
+    from matplotlib.colors import to_hex
+
+    from simulator.plots.issues import option_label
+
+    fig = plot_option_map(car, **data_for(car, "option_map"))
+    s = car.scenario
+    texts = {t.get_text(): t for t in fig.axes[0].texts}
+    rows = [x for i in s.issues for x in (i.label or i.id, *map(option_label, i.options))]
+    shown = [t.get_text() for t in fig.axes[0].texts if t.get_text() in set(rows)]
+    assert shown == rows
+    for issue in s.issues:
+        assert texts[issue.label or issue.id].get_fontweight() == "bold"
+    colours = party_colours(s)
+    for party in s.parties:
+        assert to_hex(texts[party.display].get_color()) == colours[party.id].lower()
+
+
 def test_frontier_packages_follow_the_frontier_and_solutions(car, three):
     for result in (car, three):
         fig = plot_frontier_packages(result, **data_for(result, "frontier_packages"))

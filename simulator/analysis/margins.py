@@ -17,19 +17,14 @@ halfway between ``theta_0`` and ``flips_at`` gives the verdict of ``theta_0``.
   (``boundary`` is ``M_p`` itself).
 - **A red line** ``r``: dropped (the verdict with every rule but ``r``; exact). Dropping a line
   never closes a ZOPA, so red lines are tried only when there is none.
-- **A weight** ``w_pi`` (the edit ``PARTY weight ISSUE =x``, which rescales the party's other
-  weights to keep their total ``W``): for each outcome ``u_p`` is affine in ``w_pi``, so
-  ``g(x) = M_p(x)`` is convex and piecewise linear, and the set where ``g(x) < d_p`` (no ZOPA) is
-  an interval. Without a ZOPA, the ends ``0`` and ``W`` are tried and, where the verdict flips,
-  the crossing is found by bisection to :data:`WEIGHT_TOLERANCE` (``exact`` is false:
-  the threshold lies in ``(flips_at - tolerance, flips_at]`` when it is above ``theta_0``). With a
-  ZOPA, the interval where it closes is searched on a grid of :data:`WEIGHT_GRID` values on each
-  side, then by bisection: a closing interval narrower than the grid step can be missed.
+- **A weight** ``w_pi`` (the edit ``PARTY weight ISSUE =x``): the ZOPA's set of weights is found
+  by bisection, on a grid when a ZOPA exists (:mod:`simulator.analysis.margins_weights`, inexact,
+  within a time budget).
 
 The *package* (the Nash solution with a ZOPA, else the closest outcome) is tested against each red
 line dropped (``question`` ``"package"``, one exact solve each) and against moves of each
-reservation and weight (:mod:`simulator.analysis.package_margins`: a grid and bisection, not exact,
-within a time budget).
+reservation and weight (:mod:`simulator.analysis.package_margins`: exact for a reservation, a grid
+and bisection for a weight, within a time budget).
 
 Under a decision rule (``agreement``) the verdict is whether some package passes, and the
 reservation margins come from :mod:`.rule_margins` (bisection: a party that can be outvoted
@@ -49,10 +44,17 @@ from typing import Any
 
 import numpy as np
 
-from simulator.analysis.edits import Adjust, DropRedLine
+from simulator.analysis.edits import DropRedLine
+from simulator.analysis.margins_weights import (
+    WEIGHT_GRID,
+    WEIGHT_TOLERANCE,
+    bisect_bracket,
+    weight_margins,
+)
 from simulator.analysis.rule_margins import reservation_margin, rule_reservation_margins
 from simulator.compiled import CompiledScenario, FloatArray, compile_scenario
 from simulator.model import Party, Rule, Scenario
+from simulator.progress import Progress
 from simulator.solver import (
     exists_deal,
     exists_outcome,
@@ -61,12 +63,18 @@ from simulator.solver import (
     zopa_threshold,
 )
 
-__all__ = ["WEIGHT_GRID", "WEIGHT_TOLERANCE", "Margin", "Margins", "margins", "zopa_exists"]
+__all__ = [
+    "MARGINS_SECONDS",
+    "WEIGHT_GRID",
+    "WEIGHT_TOLERANCE",
+    "Margin",
+    "Margins",
+    "margins",
+    "zopa_exists",
+]
 
-#: Bisection stops when the bracket of a weight's threshold is this narrow.
-WEIGHT_TOLERANCE = 1e-9
-#: Grid values tried on each side of a weight when a ZOPA exists (see the module Notation).
-WEIGHT_GRID = 8
+#: Time budget of the costly margins (weights and package moves), seconds.
+MARGINS_SECONDS = 300.0
 
 
 @dataclass(frozen=True)
@@ -141,6 +149,8 @@ class Margins:
     seconds: float
     #: parameters whose package margin the time budget did not reach
     package_not_tried: tuple[str, ...] = ()
+    #: weights whose verdict margin the time budget did not reach
+    weights_not_tried: tuple[str, ...] = ()
 
     def nearest(self) -> tuple[Margin, ...]:
         """The flipping margins, nearest first (red lines, distance 0, before numbers)."""
@@ -160,7 +170,8 @@ class Margins:
                 ],
                 "seconds": self.seconds,
             }
-            | ({"package_not_tried": list(t)} if (t := self.package_not_tried) else {}),
+            | ({"package_not_tried": list(t)} if (t := self.package_not_tried) else {})
+            | ({"weights_not_tried": list(w)} if (w := self.weights_not_tried) else {}),
         }
 
 
@@ -229,9 +240,9 @@ def _red_line_margins(scenario: Scenario, zopa: bool) -> list[Margin]:
 
 def _package(scenario: Scenario) -> tuple[tuple[str, str], ...] | None:
     """The package the verdict names: the Nash solution with a ZOPA, else the closest outcome."""
-    from simulator.analysis.package_margins import package_of
+    from simulator.analysis.margins_package import package
 
-    outcome = package_of(scenario)
+    outcome = package(scenario)
     if outcome is None:
         return None
     return tuple(
@@ -269,67 +280,40 @@ def _bisect(
 ) -> float:
     """The first flipped value between ``good`` (not flipped) and ``bad`` (flipped), to
     ``tolerance``; returns a value that flips."""
-    while abs(bad - good) > tolerance:
-        mid = (good + bad) / 2
-        if mid in (good, bad):
-            break
-        if flipped(mid):
-            bad = mid
-        else:
-            good = mid
-    return bad
+    return bisect_bracket(flipped, good, bad, tolerance)[1]
 
 
-def _first_flip(
-    flipped: Callable[[float], bool], w0: float, end: float, zopa: bool
-) -> float | None:
-    """The nearest flip between ``w0`` and ``end``: without a ZOPA the no-ZOPA set is an interval
-    around ``w0``, so ``end`` alone tells whether there is one; with a ZOPA, a grid first."""
-    if end == w0:
-        return None
-    steps = WEIGHT_GRID if zopa else 1
-    good = w0
-    for x in np.linspace(w0, end, steps + 1)[1:]:
-        if flipped(float(x)):
-            return _bisect(flipped, good, float(x))
-        good = float(x)
-    return None
-
-
-def _weight_margins(scenario: Scenario, zopa: bool) -> list[Margin]:
+def _weight_margins(
+    scenario: Scenario, zopa: bool, deadline: float | None, progress: Progress | None
+) -> tuple[list[Margin], tuple[str, ...]]:
+    found, not_tried = weight_margins(scenario, zopa, deadline=deadline, progress=progress)
     out = []
-    for party in scenario.parties:
-        total = sum(pref.weight for pref in party.preferences.values())
-        for issue_id, pref in party.preferences.items():
-            w0 = float(pref.weight)
-            if total - w0 <= 0:
-                continue
-
-            def flipped(x: float, party_id: str = party.id, issue: str = issue_id) -> bool:
-                edit = Adjust(party_id, "weight", "=", x, issue)
-                return zopa_exists(edit.apply(scenario)) != zopa
-
-            candidates = [_first_flip(flipped, w0, side, zopa) for side in (0.0, float(total))]
-            found = [x for x in candidates if x is not None]
-            flips = min(found, key=lambda x: abs(x - w0)) if found else None
-            issue = scenario.issue(issue_id)
-            out.append(
-                Margin(
-                    f"{party.id}.weight.{issue_id}",
-                    f"{party.display}'s weight on {issue.label or issue.id}",
-                    "weight",
-                    w0,
-                    (0.0, float(total)),
-                    flips,
-                    None,
-                    None if flips is None else _word(not zopa),
-                    exact=False,
-                )
+    for party_id, issue_id, w0, total, flips in found:
+        issue = scenario.issue(issue_id)
+        out.append(
+            Margin(
+                f"{party_id}.weight.{issue_id}",
+                f"{scenario.party(party_id).display}'s weight on {issue.label or issue.id}",
+                "weight",
+                w0,
+                (0.0, total),
+                flips,
+                None,
+                None if flips is None else _word(not zopa),
+                exact=False,
             )
-    return out
+        )
+    return out, not_tried
 
 
-def margins(scenario: Scenario, *, weights: bool = True, package: bool = False) -> Margins:
+def margins(
+    scenario: Scenario,
+    *,
+    weights: bool = True,
+    package: bool = False,
+    seconds: float | None = MARGINS_SECONDS,
+    progress: Progress | None = None,
+) -> Margins:
     """The robustness margins of the scenario's verdict (see the module Notation).
 
     Parameters
@@ -340,8 +324,14 @@ def margins(scenario: Scenario, *, weights: bool = True, package: bool = False) 
         Also the weights (one bisection per weight that flips the verdict: the costly part).
     package
         Also what changes the package (the Nash package with a ZOPA, else the closest one): each
-        red line dropped (one solve each), each reservation and weight moved (a search of solves
-        within :data:`~simulator.analysis.package_margins.PACKAGE_SECONDS`).
+        red line dropped (one search each), each reservation and weight moved
+        (:mod:`simulator.analysis.package_margins`).
+    seconds
+        Time budget of the weights and the package moves together (None: no limit): the
+        parameters it does not reach are named in ``weights_not_tried`` and
+        ``package_not_tried``.
+    progress
+        Called as ``progress(stage, fraction)`` by the weight and package passes.
 
     Examples
     --------
@@ -351,6 +341,7 @@ def margins(scenario: Scenario, *, weights: bool = True, package: bool = False) 
     True
     """
     start = time.perf_counter()
+    deadline = None if seconds is None else start + seconds
     cs = compile_scenario(scenario)
     zopa = exists_deal(cs)
     feasible = zopa or exists_outcome(cs, rule_regions(cs, "all"))
@@ -360,14 +351,17 @@ def margins(scenario: Scenario, *, weights: bool = True, package: bool = False) 
     else:  # a party can be outvoted: its reservation flips the verdict only where it is needed
         items += rule_reservation_margins(scenario, zopa)
     items += _red_line_margins(scenario, zopa)
+    weights_left: tuple[str, ...] = ()
     if weights and feasible:
-        items += _weight_margins(scenario, zopa)
+        found, weights_left = _weight_margins(scenario, zopa, deadline, progress)
+        items += found
     not_tried: tuple[str, ...] = ()
     if package:
         from simulator.analysis.package_margins import package_move_margins
 
         items += _package_margins(scenario, zopa)
-        moved, not_tried = package_move_margins(scenario)
+        left = np.inf if deadline is None else max(0.0, deadline - time.perf_counter())
+        moved, not_tried = package_move_margins(scenario, seconds=left, progress=progress)
         items += moved
     probs = tuple(
         (_red_line_label(scenario, p.display, r), float(r.probability))
@@ -375,8 +369,10 @@ def margins(scenario: Scenario, *, weights: bool = True, package: bool = False) 
         for r in p.red_lines
         if r.probability < 1
     )
-    seconds = time.perf_counter() - start
-    return Margins(_word(zopa), feasible, tuple(items), probs, seconds, not_tried)
+    seconds_taken = time.perf_counter() - start
+    return Margins(
+        _word(zopa), feasible, tuple(items), probs, seconds_taken, not_tried, weights_left
+    )
 
 
 def _issue_label(scenario: Scenario, issue_id: str) -> str:

@@ -27,7 +27,9 @@ exactly, except sets it can decide without solving:
 So the answer is exact up to size ``k`` (default 3) at a cost of at most ``sum_{j<=k} C(c, j)``
 solves: about ``c**3 / 6`` for ``k = 3`` (``c = 30``: 4,525 sets; ``c = 60``: 36,050). Past that the
 count grows as ``c**k / k!``; ``max_solves`` bounds the work and the result says whether the search
-was complete.
+was complete. Inside a :func:`~simulator.solver.budget.time_limit` scope (``--time-limit``) the
+searches run in chunks of :data:`TIME_CHECK_TASKS` per worker and stop at the deadline, the result
+then incomplete with ``budget_ended: "time"``.
 """
 
 from __future__ import annotations
@@ -41,8 +43,12 @@ from typing import Any
 from simulator.analysis._tasks import Summary, run_tasks, summarise, zopa_exists
 from simulator.analysis.edits import Concede, DropRedLine, Edit, apply_edits
 from simulator.model import Rule, Scenario
+from simulator.solver.budget import OverBudget, seconds_left
 
-__all__ = ["Effects", "RuleKey", "contradictory", "minimal_sets"]
+__all__ = ["TIME_CHECK_TASKS", "Effects", "RuleKey", "contradictory", "minimal_sets"]
+
+#: Existence searches per worker between two checks of the time limit.
+TIME_CHECK_TASKS = 16
 
 
 #: A red-line change: ``((party, rule id), new rule)``, the rule None when it is dropped.
@@ -63,6 +69,8 @@ class Effects:
         self.unit: dict[Edit, frozenset[RuleKey]] = {}
         self.summaries: dict[Any, Summary] = {}
         self.exists: dict[Any, bool] = {}
+        #: the budget that stopped a search short (``time``; None: none did)
+        self.budget_ended: str | None = None
         self.relaxed: dict[frozenset[tuple[str, str]], bool] = {}
         self.solves = 0
 
@@ -120,10 +128,19 @@ class Effects:
         items = list(todo.items())
         complete = budget is None or len(items) <= budget
         items = items if budget is None else items[: max(budget, 0)]
-        tasks = [(apply_edits(self.scenario, edits),) for _, edits in items]
-        found = run_tasks(zopa_exists, tasks, stage=stage, **run)
-        self.exists.update(zip((k for k, _ in items), found, strict=True))
-        self.solves += len(items)
+        step = TIME_CHECK_TASKS * max(int(run.get("workers") or 1), 1)
+        for start in range(0, len(items), step):  # the time limit is checked between chunks
+            chunk = items[start : start + step]
+            tasks = [(apply_edits(self.scenario, edits),) for _, edits in chunk]
+            try:
+                if seconds_left() <= 0:
+                    raise OverBudget("time")
+                found = run_tasks(zopa_exists, tasks, stage=stage, **run)
+            except OverBudget as e:
+                self.budget_ended = e.budget
+                return False
+            self.exists.update(zip((k for k, _ in chunk), found, strict=True))
+            self.solves += len(chunk)
         return complete
 
     def opens(self, edits: Sequence[Edit]) -> bool | None:
@@ -273,5 +290,6 @@ def minimal_sets(
         "max_solves": max_solves,
         "complete": complete,
         "bound": sum(math.comb(len(units), j) for j in range(1, max_size + 1)),
+        **({} if effects.budget_ended is None else {"budget_ended": effects.budget_ended}),
     }
     return [tuple(units[i] for i in m) for m in found], stats

@@ -14,7 +14,8 @@ Each sample is solved exactly. Three methods give the same answer:
   as a matrix product of the crossing table with the draws);
 - ``search`` (any size): only what is reported, by branch and bound on the Nash product
   (:mod:`~simulator.analysis.mc_search`); the ZOPA's size is counted only with ``zopa_sizes=True``;
-- ``solve``: :func:`simulator.solve` on each sampled scenario (any size; the reference).
+- ``solve``: :func:`simulator.solve` on each sampled scenario (any size; the reference; the only
+  one under a decision rule, where "in the ZOPA" reads "passes": :mod:`~.mc_rules`).
 
 Reported: ``P(ZOPA not empty)`` with the Wilson score interval (Wilson 1927; Brown, Cai & DasGupta
 2001 recommend it over the normal interval; computed by :func:`scipy.stats.binomtest`), the
@@ -49,6 +50,7 @@ from simulator.analysis._tasks import (
     summarise,
     zopa_exists,
 )
+from simulator.analysis.mc_rules import passing_samples, rule_method
 from simulator.analysis.mc_search import BOX_LIMIT, most_frequent, search_chunk
 from simulator.analysis.mc_stats import running_note, sample_warnings, wilson_interval
 from simulator.analysis.sampling import (
@@ -73,7 +75,6 @@ from simulator.outcome_space import (
 )
 from simulator.results import outcome_dict
 from simulator.rng import UNSET, RngLike, Unset, pick_rng, root_seed
-from simulator.solver import UNANIMOUS_ONLY
 from simulator.solver.batch import solve_samples
 
 __all__ = [
@@ -110,9 +111,10 @@ class _Sample:
 
 
 def _in_zopa(cs: CompiledScenario, samples: Sequence[Draw], outcomes: IntArray) -> BoolArray:
-    """``(S, M)``: which ``outcomes`` lie in the ZOPA of each sample."""
-    found = solve_samples(cs, *stacked(samples), candidates=outcomes, solutions=())
-    return found.in_zopa
+    """``(S, M)``: which ``outcomes`` lie in the ZOPA of each sample (pass its decision rule)."""
+    if cs.scenario.agreement is not None:
+        return passing_samples(cs.scenario, samples, outcomes)
+    return solve_samples(cs, *stacked(samples), candidates=outcomes, solutions=()).in_zopa
 
 
 def _proposal_open(cs: CompiledScenario, draw: Draw) -> tuple[bool, ...]:
@@ -294,7 +296,8 @@ def monte_carlo(
         :mod:`concurrent.futures` executor or a ``dask.distributed.Client``. It is not shut down.
     workers
         Without an executor: ``1`` runs in this process, ``k`` in ``k`` local processes, None uses
-        :func:`os.cpu_count`. A small enumerated run stays in this process.
+        :func:`os.cpu_count` (the ``workers`` of an executor that has them, e.g. a Dask
+        cluster's size). A small enumerated run stays in this process.
     chunk_size
         Samples per task (default: enough tasks to keep the workers busy).
     progress
@@ -326,13 +329,14 @@ def monte_carlo(
     if method not in ("auto", "enumerate", "search", "solve"):
         raise ScenarioError(f"method must be auto, enumerate, search or solve, got {method!r}")
     varied = check_vary(vary)
-    if scenario.agreement is not None:
-        raise ScenarioError(UNANIMOUS_ONLY.format(what="Monte Carlo samples"))
+    if scenario.agreement is not None:  # only a solve answers under a rule (see mc_rules)
+        method = rule_method(method)
     root = root_seed(pick_rng(rng, seed))
     n_out, n_par = scenario.n_outcomes, len(scenario.parties)
     if method == "auto":
         method = "enumerate" if n_out <= ENUMERATE_LIMIT else "search"
-    n_workers = default_workers() if workers is None else max(1, workers)
+    n_workers = getattr(executor, "workers", default_workers()) if workers is None else workers
+    n_workers = max(1, n_workers)
     run: dict[str, Any] = {"executor": executor, "workers": n_workers, "progress": progress}
     even = max(1, math.ceil(samples / (4 * n_workers)))
     sizes = [len(i.options) for i in scenario.issues]

@@ -2,13 +2,16 @@
 
 Each subcommand lives in its own module with ``register(subparsers)`` and ``run(args) -> int``. A
 user mistake (:class:`~simulator.errors.ScenarioError`) prints one clear message and exits with
-status 2, without a traceback; warnings about the scenario go to stderr.
+status 2, without a traceback; warnings about the scenario go to stderr. A pass that cannot give a
+partial answer and runs out of its budget or the command's ``--time-limit``
+(:class:`~simulator.solver.budget.OverBudget`) says which, and the command exits with status 3.
 """
 
 from __future__ import annotations
 
 import argparse
 import errno
+import math
 import os
 import sys
 import warnings
@@ -34,6 +37,7 @@ from simulator.cli import (
     sweep_cmd,
 )
 from simulator.errors import ScenarioError, ScenarioWarning
+from simulator.solver.budget import OverBudget, time_limit
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -87,8 +91,18 @@ def _stdout_error(exc: OSError) -> int:
     return 2
 
 
+def _time_limit(args: argparse.Namespace) -> float | None:
+    """The ``--time-limit`` of a command that runs in a time-limit scope (``time_limit_option``),
+    checked; None for the others (``solve`` passes its own to :func:`~simulator.solver.solve`)."""
+    limit = getattr(args, "time_limit", None) if getattr(args, "time_limit_scope", False) else None
+    if limit is not None and not (limit > 0 and math.isfinite(limit)):
+        raise ScenarioError(f"--time-limit must be a positive number of seconds, got {limit}")
+    return limit
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 2 user mistake, 130 Ctrl-C)."""
+    """Run the command line; returns the exit status (0 ok, 2 user mistake, 3 a pass that cannot
+    give a partial answer stopped at its budget or ``--time-limit``, 130 Ctrl-C)."""
     if sys.stdout is None:  # started with stdout closed (`>&-`)
         print(
             "error: standard output is closed; redirect it to a file or /dev/null", file=sys.stderr
@@ -102,8 +116,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ScenarioWarning)
         try:
-            status = int(args.run(args))
+            with time_limit(_time_limit(args)):
+                status = int(args.run(args))
             sys.stdout.flush()  # a full disk or /dev/full shows here, not at exit
+        except OverBudget as exc:
+            print(f"error: {exc.explain()}", file=sys.stderr)
+            return 3
         except ScenarioError as exc:
             for w in caught:
                 _show_warning(w)

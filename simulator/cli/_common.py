@@ -144,6 +144,21 @@ def progress_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def time_limit_option(parser: argparse.ArgumentParser) -> None:
+    """``--time-limit S``: the whole command runs in a :func:`~simulator.solver.budget.time_limit`
+    scope (every search and HiGHS solve ends by then; see ``cli.main``)."""
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="S",
+        help="stop every search and integer programme after S seconds: a pass that can give a "
+        "partial answer says which budget ended it, one that cannot stops the command with a "
+        "message (exit status 3) and nothing is written (default: no limit; work budgets always "
+        "apply)",
+    )
+    parser.set_defaults(time_limit_scope=True)
+
+
 def force_option(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument(
         "--force",

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from simulator.cli._common import add_source_argument, emit, load_source, plot_option, progress_bar
+from simulator.cli._common import (
+    add_source_argument,
+    emit,
+    load_source,
+    plot_option,
+    progress_bar,
+    time_limit_option,
+)
 from simulator.cli._common import progress_option as add_progress_option
 
 
@@ -27,6 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     plot_option(p)
     add_progress_option(p)
+    time_limit_option(p)
     p.set_defaults(run=run)
 
 

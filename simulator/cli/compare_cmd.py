@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from simulator.cli._common import emit, load_source, plot_option
+from simulator.cli._common import emit, load_source, plot_option, time_limit_option
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     plot_option(p)
+    time_limit_option(p)
     p.set_defaults(run=run)
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from simulator.cli._common import add_source_argument, emit, load_source, plot_option, progress_bar
+from simulator.cli._common import (
+    add_source_argument,
+    emit,
+    load_source,
+    plot_option,
+    progress_bar,
+    time_limit_option,
+)
 from simulator.cli._common import progress_option as add_progress_option
 from simulator.limits import bounded
 
@@ -35,6 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     plot_option(p)
     add_progress_option(p)
+    time_limit_option(p)
     p.set_defaults(run=run)
 
 

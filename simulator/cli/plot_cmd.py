@@ -11,6 +11,7 @@ from simulator.cli._common import (
     print_json,
     progress_bar,
     progress_option,
+    time_limit_option,
     write_files,
 )
 from simulator.cli.solve_cmd import solve_source
@@ -49,6 +50,7 @@ def add_figure_options(p: argparse.ArgumentParser) -> None:
         "full (default: 0)",
     )
     progress_option(p)
+    time_limit_option(p)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -20,6 +20,7 @@ from simulator.errors import ScenarioError
 from simulator.report import to_markdown
 from simulator.results import SolveResult
 from simulator.solver import FRONTIER_SCOPES, solve
+from simulator.solver.budget import time_limit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -57,7 +58,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=float,
         metavar="S",
         help="stop the searches after S seconds: counts become lower bounds and the output says "
-        "which budget ended them (default: no limit; work budgets always apply)",
+        "which budget ended them; --margins and --gaps get what is left, and stop the command "
+        "(exit status 3) if it runs out (default: no limit; work budgets always apply)",
     )
     p.add_argument("--out", metavar="DIR", help="also write result.json and report.md into DIR")
     add_margins_option(p, None)
@@ -82,8 +84,8 @@ def add_margins_option(p: argparse.ArgumentParser, default: str | None) -> None:
         const="basic",
         default=default,
         help="the smallest move of each reservation and red line that flips the verdict "
-        "(exact; 'all' adds every weight, by bisection, and the red lines that change the "
-        "package, one solve each: slower"
+        "(exact; 'all' adds every weight, by bisection, and what changes the package: slower, "
+        "within --time-limit or 300 s, naming what the budget did not reach"
         + (f"; default: {default})" if default else "; off by default)"),
     )
 
@@ -108,10 +110,14 @@ def with_margins(args: argparse.Namespace, result: SolveResult) -> SolveResult:
     level = getattr(args, "margins", None)
     if level in (None, "none"):
         return result
-    from simulator.analysis.margins import margins
+    from simulator.analysis.margins import MARGINS_SECONDS, margins
 
     everything = level == "all"
-    found = margins(result.scenario, weights=everything, package=everything)
+    budget = getattr(args, "time_limit", None) or MARGINS_SECONDS
+    with progress_bar(args) as bar:
+        found = margins(
+            result.scenario, weights=everything, package=everything, seconds=budget, progress=bar
+        )
     if not getattr(args, "timings", True):
         found = dataclasses.replace(found, seconds=0.0)
     return dataclasses.replace(result, margins=found)
@@ -140,12 +146,14 @@ def solve_source(args: argparse.Namespace) -> SolveResult:
     result = dataclasses.replace(result, source=args.source, seconds=seconds)
     from simulator.analysis.ratified_solve import with_ratification
 
-    result = with_ratification(result, getattr(args, "ratification", "nominal"))
-    result = with_margins(args, result)
-    if getattr(args, "gaps", False):
-        from simulator.analysis.gaps import gaps
+    left = None if limit is None else max(limit - (time.perf_counter() - start), 0.0)
+    with time_limit(left):  # what follows the solve has what is left of --time-limit
+        result = with_ratification(result, getattr(args, "ratification", "nominal"))
+        result = with_margins(args, result)
+        if getattr(args, "gaps", False):
+            from simulator.analysis.gaps import gaps
 
-        result = dataclasses.replace(result, gaps=gaps(scenario))
+            result = dataclasses.replace(result, gaps=gaps(scenario))
     return result
 
 

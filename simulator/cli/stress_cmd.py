@@ -16,6 +16,7 @@ from simulator.cli._common import (
     load_source,
     plot_option,
     progress_bar,
+    time_limit_option,
 )
 from simulator.cli._common import progress_option as add_progress_option
 from simulator.cli._edit_args import (
@@ -75,6 +76,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     plot_option(p)
     add_margins_option(p, None)
     add_progress_option(p)
+    time_limit_option(p)
     p.set_defaults(run=run)
 
 

@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from simulator.errors import ScenarioError
 from simulator.explorer.jobs import MAX_TIME_LIMIT, Jobs
+from simulator.explorer.render import warm
 from simulator.explorer.scenario_json import scenario_json
 from simulator.explorer.session import FIGURE_FORMATS, MAX_EDITS, PAGE_FIGURES, Explorer
 
@@ -41,6 +42,26 @@ EDITS_DOC = (
 
 class EditsBody(BaseModel):
     edits: list[str] = Field(default_factory=list, description=EDITS_DOC)
+
+
+class ViewBody(EditsBody):
+    pair: str | None = Field(
+        None,
+        description=(
+            "two parties, e.g. russia,ukraine: the server starts drawing the page's figures (the "
+            "utility space of this pair, and the issue space) at once, so that they are ready "
+            "when asked for"
+        ),
+    )
+
+
+def _pair(text: str | None) -> tuple[str, str] | None:
+    if text is None:
+        return None
+    names = [p.strip() for p in text.split(",")]
+    if len(names) != 2:
+        raise ScenarioError(f"pair names two parties separated by a comma, got {text!r}")
+    return (names[0], names[1])
 
 
 class ScanBody(EditsBody):
@@ -115,6 +136,7 @@ def create_app(explorer: Explorer) -> FastAPI:
         redoc_url=None,
     )
     app.add_middleware(BodyLimit)
+    warm()  # the figure workers start while the page loads
     jobs = Jobs()
     colours = party_colours(explorer.scenario)
     info = scenario_json(explorer.scenario, explorer.source, colours)
@@ -155,8 +177,11 @@ def create_app(explorer: Explorer) -> FastAPI:
             "the report as HTML fragments, and the margins as data (as in solve --margins --json)"
         ),
     )
-    def post_view(body: EditsBody) -> dict[str, Any]:
+    def post_view(body: ViewBody) -> dict[str, Any]:
         view = explorer.view(body.edits)
+        pair = _pair(body.pair)
+        if pair is not None or body.pair is None:
+            view.prepare(pair)
         return {
             "edits": view.texts,
             **view.words(),
@@ -170,7 +195,10 @@ def create_app(explorer: Explorer) -> FastAPI:
 
     @app.get(
         "/api/figure/{kind}.{fmt}",
-        summary="A figure of the edited scenario as PNG or SVG",
+        summary=(
+            "A figure of the edited scenario as PNG or SVG: a kind of `bargain plot`, or `gaps` "
+            "(the pairwise gap matrix of `bargain gaps --plot`)"
+        ),
         response_class=Response,
         responses={200: {"content": {m: {} for m in FIGURE_FORMATS.values()}}},
     )
@@ -186,13 +214,7 @@ def create_app(explorer: Explorer) -> FastAPI:
             bool, Query(description="utility_space only: draw the proposals")
         ] = True,
     ) -> Response:
-        parties = None
-        if pair is not None:
-            names = [p.strip() for p in pair.split(",")]
-            if len(names) != 2:
-                raise ScenarioError(f"pair names two parties separated by a comma, got {pair!r}")
-            parties = (names[0], names[1])
-        data = explorer.view(edit).figure(kind, fmt, pair=parties, proposals=proposals)
+        data = explorer.view(edit).figure(kind, fmt, pair=_pair(pair), proposals=proposals)
         return Response(data, media_type=FIGURE_FORMATS.get(fmt, "application/octet-stream"))
 
     @app.post(
@@ -201,6 +223,16 @@ def create_app(explorer: Explorer) -> FastAPI:
     )
     def post_options(body: EditsBody) -> dict[str, Any]:
         return explorer.view(body.edits).options_json()
+
+    @app.post(
+        "/api/gaps",
+        summary=(
+            "`bargain gaps --json` of the edited scenario: every pair's own zone and the issues "
+            "that separate it; `html` has the same in the report's words"
+        ),
+    )
+    def post_gaps(body: EditsBody) -> dict[str, Any]:
+        return explorer.view(body.edits).gaps_json()
 
     @app.post("/api/edits.yaml", summary="The edits as an edits file (for --edits-file)")
     def post_edits_file(body: EditsBody) -> Response:

@@ -72,9 +72,7 @@ class Jobs:
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
 
-    def start(
-        self, work: Callable[[Progress], dict[str, Any]], time_limit: float
-    ) -> Job:
+    def start(self, work: Callable[[Progress], dict[str, Any]], time_limit: float) -> Job:
         """Run ``work(progress)`` in a thread; its return value becomes the job's result.
 
         Raises

@@ -14,6 +14,7 @@ from simulator.analysis.figure_data import option_values
 from simulator.model import Scenario
 from simulator.model.preferences import Uncertainty
 from simulator.model.rules import Rule
+from simulator.report.words import bound_word
 
 __all__ = ["scenario_json"]
 
@@ -26,7 +27,7 @@ def _rule_text(scenario: Scenario, rule: Rule) -> str:
     """A short reading of a one-issue red line, in labels; the description for the others."""
     if rule.issue is not None and rule.kind in ("at_most", "at_least") and rule.bound is not None:
         issue = scenario.issue(rule.issue)
-        words = "at most" if rule.kind == "at_most" else "at least"
+        words = bound_word(issue, rule.kind, rule.bound)
         return (
             f"{(issue.label or issue.id)}: {words} {issue.options[issue.index(rule.bound)].display}"
         )

@@ -79,6 +79,9 @@ def serve(explorer: Explorer, host: str, port: int, *, open_browser: bool) -> No
         pass
     finally:
         browser.cancel()
+        from simulator.explorer.render import shutdown
+
+        shutdown()
     print("stopped", file=sys.stderr)
 
 

@@ -16,13 +16,14 @@ Concurrency
 -----------
 The server runs requests on a thread pool. Each view has its own lock, so two tabs asking for the
 same state compute it once, and two tabs asking for different states never see each other's
-edits (each request names all of its edits; there is no shared "current" state). Matplotlib is
-not documented as thread-safe, so figures are drawn one at a time (:data:`_DRAW_LOCK`).
+edits (each request names all of its edits; there is no shared "current" state). Figures are
+drawn by worker processes (:mod:`simulator.explorer.render`), from the data computed here.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -30,15 +31,20 @@ from typing import Any
 
 from simulator.analysis.edits import Edit, apply_edits, parse_edits
 from simulator.errors import EditError
+from simulator.explorer.render import draw
 from simulator.model import Scenario
 from simulator.results import SolveResult
 
-__all__ = ["FIGURE_FORMATS", "MAX_EDITS", "PAGE_FIGURES", "Explorer", "View"]
+log = logging.getLogger("simulator.explorer")
+
+__all__ = ["FIGURE_FORMATS", "GAPS_FIGURE", "MAX_EDITS", "PAGE_FIGURES", "Explorer", "View"]
 
 #: At most this many edits in one request.
 MAX_EDITS = 64
 #: The figures the page redraws on every change.
-PAGE_FIGURES = ("utility_space", "option_map")
+PAGE_FIGURES = ("utility_space", "option_map", "gaps")
+#: The pairwise gap matrix (``bargain gaps --plot``): a figure of the gaps, not of the solve.
+GAPS_FIGURE = "gaps"
 FIGURE_FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 #: Views kept in the LRU cache.
 CACHE_SIZE = 32
@@ -46,10 +52,27 @@ CACHE_SIZE = 32
 #: fifth of the report's, so that a huge space redraws within the latency target; the figure's
 #: caption says how many packages it shows.
 CLOUD_SAMPLES = (20_000, 10_000)
-#: PNG resolution of the explorer's figures.
-PNG_DPI = 80
 
-_DRAW_LOCK = threading.Lock()
+
+def _registered_figure(result: SolveResult, data: Any, kind: str) -> Any:
+    """Figure ``kind`` of the registry (drawn in a worker: a module-level function)."""
+    from simulator.plots import figures
+
+    return figures(result, data, kinds=[kind])[kind]
+
+
+def _utility_space(
+    result: SolveResult, cloud: Any, proposals: Any, pair: tuple[str, str] | None
+) -> Any:
+    from simulator.plots import plot_utility_space
+
+    return plot_utility_space(result, cloud=cloud, proposals=proposals, pair=pair)
+
+
+def _gaps_figure(result: Any) -> Any:
+    from simulator.plots.gaps import plot_gaps
+
+    return plot_gaps(result)
 
 
 class View:
@@ -163,11 +186,15 @@ class View:
             raise EditError(
                 f"figure format must be one of {', '.join(FIGURE_FORMATS)}, got {fmt!r}"
             )
-        if kind not in FIGURES or not FIGURES[kind].applies(self.scenario):
-            kinds = ", ".join(available_kinds(self.result()))
-            raise EditError(f"unknown figure {kind!r}; this scenario has: {kinds}")
         if (pair is not None or not proposals) and kind != "utility_space":
             raise EditError("pair and proposals=false apply to the utility_space figure only")
+        if kind == GAPS_FIGURE:
+            return self._memo(
+                ("figure", kind, fmt), lambda: draw(_gaps_figure, (self.gaps(),), fmt)
+            )
+        if kind not in FIGURES or not FIGURES[kind].applies(self.scenario):
+            kinds = ", ".join([*available_kinds(self.result()), GAPS_FIGURE])
+            raise EditError(f"unknown figure {kind!r}; this scenario has: {kinds}")
         if pair is not None:
             from simulator.analysis.edits import resolve_party
 
@@ -176,20 +203,29 @@ class View:
                 raise EditError(f"pair needs two different parties, got {pair[0]!r} twice")
 
         def compute() -> bytes:
-            from simulator.plots import figure_bytes, figures, plot_utility_space
-
             if kind == "utility_space" and (pair is not None or not proposals):
                 cloud = self._field("cloud")
                 shown = self.proposals() if proposals else ()
-                with _DRAW_LOCK:
-                    fig = plot_utility_space(self.result(), cloud=cloud, proposals=shown, pair=pair)
-                    return figure_bytes(fig, fmt, dpi=PNG_DPI)
-            data = self.figure_data(kind)
-            with _DRAW_LOCK:
-                fig = figures(self.result(), data, kinds=[kind])[kind]
-                return figure_bytes(fig, fmt, dpi=PNG_DPI)
+                return draw(_utility_space, (self.result(), cloud, shown, pair), fmt)
+            return draw(_registered_figure, (self.result(), self.figure_data(kind), kind), fmt)
 
         return self._memo(("figure", kind, fmt, pair, proposals), compute)
+
+    def prepare(self, pair: tuple[str, str] | None) -> None:
+        """Start drawing the page's two figures now, each in a thread that waits for a worker
+        process, so that they are drawn while the verdict's words and margins are written; the
+        page's requests for them then find them ready or in progress (the same cache entry)."""
+
+        def start(kind: str, **kw: Any) -> None:
+            try:
+                self.figure(kind, "svg", **kw)
+            except Exception:  # the page's own request reports it
+                log.debug("preparing %s failed", kind, exc_info=True)
+
+        if len(self.scenario.parties) > 2 and pair is None:
+            pair = (self.scenario.parties[0].id, self.scenario.parties[1].id)
+        for kind, kw in (("utility_space", {"pair": pair}), ("option_map", {})):
+            threading.Thread(target=start, args=(kind,), kwargs=kw, daemon=True).start()
 
     def options_json(self) -> dict[str, Any]:
         """The issue-space map as data: how many packages of the zone use each option, and which
@@ -237,6 +273,25 @@ class View:
             }
 
         return dict(self._memo("words", compute))
+
+    def gaps(self) -> Any:
+        """Every pair's own zone and the issues that separate it (``bargain gaps``), computed
+        once."""
+        from simulator.analysis.gaps import gaps
+
+        return self._memo("gaps", lambda: gaps(self.scenario))
+
+    def gaps_json(self) -> dict[str, Any]:
+        """Exactly ``bargain gaps --json`` on the edited scenario, and the report's words for it
+        as an HTML fragment (``html``): the overview table and each pair's table."""
+        from simulator.report.gaps import gaps_blocks
+        from simulator.report.html import blocks_html
+
+        def compute() -> dict[str, Any]:
+            result = self.gaps()
+            return {**result.to_dict(), "html": blocks_html(gaps_blocks(result)[1:])}
+
+        return dict(self._memo("gaps_json", compute))
 
     def scenario_yaml(self) -> str:
         """The edited scenario in the YAML format."""

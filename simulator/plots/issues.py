@@ -16,13 +16,14 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
+from matplotlib.transforms import offset_copy
 
 from simulator.compiled import FloatArray, IntArray
 from simulator.model import Option
 from simulator.plots.style import (
     RED_LINE,
     SOLUTION_MARKERS,
+    new_figure,
     own_axes,
     party_colours,
     scope_words,
@@ -102,7 +103,27 @@ def plot_option_map(
         ticks += [issue.label or issue.id, *[option_label(o) for o in issue.options]]
     labels_in = max(len(t) for t in ticks) * 7.5 * 0.62 / 72  # width of the longest row label
     width = labels_in + 0.5 + 0.9 * len(columns)
-    fig, axes = own_axes(ax, width, 1.3 + _ROW * len(rows))
+    note = wrap(
+        "Grey columns: share of the feasible packages and of the ZOPA packages that use "
+        "the option (– none). Party columns: shade = the party's value of the option (0 to 1); "
+        "× = the option crosses one of the party's red lines, (×) = only together with "
+        "options of other issues.",
+        int(width * 15),
+    )
+    height = 1.3 + _ROW * len(rows)
+    if ax is None:  # margins from the text sizes: no layout pass over hundreds of labels
+        fig = new_figure(width, height)
+        fig.set_layout_engine("none")
+        left, right = labels_in + 0.2, 0.15
+        top, bottom = 0.75, 0.2 + (note.count("\n") + 1) * 7.5 * 1.3 / 72
+        axes = fig.add_axes(
+            (left / width, bottom / height, 1 - (left + right) / width, 1 - (top + bottom) / height)
+        )
+    else:
+        fig, axes = own_axes(ax, width, height)
+    # every cell's colour in one image: grey by the share of packages, the party's colour by its
+    # value (transparent header rows); one artist instead of one rectangle per cell
+    cells = np.zeros((len(rows), len(columns), 4))
     for r, (i, k) in enumerate(rows):
         if k is None:
             continue
@@ -110,7 +131,7 @@ def plot_option_map(
             n = counts.counts[i][k]
             share = n / counts.total if counts.total else 0.0
             grey = 1.0 - 0.75 * share
-            axes.add_patch(Rectangle((c, r), 1, 1, color=(grey, grey, grey), lw=0))
+            cells[r, c] = (grey, grey, grey, 1.0)
             axes.text(
                 c + 0.5,
                 r + 0.5,
@@ -123,10 +144,7 @@ def plot_option_map(
         for p, party in enumerate(s.parties):
             c = 2 + p
             value = float(option_values[p][i][k])
-            rgba = to_rgba(colours[party.id], 0.08 + 0.62 * value)
-            cell = Rectangle((c, r), 1, 1, color=rgba, lw=0)
-            cell.set_gid(f"value:{party.id}:{i}:{k}")
-            axes.add_patch(cell)
+            cells[r, c] = to_rgba(colours[party.id], 0.08 + 0.62 * value)
             worst = int(rules.party_status(i, p)[k])
             if worst:
                 axes.text(
@@ -140,21 +158,48 @@ def plot_option_map(
                     color="black",
                     gid=f"red_line:{party.id}:{i}:{k}",
                 )
+    axes.imshow(
+        cells,
+        extent=(0, len(columns), len(rows), 0),
+        interpolation="none",  # one pixel per cell, scaled (SVG and PDF embed it unsampled)
+        aspect="auto",
+        gid="option_cells",
+    )
     for r, (_, k) in enumerate(rows):
         if k is None and r:
             axes.axhline(r, color="black", lw=0.8)
     axes.set_xlim(0, len(columns))
     axes.set_ylim(len(rows), 0)
-    axes.set_xticks(np.arange(len(columns)) + 0.5, columns, fontsize=8)
-    axes.xaxis.tick_top()
-    for tick, party in zip(axes.get_xticklabels()[2:], s.parties, strict=True):
-        tick.set_color(colours[party.id])
-        tick.set_fontweight("bold")
-    axes.set_yticks(np.arange(len(rows)) + 0.5, ticks, fontsize=7.5)
-    for label, (_, k) in zip(axes.get_yticklabels(), rows, strict=True):
-        if k is None:
-            label.set_fontweight("bold")
-    axes.tick_params(length=0)
+    # the row and column labels as plain texts beside the axes: a hundred ticks cost more to lay
+    # out than the rest of the figure
+    axes.set_xticks([])
+    axes.set_yticks([])
+    above = offset_copy(axes.get_xaxis_transform(), fig, y=3.5, units="points")
+    for c, name in enumerate(columns):
+        owner = s.parties[c - 2] if c >= 2 else None
+        axes.text(
+            c + 0.5,
+            1.0,
+            name,
+            transform=above,
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            color=colours[owner.id] if owner else "black",
+            fontweight="bold" if owner else "normal",
+        )
+    beside = offset_copy(axes.get_yaxis_transform(), fig, x=-3.5, units="points")
+    for r, ((_, k), text) in enumerate(zip(rows, ticks, strict=True)):
+        axes.text(
+            0.0,
+            r + 0.5,
+            text,
+            transform=beside,
+            ha="right",
+            va="center",
+            fontsize=7.5,
+            fontweight="bold" if k is None else "normal",
+        )
     for side in axes.spines.values():
         side.set_visible(False)
     if zopa.total:
@@ -166,23 +211,11 @@ def plot_option_map(
 
     title = f"Issue space, option by option: {headline}"
     if ax is None:  # over the whole figure: the option labels make the axes start far right
-        fig.suptitle(title, fontsize=11, x=0.01, ha="left")
+        fig.suptitle(title, fontsize=11, x=0.01, y=1 - 0.08 / height, ha="left", va="top")
     else:
         axes.set_title(title, fontsize=11, loc="left")
     if ax is None:
-        fig.supxlabel(
-            wrap(
-                "Grey columns: share of the feasible packages and of the ZOPA packages that use "
-                "the option (– none). Party columns: shade = the party's value of the option (0 to "
-                "1); "
-                "× = the option crosses one of the party's red lines, (×) = only together with "
-                "options of other issues.",
-                int(width * 15),
-            ),
-            fontsize=7.5,
-            x=0.01,
-            ha="left",
-        )
+        fig.supxlabel(note, fontsize=7.5, x=0.01, y=0.01, ha="left", va="bottom")
     return fig
 
 

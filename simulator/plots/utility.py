@@ -89,9 +89,11 @@ def plot_utility_space(
     handles = draw_panel(axes, data, p, q)
     _axis_labels(axes, data, p, q)
     names = f"{s.parties[p].display} and {s.parties[q].display}"
-    axes.set_title(f"Utility space of {names}: {_headline(result)}", fontsize=11, loc="left")
+    # wrapped: a long headline would run under the legend, a long caption off the figure
+    title = wrap(f"Utility space of {names}: {_headline(result)}", 64)
+    axes.set_title(title, fontsize=11, loc="left")
     if ax is None:
-        fig.supxlabel(_caption(data), fontsize=8, x=0.01, ha="left")
+        fig.supxlabel(wrap(_caption(data), 130), fontsize=8, x=0.01, ha="left")
         fig.legend(handles=handles, loc="outside right upper", fontsize=7.5, frameon=False)
     else:
         axes.legend(handles=handles, fontsize=7, loc="best")

@@ -3,15 +3,20 @@ and a "Who must agree" section. Every number comes from the result."""
 
 from __future__ import annotations
 
+from simulator.model import Scenario
 from simulator.report.blocks import Block, Heading, Paragraph, share, table
 from simulator.results import SolveResult
 
-__all__ = ["rule_blocks", "rule_text", "rule_verdict"]
+__all__ = ["rule_blocks", "rule_text", "rule_verdict", "rule_words"]
 
 
 def rule_text(result: SolveResult) -> str:
     """The rule in words: "at least 4 of 6 parties, including Sportco and DOT"."""
-    s = result.scenario
+    return rule_words(result.scenario)
+
+
+def rule_words(s: Scenario) -> str:
+    """The rule of scenario ``s`` (which has one) in words, as :func:`rule_text`."""
     assert s.agreement is not None
     quorum = s.agreement.quorum_of(len(s.parties))
     text = f"at least {quorum} of {len(s.parties)} parties"

@@ -47,7 +47,8 @@ def margins_headline(m: Margins) -> str:
     if m.verdict == "zopa":
         start = "A ZOPA exists"
         if not flips:
-            return f"{start}; no single change of a reservation or a weight closes it."
+            untried = f" ({len(w)} weights not tried)" if (w := m.weights_not_tried) else ""
+            return f"{start}; no single change of a reservation or a weight closes it{untried}."
         then = "it closes if"
     else:
         start = "No ZOPA"
@@ -137,8 +138,10 @@ def margins_blocks(m: Margins) -> list[Block]:
         )
         if len(m.red_lines) > 10:
             out.append(Paragraph(f"({len(m.red_lines) - 10} more red lines below certainty.)"))
-    weights = any(f.kind == "weight" for f in m.items)
+    weights = any(f.kind == "weight" for f in m.items) or bool(m.weights_not_tried)
     how = "weights by bisection to 1e-9" if weights else "weights not tried: --margins all"
+    if m.weights_not_tried:
+        out.append(_untried(m.weights_not_tried, "weight(s) were moved for the verdict"))
     out.append(
         Paragraph(
             f"Each margin moves one parameter alone and re-solves exactly ({how})"
@@ -162,6 +165,7 @@ def _package_move_blocks(m: Margins) -> list[Block]:
                 f.label,
                 _cell(f.value),
                 _cell(f.flips_at),
+                "yes" if f.exact else "no",
                 "-" if f.within_range is None else ("yes" if f.within_range else "no"),
                 "; ".join(f"{i}: *{o}*" for i, o in f.package_words) or "-",
             ]
@@ -169,16 +173,25 @@ def _package_move_blocks(m: Margins) -> list[Block]:
         ]
         out += [
             Paragraph(
-                "The package changes when one reservation or weight moves this far (found on a "
-                "grid and by bisection to 1e-6, so a change between grid points can be missed):"
+                "The package changes when one reservation or weight moves this far (to 1e-6; "
+                "a reservation's is the nearest change, a weight's is found on a grid, so a "
+                "change between grid points can be missed: 'exact' says which):"
             ),
-            table(["what changes", "now", "changes at", "within its stated range", "then"], rows),
+            table(
+                ["what changes", "now", "changes at", "exact", "within its stated range", "then"],
+                rows,
+            ),
         ]
     if m.package_not_tried:
-        out.append(
-            Paragraph(
-                f"The time budget ended before {len(m.package_not_tried)} parameter(s) were moved "
-                "for the package: " + ", ".join(m.package_not_tried[:6]) + "."
-            )
-        )
+        out.append(_untried(m.package_not_tried, "parameter(s) were moved for the package"))
     return out
+
+
+def _untried(names: tuple[str, ...], what: str) -> Paragraph:
+    """What the time budget left, named (never shown as "no change")."""
+    more = " and more." if len(names) > 6 else "."
+    return Paragraph(
+        f"The time budget ended before {len(names)} {what}, so nothing is known of them: "
+        + ", ".join(names[:6])
+        + more
+    )

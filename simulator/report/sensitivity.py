@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from simulator.model import Scenario
+from simulator.report.agreement import rule_words
 from simulator.report.blocks import Block, BulletList, Heading, Paragraph, table
 from simulator.report.registry import register
 from simulator.results import outcome_dict
@@ -70,14 +71,16 @@ def _warnings(warnings: list[dict[str, Any]]) -> list[Block]:
 @register("MonteCarloResult")
 def montecarlo_blocks(result: MonteCarloResult, *, top: int = 10) -> list[Block]:
     """The Monte Carlo run: P(ZOPA) with its Wilson interval, the ``top`` Nash packages, the
-    proposals' chances and the most robust package."""
+    proposals' chances and the most robust package (under a decision rule: packages that pass)."""
     s = result.scenario
     lo, hi = result.ci95
+    ruled = s.agreement is not None
+    event = f"some package passes ({rule_words(s)} must accept)" if ruled else "ZOPA not empty"
     out: list[Block] = [
         Heading(1, f"Monte Carlo: {s.title or s.name}"),
         Paragraph(
             f"{result.samples:,} samples, seed {result.seed}, method {result.method}. "
-            f"P(ZOPA not empty) = {result.p_zopa:.3f} (95% Wilson interval {lo:.3f}-{hi:.3f})."
+            f"P({event}) = {result.p_zopa:.3f} (95% Wilson interval {lo:.3f}-{hi:.3f})."
             + (
                 ""
                 if result.p_zopa_exact is None
@@ -93,19 +96,22 @@ def montecarlo_blocks(result: MonteCarloResult, *, top: int = 10) -> list[Block]
             [[f"{freq:.3f}", _package(s, o)] for o, freq in result.nash_packages(top)],
         ),
     ]
+    inside = "passes the decision rule" if ruled else "is in the ZOPA"
     if result.proposals:
         out += [
-            Heading(2, "Proposals: probability that some package they allow is in the ZOPA"),
+            Heading(2, f"Proposals: probability that some package they allow {inside}"),
             BulletList(tuple(f"{pid}: {p:.3f}" for pid, p in result.proposals.items())),
         ]
     out.append(Heading(2, "Most robust package"))
     if result.robust is None:
-        return [*out, Paragraph("No package is in the ZOPA of any sample.")]
+        none = "passes in any sample" if ruled else "is in the ZOPA of any sample"
+        return [*out, Paragraph(f"No package {none}.")]
     share = result.robust_count / result.samples
+    where = "Passes in" if ruled else "In the ZOPA of"
     return [
         *out,
         Paragraph(
-            f"In the ZOPA of {share:.3f} of the samples ({result.robust_scope}): "
+            f"{where} {share:.3f} of the samples ({result.robust_scope}): "
             f"{_package(s, result.robust)}"
         ),
     ]

@@ -186,6 +186,15 @@ def closest_blocks(result: SolveResult) -> list[Block]:
         out.append(
             Paragraph("Also binding: " + "; ".join(binding_phrase(s, x) for x in others) + ".")
         )
+    if not cl.proved:
+        why = (
+            f"the search stopped at {BUDGET_WORDS.get(cl.budget_ended, cl.budget_ended)}, so "
+            "this is the closest package it found"
+            if cl.budget_ended
+            else "it is the integer programme's answer, not checked by a search (the space is "
+            "past enumeration)"
+        )
+        out.append(Paragraph(f"Not proved the closest: {why}."))
     return out
 
 
@@ -251,7 +260,8 @@ def footer(result: SolveResult) -> Paragraph:
     ended = result.stats.budget_ended
     if result.stats.counts_exact or ended is None:
         return Paragraph(f"Solved exactly by {method_title(result.method)}{took}.")
-    frontier = "" if result.method != "enumerate" else " and the frontiers are partial"
+    partial = result.stats.frontier_complete is False
+    frontier = " and the frontiers are partial" if partial else ""
     return Paragraph(
         f"Solved by {method_title(result.method)}{took}; the search stopped "
         f"at {BUDGET_WORDS.get(ended, ended)}, so the ZOPA count is a lower bound{frontier}."

@@ -101,7 +101,13 @@ def scan_blocks(result: ScanResult, *, top: int = 20) -> list[Block]:
     search: dict[str, Any] = result.search
     if "note" in search:
         return [*out, Paragraph(str(search["note"]) + ".")]
-    state = "complete" if search["complete"] else "stopped at the bound on work: not exhaustive"
+    state = (
+        "complete"
+        if search["complete"]
+        else "stopped at the time limit: not exhaustive"
+        if search.get("budget_ended") == "time"
+        else "stopped at the bound on work: not exhaustive"
+    )
     sets = [" + ".join(f"`{e}`" for e in m) for m in result.minimal_sets]
     return [
         *out,

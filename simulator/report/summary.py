@@ -25,6 +25,7 @@ from simulator.report.blocks import Block, BulletList, Heading, Paragraph, Table
 from simulator.report.markdown import blocks_markdown
 from simulator.report.words import option_name, rule_phrase
 from simulator.results import Point, SolveResult
+from simulator.solver.budget import BUDGET_WORDS
 
 if TYPE_CHECKING:
     from simulator.analysis.diagnosis import RedLineConflict
@@ -149,14 +150,6 @@ def _binding(
     if not items:
         items.append("No red line is crossed or at its limit, and no reservation utility binds.")
     return BulletList(tuple(items))
-
-
-#: What ran out, in words, by the ``budget_ended`` key.
-BUDGET_WORDS = {
-    "nodes": "its budget of nodes expanded",
-    "outcomes": "its budget of outcomes evaluated",
-    "time": "the time limit",
-}
 
 
 def stopped_early(result: SolveResult) -> str | None:

@@ -12,6 +12,7 @@ from simulator.model import Condition, Issue, Rule, Scenario
 
 __all__ = [
     "binding_phrase",
+    "bound_word",
     "condition_phrase",
     "issue_name",
     "option_name",
@@ -53,10 +54,34 @@ def condition_phrase(scenario: Scenario, cond: Condition) -> str:
     return " and ".join(parts)
 
 
+def bound_word(issue: Issue, kind: str, bound: str) -> str:
+    """``at least`` or ``at most`` for a rule ``kind`` bounded at option ``bound``: in the option
+    order, except on a numeric issue, where the words follow the numbers the rule allows (the
+    army cap runs 900 to 200, so "at or after 800 in the list" reads "at most 800").
+
+    >>> from simulator.model import Option
+    >>> cap = Issue("cap", tuple(Option(str(v), value=float(v)) for v in (900, 800, 600)))
+    >>> bound_word(cap, "at_least", "800"), bound_word(cap, "at_most", "800")
+    ('at most', 'at least')
+    """
+    word = "at least" if kind == "at_least" else "at most"
+    if not issue.numeric:
+        return word
+    k = issue.index(bound)
+    allowed = issue.options[k:] if kind == "at_least" else issue.options[: k + 1]
+    values = [float(o.value) for o in allowed if o.value is not None]
+    limit = issue.options[k].value
+    if limit is not None and values and all(v >= limit for v in values):
+        return "at least"
+    if limit is not None and values and all(v <= limit for v in values):
+        return "at most"
+    return word
+
+
 def _rule_body(scenario: Scenario, rule: Rule) -> str:
     if rule.kind in ("at_least", "at_most") and rule.issue and rule.bound:
         issue = scenario.issue(rule.issue)
-        word = "at least" if rule.kind == "at_least" else "at most"
+        word = bound_word(issue, rule.kind, rule.bound)
         return f"{issue.label or issue.id} {word} {option_name(issue, rule.bound)}"
     if rule.kind == "not" and rule.issue:
         issue = scenario.issue(rule.issue)

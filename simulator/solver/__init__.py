@@ -14,6 +14,7 @@ from ``simulator.solver``:
   keep (:class:`ZoneVisitor` counts a set and builds its frontier);
 - budgets: a :class:`Budget` (nodes expanded, outcomes evaluated, seconds) runs as a
   :class:`Meter` that ends a search with :class:`OverBudget` (:func:`count_zopa_within`);
+  ``with time_limit(seconds):`` bounds every search and HiGHS solve of a whole question;
 - :func:`solve_samples`: the ZOPA and solutions of many weightings of one scenario at once;
 - :func:`nash_point` and :func:`nash_samples`: the Nash package alone, by branch and bound on the
   Nash product, without a frontier (Monte Carlo's per-sample question, each coalition's own zone);
@@ -26,7 +27,7 @@ from simulator.progress import Progress, StageProgress, labelled
 from simulator.solver.bargaining import SOLUTIONS, select_solution, solution_criterion
 from simulator.solver.batch import SampleSolutions, solve_samples
 from simulator.solver.blocks import Batch, Block, combined_upper, node_bounds, weight_vectors
-from simulator.solver.budget import Budget, Meter
+from simulator.solver.budget import Budget, Meter, time_limit
 from simulator.solver.closest import closest_key, closest_to_agreement
 from simulator.solver.decision import (
     UNANIMOUS_ONLY,
@@ -144,6 +145,7 @@ __all__ = [
     "solve",
     "solve_samples",
     "space_size",
+    "time_limit",
     "utility_ranges",
     "weight_vectors",
     "zopa_threshold",

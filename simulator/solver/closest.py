@@ -18,7 +18,8 @@ equal bit for bit.
 
 The integer programme's incumbent (:func:`~simulator.solver.milp.closest_incumbent`) seeds the
 search, which then prunes every subtree whose lower bound on the key is worse than the best outcome
-so far (or, past enumeration, the incumbent is taken as it is).
+so far (or, past enumeration, the incumbent is taken as it is). The search runs within
+:data:`CLOSEST_BUDGET`; past it the best package so far is reported, marked as not proved closest.
 """
 
 from __future__ import annotations
@@ -37,12 +38,16 @@ from simulator.compiled import (
 from simulator.progress import Progress, StageProgress, labelled
 from simulator.results import Closest, Point
 from simulator.solver.blocks import Batch, Block, combined_upper
+from simulator.solver.budget import Budget, OverBudget
 from simulator.solver.milp import closest_incumbent
 from simulator.solver.queries import rule_regions, utility_ranges, zopa_threshold
 from simulator.solver.search import Plan, make_plan, run_search
 
-__all__ = ["ClosestVisitor", "closest_key", "closest_to_agreement"]
+__all__ = ["CLOSEST_BUDGET", "ClosestVisitor", "closest_key", "closest_to_agreement"]
 
+#: The search that proves the closest package optimal: past it the best package found so far
+#: (at least the integer programme's incumbent) stands, marked unproved. About 30 s each part.
+CLOSEST_BUDGET = Budget(nodes=2 * 10**6, outcomes=4 * 10**9)
 #: (red lines crossed, largest normalised shortfall, minus the normalised gains' sum, index).
 Key = tuple[int, float, float, int]
 #: Absolute slack (in normalised units) taken off the combined shortfall bound, whose weighted sums
@@ -245,21 +250,29 @@ def _closest_outcome(
     count_red_lines: bool,
     search: bool,
     progress: StageProgress | None,
-) -> tuple[Key, IntArray, FloatArray] | None:
+) -> tuple[Key, IntArray, FloatArray, str | None] | None:
     """The outcome minimising the key of :func:`closest_key`: the integer programme's
-    incumbent, then proved optimal by the search (``search``) or taken as it is."""
+    incumbent, then proved optimal by the search (``search``) within :data:`CLOSEST_BUDGET`, or
+    taken as it is. The last item names the budget that ended the proof (None: proved, or not
+    searched)."""
     visitor = ClosestVisitor(cs, d, r, count_red_lines)
     incumbent = closest_incumbent(cs, d, r, tracked, visitor.red_rules)
     if not search:
         if incumbent is None:
             return None
         key, u = closest_key(cs, d, r, incumbent, visitor.red_rules)
-        return key, incumbent, u
+        return key, incumbent, u, None
     visitor.seed(incumbent, tracked)
-    run_search(make_plan(cs, tracked), visitor, progress)
+    ended = None
+    try:
+        run_search(make_plan(cs, tracked), visitor, progress, meter=CLOSEST_BUDGET.meter())
+    except OverBudget as e:
+        if visitor.best is None:  # nothing to show: the question is undecided
+            raise OverBudget(e.budget, stage="the search for the closest package") from None
+        ended = e.budget
     if visitor.best is None or visitor.best_outcome is None or visitor.best_u is None:
         return None
-    return visitor.best, visitor.best_outcome, visitor.best_u
+    return visitor.best, visitor.best_outcome, visitor.best_u, ended
 
 
 def closest_to_agreement(
@@ -273,7 +286,9 @@ def closest_to_agreement(
     lines it crosses and what binds: among the feasible outcomes when ``feasible`` (their count)
     is not zero, else among the consistent ones counting the red lines crossed first. With a
     feasible set, the red lines that a closer outcome outside it crosses are binding too.
-    ``search=False`` takes the integer programme's incumbent without proving it optimal."""
+    ``search=False`` takes the integer programme's incumbent without proving it optimal; so does
+    a search stopped by :data:`CLOSEST_BUDGET` or the time limit (``proved`` False, and
+    ``budget_ended`` says which)."""
     tracked = rule_regions(cs, "all" if feasible else "consistency")
     ranges, _ = utility_ranges(cs, rule_regions(cs, "consistency"))
     r = np.nan_to_num(ranges[:, 1] - ranges[:, 0])
@@ -282,7 +297,7 @@ def closest_to_agreement(
     )
     if found is None:
         return None
-    key, out, u = found
+    key, out, u, ended = found
     short = np.where(u >= zopa_threshold(cs, d), 0.0, np.maximum(d - u, 0.0))
     crossed = crossed_rules(cs, out[None, :])[0]
     crossed_labels = [
@@ -319,4 +334,6 @@ def closest_to_agreement(
         tuple(float(s) for s in short),
         tuple(lbl.removeprefix("red_line:") for lbl in crossed_labels),
         tuple(dict.fromkeys(binding)),
+        proved=search and ended is None,
+        budget_ended=ended,
     )

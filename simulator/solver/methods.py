@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -20,13 +21,15 @@ from simulator.compiled import CompiledScenario, FloatArray
 from simulator.progress import Progress, labelled
 from simulator.results import Closest, Counts, Frontier, SolveStats, ZopaEstimate
 from simulator.solver import additive, milp
-from simulator.solver.budget import Budget
+from simulator.solver.budget import Budget, time_limit
 from simulator.solver.closest import closest_to_agreement
 from simulator.solver.decision import decision_rule, passing_zone
 from simulator.solver.queries import count_zopa_within, rule_regions, zone, zopa_threshold
 from simulator.solver.visitors import FrontierStore
 
 __all__ = [
+    "ENUMERATE_NODES",
+    "ENUMERATE_OUTCOMES",
     "SCOPE_RULES",
     "MethodOutput",
     "Question",
@@ -35,6 +38,11 @@ __all__ = [
     "structured_method",
 ]
 
+#: The default work budget of each enumeration pass (about a minute at worst on the development
+#: machine: ~10^5 node expansions and ~10^8 leaf evaluations per second); past it the counts are
+#: lower bounds and the frontier covers what was seen, and the result says which budget ended it.
+ENUMERATE_NODES = 5 * 10**6
+ENUMERATE_OUTCOMES = 10**10
 #: The rules whose regions define each frontier scope.
 SCOPE_RULES = {"all": "none", "feasible": "all", "zopa": "all"}
 Scope = Literal["all", "feasible", "zopa"]
@@ -71,12 +79,13 @@ class MethodOutput:
 
 
 def enumerate_method(q: Question) -> MethodOutput:
-    """The block branch and bound: exact counts, every frontier outcome (within the time limit
-    only, when there is one: then the counts are lower bounds and the frontiers partial). Under a
+    """The block branch and bound: exact counts, every frontier outcome (within the work budget
+    :data:`ENUMERATE_NODES`, :data:`ENUMERATE_OUTCOMES` and the time limit, if any: past them the
+    counts are lower bounds and the frontiers partial). Under a
     decision rule the ZOPA is the passing set (:mod:`~simulator.solver.decision`), with per-party
     acceptance counts and no closest-to-agreement search."""
     cs = q.cs
-    time_only = Budget(deadline=q.budget.deadline)
+    work = Budget(ENUMERATE_NODES, ENUMERATE_OUTCOMES, deadline=q.budget.deadline)
     rule = decision_rule(cs)
     threshold = zopa_threshold(cs, q.d)
     accepted = None
@@ -89,7 +98,7 @@ def enumerate_method(q: Question) -> MethodOutput:
             count=True,
             frontier=True,
             progress=labelled(q.progress, "ZOPA"),
-            budget=time_only,
+            budget=work,
         )
         assert found.store is not None
         count, store, ended = found.count, found.store, found.budget_ended
@@ -109,7 +118,7 @@ def enumerate_method(q: Question) -> MethodOutput:
             count=False,
             frontier=True,
             progress=labelled(q.progress, q.scope),
-            budget=time_only,
+            budget=work,
         )
         ended = ended or other.budget_ended
         assert other.store is not None
@@ -124,12 +133,17 @@ def enumerate_method(q: Question) -> MethodOutput:
         counts_exact=ended is None,
         frontier_outcomes="all",
         budget_ended=ended,
+        frontier_complete=None if ended is None else False,
     )
     return MethodOutput(counts, front, zopa_front, closest, stats)
 
 
 def _frontier_by(
-    method: str, cs: CompiledScenario, scope: str, threshold: FloatArray | None
+    method: str,
+    cs: CompiledScenario,
+    scope: str,
+    threshold: FloatArray | None,
+    progress: Progress | None = None,
 ) -> tuple[Frontier, dict[str, int | bool]]:
     """One scope's frontier by the additive programme or the integer programme (one outcome per
     utility vector), with what the method reports about itself."""
@@ -138,9 +152,12 @@ def _frontier_by(
     if method == "dp":
         outcomes, u = additive.additive_frontier(cs, tracked, threshold)
     else:
-        found = milp.frontier_two_parties(cs, tracked, threshold)
+        stage = labelled(progress, f"{scope} frontier (integer programme)")
+        found = milp.frontier_two_parties(cs, tracked, threshold, stage)
         outcomes, u = found.outcomes, found.utilities
         info = {"milp_solves": found.solves, "milp_integer_units": found.exact}
+        if not found.complete:
+            info["frontier_complete"] = False
     store = FrontierStore(cs.n_issues, cs.n_parties, cs.rounding_slack)
     store.u, store.outcomes = u, outcomes
     return store.frontier(scope, cs.sizes), info
@@ -156,6 +173,25 @@ def _cut(front: Frontier, threshold: FloatArray) -> Frontier:
     )
 
 
+def _frontiers(
+    method: str, q: Question, threshold: FloatArray, derived: bool
+) -> tuple[Frontier, Frontier, dict[str, int | bool]]:
+    """The reported frontier and the ZOPA's (cut from the reported one when ``derived``), with
+    what the method reports about itself."""
+    cs = q.cs
+    if q.scope == "zopa":
+        zopa_front, info = _frontier_by(method, cs, "zopa", threshold, q.progress)
+        front = Frontier(q.scope, zopa_front.outcomes, zopa_front.utilities, zopa_front.index)
+        return front, zopa_front, info
+    front, info = _frontier_by(method, cs, q.scope, None, q.progress)
+    if derived:
+        return front, _cut(front, threshold), info
+    zopa_front, more = _frontier_by(method, cs, "zopa", threshold, q.progress)
+    for k, v in more.items():
+        info[k] = info.get(k, 0) + v if k == "milp_solves" else (v and info.get(k, True))
+    return front, zopa_front, info
+
+
 def structured_method(method: str) -> Callable[[Question], MethodOutput]:
     """``dp`` or ``milp``: the frontiers first, without enumeration (the ZOPA's is cut from the
     reported one when both have the same rules); then the ZOPA count by a counting pass within
@@ -167,21 +203,14 @@ def structured_method(method: str) -> Callable[[Question], MethodOutput]:
         derived = q.scope != "zopa" and bool(
             (rule_regions(cs, "all") == rule_regions(cs, SCOPE_RULES[q.scope])).all()
         )
-        if q.scope == "zopa":
-            zopa_front, info = _frontier_by(method, cs, "zopa", threshold)
-            front = Frontier(q.scope, zopa_front.outcomes, zopa_front.utilities, zopa_front.index)
-        else:
-            front, info = _frontier_by(method, cs, q.scope, None)
-            if derived:
-                zopa_front = _cut(front, threshold)
-            else:
-                zopa_front, more = _frontier_by(method, cs, "zopa", threshold)
-                for k, v in more.items():
-                    info[k] = info.get(k, 0) + v if k == "milp_solves" else v
+        left = None if q.budget.deadline is None else q.budget.deadline - time.perf_counter()
+        with time_limit(left):  # HiGHS stops at the solve's deadline too
+            front, zopa_front, info = _frontiers(method, q, threshold, derived)
+        complete = bool(info.pop("frontier_complete", True))
         counted = count_zopa_within(cs, threshold, q.budget, q.progress)
         zopa = counted.value if counted.exact else max(counted.value, zopa_front.size)
         closest = None
-        if q.closest and zopa_front.size == 0 and q.consistent > 0:
+        if q.closest and complete and zopa_front.size == 0 and q.consistent > 0:
             closest = closest_to_agreement(cs, q.d, q.feasible, q.progress, search=False)
         stats = SolveStats(
             method,
@@ -192,7 +221,8 @@ def structured_method(method: str) -> Callable[[Question], MethodOutput]:
             milp_integer_units=None
             if "milp_integer_units" not in info
             else bool(info["milp_integer_units"]),
-            budget_ended=counted.budget_ended,
+            budget_ended=counted.budget_ended or (None if complete else "time"),
+            frontier_complete=None if complete else False,
         )
         counts = Counts(cs.n_outcomes, q.consistent, q.feasible, zopa)
         return MethodOutput(counts, front, zopa_front, closest, stats, counted.estimate)

@@ -28,6 +28,8 @@ from simulator.compiled import (
     crossed_rules,
     evaluate_utilities,
 )
+from simulator.progress import StageProgress
+from simulator.solver.budget import OverBudget
 from simulator.solver.milp_program import (
     FLOAT_STEP,
     MilpError,
@@ -120,13 +122,16 @@ class MilpFrontier:
     """A frontier found by epsilon-constraint: one witness outcome per utility vector.
 
     ``utilities`` are the witnesses' exact (compiled) utilities; ``exact`` says whether the
-    programme ran in integer units (see the module Notation); ``solves`` counts HiGHS solves.
+    programme ran in integer units (see the module Notation); ``solves`` counts HiGHS solves;
+    ``complete`` is False when the time limit ended the sweep (the points found are frontier
+    points, from the ``u_0``-best end, but the rest is missing).
     """
 
     outcomes: IntArray  # (F, n)
     utilities: FloatArray  # (F, 2)
     exact: bool
     solves: int
+    complete: bool = True
 
 
 def _witness(
@@ -143,15 +148,23 @@ def _witness(
 
 
 def frontier_two_parties(
-    cs: CompiledScenario, tracked: BoolArray, threshold: FloatArray | None = None
+    cs: CompiledScenario,
+    tracked: BoolArray,
+    threshold: FloatArray | None = None,
+    progress: StageProgress | None = None,
 ) -> MilpFrontier:
     """The Pareto frontier of two parties over the outcomes that avoid ``tracked`` regions (and
     reach ``threshold``), by lexicographic epsilon-constraint (see the module docstring).
 
+    The sweep stops at the current ``time_limit`` scope's deadline, or when one solve reaches
+    HiGHS's own time limit (``complete`` False either way). ``progress`` gets, after each point,
+    how far ``u_1`` has climbed from the first point towards its largest possible value (a
+    monotone estimate: the sweep ends at or before it).
+
     Raises
     ------
     MilpError
-        If a solve fails (time limit) or returns an outcome that breaks a constraint.
+        If a solve fails (numerical trouble) or returns an outcome that breaks a constraint.
     ValueError
         If the scenario does not have exactly two parties.
     """
@@ -174,31 +187,51 @@ def frontier_two_parties(
     outs: list[IntArray] = []
     us: list[FloatArray] = []
     floor: Row | None = None
+    complete = True
     while True:
-        v = prog.solve(first, [*base, *([floor] if floor else [])])
-        if v is None:
+        try:
+            v = prog.solve(first, [*base, *([floor] if floor else [])])
+            if v is None:
+                break
+            out, u = _witness(prog, v, tracked)
+            if scale is None:
+                hold = ({prog.w0: 1.0}, float(v[prog.w0]) - FLOAT_STEP / 10, np.inf)
+                v2 = prog.solve(second, [*base, *([floor] if floor else []), hold])
+                if v2 is not None:
+                    out2, u2 = _witness(prog, v2, tracked)
+                    if u2[0] >= u[0] - cs.rounding_slack and u2[1] >= u[1] - cs.rounding_slack:
+                        out, u = out2, u2
+        except (OverBudget, MilpError) as e:  # a time limit: keep the points, say some are missing
+            if isinstance(e, MilpError) and not e.timed_out:
+                raise
+            complete = False
             break
-        out, u = _witness(prog, v, tracked)
-        if scale is None:
-            hold = ({prog.w0: 1.0}, float(v[prog.w0]) - FLOAT_STEP / 10, np.inf)
-            v2 = prog.solve(second, [*base, *([floor] if floor else []), hold])
-            if v2 is not None:
-                out2, u2 = _witness(prog, v2, tracked)
-                if u2[0] >= u[0] - cs.rounding_slack and u2[1] >= u[1] - cs.rounding_slack:
-                    out, u = out2, u2
         if us and not (u[1] > us[-1][1] + cs.rounding_slack):
             raise MilpError("the epsilon-constraint step did not advance; numerical trouble")
         outs.append(out)
         us.append(u)
+        if progress:
+            span = min(float(cs.cap[1]), _range_top(cs, 1)) - float(us[0][1])
+            climbed = (float(u[1]) - float(us[0][1])) / span if span > 0 else 1.0
+            progress(min(max(climbed, 0.0), 0.99))
         w1 = prog.scaled_utility(u)[1]
         floor = ({prog.w0 + 1: 1.0}, w1 + (1.0 if scale is not None else FLOAT_STEP), np.inf)
+    if progress:
+        progress(1.0)
     n = cs.n_issues
     return MilpFrontier(
         np.array(outs, dtype=np.int64).reshape(-1, n),
         np.array(us, dtype=np.float64).reshape(-1, 2),
         scale is not None,
         prog.solves,
+        complete,
     )
+
+
+def _range_top(cs: CompiledScenario, p: int) -> float:
+    """An upper bound on party ``p``'s uncapped utility over the space."""
+    top = sum(float(t[p].max()) for t in cs.values if t.size)
+    return top + float(np.maximum(cs.term_bonus[:, p], 0.0).sum())
 
 
 def _range(cs: CompiledScenario, p: int, scale: float) -> float:

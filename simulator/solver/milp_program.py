@@ -55,6 +55,7 @@ from simulator.compiled import (
     IntArray,
     Region,
 )
+from simulator.solver.budget import OverBudget, seconds_left
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -83,7 +84,12 @@ Row = tuple[dict[int, float], float, float]
 
 
 class MilpError(RuntimeError):
-    """HiGHS stopped without proving optimality (time limit or numerical trouble)."""
+    """HiGHS stopped without proving optimality (time limit or numerical trouble);
+    ``timed_out`` says it was its own per-solve time limit (:data:`TIME_LIMIT`)."""
+
+    def __init__(self, message: str, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
 
 
 @contextlib.contextmanager
@@ -264,10 +270,15 @@ class OutcomeProgram:
     ) -> FloatArray | None:
         """Minimise ``objective . v``; the solution vector, or None if infeasible.
 
+        ``time_limit`` is HiGHS's own (seconds), cut to what is left of the current
+        :func:`~simulator.solver.budget.time_limit` scope.
+
         Raises
         ------
         MilpError
             If HiGHS stops without an optimal solution or a proof of infeasibility.
+        OverBudget
+            If the scope's deadline has passed, before or during the solve (``budget`` "time").
         """
         from scipy.optimize import Bounds, LinearConstraint, milp  # imported when first needed
         from scipy.sparse import vstack
@@ -295,6 +306,9 @@ class OutcomeProgram:
         integrality[: self.w0] = 1
         if self.integral_w:
             integrality[self.w0 : self.w0 + n_p] = 1
+        time_limit = seconds_left(time_limit)  # within the time_limit scope, if any
+        if time_limit <= 0:
+            raise OverBudget("time", stage="the integer programme")
         self.solves += 1
         with _quiet_stdout():
             res = milp(
@@ -311,8 +325,12 @@ class OutcomeProgram:
             )
         if res.status == 2:
             return None
+        if res.status == 1 and seconds_left() <= 0:
+            raise OverBudget("time", stage="the integer programme")
         if res.status != 0 or res.x is None:
-            raise MilpError(f"HiGHS stopped without an optimal solution: {res.message}")
+            raise MilpError(
+                f"HiGHS stopped without an optimal solution: {res.message}", res.status == 1
+            )
         return np.asarray(res.x)
 
     def outcome(self, v: FloatArray) -> IntArray:

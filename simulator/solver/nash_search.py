@@ -34,7 +34,8 @@ Econometrica 18(2).
 Warm starts and samples. :func:`nash_point` takes packages known from elsewhere (the last
 Monte Carlo samples' Nash packages, another coalition's): those in the set start the bound at
 once. :func:`nash_samples` answers many samples of one scenario (sampled weights, reservations and
-held red lines) with one compilation: each sample's value tables are one broadcast product, bit
+held red lines) with one compilation and one plan structure per held set of red lines
+(:mod:`~simulator.solver.sample_plans`): each sample's value tables are one broadcast product, bit
 for bit the compiler's (:func:`~simulator.compiled.value_tables`), and each search is warm-started
 with the Nash packages found so far. Each answer is exactly :func:`~simulator.solver.solve`'s Nash
 package of that sampled scenario (the tests compare them on random scenarios and the December
@@ -61,6 +62,7 @@ from simulator.solver.bargaining import TIE_TOLERANCE, select_solution, solution
 from simulator.solver.blocks import Batch, Block, combined_upper
 from simulator.solver.pareto import dominated_by, pareto_mask
 from simulator.solver.queries import EXISTS_BATCH, max_utility, zopa_threshold
+from simulator.solver.sample_plans import empty_at_root, held_region_matrix, revalued
 from simulator.solver.search import Plan, make_plan, run_search
 from simulator.solver.visitors import combined_need
 
@@ -323,7 +325,10 @@ def nash_samples(
 
     The samples share the compiled rules (each sample's value tables are one broadcast product,
     bit for bit the compiler's: :func:`~simulator.compiled.value_tables`); each sample's search
-    is seeded with the Nash packages found so far, most recent first (``warm`` adds more).
+    is seeded with the Nash packages found so far, most recent first (``warm`` adds more). What
+    else they share is in :mod:`~simulator.solver.sample_plans`: every sample's held regions and
+    root bound in one operation each (a sample empty at the root needs no search), and one plan
+    structure per held set of red lines, revalued for each sample that holds the same set.
 
     >>> from simulator.formats import load_scenario
     >>> from simulator.compiled import compile_scenario, preference_weights
@@ -339,13 +344,25 @@ def nash_samples(
     seen: list[IntArray] = [] if warm is None else list(np.asarray(warm).reshape(-1, cs.n_issues))
     out: list[NashPoint | None] = []
     order = make_plan(cs, np.ones(len(cs.regions), dtype=bool)).order  # shared by the samples
+    reservations = np.asarray(reservations, dtype=np.float64).reshape(len(weights), -1)
+    held = held_region_matrix(cs, holds)
+    thresholds = np.stack([zopa_threshold(cs, d) for d in reservations]).reshape(len(weights), -1)
+    empty = empty_at_root(cs, tables, held, thresholds)
+    plans: dict[bytes, Plan] = {}  # per held set: the first sample's plan, its structure shared
     for s in range(len(weights)):
-        d = np.asarray(reservations[s], dtype=np.float64)
+        if empty[s]:
+            out.append(None)
+            continue
+        d = reservations[s]
         sample = replace(cs, values=tuple(t[s] for t in tables), reservation=d.copy())
-        regions = held_regions(cs, holds[s])
-        plan = make_plan(sample, regions, inner_block=SAMPLE_INNER_BLOCK, order=order)
+        key = held[s].tobytes()
+        if key in plans:
+            plan = revalued(plans[key], sample)
+        else:
+            plan = make_plan(sample, held[s], inner_block=SAMPLE_INNER_BLOCK, order=order)
+            plans[key] = plan
         tries = np.array(seen[-_WARM:][::-1], dtype=np.int64).reshape(-1, cs.n_issues)
-        found = nash_point(sample, regions, d, warm=tries, plan=plan)
+        found = nash_point(sample, held[s], d, warm=tries, plan=plan)
         if found is not None and not any(np.array_equal(found.outcome, o) for o in seen[-_WARM:]):
             seen.append(found.outcome)
         out.append(found)

@@ -32,6 +32,7 @@ from simulator.compiled import (
     in_target,
 )
 from simulator.errors import ScenarioError
+from simulator.outcome_space import linked_groups
 from simulator.progress import Progress, StageProgress, labelled
 from simulator.rng import RngLike
 from simulator.solver import milp
@@ -49,6 +50,8 @@ from simulator.solver.visitors import (
 __all__ = [
     "EXISTS_BATCH",
     "EXISTS_BUDGET",
+    "EXISTS_FINAL",
+    "EXISTS_NODES",
     "BoundedCount",
     "count_outcomes",
     "count_zopa",
@@ -65,6 +68,11 @@ __all__ = [
 
 #: Outcomes an existence search evaluates before it asks the integer programme for a witness.
 EXISTS_BUDGET = 1 << 24
+#: Nodes that first search may expand (weak bounds expand nodes without reaching leaves).
+EXISTS_NODES = 1 << 18
+#: The existence search's final pass (after the integer programme found no witness): past it the
+#: question stops undecided (:class:`~simulator.solver.budget.OverBudget`). About 30 s each part.
+EXISTS_FINAL = Budget(nodes=2 * 10**6, outcomes=4 * 10**9)
 #: Nodes expanded at once by an existence search: narrow, to reach leaves early.
 EXISTS_BATCH = 256
 
@@ -103,25 +111,11 @@ def zone(
 
 
 def _components(cs: CompiledScenario, regions: BoolArray) -> list[list[int]]:
-    """Groups of issues linked by the given rule regions (connected components; union-find)."""
-    parent = list(range(cs.n_issues))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    named: set[int] = set()
-    for region, on in zip(cs.regions, regions, strict=True):
-        if on:
-            named.update(region.issues)
-            for j in region.issues[1:]:
-                parent[find(j)] = find(region.issues[0])
-    groups: dict[int, list[int]] = {}
-    for i in sorted(named):
-        groups.setdefault(find(i), []).append(i)
-    return list(groups.values())
+    """Groups of issues linked by the given rule regions (connected components), among the
+    issues that some region names."""
+    on = [r.issues for r, keep in zip(cs.regions, regions, strict=True) if keep]
+    named = {i for issues in on for i in issues}
+    return [g for g in linked_groups(cs.n_issues, on) if g[0] in named]
 
 
 def _restricted_to(cs: CompiledScenario, issues: list[int], regions: BoolArray) -> CompiledScenario:
@@ -186,10 +180,17 @@ def exists_outcome(
 ) -> bool:
     """Whether some outcome lies in none of ``regions`` and reaches ``threshold``.
 
-    Exact, in three steps: the search for up to :data:`EXISTS_BUDGET` evaluated outcomes (it
-    stops at the first outcome found, and most empty sets are proved empty by their bounds within
-    it); then the integer programme's feasibility solve, whose outcome, if any, is checked exactly
-    (a witness); then, if the programme found none, the search to the end.
+    Exact, in three steps: the search for up to :data:`EXISTS_BUDGET` evaluated outcomes and
+    :data:`EXISTS_NODES` expanded nodes (it stops at the first outcome found, and most empty sets
+    are proved empty by their bounds within it); then the integer programme's feasibility solve,
+    whose outcome, if any, is checked exactly (a witness); then, if the programme found none, the
+    search to the end within :data:`EXISTS_FINAL` (and the ``time_limit`` scope).
+
+    Raises
+    ------
+    OverBudget
+        When the final pass runs out of its budget or the time limit: the question is undecided
+        (``stage`` names the pass).
     """
     return find_outcome(cs, regions, threshold) is not None
 
@@ -208,7 +209,8 @@ def find_outcome(
     plan = make_plan(cs, regions) if plan is None else plan
     visitor = ExistsVisitor(threshold, EXISTS_BUDGET)
     try:
-        run_search(plan, visitor, batch_nodes=EXISTS_BATCH)
+        meter = Budget(nodes=EXISTS_NODES).meter()
+        run_search(plan, visitor, batch_nodes=EXISTS_BATCH, meter=meter)
         return visitor.witness
     except OverBudget:
         pass
@@ -219,7 +221,10 @@ def find_outcome(
     if witness is not None and in_target(cs, regions, threshold, witness)[0]:
         return np.asarray(witness, dtype=np.int64)
     visitor = ExistsVisitor(threshold)
-    run_search(plan, visitor, batch_nodes=EXISTS_BATCH)
+    try:
+        run_search(plan, visitor, batch_nodes=EXISTS_BATCH, meter=EXISTS_FINAL.meter())
+    except OverBudget as e:
+        raise OverBudget(e.budget, stage="the existence search") from None
     return visitor.witness
 
 

@@ -62,7 +62,7 @@ from simulator.solver.blocks import (
     root,
     weight_vectors,
 )
-from simulator.solver.budget import Meter
+from simulator.solver.budget import Meter, ambient_meter
 from simulator.solver.pareto import pareto_mask, sum_front_two
 
 __all__ = ["Batch", "Block", "Plan", "Visitor", "make_plan", "run_search", "space_size"]
@@ -339,15 +339,15 @@ def run_search(
     asks ``keep`` again for each leaf's nodes before they are evaluated (for bounds that rise).
     ``batch_nodes`` (default :data:`BATCH_NODES`) bounds the nodes expanded in one operation (small
     batches reach leaves sooner, large ones amortise Python), so the stack is one batch per depth
-    whatever the space. ``meter`` (a :class:`~simulator.solver.budget.Meter`) is charged each
-    expansion's nodes and leaf's outcomes (:class:`~simulator.solver.budget.OverBudget` past it).
+    whatever the space. ``meter`` (a :class:`~simulator.solver.budget.Meter`; default: the
+    ``time_limit`` scope's) is charged each expansion and leaf (``OverBudget`` past it).
     """
     if plan.empty:
         if progress:
             progress(1.0)
         return
-    total = float(plan.remaining[0])
-    done = 0.0
+    total, done = float(plan.remaining[0]), 0.0
+    meter = ambient_meter() if meter is None else meter  # a time_limit scope bounds every search
     leaf_nodes = max(1, LEAF_OUTCOMES // max(plan.block_size, 1))
     chunk_inner = BATCH_NODES if batch_nodes is None else batch_nodes
     priority, recheck = getattr(visitor, "priority", None), getattr(visitor, "recheck", False)

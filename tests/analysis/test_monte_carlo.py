@@ -197,3 +197,15 @@ def test_result_json_shape(car):
     assert sum(p["frequency"] for p in data["nash_packages"]) <= data["p_zopa"] + 1e-12
     assert set(data["proposals"]) == {p.id for p in car.proposals}
     assert set(data["robust_package"]) == {"outcome", "p_acceptable"}
+
+
+def test_tasks_are_sized_for_the_executors_workers(car):
+    """Without ``workers``, an executor that knows its size (a Dask cluster) gets four tasks per
+    worker; the answer does not change."""
+    s = uncertain_car(car)
+    sized = SubmitOnly()
+    sized.workers = 5  # type: ignore[attr-defined]
+    a = monte_carlo(s, 100, seed=1, method="solve", executor=sized)
+    assert sized.calls == 2 * 20  # the samples' tasks, then the robust package's
+    b = monte_carlo(s, 100, seed=1, method="solve", workers=1)
+    assert a.to_dict() == b.to_dict()

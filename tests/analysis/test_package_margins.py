@@ -10,7 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from simulator import load_scenario
 from simulator.analysis.edits import Adjust
 from simulator.analysis.margins import Margin, margins
-from simulator.analysis.package_margins import package_move_margins, package_of
+from simulator.analysis.package_margins import (
+    PACKAGE_TOLERANCE,
+    package_move_margins,
+    package_of,
+)
 from simulator.cli import main
 from simulator.model import Scenario
 from tests.analysis.conftest import ROOT
@@ -30,13 +34,17 @@ def _check(scenario: Scenario, found: list[Margin]) -> int:
     now = package_of(scenario)
     flips = 0
     for m in found:
-        assert m.question == "package" and not m.exact
+        assert m.question == "package"
+        assert m.exact == (m.kind == "reservation" and scenario.agreement is None), m
         if m.flips_at is None:
             continue
         assert isinstance(m.flips_at, float) and isinstance(m.value, float)
+        assert isinstance(m.boundary, float)
         flips += 1
         assert package_of(_at(scenario, m, m.flips_at)) != now, m
         assert package_of(_at(scenario, m, (m.value + m.flips_at) / 2)) == now, m
+        assert package_of(_at(scenario, m, m.boundary)) == now, m
+        assert abs(m.flips_at - m.boundary) <= PACKAGE_TOLERANCE, m
         assert m.verdict_after == "other_package" and m.package_after
     return flips
 
@@ -81,3 +89,14 @@ def test_json_entries_have_the_margins_shape(capsys) -> None:
         "exact",
     }
     assert margins(load_scenario(CAR), package=True).package_not_tried == ()
+
+
+def test_december_reservation_moves_are_re_solved() -> None:
+    """The December snapshot (no ZOPA: the closest package): each reservation's package margin,
+    exact, re-solved at ``flips_at``, halfway and at ``boundary`` by full solves."""
+    dec = load_scenario(ROOT / "scenarios" / "ukraine_2025-12.yaml")
+    only = [f"{p.id}.reservation" for p in dec.parties]
+    found, not_tried = package_move_margins(dec, seconds=3600.0, only=only)
+    assert not not_tried and [m.parameter for m in found] == only
+    assert _check(dec, found) == len(found)
+    assert all(m.exact for m in found)

@@ -3,11 +3,14 @@ Playwright, against a real server. Marked ``browser``; skipped with the reason w
 Playwright is missing (``.ci/run`` installs Chromium, so CI runs them).
 
 Each step saves a screenshot under pytest's temporary folder (``explorer-screenshots``), checked
-not to be blank.
+not to be blank. With ``BARGAIN_DOCS_IMAGES=1`` the steps the docs show are also written to
+``docs/images/explorer-*.png``: that is how the docs' screenshots are made.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -43,6 +46,13 @@ FLAGS = [
     "--no-first-run",
 ]
 TIMEOUT_MS = 90_000
+#: Steps whose screenshots the docs show (docs/explorer.md), by the name of the file there.
+DOC_IMAGES = {
+    "car-2-red-line-dropped": "explorer-car.png",
+    "december-1-loaded": "explorer-december-before.png",
+    "december-2-zone-open": "explorer-december-zone-open.png",
+    "december-3-gaps": "explorer-december-gaps.png",
+}
 
 if not Path(CHROMIUM).exists():
     pytest.skip(
@@ -89,6 +99,21 @@ def cli_solve(source: str, edits: list[str], tmp_path: Path) -> dict:
     return json.loads((out / "result.json").read_text("utf-8"))
 
 
+def cli_gaps(source: str, edits: list[str], tmp_path: Path) -> dict:
+    path = tmp_path / "edited-gaps.yaml"
+    path.write_text(dump_scenario_yaml(apply_edits(load_scenario(source), edits)), "utf-8")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["gaps", str(path), "--json"]) == 0
+    return json.loads(out.getvalue())
+
+
+def top(page: object) -> None:
+    """Scroll the page and its results column back to the top (the view the docs show)."""
+    page.evaluate("window.scrollTo(0, 0)")  # type: ignore[attr-defined]
+    page.locator("#results").evaluate("node => node.scrollTo(0, 0)")  # type: ignore[attr-defined]
+
+
 def screenshot(page: object, shots: Path, name: str) -> Path:
     """Save the page as ``name.png`` and check that it is not blank."""
     import matplotlib.image
@@ -98,15 +123,20 @@ def screenshot(page: object, shots: Path, name: str) -> Path:
     pixels = matplotlib.image.imread(path)[..., :3]
     assert pixels.std() > 0.05, f"{path} is blank"
     assert (pixels < 0.5).mean() > 0.005, f"{path} has almost no dark pixels"
+    if os.environ.get("BARGAIN_DOCS_IMAGES") and name in DOC_IMAGES:
+        shutil.copyfile(path, ROOT / "docs" / "images" / DOC_IMAGES[name])
     return path
 
 
-def wait_for(page: object, edits: list[str], complete: bool = False) -> None:
-    """Until the page shows the answer for ``edits`` (and, with ``complete``, every figure)."""
+def wait_for(page: object, edits: list[str], complete: bool = False, gaps: bool = False) -> None:
+    """Until the page shows the answer for ``edits`` (and, with ``complete``, every figure; with
+    ``gaps``, the pairwise gaps too)."""
     want = json.dumps(json.dumps(edits, separators=(",", ":")))
     test = f"document.body.dataset.edits === {want}"
     if complete:
         test += " && document.body.dataset.complete === '1'"
+    if gaps:
+        test += " && document.body.dataset.gaps === '1'"
     page.wait_for_function(test, timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
 
 
@@ -152,6 +182,7 @@ def test_car_toggle_a_red_line(browser: object, car_url: str, shots: Path, tmp_p
     assert figure_pixels(page) != before, "the utility-space figure did not change"
     assert "dealer+drops+redline+no_fire_sale" in page.url  # the state is in the link
     assert page.locator("#edits li code").all_inner_texts() == edits
+    top(page)
     screenshot(page, shots, "car-2-red-line-dropped")
 
     page.select_option("#actor", "buyer")  # the buyer concedes an option by a click
@@ -198,21 +229,43 @@ def test_december_drop_donbas_and_nato_opens_the_zone(
     sure = page.inner_text("#sure")  # the margins of the verdict, under it
     assert sure.startswith("How sure is this") and "No ZOPA" in sure
     before = figure_pixels(page)
+    top(page)
     screenshot(page, shots, "december-1-loaded")
 
+    # issue 19's "done when": two clicks on Ukraine's Donbas and NATO lines open the zone, with
+    # the count and the Nash package of `bargain solve --json` with the same edits
     page.click("#rl-ukraine-donbas_withdrawal_at_most_1")
     page.click("#rl-ukraine-nato_at_most_2")
     edits = [
         "ukraine drops redline donbas_withdrawal_at_most_1",
         "ukraine drops redline nato_at_most_2",
     ]
-    wait_for(page, edits)
+    wait_for(page, edits, complete=True)
     expected = check_against_cli(page, DECEMBER, edits, tmp_path)
-    assert expected["counts"]["zopa"] > 0
+    assert expected["counts"]["zopa"] > 0 and expected["solutions"]["nash"] is not None
+    assert page.inner_text("#nash-title") == "The Nash package"
     assert "There is a zone of possible agreement" in page.inner_text("#verdict")
     assert figure_pixels(page) != before, "the utility-space figure did not change"
-    page.locator("#results").evaluate("node => node.scrollTo(0, 0)")
+    top(page)
     screenshot(page, shots, "december-2-zone-open")
+
+    # the pairwise gaps of the same state: the pairs, their issues and zones of `bargain gaps`
+    wait_for(page, edits, complete=True, gaps=True)
+    shown = json.loads(page.get_attribute("#gaps", "data-pairs"))  # type: ignore[attr-defined]
+    cli = cli_gaps(DECEMBER, edits, tmp_path)
+    assert shown == [
+        {
+            "parties": g["parties"],
+            "issues": [i["issue"] for i in g["issues"]],
+            "zopa": g["zopa"]["exists"],
+        }
+        for g in cli["gaps"]
+    ]
+    words = page.inner_text("#gaps")
+    assert "Russia and Ukraine" in words and "Their own zone of possible agreement" in words
+    assert page.locator("#fig-gaps").evaluate("img => img.naturalWidth") > 0
+    page.locator("#gaps-heading").evaluate("node => node.scrollIntoView({block: 'start'})")
+    screenshot(page, shots, "december-3-gaps")
 
     page.select_option("#pair-y", "united_states")  # the chosen pair is in the link too
     assert "pair=russia%2Cunited_states" in page.url

@@ -82,7 +82,7 @@ ISSUES: dict[str, list[str]] = {
         "no_nato_troops",
         "ban_all_foreign_military",
     ],
-    "army_cap": ["200", "600", "800", "900"],
+    "army_cap": ["900", "800", "600", "200"],
     "language": [
         "status_quo",
         "eu_minority_standards",
@@ -380,7 +380,7 @@ def test_issues_and_option_order_follow_the_fact_sheet(scenario: Scenario) -> No
         assert list(issue.option_ids) == ISSUES[issue.id], issue.id
         assert issue.label and issue.description and issue.source, issue.id
     army = scenario.issue("army_cap")
-    assert army.numeric and [o.value for o in army.options] == [200, 600, 800, 900]
+    assert army.numeric and [o.value for o in army.options] == [900, 800, 600, 200]
     assert army.unit == "thousand personnel"
 
 
@@ -399,8 +399,25 @@ def test_weights_are_the_fact_sheet_table(scenario: Scenario) -> None:
         assert party.weight_concentration == 30
 
 
+def test_one_direction_for_every_issue_axis(scenario: Scenario) -> None:
+    """Every issue runs from the Ukraine-favourable option to the Russia-favourable one (issue 16,
+    item 5), the numeric army_cap included: Ukraine's value never rises along an issue's options
+    and Russia's never falls (reconstruction_econ aside: Ukraine peaks at its middle option)."""
+    from simulator.compiled import preference_values
+
+    ru, ua = scenario.party("russia"), scenario.party("ukraine")
+    for issue in scenario.issues:
+        if issue.id in ru.preferences:
+            v = preference_values(ru.preferences[issue.id], issue)
+            assert all(v[1:] >= v[:-1]) and v[-1] > v[0], issue.id
+        if issue.id != "reconstruction_econ":
+            v = preference_values(ua.preferences[issue.id], issue)
+            assert all(v[1:] <= v[:-1]) and v[-1] < v[0], issue.id
+
+
 def test_value_function_orientation(scenario: Scenario) -> None:
-    """UA decreasing, RU increasing in the option index; army_cap (ascending values) the reverse."""
+    """UA decreasing, RU increasing in the option index; army_cap is linear in the number, whose
+    values descend, so there the directions read the other way round."""
     ru, ua = scenario.party("russia"), scenario.party("ukraine")
     for issue_id in ISSUES:
         flip = issue_id == "army_cap"
@@ -501,7 +518,7 @@ def test_red_lines_follow_the_fact_sheet_table(dec: Scenario) -> None:
     )
     assert ua["nato_at_most_2"] == ("at_most", "nato", "silent_moratorium", 0.40, (0.20, 0.60))
     assert ua["south_line_at_most_0"] == ("at_most", "south_line", "freeze_loc", 0.90, (0.75, 0.97))
-    assert ua["army_cap_at_least_600"] == ("at_least", "army_cap", "600", 0.70, (0.50, 0.90))
+    assert ua["army_cap_600_or_more"] == ("at_most", "army_cap", "600", 0.70, (0.50, 0.90))
     assert ua["no_dejure_recognition"][3:] == (0.95, (0.85, 0.99))
     assert spec(dec.party("european_union").red_lines[0])[3:] == (0.90, None)
 
@@ -521,7 +538,7 @@ PROTOCOL_LINES: dict[str, dict[str, tuple[object, ...]]] = {
         ),
         "language_at_least_1": ("at_least", "language", "eu_minority_standards", "firm"),
         "church_at_least_1": ("at_least", "church", "eu_religious_tolerance", "firm"),
-        "army_cap_at_most_800": ("at_most", "army_cap", "800", "firm"),
+        "army_cap_800_or_less": ("at_least", "army_cap", "800", "firm"),
     },
     "ukraine": {
         "foreign_troops_at_most_2": ("at_most", "foreign_troops", "no_nato_troops", "single"),
@@ -764,12 +781,12 @@ def test_snapshots_differ_only_where_documented(dec: Scenario, nov: Scenario) ->
     assert {k: v for k, v in lines(dec).items() if k not in lines(nov)} == {
         "donbas_withdrawal_at_most_1": ("at_most", "donbas_withdrawal", "mutual_dmz", 0.70),
         "nato_at_most_2": ("at_most", "nato", "silent_moratorium", 0.40),
-        "army_cap_at_least_600": ("at_least", "army_cap", "600", 0.70),
+        "army_cap_600_or_more": ("at_most", "army_cap", "600", 0.70),
     }
     assert {k: v for k, v in lines(nov).items() if k not in lines(dec)} == {
         "donbas_withdrawal_at_most_0": ("at_most", "donbas_withdrawal", "none_freeze", 0.70),
         "nato_at_most_1": ("at_most", "nato", "consensus_dependent", 0.75),
-        "army_cap_at_least_800": ("at_least", "army_cap", "800", 0.70),
+        "army_cap_800_or_more": ("at_most", "army_cap", "800", 0.70),
     }
     common = lines(dec).keys() & lines(nov).keys()
     assert common == {"no_dejure_recognition", "south_line_at_most_0"} | set(
@@ -951,3 +968,17 @@ def test_ratification_terms_are_the_fact_sheets(snapshot: str) -> None:
     assert rada.when.clauses == (("donbas_withdrawal", options[1:]),)
     assert "004" in (rada.source or "") and "assumption" in (rada.source or "")
     assert all(not p.ratification for p in s.parties if p.id != "ukraine")
+
+
+def test_the_army_cap_lines_read_in_numbers(scenario: Scenario) -> None:
+    """The army cap's options run from 900 down to 200, so a line bounded in the option order is
+    worded by the numbers it allows: Russia's is a cap of 800k or less, Ukraine's one of 600k (Dec)
+    or 800k (Nov) or more."""
+    from simulator.report.words import rule_phrase
+
+    ru = rule_phrase(scenario, "russia:army_cap_800_or_less")
+    assert "Peacetime army cap at most *800*" in ru
+    ua = next(r.id for r in scenario.party("ukraine").red_lines if r.issue == "army_cap")
+    assert f"Peacetime army cap at least *{ua.split('_')[2]}*" in rule_phrase(
+        scenario, f"ukraine:{ua}"
+    )

@@ -7,6 +7,7 @@ const scenario = JSON.parse(document.getElementById("scenario-data").textContent
 const partyById = Object.fromEntries(scenario.parties.map((p) => [p.id, p]));
 const issueById = Object.fromEntries(scenario.issues.map((i) => [i.id, i]));
 const FIGURES = ["utility_space", "option_map"];
+const FORMAT = "svg";  // measured faster to draw than PNG, and sharp at any zoom
 
 let edits = [];        // canonical edit strings, as the server returned them
 let lastGood = [];     // the edits of the last answered state
@@ -106,18 +107,18 @@ async function refresh() {
   setStatus("Solving…", true);
   $("error").textContent = "";
   delete document.body.dataset.complete;
-  for (const kind of FIGURES) $(`fig-${kind}`).classList.add("stale");
+  for (const kind of [...FIGURES, "gaps"]) $(`fig-${kind}`).classList.add("stale");
   let view, solved, options;
   try {
     [view, solved, options] = await Promise.all([
-      api("/api/view", { edits: asked }), api("/api/solve", { edits: asked }), api("/api/options", { edits: asked }),
+      api("/api/view", viewBody(asked)), api("/api/solve", { edits: asked }), api("/api/options", { edits: asked }),
     ]);
   } catch (error) {
     if (mine !== seq) return;
     $("error").textContent = error.message;
     edits = [...lastGood];
     renderControls();
-    for (const kind of FIGURES) $(`fig-${kind}`).classList.remove("stale");
+    for (const kind of [...FIGURES, "gaps"]) $(`fig-${kind}`).classList.remove("stale");
     setStatus("The last change was refused; the page shows the state before it.");
     document.body.dataset.complete = "1";
     return;
@@ -132,19 +133,46 @@ async function refresh() {
   $("sure").innerHTML = view.sure_html;
   $("report").innerHTML = view.report_html;
   renderFacts(solved);
-  // First the quick figure (the utility space of two parties, without the proposals)...
-  await loadFigure("utility_space", figureQuery(false), mine);
+  // The utility space with the proposals (their evaluation takes milliseconds), then the
+  // issue-space map and the proposals' table, each drawn as soon as it arrives.
+  const proposalsDone = evaluateProposals(mine);
+  const issueSpace = loadFigure("option_map", figureQuery(null), mine);
+  await loadFigure("utility_space", figureQuery(true), mine);
   if (mine !== seq) return;
-  setStatus(`Solved ${edits.length ? `with ${edits.length} edit${edits.length > 1 ? "s" : ""}` : "the scenario as stated"}; drawing the issue space and evaluating the proposals…`, true);
+  setStatus(`Solved ${edits.length ? `with ${edits.length} edit${edits.length > 1 ? "s" : ""}` : "the scenario as stated"}; drawing the issue space…`, true);
   document.body.dataset.state = "ready";
   document.body.dataset.edits = JSON.stringify(edits);
-  // ...then the issue-space map and the proposals, and the utility space with the proposals.
-  await Promise.all([loadFigure("option_map", figureQuery(null), mine), evaluateProposals(mine)]);
-  if (mine !== seq) return;
-  await loadFigure("utility_space", figureQuery(true), mine);
+  await Promise.all([issueSpace, proposalsDone]);
   if (mine !== seq) return;
   setStatus(`Solved ${edits.length ? `with ${edits.length} edit${edits.length > 1 ? "s" : ""}` : "the scenario as stated"}.`);
   document.body.dataset.complete = "1";
+  await loadGaps(mine);
+}
+
+async function loadGaps(mine) {
+  // Every pair's own zone and the issues that separate it, in the report's words, and the matrix.
+  delete document.body.dataset.gaps;
+  $("gaps").classList.add("stale");
+  $("gaps").setAttribute("aria-busy", "true");
+  let data;
+  try {
+    data = await api("/api/gaps", { edits });
+  } catch (error) {
+    if (mine === seq) $("gaps").textContent = error.message;
+    return;
+  }
+  if (mine !== seq) return;
+  $("gaps").innerHTML = data.html;
+  $("gaps").dataset.pairs = JSON.stringify(data.gaps.map((g) => ({ parties: g.parties, issues: g.issues.map((i) => i.issue), zopa: g.zopa.exists })));
+  $("gaps").removeAttribute("aria-busy");
+  $("gaps").classList.remove("stale");
+  await loadFigure("gaps", figureQuery(null), mine);
+  if (mine === seq) document.body.dataset.gaps = "1";
+}
+
+function viewBody(asked) {
+  // The pair of the utility-space figure: the server starts drawing the page's figures at once.
+  return scenario.parties.length > 2 ? { edits: asked, pair: `${$("pair-x").value},${$("pair-y").value}` } : { edits: asked };
 }
 
 function figureQuery(withProposals) {
@@ -159,7 +187,7 @@ function figureQuery(withProposals) {
 function loadFigure(kind, query, mine) {
   return new Promise((resolve) => {
     const img = $(`fig-${kind}`);
-    const src = `/api/figure/${kind}.png${query ? `?${query}` : ""}`;
+    const src = `/api/figure/${kind}.${FORMAT}${query ? `?${query}` : ""}`;
     const done = () => { if (mine === seq) img.classList.remove("stale"); resolve(); };
     if (img.getAttribute("src") === src && img.complete) { done(); return; }
     // Load off-screen, then swap: the old figure stays until the new one is ready.

@@ -1,0 +1,68 @@
+"""Tasks in a process whose allocator was pinned (a Dask nanny's ``MALLOC_TRIM_THRESHOLD_``) run
+with room in the allocator, and the process's settings come back after the last one."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import simulator.analysis._tasks as tasks
+from simulator.analysis._tasks import roomy_allocator, run_tasks
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, int]] = []
+
+    def __call__(self, param: int, value: int) -> int:
+        self.calls.append((param, value))
+        return 1
+
+
+def test_a_pinned_allocator_gets_room_and_its_settings_back(monkeypatch):
+    calls = Recorder()
+    monkeypatch.setattr(tasks, "_mallopt", lambda: calls)
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
+    with roomy_allocator():
+        assert dict(calls.calls) == {-3: 32 << 20, -1: 128 << 20}
+        with roomy_allocator():  # a second task in another thread: nothing more
+            pass
+        assert len(calls.calls) == 2
+    assert calls.calls[2:] == [(-3, 128 << 10), (-1, 65536)]  # glibc's fixed default, the pin
+
+
+def test_an_adaptive_allocator_is_left_alone(monkeypatch):
+    calls = Recorder()
+    monkeypatch.setattr(tasks, "_mallopt", lambda: calls)
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    with roomy_allocator():
+        pass
+    assert calls.calls == []
+
+
+def test_every_executor_task_runs_with_room(monkeypatch):
+    calls = Recorder()
+    monkeypatch.setattr(tasks, "_mallopt", lambda: calls)
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+    seen = []
+
+    class Inline:
+        def submit(self, fn, *args):
+            value = fn(*args)
+            return type("Future", (), {"result": lambda self: value})()
+
+    def task(k: int) -> int:
+        seen.append(tasks._roomy_tasks[0])
+        return k * k
+
+    assert run_tasks(task, [(1,), (2,), (3,)], executor=Inline()) == [1, 4, 9]
+    assert seen == [1, 1, 1] and len(calls.calls) == 12
+
+
+def test_the_real_allocator_answers(monkeypatch):
+    """On glibc (this project's Linux CI) ``mallopt`` is found and a block runs under it."""
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+    assert tasks._mallopt() is not None
+    with roomy_allocator():
+        assert float(np.ones(1 << 20).sum()) == float(1 << 20)
+    assert tasks._roomy_tasks[0] == 0

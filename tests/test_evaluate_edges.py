@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from simulator.evaluate import evaluate_proposal
+from simulator.evaluate import ENUMERATE_LIMIT, evaluate_proposal
 from simulator.formats import loads_scenario_yaml
 
 # Utilities are exact binary fractions, so ``a`` gives the seller exactly its reservation 0.5.
@@ -116,9 +116,12 @@ def test_the_reservation_is_reached_within_the_rounding_slack_and_no_further() -
     s = Scenario("edge", (issue,), (seller, buyer))
     assert compile_scenario(s).rounding_slack == slack
     assert solve(s).counts.zopa == 1  # "at" only
-    inside = evaluate_proposal(s, Proposal("inside", {"x": ("at",)}))
-    assert inside.acceptable_to == inside.acceptable_to_some == ("seller", "buyer")
-    assert inside.shortfall == (0.0, 0.0)
-    outside = evaluate_proposal(s, Proposal("outside", {"x": ("beyond",)}))
-    assert outside.acceptable_to == outside.acceptable_to_some == ("buyer",)
-    assert outside.shortfall == (0.5 - beyond, 0.0)
+    for limit in (ENUMERATE_LIMIT, 0):  # the listing path, then the block search
+        inside = evaluate_proposal(s, Proposal("inside", {"x": ("at",)}), enumerate_limit=limit)
+        assert inside.acceptable_to == inside.acceptable_to_some == ("seller", "buyer")
+        assert inside.shortfall == (0.0, 0.0)
+        outside = evaluate_proposal(
+            s, Proposal("outside", {"x": ("beyond",)}), enumerate_limit=limit
+        )
+        assert outside.acceptable_to == outside.acceptable_to_some == ("buyer",)
+        assert outside.shortfall == (0.5 - beyond, 0.0)

@@ -4,6 +4,7 @@ the "acceptable in some completion" search; random scenarios rarely reach any of
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from simulator.evaluate import ENUMERATE_LIMIT, evaluate_proposal
@@ -125,3 +126,23 @@ def test_the_reservation_is_reached_within_the_rounding_slack_and_no_further() -
         )
         assert outside.acceptable_to == outside.acceptable_to_some == ("buyer",)
         assert outside.shortfall == (0.5 - beyond, 0.0)
+
+
+def test_a_majority_rule_has_a_nash_completion_without_every_party() -> None:
+    """Under a quorum of two, a proposal that one party can never accept still has the Nash
+    completion of the other two (under unanimity it would have none)."""
+    from simulator.model import Agreement, Issue, Option, Party, Preference, Proposal, Scenario
+
+    issue = Issue("x", (Option("a"), Option("b")))
+    pref = Preference(1.0, "linear")
+    parties = (
+        Party("p", {"x": pref}),
+        Party("q", {"x": pref}),
+        Party("never", {"x": Preference(0.5, "linear")}, reservation=1.0),  # at most 0.5
+    )
+    s = Scenario("majority", (issue,), parties, agreement=Agreement(quorum=2))
+    e = evaluate_proposal(s, Proposal("open", {}))
+    assert "never" not in e.acceptable_to_some and len(e.acceptable_to_some) == 2
+    assert e.nash_completion is not None
+    unanimous = evaluate_proposal(dataclasses.replace(s, agreement=None), Proposal("open", {}))
+    assert unanimous.nash_completion is None

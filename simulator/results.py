@@ -206,7 +206,8 @@ class SolveStats(Mapping[str, Any]):
     counts_exact
         False when the ZOPA count is a lower bound (the counting budget ran out).
     frontier_outcomes
-        ``all`` (every outcome on the frontier) or ``one per utility vector``.
+        ``all`` (every outcome on the frontier), ``one per utility vector``, or ``not computed``
+        (``solve(frontier="none")``: both frontiers are empty, of scope ``none``).
     milp_solves, milp_integer_units
         ``milp`` only (else None): integer programmes solved, and whether utilities were scaled to
         exact integers.
@@ -288,7 +289,9 @@ class SolveResult:
             "issues": [{"name": i.id, "options": list(i.option_ids)} for i in s.issues],
             "counts": self.counts.to_dict(),
             **self._rule_dict(),
-            "frontier": self.frontier.to_dict(s, max_frontier),
+            "frontier": None  # not computed: solve(frontier="none")
+            if self.frontier.scope == "none"
+            else self.frontier.to_dict(s, max_frontier),
             "solutions": {
                 name: (None if pt is None else pt.to_dict(s)) for name, pt in self.solutions.items()
             },

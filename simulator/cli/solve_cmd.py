@@ -19,7 +19,7 @@ from simulator.cli._common import (
 from simulator.errors import ScenarioError
 from simulator.report import to_markdown
 from simulator.results import SolveResult
-from simulator.solver import FRONTIER_SCOPES, solve
+from simulator.solver import FRONTIER_SCOPES, NO_FRONTIER, solve
 from simulator.solver.budget import time_limit
 
 
@@ -33,9 +33,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument(
         "--frontier",
-        choices=FRONTIER_SCOPES,
+        choices=(*FRONTIER_SCOPES, NO_FRONTIER),
         default="zopa",
-        help="which set's Pareto frontier to report (default: zopa)",
+        help="which set's Pareto frontier to report (default: zopa); 'none' computes no "
+        "frontier: the counts and the solutions by branch and bound, seconds where a "
+        "four-party frontier of a large zone takes minutes",
     )
     p.add_argument(
         "--max-frontier",

@@ -200,6 +200,14 @@ def closest_blocks(result: SolveResult) -> list[Block]:
 
 def frontier_blocks(result: SolveResult, max_frontier: int) -> list[Block]:
     s, f = result.scenario, result.frontier
+    if f.scope == "none":
+        return [
+            Heading(2, "Pareto frontier"),
+            Paragraph(
+                "Not computed (--frontier none): the counts and the bargaining solutions were "
+                "found by branch and bound without it."
+            ),
+        ]
     if not f.size:
         return []  # no empty section: the verdict already says the set is empty
     out: list[Block] = [Heading(2, f"Pareto frontier ({f.scope}): {f.size:,} packages")]

@@ -19,6 +19,8 @@ from ``simulator.solver``:
 - :func:`nash_point` and :func:`nash_samples`: the Nash package alone, by branch and bound on the
   Nash product, without a frontier (Monte Carlo's per-sample question, each coalition's own zone);
   :func:`in_zone` tests packages against a zone exactly;
+- :func:`optimum_point` and :func:`solutions_without_frontier`: every bargaining solution the same
+  way, each by a branch and bound on its own criterion (``solve(frontier="none")``);
 - the bargaining solutions (:data:`SOLUTIONS`, :func:`select_solution`) and Pareto tests.
 """
 
@@ -45,6 +47,7 @@ from simulator.solver.nash_search import (
     nash_point,
     nash_samples,
 )
+from simulator.solver.optimum_search import optimum_point, solutions_without_frontier, zone_ideal
 from simulator.solver.pareto import dominated_by, pareto_mask
 from simulator.solver.queries import (
     BoundedCount,
@@ -63,6 +66,7 @@ from simulator.solver.search import Plan, Visitor, make_plan, run_search, space_
 from simulator.solver.solve import (
     FRONTIER_SCOPES,
     METHODS,
+    NO_FRONTIER,
     SOLVE_METHODS,
     MethodOutput,
     Question,
@@ -85,6 +89,7 @@ from simulator.solver.visitors import (
 __all__ = [
     "FRONTIER_SCOPES",
     "METHODS",
+    "NO_FRONTIER",
     "SAMPLE_INNER_BLOCK",
     "SOLUTIONS",
     "SOLVE_METHODS",
@@ -136,17 +141,20 @@ __all__ = [
     "nash_point",
     "nash_samples",
     "node_bounds",
+    "optimum_point",
     "pareto_mask",
     "passing_mask",
     "rule_regions",
     "run_search",
     "select_solution",
     "solution_criterion",
+    "solutions_without_frontier",
     "solve",
     "solve_samples",
     "space_size",
     "time_limit",
     "utility_ranges",
     "weight_vectors",
+    "zone_ideal",
     "zopa_threshold",
 ]

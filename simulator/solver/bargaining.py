@@ -211,9 +211,22 @@ SOLUTIONS: dict[str, SolutionConcept] = {
 }
 
 
-def solution_criterion(name: str, u: FloatArray, d: FloatArray, beta: FloatArray) -> FloatArray:
-    """The criterion ``(m,)`` that solution ``name`` maximises over the rows of ``u``."""
-    return SOLUTIONS[name].criterion(np.asarray(u, dtype=np.float64), d, beta)
+def solution_criterion(
+    name: str, u: FloatArray, d: FloatArray, beta: FloatArray, ideal: FloatArray | None = None
+) -> FloatArray:
+    """The criterion ``(m,)`` that solution ``name`` maximises over the rows of ``u``.
+
+    ``ideal`` ``(P,)``, at least every row of ``u``, is the ideal point of the set the rows are
+    drawn from (the ZOPA's, when ``u`` holds only some of its packages): a criterion that reads the
+    ideal point (Kalai–Smorodinsky) uses it instead of the rows' own maxima. The criteria are
+    otherwise row by row, so the rows are evaluated with ``ideal`` as one more row, which makes it
+    the maximum.
+    """
+    u = np.asarray(u, dtype=np.float64)
+    if ideal is None:
+        return SOLUTIONS[name].criterion(u, d, beta)
+    rows = np.concatenate([u, np.asarray(ideal, dtype=np.float64)[None, :]])
+    return np.asarray(SOLUTIONS[name].criterion(rows, d, beta)[: len(u)])
 
 
 def select_solution(
@@ -225,7 +238,8 @@ def select_solution(
     ideal: FloatArray | None = None,
 ) -> int | None:
     """Row of ``u`` that solution ``name`` picks, with the documented tie-break; None if ``u`` is
-    empty.
+    empty. ``ideal`` is the ideal point of the whole set ``u`` is drawn from, when ``u`` holds only
+    some of its rows (see :func:`solution_criterion`); by default ``u``'s own maxima.
 
     >>> u = np.array([[0.9, 0.1], [0.5, 0.5], [0.1, 0.9]])
     >>> select_solution("nash", u, [0, 1, 2], np.zeros(2), np.ones(2))
@@ -234,7 +248,7 @@ def select_solution(
     u = np.asarray(u, dtype=np.float64)
     if len(u) == 0:
         return None
-    crit = solution_criterion(name, u, d, beta)
+    crit = solution_criterion(name, u, d, beta, ideal)
     best = crit.max()
     if np.isfinite(best):
         tied = np.flatnonzero(crit >= best - TIE_TOLERANCE * max(1.0, abs(best)))

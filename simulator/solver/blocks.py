@@ -87,14 +87,23 @@ class Block:
     (compiled utilities are such multiples). :meth:`points` evaluates selected outcomes only.
     """
 
-    def __init__(self, plan: Plan, batch: Batch, base: FloatArray, crossed: BoolArray) -> None:
+    def __init__(self, plan: Plan, batch: Batch, base: FloatArray, inner: BoolArray) -> None:
         self.plan = plan
         self.batch = batch
         self.base = base  # (N, P) partial utility plus the terms decided above the block
-        self.crossed = crossed  # (N, B): crosses a tracked rule region
+        self.inner_regions = inner  # (R,): the tracked regions decided inside the block
+        self._crossed: BoolArray | None = None
         self._inner_terms = plan.term_decided_at > batch.depth
         self._parties: dict[int, FloatArray] = {}
         self._utilities: FloatArray | None = None
+
+    @property
+    def crossed(self) -> BoolArray:
+        """``(N, B)``: crosses a tracked rule region (computed on first use)."""
+        if self._crossed is None:
+            alive = self.batch.region_alive[:, self.inner_regions].astype(np.float64)
+            self._crossed = (alive @ self.plan.inner_region_mask[self.inner_regions]) > 0
+        return self._crossed
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -375,7 +384,7 @@ def expand(plan: Plan, batch: Batch) -> Batch:
 
 
 def evaluate_block(plan: Plan, batch: Batch) -> Block:
-    """The leaf below ``batch``: per-node base utilities and tracked-rule crossings ``(N, B)``;
+    """The leaf below ``batch``: per-node base utilities; tracked-rule crossings ``(N, B)`` and
     utilities are evaluated on demand (see :class:`Block`)."""
     cs = plan.cs
     d = batch.depth
@@ -385,10 +394,4 @@ def evaluate_block(plan: Plan, batch: Batch) -> Block:
         if len(cs.terms)
         else batch.partial
     )
-    inner_regions = plan.tracked_regions & (plan.region_decided_at > d)
-    if inner_regions.any():
-        alive_r = batch.region_alive[:, inner_regions].astype(np.float64)
-        crossed = (alive_r @ plan.inner_region_mask[inner_regions]) > 0
-    else:
-        crossed = np.zeros((len(batch), plan.block_size), dtype=bool)
-    return Block(plan, batch, np.asarray(base), crossed)
+    return Block(plan, batch, np.asarray(base), plan.tracked_regions & (plan.region_decided_at > d))

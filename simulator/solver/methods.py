@@ -4,6 +4,8 @@
 
 - :func:`enumerate_method`: the block branch and bound, exact counts and every frontier outcome
   (within the time limit, when there is one);
+- :func:`without_frontier`: the counts and the bargaining solutions by bounds-driven searches,
+  no frontier (``solve(frontier="none")``);
 - :func:`structured_method` (``dp``, ``milp``): the frontiers first, without enumeration (the
   ZOPA's is cut from the reported one when both have the same rules), then the ZOPA count by a
   counting pass within its own :class:`~simulator.solver.budget.Budget`.
@@ -19,11 +21,21 @@ from typing import Literal
 
 from simulator.compiled import CompiledScenario, FloatArray
 from simulator.progress import Progress, labelled
-from simulator.results import Closest, Counts, Frontier, SolveStats, ZopaEstimate
+from simulator.results import (
+    Closest,
+    Counts,
+    Frontier,
+    Point,
+    SolveStats,
+    ZopaEstimate,
+    empty_frontier,
+)
 from simulator.solver import additive, milp
+from simulator.solver.bargaining import SOLUTIONS
 from simulator.solver.budget import Budget, time_limit
 from simulator.solver.closest import closest_to_agreement
 from simulator.solver.decision import decision_rule, passing_zone
+from simulator.solver.optimum_search import solutions_without_frontier
 from simulator.solver.queries import count_zopa_within, rule_regions, zone, zopa_threshold
 from simulator.solver.visitors import FrontierStore
 
@@ -36,6 +48,7 @@ __all__ = [
     "Scope",
     "enumerate_method",
     "structured_method",
+    "without_frontier",
 ]
 
 #: The default work budget of each enumeration pass (about a minute at worst on the development
@@ -76,6 +89,9 @@ class MethodOutput:
     closest: Closest | None
     stats: SolveStats
     zopa_estimate: ZopaEstimate | None = None
+    #: the bargaining solutions when the method found them itself (else they are chosen on
+    #: ``zopa_frontier``)
+    solutions: dict[str, Point | None] | None = None
 
 
 def enumerate_method(q: Question) -> MethodOutput:
@@ -136,6 +152,45 @@ def enumerate_method(q: Question) -> MethodOutput:
         frontier_complete=None if ended is None else False,
     )
     return MethodOutput(counts, front, zopa_front, closest, stats)
+
+
+def without_frontier(q: Question) -> MethodOutput:
+    """The counts and the bargaining solutions without any frontier: one counting pass of the
+    ZOPA (within the enumeration's work budget and the time limit, when there is one), then each
+    solution by its own branch and bound
+    (:func:`~simulator.solver.optimum_search.solutions_without_frontier`), exactly the package
+    the frontier would give. Both frontiers are empty, of scope ``none``, and the stats
+    say ``frontier_outcomes="not computed"``. Not under a decision rule (its disagreement point
+    is read off the passing frontier)."""
+    cs = q.cs
+    threshold = zopa_threshold(cs, q.d)
+    found = zone(
+        cs,
+        "all",
+        threshold,
+        count=True,
+        frontier=False,
+        progress=labelled(q.progress, "ZOPA count"),
+        budget=Budget(ENUMERATE_NODES, ENUMERATE_OUTCOMES, deadline=q.budget.deadline),
+    )
+    count, ended = int(found.count), found.budget_ended
+    if count == 0 and ended is None:
+        solutions: dict[str, Point | None] = dict.fromkeys(SOLUTIONS)
+    else:
+        solutions = solutions_without_frontier(cs, rule_regions(cs, "all"), q.d, q.progress)
+    closest = None
+    if q.closest and count == 0 and ended is None and q.consistent > 0:
+        closest = closest_to_agreement(cs, q.d, q.feasible, q.progress)
+    none = empty_frontier("none", cs.n_issues, cs.n_parties)
+    stats = SolveStats(
+        "enumerate",
+        q.automatic,
+        counts_exact=ended is None,
+        frontier_outcomes="not computed",
+        budget_ended=ended,
+    )
+    counts = Counts(math.prod(cs.sizes), q.consistent, q.feasible, count)
+    return MethodOutput(counts, none, none, closest, stats, solutions=solutions)
 
 
 def _frontier_by(

@@ -41,6 +41,8 @@ _PROBE = 4
 _PROBE_POOL = 1024
 #: Rows up to which a skyline compares every pair (and below which sentinels stop).
 _SMALL = 128
+#: Rows of ``by`` from which :func:`dominated_by` sorts by sum to cut the pairs it tests.
+_SUM_CUT_ROWS = 256
 #: Strong rows tried as dominators of all the others before a 3+ party skyline ...
 _SENTINELS = 32
 #: ... of this many rows or more (on fewer, the skyline itself is cheaper than the filter).
@@ -63,20 +65,47 @@ def dominated_by(
     if points.shape[1] == 2:
         return _dominated_two(points, by, tol)
     step = max(1, chunk // len(by))
+    if len(points) <= step or len(by) < _SUM_CUT_ROWS:
+        for s in range(0, len(points), step):
+            out[s : s + step] = _dominance(points[s : s + step], by, tol).any(axis=1)
+        return out
+    # a dominator has y_p >= x_p - tol for every p, so sum(y) >= sum(x) - P tol: with ``by``
+    # sorted by sum, the rows of ``points`` taken in increasing sum are tested against the
+    # rows of ``by`` past that bound only (a margin covers the sums' rounding)
+    by_sum, x_sum = by.sum(axis=1), points.sum(axis=1)
+    by_order, x_order = np.argsort(by_sum, kind="stable"), np.argsort(x_sum, kind="stable")
+    by, by_sum = by[by_order], by_sum[by_order]
+    slack = points.shape[1] * tol
     for s in range(0, len(points), step):
-        out[s : s + step] = _dominance(points[s : s + step], by, tol).any(axis=1)
+        rows = x_order[s : s + step]
+        low = float(x_sum[rows[0]]) - slack
+        first = int(np.searchsorted(by_sum, low - 1e-9 * (1.0 + abs(low)), side="left"))
+        if first < len(by):
+            out[rows] = _dominance(points[rows], by[first:], tol).any(axis=1)
     return out
 
 
 def _dominance(x: FloatArray, by: FloatArray, tol: float) -> BoolArray:
-    """Boolean ``(len(x), len(by))``: ``by[j]`` dominates ``x[i]`` (with tie tolerance ``tol``)."""
-    ge = np.ones((len(x), len(by)), dtype=bool)
-    gt = np.zeros((len(x), len(by)), dtype=bool)
+    """Boolean ``(len(x), len(by))``: ``by[j]`` dominates ``x[i]`` (with tie tolerance ``tol``).
+
+    Written into three preallocated buffers, columns of ``by`` made contiguous once: the test is
+    bound by memory traffic over the ``(len(x), len(by))`` arrays, so every pass saved counts."""
+    shape = (len(x), len(by))
+    ge, gt, step = np.empty(shape, dtype=bool), np.empty(shape, dtype=bool), np.empty(shape, bool)
+    cols = np.ascontiguousarray(np.asarray(by, dtype=np.float64).T)
+    low, high = x - tol, x + tol
     for p in range(x.shape[1]):
-        col, ref = x[:, p, None], by[None, :, p]
-        ge &= ref >= col - tol
-        gt |= ref > col + tol
-    return ge & gt
+        ref = cols[p][None, :]
+        if p == 0:
+            np.greater_equal(ref, low[:, :1], out=ge)
+            np.greater(ref, high[:, :1], out=gt)
+            continue
+        np.greater_equal(ref, low[:, p, None], out=step)
+        ge &= step
+        np.greater(ref, high[:, p, None], out=step)
+        gt |= step
+    ge &= gt
+    return ge
 
 
 def _covered(x: NDArray[Any], by: NDArray[Any]) -> BoolArray:

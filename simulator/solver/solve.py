@@ -33,6 +33,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from simulator.compiled import CompiledScenario, FloatArray, as_compiled
 from simulator.errors import ScenarioError
@@ -51,12 +52,14 @@ from simulator.solver.methods import (
     Scope,
     enumerate_method,
     structured_method,
+    without_frontier,
 )
 from simulator.solver.queries import count_outcomes, disagreement_point, rule_regions
 
 __all__ = [
     "FRONTIER_SCOPES",
     "METHODS",
+    "NO_FRONTIER",
     "SOLVE_METHODS",
     "MethodOutput",
     "Question",
@@ -67,6 +70,8 @@ __all__ = [
 ]
 
 FRONTIER_SCOPES = ("all", "feasible", "zopa")
+#: ``solve(frontier=NO_FRONTIER)``: the counts and the solutions only, no frontier computed.
+NO_FRONTIER = "none"
 #: Utility evaluations (outcomes times parties) up to which ``auto`` enumerates.
 ENUMERATE_LIMIT = 2 * 10**9
 #: Outcomes the ZOPA counting pass may evaluate when the frontier is not enumerated.
@@ -179,7 +184,7 @@ def choose_method(cs: CompiledScenario, frontier: Scope = "zopa") -> str:
 def solve(
     scenario: Scenario | CompiledScenario,
     *,
-    frontier: Scope = "zopa",
+    frontier: Scope | Literal["none"] = "zopa",
     disagreement: str = "reservation",
     progress: Progress | None = None,
     method: str = "auto",
@@ -196,7 +201,13 @@ def solve(
         A scenario, or one already compiled with :func:`~simulator.compiled.compile_scenario`.
     frontier
         Which set's Pareto frontier to report: ``all`` outcomes, ``feasible`` ones or the ``zopa``.
-        The bargaining solutions always use the ZOPA's frontier.
+        The bargaining solutions are chosen on the ZOPA's frontier. ``none``: no frontier is
+        computed; the block branch and bound counts the ZOPA and finds each solution by a
+        branch and bound of its own (:mod:`~simulator.solver.optimum_search`: the same packages,
+        seconds instead of minutes on four-party zones of 10^8 packages); both frontiers of the
+        result are then empty, of scope ``none``, and ``stats.frontier_outcomes`` is ``"not
+        computed"``. With ``dp`` and ``milp``, whose frontier comes first and cheaply, ``none``
+        reports the ZOPA's frontier as ``zopa`` does. Not under a decision rule.
     disagreement
         ``reservation`` (``d`` = the reservation utilities) or ``worst`` (see the module docstring).
     progress
@@ -243,9 +254,10 @@ def solve(
     >>> result.counts.zopa > 0, result.method
     (True, 'enumerate')
     """
-    if frontier not in FRONTIER_SCOPES:
+    if frontier not in (*FRONTIER_SCOPES, NO_FRONTIER):
         raise ScenarioError(
-            f"frontier scope must be one of {', '.join(FRONTIER_SCOPES)}, got {frontier!r}"
+            f"frontier scope must be one of {', '.join(FRONTIER_SCOPES)} or {NO_FRONTIER}, "
+            f"got {frontier!r}"
         )
     if method not in METHODS:
         raise ScenarioError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
@@ -254,8 +266,15 @@ def solve(
         raise ScenarioError(f"time limit must be a positive number of seconds, got {time_limit}")
     deadline = None if time_limit is None else start + time_limit
     cs = as_compiled(scenario)
-    chosen = SOLVE_METHODS[choose_method(cs, frontier) if method == "auto" else method]
-    chosen.check(cs, frontier)
+    none = frontier == NO_FRONTIER
+    scope: Scope = "zopa" if frontier == "none" else frontier
+    if none and cs.scenario.agreement is not None:
+        raise ScenarioError(
+            "frontier 'none' does not apply under a decision rule (agreement): its "
+            "disagreement point is read off the passing frontier"
+        )
+    chosen = SOLVE_METHODS[choose_method(cs, scope) if method == "auto" else method]
+    chosen.check(cs, scope)
     d = disagreement_point(cs, disagreement, progress)
     consistent = count_outcomes(
         cs, rule_regions(cs, "consistency"), progress=labelled(progress, "consistent")
@@ -263,7 +282,7 @@ def solve(
     feasible = count_outcomes(cs, rule_regions(cs, "all"), progress=labelled(progress, "feasible"))
     question = Question(
         cs,
-        frontier,
+        scope,
         d,
         consistent,
         feasible,
@@ -273,7 +292,7 @@ def solve(
         method == "auto",
         Budget(nodes=count_nodes, outcomes=count_budget, deadline=deadline),
     )
-    out = chosen.run(question)
+    out = without_frontier(question) if none and chosen.key == "enumerate" else chosen.run(question)
     rule = decision_rule(cs)
     if rule is not None:
         d = rule_disagreement(rule, d, out.zopa_frontier)
@@ -283,7 +302,9 @@ def solve(
         disagreement=d,
         frontier=out.frontier,
         zopa_frontier=out.zopa_frontier,
-        solutions=_solutions(out.zopa_frontier, d, cs.power),
+        solutions=(
+            _solutions(out.zopa_frontier, d, cs.power) if out.solutions is None else out.solutions
+        ),
         closest=out.closest,
         method=chosen.key,
         seconds=time.perf_counter() - start,

@@ -26,6 +26,7 @@ from simulator.results import Frontier
 from simulator.solver.blocks import Batch, Block, combined_upper
 from simulator.solver.budget import OverBudget
 from simulator.solver.pareto import dominated_by, pareto_mask
+from simulator.solver.reach_count import count_reaching, frontier_pairs
 from simulator.solver.search import Plan
 
 __all__ = [
@@ -40,6 +41,8 @@ __all__ = [
 ]
 
 _SAMPLE = 64
+#: Sample points (the largest sums) a leaf's candidates are tested against first.
+_STRONG = 8
 #: Old times new frontier points up to which a 4+ party merge tests pairs, not one skyline.
 _MERGE_PAIRS = 1 << 21
 
@@ -64,9 +67,13 @@ class FrontierStore:
         self.sample = self.u
 
     def prune(self, points: FloatArray, *, full: bool = True) -> BoolArray:
-        """Which points are dominated by the frontier so far: by a cheap sample of it, then (with
-        ``full``) by all of it."""
-        dom = dominated_by(points, self.sample, tol=self.tol)
+        """Which points are dominated by the frontier so far: by a cheap sample of it (its
+        :data:`_STRONG` largest sums first, which remove most), then (with ``full``) by all of
+        it."""
+        dom = dominated_by(points, self.sample[:_STRONG], tol=self.tol)
+        if len(self.sample) > _STRONG:
+            rest = np.flatnonzero(~dom)
+            dom[rest] = dominated_by(points[rest], self.sample[_STRONG:], tol=self.tol)
         rest = np.flatnonzero(~dom)
         if full and len(rest) and len(self.u) > len(self.sample):
             dom[rest] = dominated_by(points[rest], self.u, tol=self.tol)
@@ -111,7 +118,8 @@ class FrontierStore:
                 )
             )
             spread = np.linspace(0, len(self.u) - 1, _SAMPLE // 2).astype(np.int64)
-            self.sample = self.u[np.unique(np.concatenate([picks, spread]))]
+            sample = self.u[np.unique(np.concatenate([picks, spread]))]
+            self.sample = sample[np.argsort(-sample.sum(axis=1), kind="stable")]
 
     def offer(self, plan: Plan, block: Block, node: IntArray, inner: IntArray) -> None:
         """Add the outcomes ``(node[j], inner[j])`` of a leaf that no frontier point dominates."""
@@ -189,21 +197,16 @@ class ZoneVisitor:
         return keep
 
     def leaf(self, plan: Plan, block: Block) -> None:
-        ok = ~block.crossed
         flags = block.batch.flags
-        # a flagged node was counted whole by ``keep``: its bounds proved every outcome below it
-        # in the target set, so the threshold test would only confirm it
-        if self.threshold is not None and not (self.counting and flags.all()):
-            ok &= block.reaches(self.threshold)
-        if self.counting:
-            self.count += int(np.count_nonzero(ok[~flags] if flags.any() else ok))
+        if self.counting:  # by the inner block's bitsets when it pays
+            self.count += count_reaching(block, self.threshold, ~flags)
         if self.store is None:
             return
-        if plan.inner_front is not None:
-            node, j = np.nonzero(ok[:, plan.inner_front])
-            inner = plan.inner_front[j]
-        else:
-            node, inner = np.nonzero(ok)
+        # a flagged node was counted whole by ``keep``: its bounds proved every outcome below it
+        # in the target set, so the threshold test would only confirm it; only the inner block's
+        # own frontier (per pattern of possible regions) can reach the node's frontier
+        threshold = None if self.counting and flags.all() else self.threshold
+        node, inner = frontier_pairs(block, threshold)
         self.store.offer(plan, block, node, inner)
 
 
@@ -308,19 +311,32 @@ class MaxVisitor:
     Branch and bound: a node is explored only if its upper bounds reach the threshold and its
     bound on ``u_p`` beats the best so far; the most promising nodes first."""
 
+    #: the bound rises as outcomes are found: ask ``keep`` again before evaluating a leaf
+    recheck = True
+
     def __init__(self, p: int, threshold: FloatArray) -> None:
         self.p = p
         self.threshold = threshold
         self.best = -np.inf
 
+    def _raised(self) -> FloatArray:
+        """The threshold with ``u_p >= best``: only such outcomes can raise the best."""
+        t = np.array(self.threshold, dtype=np.float64)
+        t[self.p] = max(t[self.p], self.best)
+        return t
+
     def keep(self, plan: Plan, batch: Batch, upper: FloatArray, lower: FloatArray) -> BoolArray:
-        keep = np.all(upper >= self.threshold, axis=1) & (upper[:, self.p] > self.best)
+        t = self._raised()
+        keep = np.all(upper >= t, axis=1) & (upper[:, self.p] > self.best)
+        if keep.any() and np.isfinite(t).any():
+            need = combined_need(plan, t)
+            keep[keep] = np.all(combined_upper(plan, batch.take(keep)) >= need[None, :], axis=1)
         return np.asarray(keep)
 
     def leaf(self, plan: Plan, block: Block) -> None:
-        ok = ~block.crossed & block.reaches(self.threshold)
-        if ok.any():
-            self.best = max(self.best, float(block.party(self.p)[ok].max()))
+        node, inner = np.nonzero(~block.crossed & block.reaches(self._raised()))
+        if len(node):
+            self.best = max(self.best, float(block.points(node, inner)[:, self.p].max()))
 
     def priority(self, plan: Plan, batch: Batch, upper: FloatArray) -> FloatArray:
         return np.asarray(upper[:, self.p])

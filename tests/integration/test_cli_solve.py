@@ -48,6 +48,16 @@ def test_max_frontier_truncates_points_but_not_size(capsys):
     assert data["frontier"]["size"] > 2
 
 
+def test_frontier_none_gives_counts_and_solutions_without_a_frontier(capsys):
+    full = run_json(capsys, "solve", CAR, "--json")
+    quick = run_json(capsys, "solve", CAR, "--json", "--frontier", "none")
+    assert quick["frontier"] is None and quick["frontier_outcomes"] == "not computed"
+    assert quick["counts"] == full["counts"] and quick["solutions"] == full["solutions"]
+    assert main(["solve", CAR, "--frontier", "none"]) == 0
+    out = capsys.readouterr().out
+    assert "| Nash |" in out and "Not computed (--frontier none)" in out
+
+
 def test_solve_prints_a_readable_report(capsys):
     assert main(["solve", CAR]) == 0
     out = capsys.readouterr().out

@@ -48,7 +48,8 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check simulator tests benchmarks
 	$(BIN)/mypy
 
-# mutation testing of the subset stated in pyproject.toml [tool.mutmut] (under 30 minutes)
+# mutation testing of the subset stated in pyproject.toml [tool.mutmut]; the modules, the tests,
+# the kill rates and the time it takes are in docs/mutation.md
 mutation: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet "mutmut>=3,<4"
 	$(BIN)/mutmut run --max-children 2

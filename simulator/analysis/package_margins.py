@@ -6,10 +6,11 @@ The *package* ``P(theta)`` is the Nash solution when the ZOPA is not empty, else
 package (:mod:`simulator.solver.closest`), as a function of one parameter ``theta`` with the rest
 held fixed; each value is answered by :class:`~simulator.analysis.margins_package.PackageAt` (the
 bounds-driven Nash search or the closest search, not a full solve). A package margin reports
-``flips_at``, a value at which ``P`` differs from ``P(theta_0)``, with two guarantees that the
-tests re-solve: ``P(flips_at) != P(theta_0)`` and ``P((theta_0 + flips_at) / 2) == P(theta_0)``;
-``boundary`` is the last value found with ``P(theta_0)``, so the change lies between the two,
-at most :data:`PACKAGE_TOLERANCE` apart.
+``flips_at``, a value at which ``P`` differs from ``P(theta_0)``, and ``boundary``, the last value
+found with ``P(theta_0)``, at most :data:`PACKAGE_TOLERANCE` apart: the change lies between the two.
+For a reservation the tests re-solve ``P == P(theta_0)`` from ``theta_0`` to ``boundary`` and
+``P(flips_at) != P(theta_0)``. When a tie that any move breaks holds the package (two packages
+tied at a Nash product of 0, say), ``boundary`` is ``theta_0`` itself.
 
 - **A reservation** ``d_p`` (exact: ``exact`` is true and no nearer change exists). The interval
   searched is the stated range widened to the party's utility range over the consistent packages

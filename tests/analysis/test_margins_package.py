@@ -13,8 +13,9 @@ from simulator.analysis.edits import Adjust
 from simulator.analysis.margins import margins
 from simulator.analysis.margins_package import PackageAt, package, package_of
 from simulator.analysis.margins_weights import DealCheck
-from simulator.analysis.package_margins import package_move_margins
+from simulator.analysis.package_margins import PACKAGE_TOLERANCE, package_move_margins
 from simulator.compiled import compile_scenario
+from simulator.formats import loads_scenario_yaml
 from simulator.model import Scenario
 from simulator.report.margins import margins_blocks, margins_headline
 from simulator.report.text import blocks_text
@@ -107,19 +108,56 @@ def test_package_at_without_a_zopa_follows_the_moved_range(s: Scenario, weights:
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(max_issues=3, max_options=3, max_parties=3))
 def test_reservation_package_margins_are_the_nearest_change(s: Scenario) -> None:
-    """Exact: a dense scan of full solves between the value and ``flips_at`` finds no nearer
-    change (the oracle), and the package changes at ``flips_at``."""
+    """Exact: a dense scan of full solves from the value to ``boundary`` finds no change (the
+    oracle), the package changes at ``flips_at``, and the two lie within the tolerance."""
+    _nearest_change_holds(s)
+
+
+def _nearest_change_holds(s: Scenario) -> int:
     found, not_tried = package_move_margins(s, seconds=3600.0)
     assert not not_tried
     now = package_of(s)
+    checked = 0
     for m in found:
         if m.kind != "reservation" or m.flips_at is None:
             continue
         assert m.exact and isinstance(m.flips_at, float) and isinstance(m.value, float)
+        assert m.boundary is not None and abs(m.flips_at - m.boundary) <= PACKAGE_TOLERANCE * 1.01
+        assert min(m.value, m.flips_at) <= m.boundary <= max(m.value, m.flips_at), m
         p = [q.id for q in s.parties].index(m.parameter.split(".")[0])
-        for x in np.linspace(m.value, m.flips_at, 41)[1:-1]:
+        for x in np.linspace(m.value, m.boundary, 41):
             assert package_of(_moved(s, p, False, float(x))) == now, (m, x)
         assert package_of(_moved(s, p, False, m.flips_at)) != now, m
+        checked += 1
+    return checked
+
+
+TIE_BROKEN_BY_ANY_MOVE = """
+name: tie
+issues:
+  - {id: i0, options: [o0, o1]}
+parties:
+  - id: p0
+    reservation: 0
+    preferences: {i0: {weight: 1, table: {o0: 1, o1: 0}}}
+  - id: p1
+    reservation: 0
+    preferences: {i0: {weight: 1, table: {o0: 0, o1: 0.0625}}}
+"""
+
+
+def test_a_package_any_reservation_move_changes_has_its_boundary_at_the_value() -> None:
+    """Both packages give one party exactly its reservation, so the Nash products tie at 0 and
+    the tie-break picks o0; any rise of p1's reservation drops o0 from the zone. The change lies
+    between the value and ``value + tolerance``: ``boundary`` is the value itself (a scan from
+    the value to ``flips_at`` found the change inside, hypothesis's counterexample)."""
+    s = loads_scenario_yaml(TIE_BROKEN_BY_ANY_MOVE)
+    assert package_of(s) == (0,) and package_of(_moved(s, 1, False, 1e-9)) == (1,)
+    assert _nearest_change_holds(s) >= 1
+    (m,) = [
+        m for m in package_move_margins(s)[0] if m.parameter == "p1.reservation" and m.flips_at
+    ]
+    assert m.boundary == m.value == 0.0 and 0 < m.flips_at <= PACKAGE_TOLERANCE * 1.01
 
 
 def test_a_spent_budget_names_the_weights_it_did_not_try() -> None:

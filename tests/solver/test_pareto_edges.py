@@ -31,9 +31,9 @@ def brute_dominated(points: np.ndarray, by: np.ndarray, tol: float = 0.0) -> np.
 
 @st.composite
 def point_sets(draw: st.DrawFn, min_by: int, max_by: int) -> tuple[np.ndarray, np.ndarray]:
-    """``points`` and ``by`` on one coarse grid of 3 to 5 parties, nudged by -1, 0 or +1 ``TIE``
+    """``points`` and ``by`` on one coarse grid of 1 to 5 parties, nudged by -1, 0 or +1 ``TIE``
     (with ``tol = 2 TIE`` the nudges are ties), ``by`` sharing some rows with ``points``."""
-    p = draw(st.integers(3, 5))
+    p = draw(st.integers(1, 5))
     m = draw(st.integers(0, 60))
     f = draw(st.integers(min_by, max_by))
     seed = draw(st.integers(0, 2**32 - 1))

@@ -268,6 +268,12 @@ def footer(result: SolveResult) -> Paragraph:
     ended = result.stats.budget_ended
     if ended is None:
         return Paragraph(f"Solved exactly by {method_title(result.method)}{took}.")
+    if result.stats.counts_exact and result.stats.frontier_complete is False:
+        return Paragraph(
+            f"Counted exactly by {method_title(result.method)}{took}, and the solutions found "
+            f"exactly without the frontier; the frontier pass stopped at "
+            f"{BUDGET_WORDS.get(ended, ended)}, so the frontiers are partial."
+        )
     if result.stats.counts_exact:  # only the closest package's search ran out
         return Paragraph(
             f"Counted exactly by {method_title(result.method)}{took}; the search for the closest "

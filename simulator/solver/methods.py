@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from simulator.compiled import CompiledScenario, FloatArray
@@ -42,6 +42,7 @@ from simulator.solver.visitors import FrontierStore
 __all__ = [
     "ENUMERATE_NODES",
     "ENUMERATE_OUTCOMES",
+    "FRONTIER_SECONDS",
     "SCOPE_RULES",
     "MethodOutput",
     "Question",
@@ -56,6 +57,12 @@ __all__ = [
 #: lower bounds and the frontier covers what was seen, and the result says which budget ended it.
 ENUMERATE_NODES = 5 * 10**6
 ENUMERATE_OUTCOMES = 10**10
+#: Seconds the pass that counts the ZOPA and builds its frontier together may run when the caller
+#: set no time limit. A zone of 10^8 packages or more can have a four-party frontier of 10^4
+#: points whose skyline takes minutes; past these seconds (or the work budget) the counts and the
+#: solutions come exactly from the pass without a frontier (:func:`without_frontier`), and the
+#: frontier found so far is reported as partial (``frontier_complete: false``).
+FRONTIER_SECONDS = 60.0
 #: The rules whose regions define each frontier scope.
 SCOPE_RULES = {"all": "none", "feasible": "all", "zopa": "all"}
 Scope = Literal["all", "feasible", "zopa"]
@@ -111,8 +118,10 @@ def enumerate_method(q: Question) -> MethodOutput:
     decision rule the ZOPA is the passing set (:mod:`~simulator.solver.decision`), with per-party
     acceptance counts and no closest-to-agreement search."""
     cs = q.cs
-    work = Budget(ENUMERATE_NODES, ENUMERATE_OUTCOMES, deadline=q.budget.deadline)
     rule = decision_rule(cs)
+    own = q.budget.deadline is None and rule is None  # no caller's limit: the frontier's own
+    deadline = time.perf_counter() + FRONTIER_SECONDS if own else q.budget.deadline
+    work = Budget(ENUMERATE_NODES, ENUMERATE_OUTCOMES, deadline=deadline)
     threshold = zopa_threshold(cs, q.d)
     accepted = None
     ended: str | None
@@ -149,6 +158,15 @@ def enumerate_method(q: Question) -> MethodOutput:
         ended = ended or other.budget_ended
         assert other.store is not None
         front = other.store.frontier(q.scope, cs.sizes)
+    if own and ended is not None:  # the frontier ran too long: counts and solutions without it
+        exact = without_frontier(q)
+        if exact.stats.counts_exact:
+            stats = replace(
+                exact.stats, frontier_outcomes="all", budget_ended=ended, frontier_complete=False
+            )
+            return MethodOutput(
+                exact.counts, front, zopa_front, exact.closest, stats, solutions=exact.solutions
+            )
     closest, late = None, None
     if q.closest and count == 0 and ended is None and q.consistent > 0 and rule is None:
         closest, late = _closest_within(q)

@@ -175,6 +175,30 @@ def test_a_closest_search_out_of_time_leaves_exact_counts_and_says_why_no_closes
     assert "the search for the closest package stopped at" in to_markdown(cut)
 
 
+def test_a_frontier_past_its_own_seconds_leaves_exact_counts_and_solutions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With no time limit given, the pass that counts and builds the frontier has
+    ``FRONTIER_SECONDS``; past them the counts and the solutions come exactly from the pass
+    without a frontier, and only the frontier is partial (a 5x10^8-package four-party zone ran
+    for more than 5 minutes before)."""
+    scenario = nonlinear_scenario(8, 5, 2, rng=3, reservation=0.3)
+    full = solve(scenario)
+    assert full.stats.budget_ended is None and full.counts.zopa > 0
+    monkeypatch.setattr(methods, "FRONTIER_SECONDS", 0.0)
+    cut = solve(scenario)
+    data = cut.to_dict()
+    assert data["counts_exact"] is True and cut.counts == full.counts
+    assert data["budget_ended"] == "time" and data["frontier_complete"] is False
+    assert {k: p.outcome for k, p in cut.solutions.items()} == {
+        k: p.outcome for k, p in full.solutions.items()
+    }
+    assert "the frontiers are partial" in to_markdown(cut)
+    limited = solve(scenario, time_limit=3600.0)  # the caller's limit replaces the own seconds
+    assert limited.stats.budget_ended is None
+    assert limited.zopa_frontier.size == full.zopa_frontier.size
+
+
 def _cli(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "simulator", *argv],

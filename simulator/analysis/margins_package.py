@@ -38,7 +38,6 @@ from simulator.compiled import (
     FloatArray,
     IntArray,
     compile_scenario,
-    evaluate_utilities,
 )
 from simulator.model import Scenario
 from simulator.solver import (
@@ -56,8 +55,7 @@ from simulator.solver import (
 from simulator.solver.budget import OverBudget
 from simulator.solver.closest import ClosestVisitor
 from simulator.solver.milp import closest_incumbent, extreme_outcomes
-from simulator.solver.queries import RANGE_PROOF_NODES
-from simulator.solver.visitors import MaxVisitor, MinVisitor
+from simulator.solver.queries import proved_extreme
 
 __all__ = ["WARM_NODES", "Package", "PackageAt", "package", "package_of"]
 
@@ -182,24 +180,8 @@ class PackageAt:
             self._extremes, _ = extreme_outcomes(self._cs, self.consistency)
         ends = []
         for col in (0, 1):
-            visitor: MaxVisitor | MinVisitor
-            visitor = MaxVisitor(p, np.full(cs.n_parties, -np.inf)) if col else MinVisitor(p)
-            seed = self._extremes[2 * p + col]
-            if seed is not None:
-                visitor.best = float(_utilities(cs, seed)[p])
-            try:
-                run_search(
-                    make_plan(cs, self.consistency),
-                    visitor,
-                    meter=Budget(RANGE_PROOF_NODES).meter(),
-                )
-            except OverBudget:
+            best, proved = proved_extreme(cs, self.consistency, p, col, self._extremes[2 * p + col])
+            if not proved or not np.isfinite(best):
                 return None
-            if not np.isfinite(visitor.best):
-                return None
-            ends.append(visitor.best)
+            ends.append(best)
         return float(ends[1] - ends[0])
-
-
-def _utilities(cs: CompiledScenario, outcome: IntArray) -> FloatArray:
-    return np.asarray(evaluate_utilities(cs, np.asarray(outcome)[None, :])[0])

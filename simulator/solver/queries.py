@@ -60,6 +60,7 @@ __all__ = [
     "exists_outcome",
     "find_outcome",
     "max_utility",
+    "proved_extreme",
     "rule_regions",
     "utility_ranges",
     "zone",
@@ -258,20 +259,33 @@ def utility_ranges(cs: CompiledScenario, regions: BoolArray) -> tuple[FloatArray
     out = np.full((cs.n_parties, 2), np.nan)
     witnesses, integral = milp.extreme_outcomes(cs, regions)
     exact = True
-    free = np.full(cs.n_parties, -np.inf)
     for p in range(cs.n_parties):
         for col in (0, 1):
-            visitor: MaxVisitor | MinVisitor = MaxVisitor(p, free) if col else MinVisitor(p)
             witness = witnesses[2 * p + col]
-            if witness is not None:
-                visitor.best = float(evaluate_utilities(cs, witness[None, :])[0, p])
-            try:
-                run_search(make_plan(cs, regions), visitor, meter=Budget(RANGE_PROOF_NODES).meter())
-            except OverBudget:
+            best, proved = proved_extreme(cs, regions, p, col, witness)
+            if not proved:
                 exact = exact and integral and witness is not None
-            if np.isfinite(visitor.best):
-                out[p, col] = visitor.best
+            if np.isfinite(best):
+                out[p, col] = best
     return out, exact
+
+
+def proved_extreme(
+    cs: CompiledScenario, regions: BoolArray, p: int, col: int, witness: IntArray | None
+) -> tuple[float, bool]:
+    """Party ``p``'s least (``col`` 0) or largest (1) utility over the outcomes in none of
+    ``regions``, by the branch and bound pass seeded with ``witness``'s utility, and whether the
+    pass proved it: False when it ran past :data:`RANGE_PROOF_NODES` nodes (the value is then the
+    best found, the witness's at least). ``-inf``/``inf`` without a witness or an outcome."""
+    visitor: MaxVisitor | MinVisitor
+    visitor = MaxVisitor(p, np.full(cs.n_parties, -np.inf)) if col else MinVisitor(p)
+    if witness is not None:
+        visitor.best = float(evaluate_utilities(cs, np.asarray(witness)[None, :])[0, p])
+    try:
+        run_search(make_plan(cs, regions), visitor, meter=Budget(RANGE_PROOF_NODES).meter())
+    except OverBudget:
+        return float(visitor.best), False
+    return float(visitor.best), True
 
 
 def disagreement_point(

@@ -45,6 +45,8 @@ _SAMPLE = 64
 _STRONG = 8
 #: Old times new frontier points up to which a 4+ party merge tests pairs, not one skyline.
 _MERGE_PAIRS = 1 << 21
+#: The newest frontier points, which a leaf's candidates are tested against before the rest.
+_RECENT = 256
 
 
 @dataclass
@@ -86,6 +88,15 @@ class FrontierStore:
         that no candidate dominates and the candidates on their own frontier that no old point
         dominates. Else (and always for three, whose staircase sweep is cheaper than the pairs)
         one skyline of the old points and the candidates together."""
+        if self.n_parties > 3 and len(self.u) * len(u) > _MERGE_PAIRS:
+            # most candidates of a leaf are dominated by the frontier so far: test them against
+            # it first, so that the merge below sees only the few that are not
+            new = ~dominated_by(u, self.u[-_RECENT:], tol=self.tol)  # the newest points first:
+            rest = np.flatnonzero(new)  # the search's last leaves were its neighbours
+            new[rest] = ~dominated_by(u[rest], self.u[:-_RECENT], tol=self.tol)
+            u, outcomes = u[new], outcomes[new]
+            if not len(u):
+                return
         if self.n_parties > 2:
             if self.n_parties > 3 and len(self.u) * len(u) <= _MERGE_PAIRS:
                 # the same set as one skyline of both, since the old points do not dominate each

@@ -45,7 +45,7 @@ _SAMPLE = 64
 _STRONG = 8
 #: Old times new frontier points up to which a 4+ party merge tests pairs, not one skyline.
 _MERGE_PAIRS = 1 << 21
-#: The newest frontier points, which a leaf's candidates are tested against before the rest.
+#: Frontier points per block when a leaf's candidates are tested against it, newest first.
 _RECENT = 256
 
 
@@ -88,23 +88,31 @@ class FrontierStore:
         that no candidate dominates and the candidates on their own frontier that no old point
         dominates. Else (and always for three, whose staircase sweep is cheaper than the pairs)
         one skyline of the old points and the candidates together."""
-        if self.n_parties > 3 and len(self.u) * len(u) > _MERGE_PAIRS:
+        tested = self.n_parties > 3 and len(self.u) * len(u) > _MERGE_PAIRS
+        if tested:
             # most candidates of a leaf are dominated by the frontier so far: test them against
-            # it first, so that the merge below sees only the few that are not
-            new = ~dominated_by(u, self.u[-_RECENT:], tol=self.tol)  # the newest points first:
-            rest = np.flatnonzero(new)  # the search's last leaves were its neighbours
-            new[rest] = ~dominated_by(u[rest], self.u[:-_RECENT], tol=self.tol)
+            # it first, newest points first, a block at a time (the search's last leaves were
+            # its neighbours, so most candidates meet a dominator early and leave the test)
+            new = np.ones(len(u), dtype=bool)
+            rest = np.arange(len(u))
+            for end in range(len(self.u), 0, -_RECENT):
+                hit = dominated_by(u[rest], self.u[max(0, end - _RECENT) : end], tol=self.tol)
+                new[rest[hit]] = False
+                rest = rest[~hit]
+                if not len(rest):
+                    break
             u, outcomes = u[new], outcomes[new]
             if not len(u):
                 return
         if self.n_parties > 2:
-            if self.n_parties > 3 and len(self.u) * len(u) <= _MERGE_PAIRS:
+            if tested or (self.n_parties > 3 and len(self.u) * len(u) <= _MERGE_PAIRS):
                 # the same set as one skyline of both, since the old points do not dominate each
                 # other (all the candidates are tested: dominance with a tolerance is not
                 # transitive, so their frontier alone could miss a dominator)
                 old = ~dominated_by(self.u, u, tol=self.tol)
                 keep = pareto_mask(u, tol=self.tol)
-                keep[keep] = ~dominated_by(u[keep], self.u, tol=self.tol)
+                if not tested:
+                    keep[keep] = ~dominated_by(u[keep], self.u, tol=self.tol)
                 self.u = np.concatenate([self.u[old], u[keep]])
                 self.outcomes = np.concatenate([self.outcomes[old], outcomes[keep]])
             else:

@@ -94,15 +94,15 @@ def _grid_units(values: FloatArray, n: int, threshold: float) -> tuple[float, in
 
 
 def _integer_tables(
-    cs: CompiledScenario, opts: list[FloatArray], threshold: FloatArray
+    n_parties: int, opts: list[FloatArray], threshold: FloatArray
 ) -> tuple[list[IntArray], IntArray] | None:
     """Per issue ``(k_i, P)`` integer utilities and the ``(P,)`` integer target: per party, grid
     units where the values sit on a coarse grid, else units of QUANTUM; None if the sums would
     leave the integers a float64 holds exactly."""
     n = len(opts)
-    scales = np.empty(cs.n_parties)
-    target = np.empty(cs.n_parties, dtype=np.int64)
-    for p in range(cs.n_parties):
+    scales = np.empty(n_parties)
+    target = np.empty(n_parties, dtype=np.int64)
+    for p in range(n_parties):
         grid = _grid_units(np.concatenate([o[:, p] for o in opts]), n, float(threshold[p]))
         # compiled values are multiples of QUANTUM by construction (compile_scenario and
         # weighted_tables quantise every one), so quanta always apply
@@ -156,18 +156,24 @@ def additive_count(
     if not applies(cs, tracked):
         return None
     threshold = np.asarray(threshold, dtype=np.float64)
-    if np.any(cs.cap < threshold):
+    if np.isnan(threshold).any():
+        return None
+    if np.any(cs.cap < threshold) or np.any(threshold == np.inf):
         return 0
     allowed = allowed_options(cs, tracked)
     if any(len(a) == 0 for a in allowed):
         return 0
-    found = _integer_tables(cs, [cs.values[i][:, a].T for i, a in enumerate(allowed)], threshold)
+    held = np.isfinite(threshold)  # a party at -inf accepts everything: its column drops out
+    if not held.any():
+        return math.prod(len(a) for a in allowed)
+    tables = [cs.values[i][held][:, a].T for i, a in enumerate(allowed)]
+    found = _integer_tables(int(held.sum()), tables, threshold[held])
     if found is None:
         return None
     opts, target = found  # (k_i, P) integers per issue, (P,)
     # widest issues first: the bounds of what is left tighten fastest, so prefixes are decided early
     order = sorted(range(cs.n_issues), key=lambda i: (-int(np.ptp(opts[i], axis=0).sum()), i))
-    n, n_p = len(order), cs.n_parties
+    n, n_p = len(order), int(held.sum())
     rest_max = np.zeros((n + 1, n_p), dtype=np.int64)
     rest_min = np.zeros((n + 1, n_p), dtype=np.int64)
     rest_size = [1] * (n + 1)

@@ -208,3 +208,17 @@ def test_a_cap_below_the_reservation_leaves_no_zone() -> None:
     t = zopa_threshold(cs, cs.reservation)
     assert int(in_target(cs, rule_regions(cs, "all"), t, outcome_grid(cs.sizes)).sum()) == 0
     assert _count(s) == 0
+
+
+@pytest.mark.parametrize(
+    "low", [[-np.inf, 0.45, 0.3], [-np.inf, -np.inf, -np.inf], [0.2, np.inf, 0.1]]
+)
+def test_parties_without_a_threshold_accept_everything(low: list[float]) -> None:
+    from simulator.synthetic import synthetic_scenario
+
+    cs = compile_scenario(synthetic_scenario(5, 4, 3, seed=2, red_lines=2))
+    t = np.array(low)
+    regions = rule_regions(cs, "all")
+    brute = int(in_target(cs, regions, t, outcome_grid(cs.sizes)).sum())
+    assert additive_count(cs, regions, t) == brute
+    assert additive_count(cs, regions, np.array([0.2, np.nan, 0.1])) is None

@@ -81,29 +81,40 @@ class FrontierStore:
             dom[rest] = dominated_by(points[rest], self.u, tol=self.tol)
         return dom
 
-    def add(self, u: FloatArray, outcomes: IntArray) -> None:
+    def _prefilter(self, candidates: int) -> bool:
+        """Whether candidates are tested against the frontier before the merge (four or more
+        parties, many pairs): most of a leaf's candidates are dominated by the frontier so far."""
+        return self.n_parties > 3 and len(self.u) * candidates > _MERGE_PAIRS
+
+    def _dominated(self, u: FloatArray) -> BoolArray:
+        """Which of ``u`` the frontier so far dominates, tested against it newest points first, a
+        block of :data:`_RECENT` at a time: the search's last leaves were the candidates'
+        neighbours, so most meet a dominator early and leave the test."""
+        dom = np.zeros(len(u), dtype=bool)
+        rest = np.arange(len(u))
+        for end in range(len(self.u), 0, -_RECENT):
+            hit = dominated_by(u[rest], self.u[max(0, end - _RECENT) : end], tol=self.tol)
+            dom[rest[hit]] = True
+            rest = rest[~hit]
+            if not len(rest):
+                break
+        return dom
+
+    def add(self, u: FloatArray, outcomes: IntArray, *, tested: bool = False) -> None:
         """Merge candidates into the frontier. Two parties: the candidates' own frontier (the
         leaf has tested them against the whole frontier), then the old points it dominates are
         dropped. Four or more, when the pairs are few (:data:`_MERGE_PAIRS`): the old points
         that no candidate dominates and the candidates on their own frontier that no old point
-        dominates. Else (and always for three, whose staircase sweep is cheaper than the pairs)
-        one skyline of the old points and the candidates together."""
-        tested = self.n_parties > 3 and len(self.u) * len(u) > _MERGE_PAIRS
-        if tested:
-            # most candidates of a leaf are dominated by the frontier so far: test them against
-            # it first, newest points first, a block at a time (the search's last leaves were
-            # its neighbours, so most candidates meet a dominator early and leave the test)
-            new = np.ones(len(u), dtype=bool)
-            rest = np.arange(len(u))
-            for end in range(len(self.u), 0, -_RECENT):
-                hit = dominated_by(u[rest], self.u[max(0, end - _RECENT) : end], tol=self.tol)
-                new[rest[hit]] = False
-                rest = rest[~hit]
-                if not len(rest):
-                    break
+        dominates; with many pairs, the candidates are first tested against the frontier
+        (:meth:`_dominated`, skipped when ``tested`` says the caller did) and the few left are
+        merged by pairs. Else (and always for three, whose staircase sweep is cheaper than the
+        pairs) one skyline of the old points and the candidates together."""
+        if not tested and self._prefilter(len(u)):
+            new = ~self._dominated(u)
             u, outcomes = u[new], outcomes[new]
-            if not len(u):
-                return
+            tested = True
+        if not len(u):
+            return
         if self.n_parties > 2:
             if tested or (self.n_parties > 3 and len(self.u) * len(u) <= _MERGE_PAIRS):
                 # the same set as one skyline of both, since the old points do not dominate each
@@ -146,9 +157,13 @@ class FrontierStore:
             return
         pts = block.points(node, inner)
         dom = self.prune(pts, full=plan.n_parties == 2)
+        tested = self._prefilter(int(len(pts) - dom.sum()))
+        if tested:  # before the outcomes are built: few candidates are left
+            rest = np.flatnonzero(~dom)
+            dom[rest] = self._dominated(pts[rest])
         node, inner, pts = node[~dom], inner[~dom], pts[~dom]
         if len(pts):
-            self.add(pts, block.outcomes(plan, node, inner))
+            self.add(pts, block.outcomes(plan, node, inner), tested=tested)
 
     def frontier(self, scope: str, sizes: tuple[int, ...]) -> Frontier:
         index = outcome_indices(sizes, self.outcomes)

@@ -10,6 +10,7 @@ import pytest
 import simulator.solver.visitors as visitors
 from simulator.solver.pareto import pareto_mask
 from simulator.solver.visitors import FrontierStore
+from tests.solver.test_solve_oracle import monkeypatch_blocks  # noqa: F401 (fixture)
 
 
 def _offered(seed: int, parties: int, chunks: int, size: int) -> list[np.ndarray]:
@@ -41,3 +42,23 @@ def test_merging_chunk_by_chunk_is_one_skyline_of_all(
     assert np.array_equal(key(got), key(want))
     # each kept outcome is the one whose utilities were offered
     assert np.array_equal(every[store.outcomes[:, 0]], got)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_solve_through_the_pre_filter_matches_the_oracle(
+    monkeypatch_blocks: None,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    seed: int,
+) -> None:
+    """The search's many tiny leaves offer their candidates through the pre-filter (forced by a
+    tiny :data:`_MERGE_PAIRS`): the frontier of every scope equals the plain-Python oracle's."""
+    from simulator.solver import solve
+    from simulator.synthetic import synthetic_scenario
+    from tests import oracle
+
+    monkeypatch.setattr(visitors, "_MERGE_PAIRS", 16)
+    s = synthetic_scenario(5, 4, 4, seed=seed, red_lines=3, reservation=0.3)
+    want = oracle.solve_oracle(s)
+    for scope in ("all", "zopa"):
+        got = solve(s, frontier=scope).frontier
+        assert sorted(got.index) == sorted(r.index for r in want.frontiers[scope])

@@ -90,10 +90,13 @@ class FrontierStore:
         """Which of ``u`` the frontier so far dominates, tested against it newest points first, a
         block of :data:`_RECENT` at a time: the search's last leaves were the candidates'
         neighbours, so most meet a dominator early and leave the test."""
-        dom = np.zeros(len(u), dtype=bool)
-        rest = np.arange(len(u))
-        for end in range(len(self.u), 0, -_RECENT):
-            hit = dominated_by(u[rest], self.u[max(0, end - _RECENT) : end], tol=self.tol)
+        dom, rest = np.zeros(len(u), dtype=bool), np.arange(len(u))
+        if not len(u):
+            return dom
+        # a dominator is at least the candidates' least value less tol in every column
+        near = self.u[np.all(self.u >= u.min(axis=0) - self.tol, axis=1)]
+        for end in range(len(near), 0, -_RECENT):
+            hit = dominated_by(u[rest], near[max(0, end - _RECENT) : end], tol=self.tol)
             dom[rest[hit]] = True
             rest = rest[~hit]
             if not len(rest):
@@ -120,7 +123,10 @@ class FrontierStore:
                 # the same set as one skyline of both, since the old points do not dominate each
                 # other (all the candidates are tested: dominance with a tolerance is not
                 # transitive, so their frontier alone could miss a dominator)
-                old = ~dominated_by(self.u, u, tol=self.tol)
+                # an old point a candidate dominates is at most their largest value plus tol
+                old = np.ones(len(self.u), dtype=bool)
+                near = np.flatnonzero(np.all(self.u <= u.max(axis=0) + self.tol, axis=1))
+                old[near] = ~dominated_by(self.u[near], u, tol=self.tol)
                 keep = pareto_mask(u, tol=self.tol)
                 if not tested:
                     keep[keep] = ~dominated_by(u[keep], self.u, tol=self.tol)

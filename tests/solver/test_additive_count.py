@@ -130,13 +130,32 @@ def _decimal_domain(
     return Scenario("decimal_domain", issues, tuple(parties)), tables
 
 
+#: The eight largest primes below 2^31.
+PRIMES = (
+    2147483647,
+    2147483629,
+    2147483587,
+    2147483579,
+    2147483563,
+    2147483549,
+    2147483543,
+    2147483497,
+)
+
+
 def _generating_function_count(tables: list[list[list[Fraction]]], d: Fraction) -> int:
     """The number of packages whose exact utility reaches ``d`` for both parties: the product of
     one polynomial in two variables per issue (exponents in thousandths), its coefficients taken
-    modulo three primes and joined by the Chinese remainder theorem."""
+    modulo primes below 2^31 (as many as make their product exceed the number of packages) and
+    joined by the Chinese remainder theorem."""
     units = [[[int(v * 1000) for v in issue] for issue in party] for party in tables]
     top = [sum(max(issue) for issue in party) for party in units]
-    primes = (2_147_483_629, 2_147_483_587, 2_147_483_563)
+    packages = math.prod(len(issue) for issue in units[0])
+    primes: list[int] = []
+    for m in PRIMES:
+        if math.prod(primes) > packages:
+            break
+        primes.append(m)
     residues = []
     for m in primes:
         grid = np.zeros((top[0] + 1, top[1] + 1), dtype=np.int64)

@@ -78,6 +78,7 @@ CASES = {
 
 _OLD = """
 import json, sys, time
+import simulator
 from simulator.formats import load_scenario
 from simulator.solver import solve
 s = load_scenario(sys.argv[1])
@@ -85,7 +86,8 @@ t = time.perf_counter()
 r = solve(s)
 print(json.dumps({"seconds": time.perf_counter() - t, "zopa": r.counts.zopa,
                   "frontier": r.zopa_frontier.size,
-                  "solutions": {k: list(p.outcome) for k, p in r.solutions.items()}}))
+                  "solutions": {k: list(p.outcome) for k, p in r.solutions.items()},
+                  "module": simulator.__file__}))
 """
 
 
@@ -131,6 +133,7 @@ def test_large_four_party_zone(record, tmp_path: Path, case: str) -> None:
             out = subprocess.run(
                 [sys.executable, "-c", _OLD, str(path)],
                 env=env,
+                cwd=tree,  # ``python -c`` puts the working directory first on sys.path
                 capture_output=True,
                 check=True,
                 timeout=FULL_LIMIT,
@@ -139,6 +142,7 @@ def test_large_four_party_zone(record, tmp_path: Path, case: str) -> None:
             old_seconds = float(FULL_LIMIT)  # a lower bound: the ratios are too
         else:
             old = json.loads(out.stdout)
+            assert old["module"].startswith(str(tree))  # the old code, not this checkout
             assert old["zopa"] == quick.counts.zopa and old["solutions"] == packages
             assert not complete or old["frontier"] == full.zopa_frontier.size
             old_seconds = float(old["seconds"])

@@ -17,6 +17,7 @@ from simulator.solver import solve
 from simulator.solver.stream import option_counts, option_red_lines, utility_cloud
 from simulator.synthetic import synthetic_scenario
 from tests import oracle
+from tests.kwdefaults import set_keyword_defaults
 from tests.strategies import scenarios
 
 SETTINGS = settings(
@@ -32,8 +33,7 @@ def tiny_blocks(monkeypatch):
     monkeypatch.setattr(search_mod, "INNER_BLOCK", 2)
     monkeypatch.setattr(search_mod, "LEAF_OUTCOMES", 4)
     monkeypatch.setattr(search_mod, "BATCH_NODES", 3)
-    defaults = {**search_mod.make_plan.__kwdefaults__, "inner_block": 2}
-    monkeypatch.setattr(search_mod.make_plan, "__kwdefaults__", defaults)
+    set_keyword_defaults(monkeypatch, search_mod, "make_plan", inner_block=2)
 
 
 def _rows(scenario):

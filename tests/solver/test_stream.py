@@ -122,6 +122,9 @@ def test_option_counts_match_the_oracle(tiny_blocks, scenario):
         for i, issue in enumerate(scenario.issues):
             want = [sum(r.outcome[i] == k for r in members) for k in range(len(issue.options))]
             assert list(counts.counts[i]) == want, (scope, i)
+            # the shares are the fractions of the set's packages (each issue's sum to 1)
+            shares = [k / total for k in want] if total else want
+            assert counts.shares(i).tolist() == pytest.approx(shares, abs=1e-12), (scope, i)
 
 
 def test_option_counts_reject_unknown_scope():

@@ -517,3 +517,24 @@ def test_an_empty_pool_scales_as_one_where_no_package_is_acceptable(car: Scenari
         key=pool.key[:0],
     )
     assert scales(cs, empty).tolist() == scales(cs, none_ok).tolist()
+
+
+def test_tit_for_tat_concedes_the_others_share_of_its_own_range(car: Scenario) -> None:
+    """Module Notation: tit-for-tat starts at ``u_max`` and at each turn concedes, as a share of
+    its own range ``u_max - d``, the share of its scale the other conceded between its last two
+    offers (clipped to ``[d, u_max]``)."""
+    cs = compile_scenario(car)
+    pool = build_pool(cs, 0)  # the whole table
+    scale = scales(cs, pool)
+    run = alternating_offers(car, {"buyer": "tit-for-tat", "dealer": "conceder"}, rounds=10)
+    buyer = [t for t in run.history if t.party == "buyer"]
+    dealer = [t.utilities[1] for t in run.history if t.party == "dealer" and t.action == "offer"]
+    u_max, d = buyer[0].target, float(cs.reservation[0])
+    assert u_max == pool.utilities[pool.own_ok[:, 0], 0].max()
+    tau = u_max
+    for k, turn in enumerate(buyer[1:], start=1):
+        if k >= 2:  # the dealer has made two offers
+            share = (dealer[k - 2] - dealer[k - 1]) / scale[1]
+            tau = min(max(tau - share * (u_max - d), d), u_max)
+        assert turn.target == pytest.approx(tau, abs=1e-12), k
+    assert len(buyer) > 4 and buyer[-1].target < u_max - 0.4

@@ -74,6 +74,9 @@ def sample_config() -> str:
         'also_copy = ["scenarios/"]',
         f"pytest_add_cli_args_test_selection = {json.dumps(SELECTION)}",
         f"pytest_add_cli_args = {json.dumps(PYTEST_ARGS)}",
+        # workers fork from a server that has run no test: forked from mutmut's own process,
+        # which ran the Dask tests while it collected its stats, they hung in those tests
+        'process_isolation = "forkserver"',
     ]
     return "\n".join(lines) + "\n"
 
@@ -185,6 +188,9 @@ def main() -> None:
     parser.add_argument("--size", type=int, required=True, help="mutants to sample (both packages)")
     parser.add_argument("--report", action="store_true", help="only report the last run's verdicts")
     parser.add_argument("--list", action="store_true", help="only print the sampled names")
+    parser.add_argument(
+        "--resume", action="store_true", help="run only the sampled mutants without a verdict"
+    )
     args = parser.parse_args()
 
     prepare()
@@ -198,7 +204,8 @@ def main() -> None:
     if not args.report:
         mutmut = Path(sys.executable).with_name("mutmut")
         start = time.monotonic()
-        subprocess.run([str(mutmut), "run", "--max-children", "1", *sample], check=True)
+        todo = [n for n in sample if codes[n] is None] if args.resume else sample
+        subprocess.run([str(mutmut), "run", "--max-children", "1", *todo], check=True)
         seconds = time.monotonic() - start
         codes = verdicts()
     report(sample, codes, args.seed, seconds)

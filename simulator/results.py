@@ -216,6 +216,10 @@ class SolveStats(Mapping[str, Any]):
     frontier_complete
         False when a budget ended a frontier pass, so the frontiers cover only what it saw (then
         ``frontier_complete: false`` in the JSON); None otherwise.
+    count_method
+        What counted the ZOPA when it was not the block search: the additive programme
+        (:mod:`~simulator.solver.additive_count`); None otherwise (then no ``count_method`` key in
+        the JSON).
 
     It reads like the dict it replaces (``stats["counts_exact"]``, ``dict(stats)``): the keys are
     the attributes that are not None.
@@ -229,6 +233,7 @@ class SolveStats(Mapping[str, Any]):
     milp_integer_units: bool | None = None
     budget_ended: str | None = None
     frontier_complete: bool | None = None
+    count_method: str | None = None
 
     def __getitem__(self, key: str) -> Any:
         if key not in self._keys():
@@ -273,38 +278,48 @@ class SolveResult:
         """The JSON shape of ``bargain solve --json`` (``margins``, ``gaps`` and ``ratification``
         only when computed)."""
         s = self.scenario
-        return {
-            "source": self.source or s.origin or s.name,
-            "scenario": s.name,
-            "parties": [
-                {
-                    "name": p.id,
-                    "label": p.display,
-                    "reservation": float(p.reservation),
-                    "disagreement": float(d),
-                    "red_lines": len(p.red_lines),
-                }
-                for p, d in zip(s.parties, self.disagreement, strict=True)
-            ],
-            "issues": [{"name": i.id, "options": list(i.option_ids)} for i in s.issues],
-            "counts": self.counts.to_dict(),
-            **self._rule_dict(),
-            "frontier": None  # not computed: solve(frontier="none")
-            if self.frontier.scope == "none"
-            else self.frontier.to_dict(s, max_frontier),
-            "solutions": {
-                name: (None if pt is None else pt.to_dict(s)) for name, pt in self.solutions.items()
-            },
-            "closest": None if self.closest is None else self.closest.to_dict(s),
-            "method": self.method,
-            "counts_exact": bool(self.stats.counts_exact),
-            **({} if (ended := self.stats.budget_ended) is None else {"budget_ended": ended}),
-            **({"frontier_complete": False} if self.stats.frontier_complete is False else {}),
-            **({} if (guess := self.zopa_estimate) is None else {"zopa_estimate": guess.to_dict()}),
-            "frontier_outcomes": str(self.stats.frontier_outcomes),
-            "seconds": self.seconds,
-            **({} if self.gaps is None else {"gaps": self.gaps.to_dict()["gaps"]}),
-        } | ({} if self.margins is None else self.margins.to_dict()) | self._ratification_dict()
+        return (
+            {
+                "source": self.source or s.origin or s.name,
+                "scenario": s.name,
+                "parties": [
+                    {
+                        "name": p.id,
+                        "label": p.display,
+                        "reservation": float(p.reservation),
+                        "disagreement": float(d),
+                        "red_lines": len(p.red_lines),
+                    }
+                    for p, d in zip(s.parties, self.disagreement, strict=True)
+                ],
+                "issues": [{"name": i.id, "options": list(i.option_ids)} for i in s.issues],
+                "counts": self.counts.to_dict(),
+                **self._rule_dict(),
+                "frontier": None  # not computed: solve(frontier="none")
+                if self.frontier.scope == "none"
+                else self.frontier.to_dict(s, max_frontier),
+                "solutions": {
+                    name: (None if pt is None else pt.to_dict(s))
+                    for name, pt in self.solutions.items()
+                },
+                "closest": None if self.closest is None else self.closest.to_dict(s),
+                "method": self.method,
+                "counts_exact": bool(self.stats.counts_exact),
+                **({} if (how := self.stats.count_method) is None else {"count_method": how}),
+                **({} if (ended := self.stats.budget_ended) is None else {"budget_ended": ended}),
+                **({"frontier_complete": False} if self.stats.frontier_complete is False else {}),
+                **(
+                    {}
+                    if (guess := self.zopa_estimate) is None
+                    else {"zopa_estimate": guess.to_dict()}
+                ),
+                "frontier_outcomes": str(self.stats.frontier_outcomes),
+                "seconds": self.seconds,
+                **({} if self.gaps is None else {"gaps": self.gaps.to_dict()["gaps"]}),
+            }
+            | ({} if self.margins is None else self.margins.to_dict())
+            | self._ratification_dict()
+        )
 
     def _ratification_dict(self) -> dict[str, Any]:
         return {} if self.ratification is None else self.ratification.to_dict()

@@ -266,18 +266,20 @@ def footer(result: SolveResult) -> Paragraph:
     budget that ended the search leaves uncertain."""
     took = f" in {result.seconds:.2f} s" if result.seconds else ""
     ended = result.stats.budget_ended
+    how = result.stats.count_method
+    counted = f" The ZOPA was counted exactly by the {how}." if how else ""
     if ended is None:
-        return Paragraph(f"Solved exactly by {method_title(result.method)}{took}.")
+        return Paragraph(f"Solved exactly by {method_title(result.method)}{took}.{counted}")
     if result.stats.counts_exact and result.stats.frontier_complete is False:
         return Paragraph(
             f"Counted exactly by {method_title(result.method)}{took}, and the solutions found "
             f"exactly without the frontier; the frontier pass stopped at "
-            f"{BUDGET_WORDS.get(ended, ended)}, so the frontiers are partial."
+            f"{BUDGET_WORDS.get(ended, ended)}, so the frontiers are partial.{counted}"
         )
     if result.stats.counts_exact:  # only the closest package's search ran out
         return Paragraph(
             f"Counted exactly by {method_title(result.method)}{took}; the search for the closest "
-            f"package stopped at {BUDGET_WORDS.get(ended, ended)}, so none is given."
+            f"package stopped at {BUDGET_WORDS.get(ended, ended)}, so none is given.{counted}"
         )
     partial = result.stats.frontier_complete is False
     frontier = " and the frontiers are partial" if partial else ""

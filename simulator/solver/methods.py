@@ -124,6 +124,7 @@ def enumerate_method(q: Question) -> MethodOutput:
     work = Budget(ENUMERATE_NODES, ENUMERATE_OUTCOMES, deadline=deadline)
     threshold = zopa_threshold(cs, q.d)
     accepted = None
+    estimate: ZopaEstimate | None = None
     ended: str | None
     if rule is None:
         found = zone(
@@ -167,6 +168,8 @@ def enumerate_method(q: Question) -> MethodOutput:
             return MethodOutput(
                 exact.counts, front, zopa_front, exact.closest, stats, solutions=exact.solutions
             )
+        if exact.zopa_estimate is not None:  # its lower bound and its estimate of the rest
+            count, estimate = exact.counts.zopa, exact.zopa_estimate
     closest, late = None, None
     if q.closest and count == 0 and ended is None and q.consistent > 0 and rule is None:
         closest, late = _closest_within(q)
@@ -179,7 +182,7 @@ def enumerate_method(q: Question) -> MethodOutput:
         budget_ended=ended or late,
         frontier_complete=None if ended is None else False,
     )
-    return MethodOutput(counts, front, zopa_front, closest, stats)
+    return MethodOutput(counts, front, zopa_front, closest, stats, estimate)
 
 
 def without_frontier(q: Question) -> MethodOutput:
@@ -192,16 +195,9 @@ def without_frontier(q: Question) -> MethodOutput:
     is read off the passing frontier)."""
     cs = q.cs
     threshold = zopa_threshold(cs, q.d)
-    found = zone(
-        cs,
-        "all",
-        threshold,
-        count=True,
-        frontier=False,
-        progress=labelled(q.progress, "ZOPA count"),
-        budget=Budget(ENUMERATE_NODES, ENUMERATE_OUTCOMES, deadline=q.budget.deadline),
-    )
-    count, ended = int(found.count), found.budget_ended
+    work = Budget(ENUMERATE_NODES, ENUMERATE_OUTCOMES, deadline=q.budget.deadline)
+    counted = count_zopa_within(cs, threshold, work, q.progress)
+    count, ended = counted.value, counted.budget_ended
     if count == 0 and ended is None:
         solutions: dict[str, Point | None] = dict.fromkeys(SOLUTIONS)
     else:
@@ -216,9 +212,10 @@ def without_frontier(q: Question) -> MethodOutput:
         counts_exact=ended is None,
         frontier_outcomes="not computed",
         budget_ended=ended or late,
+        count_method=counted.method,
     )
     counts = Counts(math.prod(cs.sizes), q.consistent, q.feasible, count)
-    return MethodOutput(counts, none, none, closest, stats, solutions=solutions)
+    return MethodOutput(counts, none, none, closest, stats, counted.estimate, solutions=solutions)
 
 
 def _frontier_by(
@@ -306,6 +303,7 @@ def structured_method(method: str) -> Callable[[Question], MethodOutput]:
             else bool(info["milp_integer_units"]),
             budget_ended=counted.budget_ended or (None if complete else "time") or late,
             frontier_complete=None if complete else False,
+            count_method=counted.method,
         )
         counts = Counts(cs.n_outcomes, q.consistent, q.feasible, zopa)
         return MethodOutput(counts, front, zopa_front, closest, stats, counted.estimate)

@@ -36,6 +36,8 @@ from simulator.outcome_space import linked_groups
 from simulator.progress import Progress, StageProgress, labelled
 from simulator.rng import RngLike
 from simulator.solver import milp
+from simulator.solver.additive_count import COUNT_METHOD as ADDITIVE_METHOD
+from simulator.solver.additive_count import additive_count
 from simulator.solver.budget import Budget, OverBudget
 from simulator.solver.estimate import ESTIMATE_SAMPLES, ZopaEstimate, estimate_open
 from simulator.solver.search import Plan, make_plan, run_search
@@ -321,17 +323,25 @@ def zopa_threshold(cs: CompiledScenario, d: FloatArray) -> FloatArray:
     return np.asarray(d - cs.rounding_slack)
 
 
+#: Spaces at least this large are offered to the additive counting programme first (below it the
+#: block search counts in well under a second).
+ADDITIVE_FROM = 10**7
+
+
 @dataclass(frozen=True)
 class BoundedCount:
     """A count within a budget: ``value`` is exact, or a lower bound when ``budget_ended`` names
     the part of the budget that ran out (``nodes``, ``outcomes`` or ``time``); then ``estimate``
-    estimates the whole count with an interval. ``nodes`` and ``outcomes`` are the work done."""
+    estimates the whole count with an interval. ``nodes`` and ``outcomes`` are the search's work
+    done; ``method`` names what counted when it was not the block search (the additive programme,
+    :mod:`~simulator.solver.additive_count`)."""
 
     value: int
     budget_ended: str | None
     nodes: int
     outcomes: int
     estimate: ZopaEstimate | None = None
+    method: str | None = None
 
     @property
     def exact(self) -> bool:
@@ -349,7 +359,19 @@ def count_zopa_within(
 ) -> BoundedCount:
     """The ZOPA count by one counting pass that stops when ``budget`` runs out; then the count
     is a lower bound, and ``samples`` seeded samples below the open nodes estimate the rest
-    (:func:`~simulator.solver.estimate.estimate_open`)."""
+    (:func:`~simulator.solver.estimate.estimate_open`). Spaces of :data:`ADDITIVE_FROM` outcomes
+    or more with additive utilities are first counted exactly by the additive programme, when it
+    fits in its own bounds (:func:`~simulator.solver.additive_count.additive_count`)."""
+    if cs.n_outcomes >= ADDITIVE_FROM:
+        exact = additive_count(
+            cs,
+            rule_regions(cs, "all"),
+            threshold,
+            deadline=budget.meter().deadline,
+            progress=labelled(progress, "ZOPA count (additive programme)"),
+        )
+        if exact is not None:
+            return BoundedCount(exact, None, 0, 0, method=ADDITIVE_METHOD)
     visitor = ZoneVisitor(cs, threshold, count=True, frontier=False)
     meter = budget.meter()
     plan = make_plan(cs, rule_regions(cs, "all"))

@@ -45,6 +45,8 @@ _SAMPLE = 64
 _STRONG = 8
 #: Old times new frontier points up to which a 4+ party merge tests pairs, not one skyline.
 _MERGE_PAIRS = 1 << 21
+#: Frontier points per block when a leaf's candidates are tested against it, newest first.
+_RECENT = 256
 
 
 @dataclass
@@ -79,21 +81,55 @@ class FrontierStore:
             dom[rest] = dominated_by(points[rest], self.u, tol=self.tol)
         return dom
 
-    def add(self, u: FloatArray, outcomes: IntArray) -> None:
+    def _prefilter(self, candidates: int) -> bool:
+        """Whether candidates are tested against the frontier before the merge (four or more
+        parties, many pairs): most of a leaf's candidates are dominated by the frontier so far."""
+        return self.n_parties > 3 and len(self.u) * candidates > _MERGE_PAIRS
+
+    def _dominated(self, u: FloatArray) -> BoolArray:
+        """Which of ``u`` the frontier so far dominates, tested against it newest points first, a
+        block of :data:`_RECENT` at a time: the search's last leaves were the candidates'
+        neighbours, so most meet a dominator early and leave the test."""
+        dom, rest = np.zeros(len(u), dtype=bool), np.arange(len(u))
+        if not len(u):
+            return dom
+        # a dominator is at least the candidates' least value less tol in every column
+        near = self.u[np.all(self.u >= u.min(axis=0) - self.tol, axis=1)]
+        for end in range(len(near), 0, -_RECENT):
+            hit = dominated_by(u[rest], near[max(0, end - _RECENT) : end], tol=self.tol)
+            dom[rest[hit]] = True
+            rest = rest[~hit]
+            if not len(rest):
+                break
+        return dom
+
+    def add(self, u: FloatArray, outcomes: IntArray, *, tested: bool = False) -> None:
         """Merge candidates into the frontier. Two parties: the candidates' own frontier (the
         leaf has tested them against the whole frontier), then the old points it dominates are
         dropped. Four or more, when the pairs are few (:data:`_MERGE_PAIRS`): the old points
         that no candidate dominates and the candidates on their own frontier that no old point
-        dominates. Else (and always for three, whose staircase sweep is cheaper than the pairs)
-        one skyline of the old points and the candidates together."""
+        dominates; with many pairs, the candidates are first tested against the frontier
+        (:meth:`_dominated`, skipped when ``tested`` says the caller did) and the few left are
+        merged by pairs. Else (and always for three, whose staircase sweep is cheaper than the
+        pairs) one skyline of the old points and the candidates together."""
+        if not tested and self._prefilter(len(u)):
+            new = ~self._dominated(u)
+            u, outcomes = u[new], outcomes[new]
+            tested = True
+        if not len(u):
+            return
         if self.n_parties > 2:
-            if self.n_parties > 3 and len(self.u) * len(u) <= _MERGE_PAIRS:
+            if tested or (self.n_parties > 3 and len(self.u) * len(u) <= _MERGE_PAIRS):
                 # the same set as one skyline of both, since the old points do not dominate each
                 # other (all the candidates are tested: dominance with a tolerance is not
                 # transitive, so their frontier alone could miss a dominator)
-                old = ~dominated_by(self.u, u, tol=self.tol)
+                # an old point a candidate dominates is at most their largest value plus tol
+                old = np.ones(len(self.u), dtype=bool)
+                near = np.flatnonzero(np.all(self.u <= u.max(axis=0) + self.tol, axis=1))
+                old[near] = ~dominated_by(self.u[near], u, tol=self.tol)
                 keep = pareto_mask(u, tol=self.tol)
-                keep[keep] = ~dominated_by(u[keep], self.u, tol=self.tol)
+                if not tested:
+                    keep[keep] = ~dominated_by(u[keep], self.u, tol=self.tol)
                 self.u = np.concatenate([self.u[old], u[keep]])
                 self.outcomes = np.concatenate([self.outcomes[old], outcomes[keep]])
             else:
@@ -127,9 +163,13 @@ class FrontierStore:
             return
         pts = block.points(node, inner)
         dom = self.prune(pts, full=plan.n_parties == 2)
+        tested = self._prefilter(int(len(pts) - dom.sum()))
+        if tested:  # before the outcomes are built: few candidates are left
+            rest = np.flatnonzero(~dom)
+            dom[rest] = self._dominated(pts[rest])
         node, inner, pts = node[~dom], inner[~dom], pts[~dom]
         if len(pts):
-            self.add(pts, block.outcomes(plan, node, inner))
+            self.add(pts, block.outcomes(plan, node, inner), tested=tested)
 
     def frontier(self, scope: str, sizes: tuple[int, ...]) -> Frontier:
         index = outcome_indices(sizes, self.outcomes)

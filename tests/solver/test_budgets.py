@@ -175,7 +175,7 @@ def test_the_counting_pass_working_set_is_bounded(
     if source == "copy":
         load = f"load_genius_folder({str(reservation_copy(tmp_path))!r})"
     else:
-        load = "nonlinear_scenario(40, 10, 3, rng=0)"
+        load = "nonlinear_scenario(40, 10, 3, rng=0, structure='uniform')"
     out, rss = run_child(
         f"""
         from simulator.compiled import compile_scenario
@@ -206,7 +206,10 @@ def _stopped_search(scenario: Scenario, budget: Budget) -> tuple[Plan, np.ndarra
 
 @pytest.mark.parametrize(
     "scenario",
-    [synthetic_scenario(9, 5, 2, rng=3), nonlinear_scenario(9, 5, 3, rng=2, reservation=0.3)],
+    [
+        synthetic_scenario(9, 5, 2, rng=3),
+        nonlinear_scenario(9, 5, 3, rng=2, reservation=0.3, structure="uniform"),
+    ],
     ids=["additive", "nonlinear3"],
 )
 def test_the_estimate_interval_covers_the_exact_count_at_the_nominal_rate(

@@ -65,9 +65,9 @@ def decimal_scenarios(
     return scenario, tables, [weights, [[d] for d in exact]]  # type: ignore[list-item]
 
 
-@settings(max_examples=200, deadline=None, database=None)
-@given(decimal_scenarios())
-def test_zopa_count_and_solutions_match_exact_fractions(drawn) -> None:  # type: ignore[no-untyped-def]
+def exact_zopa(drawn) -> list[tuple[tuple[int, ...], list[Fraction]]]:  # type: ignore[no-untyped-def]
+    """The packages of a drawn decimal scenario that reach every reservation in exact fractions,
+    with their exact utilities."""
     scenario, tables, (weights, reservations) = drawn
     d = [r[0] for r in reservations]
     sizes = [len(i.options) for i in scenario.issues]
@@ -79,6 +79,15 @@ def test_zopa_count_and_solutions_match_exact_fractions(drawn) -> None:  # type:
         ]
         if all(x >= y for x, y in zip(u, d, strict=True)):
             zopa.append((o, u))
+    return zopa
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(decimal_scenarios())
+def test_zopa_count_and_solutions_match_exact_fractions(drawn) -> None:  # type: ignore[no-untyped-def]
+    scenario, _, (_, reservations) = drawn
+    d = [r[0] for r in reservations]
+    zopa = exact_zopa(drawn)
     result = solve(scenario)
     assert result.counts.zopa == len(zopa)
     if not zopa:

@@ -144,10 +144,18 @@ def test_closest_is_reported_exactly_when_the_zopa_is_empty(scenario):
 def split_pie(n: int = 12, powers=(1.0, 1.0), reservations=(0.0, 0.0)) -> Scenario:
     """Divide a pie of n slices: option k gives party a k/n and party b (n-k)/n."""
     issue = Issue("share_a", tuple(Option(str(k), value=float(k)) for k in range(n + 1)))
-    a = Party("a", {"share_a": Preference(1.0, "linear", direction="increasing")},
-              reservation=reservations[0], bargaining_power=powers[0])
-    b = Party("b", {"share_a": Preference(1.0, "linear", direction="decreasing")},
-              reservation=reservations[1], bargaining_power=powers[1])
+    a = Party(
+        "a",
+        {"share_a": Preference(1.0, "linear", direction="increasing")},
+        reservation=reservations[0],
+        bargaining_power=powers[0],
+    )
+    b = Party(
+        "b",
+        {"share_a": Preference(1.0, "linear", direction="decreasing")},
+        reservation=reservations[1],
+        bargaining_power=powers[1],
+    )
     return Scenario("pie", (issue,), (a, b))
 
 

@@ -47,7 +47,7 @@ HARD_LIMIT = 120
 
 def no_zopa() -> object:
     """A small nonlinear scenario with consistent packages but no ZOPA (reservations too high)."""
-    return nonlinear_scenario(8, 5, 2, rng=3, reservation=0.9)
+    return nonlinear_scenario(8, 5, 2, rng=3, reservation=0.9, structure="uniform")
 
 
 def test_a_time_limit_scope_bounds_every_meter_and_search_inside_it() -> None:
@@ -76,7 +76,9 @@ def test_highs_gets_what_is_left_of_the_scope_and_stops_at_its_end() -> None:
 
 
 def test_a_time_limit_ends_the_milp_frontier_with_what_it_found_and_says_so() -> None:
-    scenario = nonlinear_scenario(8, 4, 2, rng=0)  # GENIUS-like: the programme in integer units
+    scenario = nonlinear_scenario(
+        8, 4, 2, rng=0, structure="uniform"
+    )  # GENIUS-like: the programme in integer units
     cs = compile_scenario(scenario)
     with time_limit(0.0):
         found = milp.frontier_two_parties(cs, rule_regions(cs, "all"))
@@ -108,7 +110,9 @@ def test_the_existence_search_final_pass_stops_at_its_budget_and_says_which(
     assert info.value.budget == "nodes" and info.value.stage == "the existence search"
     assert "nodes expanded" in info.value.explain()
     # a zone that exists: the final pass reaches leaves, and an outcome budget ends it there
-    zoned = compile_scenario(nonlinear_scenario(8, 5, 2, rng=3, reservation=0.3))
+    zoned = compile_scenario(
+        nonlinear_scenario(8, 5, 2, rng=3, reservation=0.3, structure="uniform")
+    )
     there = (zoned, rule_regions(zoned, "all"), zopa_threshold(zoned, zoned.reservation))
     monkeypatch.setattr(queries, "EXISTS_FINAL", Budget(outcomes=1))
     with pytest.raises(OverBudget) as info:
@@ -139,7 +143,9 @@ def test_the_closest_search_stops_at_its_budget_with_the_best_package_so_far(
 def test_enumeration_has_a_default_work_budget_and_the_outputs_say_which_ended_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    scenario = nonlinear_scenario(8, 5, 2, rng=3, reservation=0.3)  # several blocks
+    scenario = nonlinear_scenario(
+        8, 5, 2, rng=3, reservation=0.3, structure="uniform"
+    )  # several blocks
     full = solve(scenario)
     assert full.method == "enumerate" and full.stats.counts_exact and full.counts.zopa > 0
     for part, kind in (("ENUMERATE_NODES", "nodes"), ("ENUMERATE_OUTCOMES", "outcomes")):
@@ -182,7 +188,7 @@ def test_a_frontier_past_its_own_seconds_leaves_exact_counts_and_solutions(
     ``FRONTIER_SECONDS``; past them the counts and the solutions come exactly from the pass
     without a frontier, and only the frontier is partial (a 5x10^8-package four-party zone ran
     for more than 5 minutes before)."""
-    scenario = nonlinear_scenario(8, 5, 2, rng=3, reservation=0.3)
+    scenario = nonlinear_scenario(8, 5, 2, rng=3, reservation=0.3, structure="uniform")
     full = solve(scenario)
     assert full.stats.budget_ended is None and full.counts.zopa > 0
     monkeypatch.setattr(methods, "FRONTIER_SECONDS", 0.0)
@@ -238,7 +244,7 @@ def test_a_time_limited_command_on_a_huge_space_stops_in_time(tmp_path: Path) ->
     code = (
         "from simulator.synthetic import nonlinear_scenario\n"
         "from simulator.formats import dump_scenario_yaml\n"
-        "text = dump_scenario_yaml(nonlinear_scenario(40, 10, 3, rng=0))\n"
+        "text = dump_scenario_yaml(nonlinear_scenario(40, 10, 3, rng=0, structure='uniform'))\n"
         f"open({str(tmp_path / 's.yaml')!r}, 'w').write(text)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=HARD_LIMIT, cwd=ROOT)
@@ -287,7 +293,8 @@ def test_every_budgeted_pass_stops_at_a_time_limit_in_a_child_with_a_hard_timeou
     from simulator.solver.closest import closest_to_agreement
     from simulator.synthetic import nonlinear_scenario
 
-    cs = compile_scenario(nonlinear_scenario(40, 10, 2, rng=0, reservation=0.9))
+    scenario = nonlinear_scenario(40, 10, 2, rng=0, reservation=0.9, structure="uniform")
+    cs = compile_scenario(scenario)
     t = zopa_threshold(cs, cs.reservation)
     frontier = milp.frontier_two_parties
     milp.optimum = lambda *a, **k: None  # no witness: the existence search's final pass runs
@@ -327,7 +334,7 @@ def test_highs_own_time_limit_ends_the_frontier_with_its_points_and_other_failur
 ) -> None:
     """Under load a single HiGHS solve can reach its own 60 s limit (seen on the generated 10^40
     domain at its 54th point): the frontier keeps the points found and says it is partial."""
-    cs = compile_scenario(nonlinear_scenario(8, 4, 2, rng=0))
+    cs = compile_scenario(nonlinear_scenario(8, 4, 2, rng=0, structure="uniform"))
     whole = milp.frontier_two_parties(cs, rule_regions(cs, "none"))
     assert whole.complete and len(whole.utilities) >= 3
     real = OutcomeProgram.solve
@@ -352,7 +359,7 @@ def test_the_integer_programme_frontier_reports_progress_under_its_stage_name() 
     """The sweep can take minutes (the 10^40 domain): the bar names it and moves point by point."""
     seen: list[tuple[str, float]] = []
     result = solve(
-        nonlinear_scenario(8, 4, 2, rng=0),
+        nonlinear_scenario(8, 4, 2, rng=0, structure="uniform"),
         method="milp",
         frontier="all",
         progress=lambda stage, f: seen.append((stage, f)),

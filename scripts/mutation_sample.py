@@ -6,7 +6,7 @@ estimates their kill rate from a seeded random sample instead (docs/mutation.md 
 and the numbers)::
 
     python scripts/mutation_sample.py --seed 1 --size 200   # generate, sample, run, report
-    python scripts/mutation_sample.py --seed 1 --size 200 --report   # report a finished run again
+    python scripts/mutation_sample.py --seed 1 --size 200 --report   # report the last run again
 
 It works in ``build/mutation-sample/``, a second mutmut project that shares the worktree's
 ``simulator/``, ``tests/`` and ``scenarios/`` (symbolic links) and has its own ``pyproject.toml``:
@@ -151,29 +151,35 @@ def wilson(killed: int, n: int) -> tuple[float, float]:
 def report(
     sample: list[str], codes: dict[str, int | None], seed: int, seconds: float | None
 ) -> None:
+    """The table: the kill rate of the checked mutants with its Wilson interval, and, when some
+    were not checked (a stopped run), the range the rate of the whole sample can still take."""
     from mutmut.stats import status_by_exit_code
 
     status = {n: status_by_exit_code[codes.get(n)] for n in sample}
     rows = []
     print(f"\nseed {seed}: {len(sample)} mutants sampled")
     print(
-        "| package | sampled | killed | timeout | survived | no tests | other | kill rate "
-        "| Wilson 95% |\n|---|---:|---:|---:|---:|---:|---:|---:|---|"
+        "| package | sampled | killed | timeout | survived | no tests | other | not checked "
+        "| kill rate of the checked | Wilson 95% | whole sample, unchecked all survived .. all "
+        "killed |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
     )
     for package in (*PACKAGES, "both"):
         names = [n for n in sample if package == "both" or package_of(n) == package]
         counts = Counter(status[n] for n in names)
         killed = sum(counts[s] for s in KILLED)
-        low, high = wilson(killed, len(names))
-        other = len(names) - killed - counts["survived"] - counts["no tests"]
+        unchecked = counts["not checked"]
+        checked = len(names) - unchecked
+        other = checked - killed - counts["survived"] - counts["no tests"]
+        rate, (low, high) = (killed / checked, wilson(killed, checked)) if checked else (0, (0, 1))
         print(
             f"| {package} | {len(names)} | {counts['killed']} | {counts['timeout']} | "
-            f"{counts['survived']} | {counts['no tests']} | {other} | {killed / len(names):.1%} | "
-            f"{low:.1%} to {high:.1%} |"
+            f"{counts['survived']} | {counts['no tests']} | {other} | {unchecked} | "
+            f"{killed}/{checked} = {rate:.1%} | {low:.1%} to {high:.1%} | "
+            f"{killed / len(names):.1%} .. {(killed + unchecked) / len(names):.1%} |"
         )
         rows.append({"package": package, "sampled": len(names), **counts})
     left = sorted(n for n in sample if status[n] not in KILLED)
-    print("\nnot killed:")
+    print("\nnot killed or not checked:")
     for name in left:
         print(f"  {status[name]:>12}  {name}")
     out = WORK / f"sample-{seed}.json"
@@ -195,7 +201,9 @@ def main() -> None:
 
     prepare()
     os.chdir(WORK)
-    codes = generate()
+    # --report reads the verdicts as they are: generating again would reset those of every
+    # function whose code changed since the run
+    codes = verdicts() if args.report else generate()
     sample = draw(sorted(codes), args.size, args.seed)
     if args.list:
         print("\n".join(sample))

@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 DEMO_SCENARIO ?= scenarios/ukraine_2025-12.yaml
 OUT    ?= out
 
-.PHONY: demo test docs bench lint clean mutation
+.PHONY: demo test docs bench lint clean mutation mutation-sample
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,15 @@ mutation: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet "mutmut>=3,<4"
 	$(BIN)/mutmut run --max-children 2
 	$(BIN)/mutmut results
+
+# a seeded random sample of the mutants of the rest of simulator/solver and of simulator/analysis,
+# run in build/mutation-sample/ with its own configuration (scripts/mutation_sample.py); the
+# method, the selection and the estimates with their intervals are in docs/mutation.md
+SEED   ?= 1
+SAMPLE ?= 150
+mutation-sample: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet "mutmut>=3,<4"
+	nice -n 19 $(BIN)/python scripts/mutation_sample.py --seed $(SEED) --size $(SAMPLE)
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .benchmarks build *.egg-info docs/_build docs/reference/api mutants

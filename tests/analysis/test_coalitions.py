@@ -143,6 +143,9 @@ def test_hand_checked_coalitions():
     data = json.loads(json.dumps(r.to_dict()))
     assert data["power"]["p"]["shapley_shubik"] == "2/3"
     assert data["pivotal"] == {"p": 2, "q": 1, "r": 1}
+    # normalised Banzhaf: each index over their sum 5/4
+    normalised = {p: data["power"][p]["banzhaf_normalised"] for p in "pqr"}
+    assert normalised == pytest.approx({"p": 3 / 5, "q": 1 / 5, "r": 1 / 5}, abs=1e-12)
     text = render(r, "text")
     assert "Veto players of the rule" in text and "2/3" in text
 

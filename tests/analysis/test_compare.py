@@ -14,7 +14,7 @@ from simulator.analysis.compare import compare
 from simulator.analysis.snapshot_diff import snapshot_changes
 from simulator.formats import load_scenario
 from simulator.formats.yaml_writer import dump_scenario_yaml
-from simulator.model import Proposal, Scenario
+from simulator.model import Agreement, Proposal, Scenario
 from simulator.results import outcome_dict
 from simulator.solver import solve
 
@@ -60,6 +60,24 @@ def test_the_changes_are_exactly_the_known_ones() -> None:
     assert by_item["dealer"].source_after == "assumption: fewer customers this month"
     assert by_item["needs_warranty"].after == "warranty >= three_years; p = 0.8"
     assert snapshot_changes(a, a) == ()
+
+
+def test_a_new_decision_rule_and_reordered_options_are_changes() -> None:
+    """The rule is a change of its own; an issue's text lists its options in order."""
+    a, _ = snapshots()
+    delivery = a.issue("delivery")
+    reordered = dataclasses.replace(delivery, options=tuple(reversed(delivery.options)))
+    b = dataclasses.replace(
+        a, issues=(*a.issues[:-1], reordered), agreement=Agreement(1, ("dealer",))
+    )
+    by_kind = {c.kind: c for c in snapshot_changes(a, b)}
+    assert set(by_kind) == {"issue", "agreement"}
+    assert by_kind["agreement"].change == "changed"
+    assert by_kind["agreement"].after == str(Agreement(1, ("dealer",)))
+    issue = by_kind["issue"]
+    assert (issue.item, issue.change) == ("delivery", "changed")
+    assert issue.before.split(", ") == list(delivery.option_ids)
+    assert issue.after.split(", ") == list(reversed(delivery.option_ids))
 
 
 def test_a_renamed_one_issue_line_is_one_change() -> None:

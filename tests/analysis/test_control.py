@@ -9,10 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.analysis.control import stand_without
+from simulator.analysis.control import rule_without, stand_without
 from simulator.errors import ScenarioError
 from simulator.formats import loads_scenario_yaml
 from simulator.formats.yaml_writer import dump_scenario_yaml
+from simulator.model import Agreement
 from tests import oracle
 from tests.strategies import scenarios
 
@@ -112,3 +113,11 @@ def test_an_issue_has_one_controller():
     )
     with pytest.raises(ScenarioError, match="controlled by both 'p' and 'q'"):
         loads_scenario_yaml(two)
+
+
+def test_the_rule_without_a_party_keeps_the_others_vetoes():
+    """``R_-c``: quorum min(q, n - 1), and the veto list without c but with every other veto."""
+    rule = Agreement(3, ("a", "b"))
+    assert rule_without(rule, ["a", "b", "c"], "a") == Agreement(2, ("b",))
+    assert rule_without(rule, ["a", "b", "c", "d"], "c") == Agreement(3, ("a", "b"))
+    assert rule_without(None, ["a", "b"], "a") is None

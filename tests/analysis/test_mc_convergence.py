@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator.analysis import convergence, monte_carlo, p_zopa_exact, wilson_interval, with_exact
 from simulator.analysis._tasks import run_tasks
-from simulator.analysis.mc_stats import running_note
+from simulator.analysis.mc_stats import WIDE_INTERVAL, running_note, sample_warnings
 from simulator.cli._common import ProgressBar
 from tests.analysis.test_monte_carlo import uncertain_car
 
@@ -74,3 +77,18 @@ def test_running_note_counts_samples_and_zopas():
     assert note(([a], None)).endswith("P(ZOPA) ≈ 0.667")  # an enumerated task's (samples, counts)
     with pytest.raises(AttributeError):
         note([object()])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 60).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
+def test_samples_needed_is_the_least_that_brings_the_width_down_as_one_over_sqrt_n(sn):
+    """Module Notation: the width falls as ``1 / sqrt(S)``, so the samples that bring ``W`` down
+    to the limit are the least ``S'`` with ``W sqrt(S / S') <= limit``."""
+    successes, n = sn
+    lo, hi = wilson_interval(successes, n)
+    wide = [w for w in sample_warnings(successes, n) if w["kind"] == "wide_interval"]
+    assert bool(wide) == (hi - lo > WIDE_INTERVAL)
+    if wide:
+        needed = wide[0]["samples_needed"]
+        assert (hi - lo) * math.sqrt(n / needed) <= WIDE_INTERVAL * (1 + 1e-12)
+        assert needed == n or (hi - lo) * math.sqrt(n / (needed - 1)) > WIDE_INTERVAL

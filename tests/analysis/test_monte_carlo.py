@@ -209,3 +209,22 @@ def test_tasks_are_sized_for_the_executors_workers(car):
     assert sized.calls == 2 * 20  # the samples' tasks, then the robust package's
     b = monte_carlo(s, 100, seed=1, method="solve", workers=1)
     assert a.to_dict() == b.to_dict()
+
+
+@pytest.mark.parametrize("method", ["enumerate", "solve"])
+def test_the_progress_names_the_sampling_stage_and_reaches_the_end(car, method):
+    """Each method reports its sampling as the "Monte Carlo" stage (the name the progress bar
+    shows, a running note after a tab) and ends it at 1; ``solve`` then picks the robust
+    package."""
+    seen: list[tuple[str, float]] = []
+    monte_carlo(
+        uncertain_car(car),
+        20,
+        seed=3,
+        workers=1,
+        method=method,
+        progress=lambda stage, fraction: seen.append((stage.split("\t")[0], fraction)),
+    )
+    sampling = [fraction for stage, fraction in seen if stage == "Monte Carlo"]
+    assert sampling and max(sampling) == 1
+    assert {stage for stage, _ in seen} <= {"Monte Carlo", "robust package"}

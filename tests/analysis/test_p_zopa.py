@@ -16,6 +16,7 @@ from simulator.cli import main
 from simulator.errors import ScenarioError
 from simulator.model import Scenario, Uncertainty
 from simulator.synthetic import synthetic_scenario
+from tests.kwdefaults import set_keyword_defaults
 from tests.oracle import enumerate_rows
 from tests.strategies import scenarios
 
@@ -133,8 +134,8 @@ def test_cli_exact_over_the_limit_exits_2(capsys, tmp_path, monkeypatch):
 
     path = tmp_path / "s.yaml"
     path.write_text(dump_scenario_yaml(many_lines(12)))
-    monkeypatch.setattr(
-        p_zopa.p_zopa_exact, "__kwdefaults__", {"limit": 2, "max_searches": 10, "progress": None}
+    set_keyword_defaults(
+        monkeypatch, p_zopa, "p_zopa_exact", limit=2, max_searches=10, progress=None
     )
     assert main(["montecarlo", str(path), "--exact", "--json"]) == 2
     captured = capsys.readouterr()

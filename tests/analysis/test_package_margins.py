@@ -11,7 +11,9 @@ from simulator import load_scenario
 from simulator.analysis.edits import Adjust
 from simulator.analysis.margins import Margin, margins
 from simulator.analysis.package_margins import (
+    PACKAGE_GRID,
     PACKAGE_TOLERANCE,
+    _grid_side,
     package_move_margins,
     package_of,
 )
@@ -100,3 +102,18 @@ def test_december_reservation_moves_are_re_solved() -> None:
     assert not not_tried and [m.parameter for m in found] == only
     assert _check(dec, found) == len(found)
     assert all(m.exact for m in found)
+
+
+def test_the_grid_search_bisects_towards_a_nearer_change() -> None:
+    """Where the package changes on [0.3, 0.4] and again from 0.6, the grid (0.25, 0.5, 0.75)
+    first sees the change at 0.75 and brackets 0.6; the midpoint 0.3 has changed too, so the
+    search bisects towards the start and reports the nearer change at 0.3."""
+    assert PACKAGE_GRID == 4  # the grid this case is built around
+
+    def changed(x: float) -> bool:
+        return 0.3 <= x <= 0.4 or x >= 0.6
+
+    found = _grid_side(changed, 0.0, 1.0)
+    assert found is not None
+    assert abs(found.flips_at - 0.3) <= PACKAGE_TOLERANCE and found.same < 0.3 <= found.flips_at
+    assert _grid_side(lambda x: x >= 0.6, 0.0, 1.0).flips_at >= 0.6  # no nearer change

@@ -10,6 +10,7 @@ P_US28 stalls on Donbas and NATO).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import itertools
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from simulator.compiled import compile_scenario, crossed_rules, evaluate_utiliti
 from simulator.errors import ScenarioError
 from simulator.model import Issue, Option, Party, Preference, Scenario
 from simulator.results import outcome_dict
+from simulator.solver import solve
 from tests.strategies import scenarios
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -235,6 +237,12 @@ def test_tit_for_tat_mirrors_a_conceder_and_deadlocks_with_itself(car: Scenario)
     both = alternating_offers(car, "tit-for-tat", rounds=10)
     assert not both.agreed
     assert sorted({round(t.target, 9) for t in both.history}) == [1.0, 1.05]  # nobody moves
+    # the reason says that a ZOPA exists (of the solver's size) and that time ran out
+    zopa = solve(car).counts.zopa
+    assert both.reasons == (
+        f"A ZOPA of {zopa:,} packages exists, but the parties' targets did not meet before the "
+        "deadline (try more rounds or softer strategies).",
+    )
     mixed = alternating_offers(car, {"buyer": "tit-for-tat", "dealer": "conceder"}, rounds=10)
     buyer_targets = [t.target for t in mixed.history if t.party == "buyer"]
     assert buyer_targets[-1] < buyer_targets[0]
@@ -482,3 +490,51 @@ def test_figures_draw_what_the_run_recorded(car: Scenario) -> None:
         plot_protocol_trajectory(r, pair=(0, 0))
     with pytest.raises(ScenarioError, match="out of range"):
         plot_protocol_trajectory(r, pair=(0, 5))
+
+
+def test_a_sampled_pool_adds_the_zopa_frontier_to_its_sample(car: Scenario) -> None:
+    """Past ``exact_limit`` the pool is a seeded sample, plus the ZOPA frontier when given."""
+    cs = compile_scenario(car)
+    solved = solve(car)
+    bare = build_pool(cs, 5, exact_limit=1, sample=10)
+    pool = build_pool(cs, 5, solved=solved, exact_limit=1, sample=10)
+    assert not bare.exact and not pool.exact
+    rows = {tuple(o) for o in pool.outcomes.tolist()}
+    assert {tuple(o) for o in bare.outcomes.tolist()} <= rows
+    assert {tuple(o) for o in solved.zopa_frontier.outcomes.tolist()} <= rows
+
+
+def test_an_empty_pool_scales_as_one_where_no_package_is_acceptable(car: Scenario) -> None:
+    cs = compile_scenario(car)
+    pool = build_pool(cs, 0)
+    none_ok = dataclasses.replace(pool, own_ok=np.zeros_like(pool.own_ok))
+    empty = dataclasses.replace(
+        pool,
+        outcomes=pool.outcomes[:0],
+        utilities=pool.utilities[:0],
+        crossed=pool.crossed[:0],
+        own_ok=pool.own_ok[:0],
+        key=pool.key[:0],
+    )
+    assert scales(cs, empty).tolist() == scales(cs, none_ok).tolist()
+
+
+def test_tit_for_tat_concedes_the_others_share_of_its_own_range(car: Scenario) -> None:
+    """Module Notation: tit-for-tat starts at ``u_max`` and at each turn concedes, as a share of
+    its own range ``u_max - d``, the share of its scale the other conceded between its last two
+    offers (clipped to ``[d, u_max]``)."""
+    cs = compile_scenario(car)
+    pool = build_pool(cs, 0)  # the whole table
+    scale = scales(cs, pool)
+    run = alternating_offers(car, {"buyer": "tit-for-tat", "dealer": "conceder"}, rounds=10)
+    buyer = [t for t in run.history if t.party == "buyer"]
+    dealer = [t.utilities[1] for t in run.history if t.party == "dealer" and t.action == "offer"]
+    u_max, d = buyer[0].target, float(cs.reservation[0])
+    assert u_max == pool.utilities[pool.own_ok[:, 0], 0].max()
+    tau = u_max
+    for k, turn in enumerate(buyer[1:], start=1):
+        if k >= 2:  # the dealer has made two offers
+            share = (dealer[k - 2] - dealer[k - 1]) / scale[1]
+            tau = min(max(tau - share * (u_max - d), d), u_max)
+        assert turn.target == pytest.approx(tau, abs=1e-12), k
+    assert len(buyer) > 4 and buyer[-1].target < u_max - 0.4

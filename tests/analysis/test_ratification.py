@@ -219,6 +219,8 @@ def test_a_risky_vote_moves_the_nash_package_away_from_it() -> None:
         {"warranty": ("none", "one_year")},
         {"warranty": ("three_years",)},
     ]
+    # the result and its JSON say over how many cells the expected solve ran
+    assert found.ratification.cells == 2 and found.to_dict()["ratification"]["cells"] == 2
 
 
 def test_nominal_report_gives_each_package_its_probability_and_expected_utility() -> None:

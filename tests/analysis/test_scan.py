@@ -108,7 +108,13 @@ def test_party_filter_and_bound_on_work(deadlock):
         ["beta drops redline b_x", "beta drops redline b_y"],
     ]
     cut = scan_concessions(deadlock, max_solves=5)
-    assert not cut.search["complete"] and cut.search["solves"] <= 5
+    assert not cut.search["complete"] and 0 < cut.search["solves"] <= 5
+    # a larger budget: the work it counts stays within it, and what it finds is minimal sets of
+    # the full search
+    full = scan_concessions(deadlock)
+    more = scan_concessions(deadlock, max_solves=12)
+    assert 0 < more.search["solves"] <= 12 and not more.search["complete"]
+    assert set(more.minimal_sets) <= set(full.minimal_sets)
 
 
 def test_a_set_that_trims_and_drops_one_red_line_is_the_drop(deadlock):

@@ -9,6 +9,15 @@ import simulator.analysis._tasks as tasks
 from simulator.analysis._tasks import roomy_allocator, run_tasks
 
 
+class Inline:
+    """An executor that runs each task at once; its futures are of no kind ``run_tasks`` can wait
+    on as they complete, so it reads them in task order."""
+
+    def submit(self, fn, *args):
+        value = fn(*args)
+        return type("Future", (), {"result": lambda self: value})()
+
+
 class Recorder:
     def __init__(self) -> None:
         self.calls: list[tuple[int, int]] = []
@@ -46,11 +55,6 @@ def test_every_executor_task_runs_with_room(monkeypatch):
     monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
     seen = []
 
-    class Inline:
-        def submit(self, fn, *args):
-            value = fn(*args)
-            return type("Future", (), {"result": lambda self: value})()
-
     def task(k: int) -> int:
         seen.append(tasks._roomy_tasks[0])
         return k * k
@@ -66,3 +70,21 @@ def test_the_real_allocator_answers(monkeypatch):
     with roomy_allocator():
         assert float(np.ones(1 << 20).sum()) == float(1 << 20)
     assert tasks._roomy_tasks[0] == 0
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_an_executor_of_unknown_futures_reports_each_result_in_task_order():
+    seen = []
+    out = run_tasks(
+        _square,
+        [(k,) for k in range(4)],
+        executor=Inline(),
+        progress=lambda stage, fraction: seen.append((stage, fraction)),
+        stage="squares",
+        note=lambda r: f"last {r}",
+    )
+    assert out == [0, 1, 4, 9]
+    assert seen == [(f"squares\tlast {k * k}", (k + 1) / 4) for k in range(4)]

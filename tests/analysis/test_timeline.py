@@ -96,3 +96,19 @@ def test_periods_and_trends_in_the_model() -> None:
     with pytest.raises(ScenarioError, match="outside its own range"):
         Trend(drift=0.1, drift_range=__import__("simulator").model.Uncertainty(0, 0.05))
     assert not Trend(drift=0.0).moves
+
+
+def test_weights_that_all_move_and_keep_the_total_need_no_rescaling() -> None:
+    """When every weight of a party moves and they keep its total, nothing is left to rescale:
+    each weight is its trend's value."""
+    text = TEXT.replace(
+        "      b: {weight: 0.25, linear: increasing}\n      c: {weight: 0.25, linear: increasing}",
+        "      b: {weight: 0.5, linear: increasing, drift: -0.0625, drift_source: assumption}",
+    )
+    assert text != TEXT
+    one = [scenario_at(loads_scenario_yaml(text), t).party("one") for t in range(3)]
+    assert [(p.preferences["a"].weight, p.preferences["b"].weight) for p in one] == [
+        (0.5, 0.5),
+        (0.5625, 0.4375),
+        (0.625, 0.375),
+    ]

@@ -141,6 +141,11 @@ def test_count_budget_gives_a_flagged_lower_bound() -> None:
     assert cut.stats["counts_exact"] is False
     assert 0 < cut.counts.zopa <= exact.counts.zopa
     assert cut.to_dict()["counts_exact"] is False
+    # past the budget the count comes with an estimate of the whole (seeded: this interval holds
+    # the exact count), which the JSON carries
+    estimate = cut.zopa_estimate
+    assert estimate is not None and estimate.low <= exact.counts.zopa <= estimate.high
+    assert cut.to_dict()["zopa_estimate"] == estimate.to_dict()
 
 
 # --- the automatic choice --------------------------------------------------------------------

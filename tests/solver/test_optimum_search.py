@@ -25,6 +25,7 @@ from simulator.solver import (
     zone_ideal,
 )
 from tests import oracle
+from tests.kwdefaults import set_keyword_defaults
 from tests.solver.test_solve_oracle import monkeypatch_blocks  # noqa: F401 (fixture)
 from tests.strategies import agreements, scenarios
 
@@ -196,8 +197,7 @@ def middle_blocks(monkeypatch):
     from simulator.solver import search as search_mod
 
     monkeypatch.setattr(search_mod, "INNER_BLOCK", 12)
-    defaults = {**search_mod.make_plan.__kwdefaults__, "inner_block": 12}
-    monkeypatch.setattr(search_mod.make_plan, "__kwdefaults__", defaults)
+    set_keyword_defaults(monkeypatch, search_mod, "make_plan", inner_block=12)
     yield
 
 

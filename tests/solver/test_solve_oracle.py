@@ -11,6 +11,7 @@ from simulator.compiled import compile_scenario, crossed_rules, evaluate_utiliti
 from simulator.solver import search as search_mod
 from simulator.solver import solve
 from tests import oracle
+from tests.kwdefaults import set_keyword_defaults
 from tests.strategies import scenarios
 
 SETTINGS = settings(
@@ -88,8 +89,7 @@ def monkeypatch_blocks(monkeypatch):
     monkeypatch.setattr(search_mod, "LEAF_OUTCOMES", 4)
     monkeypatch.setattr(search_mod, "BATCH_NODES", 3)
     monkeypatch.setattr(search_mod, "INNER_FRONT_MIN_NODES", 0)
-    defaults = {**search_mod.make_plan.__kwdefaults__, "inner_block": 2}
-    monkeypatch.setattr(search_mod.make_plan, "__kwdefaults__", defaults)
+    set_keyword_defaults(monkeypatch, search_mod, "make_plan", inner_block=2)
     yield
 
 

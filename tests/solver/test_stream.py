@@ -17,6 +17,7 @@ from simulator.solver import solve
 from simulator.solver.stream import option_counts, option_red_lines, utility_cloud
 from simulator.synthetic import synthetic_scenario
 from tests import oracle
+from tests.kwdefaults import set_keyword_defaults
 from tests.strategies import scenarios
 
 SETTINGS = settings(
@@ -32,8 +33,7 @@ def tiny_blocks(monkeypatch):
     monkeypatch.setattr(search_mod, "INNER_BLOCK", 2)
     monkeypatch.setattr(search_mod, "LEAF_OUTCOMES", 4)
     monkeypatch.setattr(search_mod, "BATCH_NODES", 3)
-    defaults = {**search_mod.make_plan.__kwdefaults__, "inner_block": 2}
-    monkeypatch.setattr(search_mod.make_plan, "__kwdefaults__", defaults)
+    set_keyword_defaults(monkeypatch, search_mod, "make_plan", inner_block=2)
 
 
 def _rows(scenario):
@@ -122,6 +122,9 @@ def test_option_counts_match_the_oracle(tiny_blocks, scenario):
         for i, issue in enumerate(scenario.issues):
             want = [sum(r.outcome[i] == k for r in members) for k in range(len(issue.options))]
             assert list(counts.counts[i]) == want, (scope, i)
+            # the shares are the fractions of the set's packages (each issue's sum to 1)
+            shares = [k / total for k in want] if total else want
+            assert counts.shares(i).tolist() == pytest.approx(shares, abs=1e-12), (scope, i)
 
 
 def test_option_counts_reject_unknown_scope():

@@ -85,6 +85,9 @@ def test_rock_paper_scissors_uniform() -> None:
     [
         ([[1, 5], [0, 3]], [[1, 0], [5, 3]], "prisoners_dilemma"),  # hold = defect
         ([[2, 3], [0, 1]], [[2, 0], [3, 1]], "deadlock"),
+        # both hold by strict dominance; conceding together leaves the column party no better
+        # off (1 = 1): a tie is not the dilemma's mutual gain
+        ([[1, 5], [0, 3]], [[1, 0], [5, 1]], "deadlock"),
         ([[0, 1], [3, 2]], [[0, 3], [1, 2]], "harmony"),
         ([[0, 3], [1, 2]], [[0, 1], [3, 2]], "chicken"),
         ([[2, 0], [0, 1]], [[1, 0], [0, 2]], "coordination"),  # battle of the sexes

@@ -7,7 +7,7 @@ import pytest
 
 import simulator
 from simulator.analysis import apply_edits
-from simulator.analysis.strategic.concede import concede_or_hold
+from simulator.analysis.strategic.concede import concede_or_hold, red_line_concessions
 from simulator.model import Scenario
 
 
@@ -51,3 +51,25 @@ def test_worker_processes_give_the_same_game(car) -> None:
     np.testing.assert_array_equal(two.payoffs, one.payoffs)
     np.testing.assert_array_equal(two.zopa, one.zopa)
     assert two.structure == one.structure
+
+
+def test_each_concession_opens_the_zone_with_the_brute_force_number_of_the_others(
+    deadlock,
+) -> None:
+    """``opens_with``: how many of the other side's red-line concessions open the ZOPA together
+    with this one, each pair solved directly (the base has no ZOPA, so every pair is tried)."""
+    parties = ("alpha_party", "beta")
+    game = concede_or_hold(deadlock, parties, top=1)
+    cands = [red_line_concessions(deadlock, p) for p in parties]
+    opening = {
+        (i, j): simulator.solve(apply_edits(deadlock, [x, y])).counts.zopa > 0
+        for i, x in enumerate(cands[0])
+        for j, y in enumerate(cands[1])
+    }
+    assert any(opening.values()) and not all(opening.values())
+    for side in range(2):
+        want = {
+            str(e): sum(ok for pair, ok in opening.items() if pair[side] == k)
+            for k, e in enumerate(cands[side])
+        }
+        assert {str(r.edit): r.opens_with for r in game.ranking[side]} == want

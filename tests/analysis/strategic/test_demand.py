@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from simulator.analysis.strategic import demand
 from simulator.analysis.strategic.demand import demand_game
 from simulator.analysis.strategic.frontier import (
     BargainingFrontier,
@@ -125,3 +126,16 @@ def test_coarse_grid_reports_the_distance(car) -> None:
 def test_bad_grid(grid: int) -> None:
     with pytest.raises(ScenarioError, match="grid"):
         demand_game(unit_pie_frontier(3), grid=grid)
+
+
+def test_past_the_cap_the_levels_are_the_capped_grid(monkeypatch) -> None:
+    """A frontier with more levels than ``MAX_GRID`` (lowered here to 8, so the game stays
+    small) is played on the grid of ``MAX_GRID`` levels, as if that grid had been asked for."""
+    monkeypatch.setattr(demand, "MAX_GRID", 8)
+    frontier = unit_pie_frontier(11)
+    capped = demand_game(frontier)
+    asked = demand_game(frontier, grid=8)
+    assert [len(x) for x in capped.levels] == [8, 8]
+    for got, want in zip(capped.levels, asked.levels, strict=True):
+        np.testing.assert_array_equal(got, want)
+    assert capped.pure_agreement == asked.pure_agreement

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from hypothesis import example, given, settings
@@ -102,6 +104,17 @@ def test_car_frontier_agreement_is_a_frontier_package(car) -> None:
     assert r.a_first[0] >= r.b_first[0] and r.b_first[1] >= r.a_first[1]  # first-mover advantage
     pkg = r.contract_dict()["agreement"]
     assert set(pkg) == {"outcome", "utilities"} and set(pkg["utilities"]) == {"buyer", "dealer"}
+    # the JSON gives the result's points by party
+    data = json.loads(json.dumps(r.to_dict()))
+    by_party = lambda v: dict(zip(("buyer", "dealer"), map(float, v), strict=True))  # noqa: E731
+    assert data["disagreement"] == by_party(f.disagreement)
+    assert data["ideal"] == by_party(f.ideal)
+    assert data["spe_point"] == by_party(r.a_first)
+    assert data["spe"] == {
+        "buyer_proposes_first": data["spe_point"],
+        "dealer_proposes_first": by_party(r.b_first),
+    }
+    assert data["weighted_nash"] == by_party(r.weighted_nash)
 
 
 @pytest.mark.parametrize("bad", [[0.0, 0.5], [1.2, 0.5], [1.0, 1.0], [0.5], ["x", 0.5]])

@@ -1,0 +1,223 @@
+"""A sampled mutation run: the kill rate of modules too large to mutate whole, with an interval.
+
+``make mutation`` runs every mutant of a stated subset. The rest of ``simulator/solver`` and all of
+``simulator/analysis`` make many thousands of mutants, hours of work on one core, so this script
+estimates their kill rate from a seeded random sample instead (docs/mutation.md states the method
+and the numbers)::
+
+    python scripts/mutation_sample.py --seed 1 --size 200   # generate, sample, run, report
+    python scripts/mutation_sample.py --seed 1 --size 200 --report   # report the last run again
+
+It works in ``build/mutation-sample/``, a second mutmut project that shares the worktree's
+``simulator/``, ``tests/`` and ``scenarios/`` (symbolic links) and has its own ``pyproject.toml``:
+the real one with ``[tool.mutmut]`` replaced by the sample's (mutmut 3 reads its configuration
+only from the working directory's ``pyproject.toml``), so ``make mutation``'s configuration and
+its ``mutants/`` stay as they are. Then it
+
+1. generates every mutant of the population (``POPULATION``, minus ``MEASURED``),
+2. draws a simple random sample without replacement in each package (``simulator/solver``,
+   ``simulator/analysis``), of sizes proportional to the packages' mutant counts, with
+   ``numpy.random.default_rng(seed)`` over the sorted mutant names,
+3. runs only those (``mutmut run --max-children 1 NAME...``), each against the selected tests
+   (``SELECTION``) that call the mutated function, and
+4. prints killed / survived / no tests / timeout per package with the Wilson 95% interval of the
+   kill rate (``scipy.stats.binomtest``), and writes the verdicts to ``sample-SEED.json``.
+
+A timeout counts as killed (mutmut's own score does the same); a mutant whose function no selected
+test calls ("no tests"), a segfault and a suspicious one count as not killed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from scipy.stats import binomtest
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "build" / "mutation-sample"
+LINKED = ("simulator", "tests", "scenarios")
+
+POPULATION = ["simulator/solver/*.py", "simulator/analysis/*"]
+# measured whole by `make mutation` (docs/mutation.md)
+MEASURED = ["simulator/solver/bargaining.py"]
+PACKAGES = ("simulator.solver", "simulator.analysis")
+# the fast tests of the two packages: no `slow` or browser tests, no integration or benchmarks
+# and not the check of the modules' length (a mutated module is much longer)
+SELECTION = [
+    "tests/solver",
+    "tests/analysis",
+    "--ignore=tests/analysis/test_layout.py",
+    "-m",
+    "not slow and not browser",
+]
+PYTEST_ARGS = ["-p", "no:cacheprovider", "-x", "-q", "--hypothesis-profile=mutation"]
+KILLED = {"killed", "timeout"}
+
+
+def sample_config() -> str:
+    """The ``[tool.mutmut]`` table of the sample's project."""
+    lines = [
+        "[tool.mutmut]",
+        'source_paths = ["simulator/"]',
+        f"only_mutate = {json.dumps(POPULATION)}",
+        f"do_not_mutate = {json.dumps(MEASURED)}",
+        'also_copy = ["scenarios/"]',
+        f"pytest_add_cli_args_test_selection = {json.dumps(SELECTION)}",
+        f"pytest_add_cli_args = {json.dumps(PYTEST_ARGS)}",
+        # workers fork from a server that has run no test: forked from mutmut's own process,
+        # which ran the Dask tests while it collected its stats, they hung in those tests
+        'process_isolation = "forkserver"',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def prepare() -> None:
+    """Create the sample's project: links to the sources and tests, its own pyproject.toml."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    for name in LINKED:
+        link = WORK / name
+        if not link.is_symlink():
+            link.symlink_to(ROOT / name, target_is_directory=True)
+    # the GENIUS reference domains, which some tests find beside the project's folder
+    shared = ROOT.parent / "shared"
+    if shared.is_dir() and not (WORK / "shared").is_symlink():
+        (WORK / "shared").symlink_to(shared, target_is_directory=True)
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    table = re.compile(r"^\[tool\.mutmut\]\n.*?(?=^\[)", re.MULTILINE | re.DOTALL)
+    if not table.search(text):
+        sys.exit("pyproject.toml has no [tool.mutmut] table to replace")
+    new = table.sub(lambda _: sample_config() + "\n", text, count=1)
+    target = WORK / "pyproject.toml"
+    if not target.exists() or target.read_text(encoding="utf-8") != new:
+        target.write_text(new, encoding="utf-8")
+
+
+def verdicts() -> dict[str, int | None]:
+    """Every generated mutant of the population and its exit code (None: not run yet)."""
+    from mutmut.mutation.data import SourceFileMutationData
+    from mutmut.utils.file_utils import walk_mutatable_files
+
+    codes: dict[str, int | None] = {}
+    for path in walk_mutatable_files():
+        data = SourceFileMutationData(path=path)
+        data.load()
+        codes.update(data.exit_code_by_key)
+    return codes
+
+
+def generate() -> dict[str, int | None]:
+    """Write the mutants into ``mutants/`` as ``mutmut run`` does first, without running tests."""
+    import mutmut.__main__ as mm
+
+    with contextlib.redirect_stdout(sys.stderr):
+        mm.copy_src_dir()
+        mm.copy_also_copy_files()
+        mm.setup_source_paths()
+        mm.create_mutants(1)
+    return verdicts()
+
+
+def package_of(name: str) -> str:
+    return next(p for p in PACKAGES if name.startswith(p + "."))
+
+
+def draw(names: list[str], size: int, seed: int) -> list[str]:
+    """A sample of about ``size`` names, stratified by package with proportional allocation."""
+    rng = np.random.default_rng(seed)
+    by_package = {p: sorted(n for n in names if package_of(n) == p) for p in PACKAGES}
+    chosen: list[str] = []
+    for package, members in by_package.items():
+        k = min(len(members), round(size * len(members) / len(names)))
+        chosen += [members[i] for i in sorted(rng.choice(len(members), size=k, replace=False))]
+        print(f"{package}: {k} of {len(members)} mutants", file=sys.stderr)
+    return chosen
+
+
+def wilson(killed: int, n: int) -> tuple[float, float]:
+    ci = binomtest(killed, n).proportion_ci(confidence_level=0.95, method="wilson")
+    return ci.low, ci.high
+
+
+def report(
+    sample: list[str], codes: dict[str, int | None], seed: int, seconds: float | None
+) -> None:
+    """The table: the kill rate of the checked mutants with its Wilson interval, and, when some
+    were not checked (a stopped run), the range the rate of the whole sample can still take."""
+    from mutmut.stats import status_by_exit_code
+
+    status = {n: status_by_exit_code[codes.get(n)] for n in sample}
+    rows = []
+    print(f"\nseed {seed}: {len(sample)} mutants sampled")
+    print(
+        "| package | sampled | killed | timeout | survived | no tests | other | not checked "
+        "| kill rate of the checked | Wilson 95% | whole sample, unchecked all survived .. all "
+        "killed |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
+    )
+    for package in (*PACKAGES, "both"):
+        names = [n for n in sample if package == "both" or package_of(n) == package]
+        counts = Counter(status[n] for n in names)
+        killed = sum(counts[s] for s in KILLED)
+        unchecked = counts["not checked"]
+        checked = len(names) - unchecked
+        other = checked - killed - counts["survived"] - counts["no tests"]
+        rate, (low, high) = (killed / checked, wilson(killed, checked)) if checked else (0, (0, 1))
+        print(
+            f"| {package} | {len(names)} | {counts['killed']} | {counts['timeout']} | "
+            f"{counts['survived']} | {counts['no tests']} | {other} | {unchecked} | "
+            f"{killed}/{checked} = {rate:.1%} | {low:.1%} to {high:.1%} | "
+            f"{killed / len(names):.1%} .. {(killed + unchecked) / len(names):.1%} |"
+        )
+        rows.append({"package": package, "sampled": len(names), **counts})
+    left = sorted(n for n in sample if status[n] not in KILLED)
+    print("\nnot killed or not checked:")
+    for name in left:
+        print(f"  {status[name]:>12}  {name}")
+    out = WORK / f"sample-{seed}.json"
+    result = {"seed": seed, "seconds": seconds, "status": status, "rows": rows}
+    out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    print(f"\nverdicts written to {out}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, required=True)
+    parser.add_argument("--size", type=int, required=True, help="mutants to sample (both packages)")
+    parser.add_argument("--report", action="store_true", help="only report the last run's verdicts")
+    parser.add_argument("--list", action="store_true", help="only print the sampled names")
+    parser.add_argument(
+        "--resume", action="store_true", help="run only the sampled mutants without a verdict"
+    )
+    args = parser.parse_args()
+
+    prepare()
+    os.chdir(WORK)
+    # --report reads the verdicts as they are: generating again would reset those of every
+    # function whose code changed since the run
+    codes = verdicts() if args.report else generate()
+    sample = draw(sorted(codes), args.size, args.seed)
+    if args.list:
+        print("\n".join(sample))
+        return
+    seconds = None
+    if not args.report:
+        mutmut = Path(sys.executable).with_name("mutmut")
+        start = time.monotonic()
+        todo = [n for n in sample if codes[n] is None] if args.resume else sample
+        subprocess.run([str(mutmut), "run", "--max-children", "1", *todo], check=True)
+        seconds = time.monotonic() - start
+        codes = verdicts()
+    report(sample, codes, args.seed, seconds)
+
+
+if __name__ == "__main__":
+    main()

@@ -38,8 +38,12 @@ from simulator.solver.milp_program import (
     integer_scale,
 )
 
+#: The largest step a float sweep takes past a point HiGHS returned twice (see the sweep).
+MAX_FLOAT_STEP = 1e-5
+
 __all__ = [
     "FLOAT_STEP",
+    "MAX_FLOAT_STEP",
     "MilpError",
     "MilpFrontier",
     "OutcomeProgram",
@@ -186,6 +190,7 @@ def frontier_two_parties(
         )
     outs: list[IntArray] = []
     us: list[FloatArray] = []
+    step = FLOAT_STEP
     floor: Row | None = None
     complete = True
     while True:
@@ -207,7 +212,15 @@ def frontier_two_parties(
             complete = False
             break
         if us and not (u[1] > us[-1][1] + cs.rounding_slack):
-            raise MilpError("the epsilon-constraint step did not advance; numerical trouble")
+            # in floats HiGHS may meet "w_1 >= previous + step" within its feasibility tolerance
+            # (1e-7, the step) with the previous point itself: step further, up to MAX_STEP
+            step *= 10
+            if scale is not None or step > MAX_FLOAT_STEP:
+                raise MilpError("the epsilon-constraint step did not advance; numerical trouble")
+            w1 = prog.scaled_utility(us[-1])[1]
+            floor = ({prog.w0 + 1: 1.0}, w1 + step, np.inf)
+            continue
+        step = FLOAT_STEP
         outs.append(out)
         us.append(u)
         if progress:
@@ -215,7 +228,7 @@ def frontier_two_parties(
             climbed = (float(u[1]) - float(us[0][1])) / span if span > 0 else 1.0
             progress(min(max(climbed, 0.0), 0.99))
         w1 = prog.scaled_utility(u)[1]
-        floor = ({prog.w0 + 1: 1.0}, w1 + (1.0 if scale is not None else FLOAT_STEP), np.inf)
+        floor = ({prog.w0 + 1: 1.0}, w1 + (1.0 if scale is not None else step), np.inf)
     if progress:
         progress(1.0)
     n = cs.n_issues

@@ -21,7 +21,9 @@ bonus and cap of party ``p`` is a multiple of ``1 / s_p`` for a moderate integer
 hyperrectangle profiles: ``utility / maxutility``; decimal weights and values), the scaled utilities
 are integers, ``w_p`` is declared integer and the programme is exact: "at least one unit more" is
 the constraint ``w_p >= v + 1``. Otherwise (``s_p = 1``) a step of :data:`FLOAT_STEP` separates
-points, and two frontier points closer than that in a utility can be missed; the result says which.
+points (more, up to ``milp.MAX_FLOAT_STEP``, where HiGHS meets the step within its own tolerance by
+returning the last point again), and two frontier points closer than that in a utility can be
+missed; the result says which.
 Either way every outcome returned is re-evaluated exactly by the caller (the solver's quantised
 arithmetic), so reported utilities are exact.
 

@@ -52,7 +52,7 @@ from simulator.compiled import QUANTUM, BoolArray, CompiledScenario, FloatArray,
 from simulator.outcome_space import allowed_options
 from simulator.progress import StageProgress
 from simulator.solver.additive import applies
-from simulator.solver.budget import ambient_meter
+from simulator.solver.budget import Budget
 
 __all__ = ["COUNT_METHOD", "MAX_CELLS", "additive_count"]
 
@@ -173,7 +173,7 @@ def additive_count(
     opts, target = found  # (k_i, P) integers per issue, (P,)
     # widest issues first: the bounds of what is left tighten fastest, so prefixes are decided early
     order = sorted(range(cs.n_issues), key=lambda i: (-int(np.ptp(opts[i], axis=0).sum()), i))
-    n, n_p = len(order), int(held.sum())
+    n, n_p = len(order), len(target)
     rest_max = np.zeros((n + 1, n_p), dtype=np.int64)
     rest_min = np.zeros((n + 1, n_p), dtype=np.int64)
     rest_size = [1] * (n + 1)
@@ -187,15 +187,14 @@ def additive_count(
     keys = np.zeros((1, n_p), dtype=np.int64)
     counts = np.ones(1, dtype=dtype)
     total = 0
-    meter = ambient_meter()
-    ends = [e for e in (deadline, None if meter is None else meter.deadline) if e is not None]
+    stop = Budget(deadline=deadline).meter().deadline  # the earlier of it and the time limit
     work = sum(len(o) for o in opts)
     done = 0
     for pos, i in enumerate(order):
         v = opts[i]
         if len(keys) * len(v) * (n_p + 1) > max_cells:
             return None
-        if ends and time.perf_counter() > min(ends):
+        if stop is not None and time.perf_counter() > stop:
             return None
         keys = (keys[:, None, :] + v[None, :, :]).reshape(-1, n_p)
         counts = np.repeat(counts, len(v))

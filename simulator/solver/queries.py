@@ -362,19 +362,20 @@ def count_zopa_within(
     (:func:`~simulator.solver.estimate.estimate_open`). Spaces of :data:`ADDITIVE_FROM` outcomes
     or more with additive utilities are first counted exactly by the additive programme, when it
     fits in its own bounds (:func:`~simulator.solver.additive_count.additive_count`)."""
+    meter = budget.meter()  # one clock for both passes: the programme's time counts
+    regions = rule_regions(cs, "all")
     if cs.n_outcomes >= ADDITIVE_FROM:
         exact = additive_count(
             cs,
-            rule_regions(cs, "all"),
+            regions,
             threshold,
-            deadline=budget.meter().deadline,
+            deadline=meter.deadline,
             progress=labelled(progress, "ZOPA count (additive programme)"),
         )
         if exact is not None:
             return BoundedCount(exact, None, 0, 0, method=ADDITIVE_METHOD)
     visitor = ZoneVisitor(cs, threshold, count=True, frontier=False)
-    meter = budget.meter()
-    plan = make_plan(cs, rule_regions(cs, "all"))
+    plan = make_plan(cs, regions)
     try:
         run_search(plan, visitor, labelled(progress, "ZOPA count"), meter=meter)
     except OverBudget as e:

@@ -241,3 +241,16 @@ def test_parties_without_a_threshold_accept_everything(low: list[float]) -> None
     brute = int(in_target(cs, regions, t, outcome_grid(cs.sizes)).sum())
     assert additive_count(cs, regions, t) == brute
     assert additive_count(cs, regions, np.array([0.2, np.nan, 0.1])) is None
+
+
+def test_a_passed_deadline_or_time_limit_gives_way() -> None:
+    import time
+
+    from simulator.solver.budget import time_limit
+
+    s, _ = _decimal_domain(8, 5, seed=5)
+    assert _count(s) is not None
+    assert _count(s, deadline=time.perf_counter() - 1.0) is None
+    with time_limit(0.0):
+        time.sleep(0.001)
+        assert _count(s) is None

@@ -214,9 +214,9 @@ def frontier_two_parties(
         if us and not (u[1] > us[-1][1] + cs.rounding_slack):
             # in floats HiGHS may meet "w_1 >= previous + step" within its feasibility tolerance
             # (1e-7, the step) with the previous point itself: step further, up to MAX_STEP
-            step *= 10
-            if scale is not None or step > MAX_FLOAT_STEP:
+            if scale is not None or step * 10 > MAX_FLOAT_STEP:
                 raise MilpError("the epsilon-constraint step did not advance; numerical trouble")
+            step *= 10
             w1 = prog.scaled_utility(us[-1])[1]
             floor = ({prog.w0 + 1: 1.0}, w1 + step, np.inf)
             continue

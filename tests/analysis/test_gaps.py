@@ -79,6 +79,15 @@ def test_the_hand_checked_three_party_example() -> None:
     assert [p["parties"] for p in d["gaps"]] == [["a", "b"], ["a", "c"], ["b", "c"]]
     assert d["gaps"][2]["issues"][0]["red_lines_do_not_meet"] is True
     assert d["gaps"][0]["zopa"] == {"exists": True, "count": 2, "count_exact": True}
+    assert d["gaps"][2]["issues"][0] == {
+        "issue": "x",
+        "red_lines_do_not_meet": True,
+        "red_lines": list(g.rules),
+        "favourite": {"b": "x0", "c": "x2"},
+        "cost": {"b": 0.5, "c": 1.0},
+        "gap": 1.5,
+    }
+    assert [p["total_gap"] for p in d["gaps"]] == [0.5, 0.0, 1.5]
 
 
 def test_issues_are_ordered_conflicts_first_then_by_gap() -> None:

@@ -99,10 +99,11 @@ def _check_margins(s: Scenario, result: RipenessResult) -> None:
     for m in result.drift_margins:
         # necessary: holding the party's reservation at d_p(0) closes the zone at first_open
         if first is None or result.periods[0].is_open or m.trend == "path":
-            assert m.necessary is None
+            assert m.necessary is None and m.later_at is None
         else:
             held = solve(scenario_at(_held(s, m.party), first))
             assert m.necessary == (held.counts.zopa == 0)
+            assert m.later_at is not None  # a drift past it closes first_open (checked below)
         if m.earlier_at is not None:
             assert _first_open_with(s, m.party, m.earlier_at, n) == m.earlier_to
             assert first is None or (m.earlier_to is not None and m.earlier_to < first)

@@ -187,9 +187,8 @@ def test_no_consistent_package_is_no_package() -> None:
     import dataclasses
 
     from simulator.model import Condition, Rule
-    from tests.analysis.conftest import ROOT
 
-    car = load_scenario(ROOT / "scenarios" / "textbook_car.yaml")
+    car = load_scenario(CAR)
     nothing = Rule(
         "nothing", "exclude", condition=Condition.of({"delivery": ["fast", "standard", "slow"]})
     )

@@ -48,3 +48,21 @@ def test_a_single_text_run_states_its_pool(car: Scenario) -> None:
 def test_a_scan_with_an_open_zone_says_no_set_is_needed(car: Scenario) -> None:
     search = scan_concessions(car, max_set_size=1).search
     assert search["note"] == "the baseline ZOPA is not empty: no concession set is needed"
+
+
+def test_a_two_word_edit_says_what_its_verb_needs(car: Scenario) -> None:
+    """Two words are a party and a verb: the message is about what the verb needs (or an unknown
+    verb), not that the edit cannot be read; one word cannot be read."""
+    from simulator.analysis.edits.text import parse_edit
+    from simulator.errors import EditError
+
+    def first_line(text: str) -> str:
+        with pytest.raises(EditError) as caught:
+            parse_edit(text, car)
+        return str(caught.value).splitlines()[0]
+
+    assert first_line("buyer concedes") == (
+        "edit 'buyer concedes': expected ISSUE<op>OPTION with <op> one of <= >= != = < >"
+    )
+    assert first_line("buyer frobs").startswith("edit 'buyer frobs': unknown verb 'frobs'; ")
+    assert first_line("buyer").startswith("cannot read edit 'buyer': write PARTY concedes ")

@@ -231,3 +231,17 @@ def test_outsiders_and_deals_without_against_the_oracle(data):
                 agreement=Agreement(q, rule.veto),
             )
             assert w.size == oracle.solve_oracle(others).counts["zopa"]
+
+
+def test_member_utilities_and_names_of_a_coalitions_package():
+    """The renderer's helpers: a coalition's Nash package by option ids and its members'
+    utilities there, which are the whole scenario's utilities of the same package."""
+    from simulator.analysis.coalitions import member_utilities, outcome_names
+    from tests import oracle
+
+    s = loads_scenario_yaml(HAND)
+    rows = {row.outcome: row for row in oracle.enumerate_rows(s)}
+    zone = next(z for z in coalitions(s).zones if z.members == ("p", "r"))
+    assert outcome_names(s, zone.nash) == {"x": "c", "y": "b"}
+    row = rows[tuple(zone.nash.outcome)]
+    assert member_utilities(s, zone) == pytest.approx({"p": row.u[0], "r": row.u[2]})

@@ -84,3 +84,52 @@ def test_rubinsteins_convergence_steps_in_json() -> None:
         assert s["b_proposes"] == pytest.approx(c.proposal_b.tolist(), abs=1e-12)
         assert 0 < max(s["b_proposes"]) < 1  # not rounded to whole numbers
         assert s["distance"] == c.distance
+
+
+def test_efficient_pairs_are_the_feasible_pairs_no_one_can_raise() -> None:
+    """Brute force on a random monotone feasibility table: a pair is efficient when it is
+    feasible and neither party's next level (with the other's unchanged) is."""
+    from simulator.analysis.strategic.demand import efficient_pairs
+
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        k1, k2 = rng.integers(1, 6, size=2)
+        # feasible when a's level plus b's is at most a random budget: monotone, as demands are
+        budget = rng.integers(0, k1 + k2)
+        feasible = np.add.outer(np.arange(k1), np.arange(k2)) <= budget
+        want = np.zeros_like(feasible)
+        for i in range(k1):
+            for j in range(k2):
+                up_a = i + 1 < k1 and feasible[i + 1, j]
+                up_b = j + 1 < k2 and feasible[i, j + 1]
+                want[i, j] = feasible[i, j] and not up_a and not up_b
+        assert np.array_equal(efficient_pairs(feasible), want)
+
+
+def test_the_frontier_and_equilibria_json(car: Scenario) -> None:
+    """A two-party frontier's JSON lists every point with its package and both utilities; an
+    equilibrium set's JSON its method, flags and each equilibrium's strategies and payoffs."""
+    from simulator.analysis.strategic.bimatrix import equilibria
+    from simulator.analysis.strategic.frontier import bargaining_frontier
+
+    f = bargaining_frontier(car, ["buyer", "dealer"])
+    data = json.loads(json.dumps(f.to_dict()))
+    assert data["parties"] == ["buyer", "dealer"] and data["hold"] == f.hold
+    assert data["disagreement"] == {"buyer": f.disagreement[0], "dealer": f.disagreement[1]}
+    assert data["size"] == f.size == len(data["points"]) > 0
+    for k, point in enumerate(data["points"]):
+        assert [point["utilities"][p] for p in ("buyer", "dealer")] == pytest.approx(
+            f.utilities[k].tolist(), abs=1e-10
+        )
+        assert set(point["outcome"]) == set(car.issue_ids)
+    found = equilibria([[2, 2], [1, 1]], [[0, 1], [0, 1]])
+    data = json.loads(json.dumps(found.to_dict()))
+    assert (data["method"], data["complete"], data["degenerate"]) == (
+        found.method,
+        found.complete,
+        found.degenerate,
+    )
+    # the row party's first strategy and the column party's second dominate: one equilibrium
+    assert data["equilibria"] == [
+        {"row": [1.0, 0.0], "col": [0.0, 1.0], "payoffs": [2.0, 1.0], "pure": True}
+    ]

@@ -3,6 +3,7 @@ the count's estimate, and the budgeted counting visitor against the brute-force 
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from simulator import load_scenario
@@ -32,3 +33,35 @@ def test_a_budgeted_count_is_the_zopa_or_stops_at_its_budget() -> None:
     assert visitor.count == oracle.solve_oracle(s).counts["zopa"] > 0
     with pytest.raises(OverBudget):
         run_search(plan, BudgetedCount(cs, zopa_threshold(cs, cs.reservation), budget=1))
+
+
+@pytest.mark.parametrize("criterion", ["utilitarian", "egalitarian"])
+def test_the_integer_programmes_optimum_is_the_brute_force_one(criterion: str) -> None:
+    """``milp.optimum`` over the ZOPA of the car (two parties) and the siting deal (six): its
+    package's sum of utilities, or smallest gain over the reservations, is the brute-force
+    maximum. No caller in the package uses these two criteria; they are public."""
+    from simulator.solver import milp
+
+    for path in (CAR, ROOT / "scenarios" / "siting_six.yaml"):
+        s = load_scenario(path)
+        cs = compile_scenario(s)
+        d = cs.reservation
+        threshold = zopa_threshold(cs, d)
+        rows = [
+            r
+            for r in oracle.enumerate_rows(s)
+            if r.consistent
+            and not r.crossed
+            and all(u >= t for u, t in zip(r.u, threshold, strict=True))
+        ]
+
+        def value(u: np.ndarray, d: np.ndarray = d) -> float:
+            return float(u.sum() if criterion == "utilitarian" else (u - d).min())
+
+        found = milp.optimum(cs, rule_regions(cs, "all"), threshold, criterion, d)
+        if not rows:
+            assert found is None
+            continue
+        best = max(value(np.array(r.u)) for r in rows)
+        u = next(np.array(r.u) for r in oracle.enumerate_rows(s) if r.outcome == tuple(found))
+        assert value(u) == pytest.approx(best, abs=1e-9)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from simulator import load_scenario
 from simulator.compiled import compile_scenario
@@ -13,6 +14,8 @@ from simulator.solver.budget import OverBudget
 from simulator.solver.estimate import estimate_open
 from tests import oracle
 from tests.analysis.conftest import ROOT
+from tests.solver.test_solve_oracle import monkeypatch_blocks  # noqa: F401 (fixture)
+from tests.strategies import scenarios
 
 CAR = ROOT / "scenarios" / "textbook_car.yaml"
 
@@ -65,3 +68,33 @@ def test_the_integer_programmes_optimum_is_the_brute_force_one(criterion: str) -
         best = max(value(np.array(r.u)) for r in rows)
         u = next(np.array(r.u) for r in oracle.enumerate_rows(s) if r.outcome == tuple(found))
         assert value(u) == pytest.approx(best, abs=1e-9)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(scenarios(max_issues=4, max_options=3))
+def test_extremes_with_tiny_blocks_are_the_whole_tables(monkeypatch_blocks, scenario) -> None:  # noqa: F811
+    """Each party's least and largest utility over the packages that cross no rule, by the
+    search with blocks so small that it prunes nodes (``ExtremesVisitor.keep``), against the
+    whole table."""
+    import itertools
+
+    from simulator.compiled import crossed_rules, evaluate_utilities
+    from simulator.solver import ExtremesVisitor
+
+    cs = compile_scenario(scenario)
+    regions = rule_regions(cs, "all")
+    outcomes = np.array(list(itertools.product(*[range(k) for k in cs.sizes])))
+    ok = ~crossed_rules(cs, outcomes).any(axis=1)
+    u = evaluate_utilities(cs, outcomes)[ok]
+    for high in (False, True):
+        visitor = ExtremesVisitor(cs.n_parties, high=high)
+        run_search(make_plan(cs, regions), visitor)
+        want_low = u.min(axis=0) if len(u) else np.full(cs.n_parties, np.inf)
+        assert visitor.low.tolist() == want_low.tolist()
+        if high:
+            want_high = u.max(axis=0) if len(u) else np.full(cs.n_parties, -np.inf)
+            assert visitor.high.tolist() == want_high.tolist()

@@ -1,5 +1,6 @@
-"""Edge cases of solver helpers that no oracle test reaches: a search with nothing left open for
-the count's estimate, and the budgeted counting visitor against the brute-force ZOPA."""
+"""Solver helpers no oracle test reached: a search with nothing left open for the count's
+estimate, the budgeted counting visitor and the integer programme's optima against brute force,
+and the extremes visitor's pruning with tiny blocks against the whole table."""
 
 from __future__ import annotations
 

@@ -132,6 +132,22 @@ def generate() -> dict[str, int | None]:
     return verdicts()
 
 
+def retrace(paths: list[str]) -> None:
+    """Forget mutmut's record of which functions the tests of ``paths`` call, so that its next
+    run traces them again: mutmut traces only tests it has not seen, and a test edited since it
+    was traced may call functions its record lacks (whose mutants then never meet it)."""
+    stats_file = WORK / "mutants" / "mutmut-stats.json"
+    if not paths or not stats_file.exists():
+        return
+    stats = json.loads(stats_file.read_text(encoding="utf-8"))
+    durations = stats["duration_by_test"]
+    gone = [t for t in durations if any(t.startswith(p) for p in paths)]
+    for test in gone:
+        del durations[test]
+    stats_file.write_text(json.dumps(stats), encoding="utf-8")
+    print(f"{len(gone)} tests will be traced again", file=sys.stderr)
+
+
 def package_of(name: str) -> str:
     return next(p for p in PACKAGES if name.startswith(p + "."))
 
@@ -213,6 +229,13 @@ def main() -> None:
         help="draw the whole sample from this package alone",
     )
     parser.add_argument(
+        "--retrace",
+        nargs="*",
+        default=[],
+        metavar="TEST_PATH",
+        help="test files (or ids) edited since mutmut traced them: trace them again",
+    )
+    parser.add_argument(
         "--budget",
         type=float,
         help="seconds of wall time for the mutation run; then it is stopped (as Ctrl-C) and the "
@@ -222,6 +245,7 @@ def main() -> None:
     only = f"simulator.{args.package}" if args.package else None
 
     prepare()
+    retrace(args.retrace)
     os.chdir(WORK)
     # --report reads the verdicts as they are: generating again would reset those of every
     # function whose code changed since the run

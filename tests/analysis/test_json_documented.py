@@ -66,12 +66,13 @@ SOLVE = _section("`bargain solve`")
 
 
 def _check_documented(
-    data: dict[str, Any], heading: str, scenario: Scenario, *embedded: str
+    data: dict[str, Any], heading: str, scenario: Scenario, *embedded: str, names: Any = ()
 ) -> None:
     """Every key of ``data`` is in the page's section ``heading`` (or in the sections of the
-    results it embeds), and the section's keys that ``data`` must have are there."""
-    ids = {*scenario.party_ids, *(i.id for i in scenario.issues), *SOLUTIONS}
-    ids |= {p.id for p in scenario.proposals}
+    results it embeds) or is data: an id of ``scenario``, a solution's name, one of ``names``."""
+    ids = {*scenario.party_ids, *(i.id for i in scenario.issues), *SOLUTIONS, *names}
+    ids |= {p.id for p in scenario.proposals} | {f"{p}_proposes_first" for p in scenario.party_ids}
+    ids |= {k for k in _keys(data) if k.isdigit()}  # level indices of the demand game
     text = _section(heading) + "".join(embedded)
     assert sorted(k for k in set(_keys(data)) if k not in ids and f'"{k}"' not in text) == []
 
@@ -153,3 +154,37 @@ def test_the_stress_json_names_only_documented_keys(car: Scenario) -> None:
     scan = scan_concessions(closed, max_set_size=2, max_solves=3).to_dict()
     assert {"candidates", "sets_solved_by_size", "max_solves", "bound"} <= set(_keys(scan))
     _check_documented(scan, "`bargain stress --scan`", closed, SOLVE)
+
+
+def test_the_simulate_json_names_only_documented_keys(car: Scenario) -> None:
+    from simulator.analysis.protocols import alternating_offers, single_text
+
+    heading = "`bargain simulate`"
+    offers = alternating_offers(car, rounds=5).to_dict()
+    assert {"settings", "distances", "history", "target", "acceptance"} <= set(_keys(offers))
+    _check_documented(offers, heading, car)
+    text = single_text(car, mediator="dealer", rounds=5).to_dict()
+    assert {"objections", "requests", "changes", "stalemate", "pool"} <= set(_keys(text))
+    _check_documented(text, heading, car)
+
+
+def test_the_games_json_names_only_documented_keys(car: Scenario) -> None:
+    from simulator.analysis.strategic.concede import concede_or_hold
+    from simulator.analysis.strategic.demand import demand_game
+    from simulator.analysis.strategic.frontier import bargaining_frontier, unit_pie_frontier
+    from simulator.analysis.strategic.rubinstein import rubinstein
+
+    frontier = bargaining_frontier(car, ["buyer", "dealer"])
+    demand = demand_game(frontier).to_dict()
+    assert {"pure_equilibria", "distance_to_nash", "best_equilibrium_is_nash"} <= set(_keys(demand))
+    _check_documented(demand, "`bargain game demand`", car)
+    pie = demand_game(unit_pie_frontier(5), method="support").to_dict()
+    assert {"mixed_equilibria", "support"} <= set(_keys(pie))
+    _check_documented(pie, "`bargain game demand`", car, names=pie["parties"])
+    concede = concede_or_hold(car, ("buyer", "dealer"), top=2).to_dict()
+    assert {"ranking", "profiles", "opens_with", "structure_meaning"} <= set(_keys(concede))
+    strategies = [*concede["strategies"]["buyer"], *concede["strategies"]["dealer"]]
+    _check_documented(concede, "`bargain game concede`", car, SOLVE, names=strategies)
+    game = rubinstein(frontier, [0.95, 0.9]).to_dict()
+    assert {"spe", "lottery", "convergence", "a_proposes"} <= set(_keys(game))
+    _check_documented(game, "`bargain game rubinstein`", car)

@@ -99,3 +99,22 @@ def test_extremes_with_tiny_blocks_are_the_whole_tables(monkeypatch_blocks, scen
         if high:
             want_high = u.max(axis=0) if len(u) else np.full(cs.n_parties, -np.inf)
             assert visitor.high.tolist() == want_high.tolist()
+
+
+def test_the_space_a_plan_searches_is_the_product_of_the_allowed_options() -> None:
+    """``space_size``: the packages whose every option some red line leaves allowed (a line on one
+    issue prunes its options before the search), and none when a line leaves an issue nothing."""
+    import dataclasses
+
+    from simulator.model import Rule
+    from simulator.solver.search import space_size
+
+    s = load_scenario(CAR)
+    cs = compile_scenario(s)
+    # the car's one-issue lines: no price 20 for the dealer, no "none" warranty for the buyer
+    assert space_size(make_plan(cs, rule_regions(cs, "all"))) == 3 * 2 * 3
+    assert space_size(make_plan(cs, rule_regions(cs, "none"))) == 4 * 3 * 3
+    never = Rule("no_delivery", "not", issue="delivery", options=("fast", "standard", "slow"))
+    buyer = dataclasses.replace(s.parties[0], red_lines=(*s.parties[0].red_lines, never))
+    closed = compile_scenario(dataclasses.replace(s, parties=(buyer, s.parties[1])))
+    assert space_size(make_plan(closed, rule_regions(closed, "all"))) == 0

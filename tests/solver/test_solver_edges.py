@@ -118,3 +118,14 @@ def test_the_space_a_plan_searches_is_the_product_of_the_allowed_options() -> No
     buyer = dataclasses.replace(s.parties[0], red_lines=(*s.parties[0].red_lines, never))
     closed = compile_scenario(dataclasses.replace(s, parties=(buyer, s.parties[1])))
     assert space_size(make_plan(closed, rule_regions(closed, "all"))) == 0
+
+
+@pytest.mark.parametrize("scope", ["all", "feasible", "zopa"])
+def test_the_zopa_frontier_is_named_for_its_scope(scope: str) -> None:
+    """Whatever frontier is asked for, the result's ZOPA frontier says it is the ZOPA's, and the
+    other its own scope: the car, by enumeration."""
+    from simulator.solver import solve
+
+    result = solve(load_scenario(CAR), frontier=scope)
+    assert result.stats.method == "enumerate"
+    assert result.zopa_frontier.scope == "zopa" and result.frontier.scope == scope

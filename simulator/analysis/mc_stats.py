@@ -12,7 +12,9 @@ Warnings (data: a ``kind`` and its numbers; the report words them):
   would bring it down to that width (the width falls as ``1 / sqrt(S)``);
 - ``few_samples``: fewer than :data:`FEW_SAMPLES` samples, so every frequency printed (the Nash
   packages, the proposals, the most robust package) has a standard error above ``1 / (2 sqrt(30))
-  ≈ 0.09``.
+  ≈ 0.09``;
+- ``time_limit``: :func:`sample_until` stopped at ``samples`` of the ``requested`` samples, since
+  the next round would have ended past ``seconds``.
 
 Convergence (:func:`convergence`): the running estimate ``Z_n / n`` and its Wilson interval after
 the first ``n`` samples, at up to :data:`CHECKPOINTS` values of ``n`` spaced evenly on a log scale.
@@ -127,8 +129,11 @@ def running_note() -> Callable[[Sequence[Any]], str]:
     return note
 
 
-def sample_warnings(successes: int, n: int) -> list[dict[str, Any]]:
-    """The warnings ``n`` samples with ``successes`` ZOPAs call for (module Notation).
+def sample_warnings(
+    successes: int, n: int, stopped: tuple[int, float] | None = None
+) -> list[dict[str, Any]]:
+    """The warnings ``n`` samples with ``successes`` ZOPAs call for (module Notation); ``stopped``
+    is ``(requested, seconds)`` when a time limit stopped the sampling short.
 
     >>> [w["kind"] for w in sample_warnings(2, 10)]
     ['wide_interval', 'few_samples']
@@ -149,51 +154,73 @@ def sample_warnings(successes: int, n: int) -> list[dict[str, Any]]:
         )
     if n < FEW_SAMPLES:
         out.append({"kind": "few_samples", "samples": n, "limit": FEW_SAMPLES})
+    if stopped is not None:
+        requested, seconds = stopped
+        out.append({"kind": "time_limit", "samples": n, "requested": requested, "seconds": seconds})
     return out
 
 
 def sample_until(
     scenario: Scenario,
-    width: float,
+    width: float | None,
     max_samples: int,
     rng: RngLike = 0,
     *,
     start: int = 100,
+    seconds: float | None = None,
     **options: Any,
 ) -> MonteCarloResult:
     """:func:`~simulator.analysis.monte_carlo.monte_carlo` with ``start`` samples, doubled until
-    the 95% Wilson interval of P(ZOPA) is narrower than ``width`` or ``max_samples`` is reached.
+    the 95% Wilson interval of P(ZOPA) is narrower than ``width`` (None: no such aim) or
+    ``max_samples`` is reached, or (with ``seconds``) until the next round would end past
+    ``seconds`` from the start: a round takes about its samples' share of the last round's time.
+    The first round always runs. Stopped by the time, the result carries a ``time_limit`` warning
+    with the samples asked for.
 
     The result is that of ``monte_carlo(scenario, n, seed)`` for the final ``n``: sample ``s`` is
-    the same in every round, so the stopping point depends on the seed only. Each round solves its
-    samples afresh (at most twice the work of the last round).
+    the same in every round, so the stopping point depends on the seed only (and, with
+    ``seconds``, on the machine's speed). Each round solves its samples afresh (at most twice the
+    work of the last round).
 
     Raises
     ------
     ScenarioError
-        Unless ``0 < width <= 1`` and ``max_samples >= 1``.
+        Unless ``0 < width <= 1``, ``max_samples >= 1`` and ``seconds > 0``.
 
     >>> from simulator.formats import load_scenario
     >>> car = load_scenario("scenarios/textbook_car.yaml")
     >>> r = sample_until(car, 0.05, 10_000, 1, start=50, workers=1)
     >>> r.samples, r.ci95[1] - r.ci95[0] < 0.05
     (100, True)
+    >>> r = sample_until(car, None, 10_000, 1, start=50, seconds=1e-9, workers=1)
+    >>> r.samples, [w["requested"] for w in r.warnings if w["kind"] == "time_limit"]
+    (50, [10000])
     """
+    import dataclasses
+
     from simulator.analysis.monte_carlo import monte_carlo
     from simulator.rng import root_seed
 
-    if not 0 < width <= 1:
+    if width is not None and not 0 < width <= 1:
         raise ScenarioError(f"--until-ci must lie in (0, 1], got {width}")
     if max_samples < 1:
         raise ScenarioError(f"samples must be >= 1, got {max_samples}")
+    if seconds is not None and not seconds > 0:
+        raise ScenarioError(f"--time-limit must be a positive number of seconds, got {seconds}")
     seed = root_seed(rng)
     n = min(max(start, 1), max_samples)
+    began = time.perf_counter()
     while True:
+        round_began = time.perf_counter()
         result = monte_carlo(scenario, n, seed, **options)
+        now = time.perf_counter()
         lo, hi = result.ci95
-        if hi - lo < width or n >= max_samples:
+        if (width is not None and hi - lo < width) or n >= max_samples:
             return result
-        n = min(2 * n, max_samples)
+        after = min(2 * n, max_samples)
+        if seconds is not None and now - began + (now - round_began) * after / n > seconds:
+            return dataclasses.replace(result, stopped=(max_samples, seconds))
+        n = after
 
 
 def with_exact(result: MonteCarloResult) -> MonteCarloResult:

@@ -26,9 +26,8 @@ samples produce (every bargaining solution of every sample and every proposal th
 package; with ``search``, every sample's Nash package and every proposal that names one package),
 and ``robust_scope`` says so.
 
-References: E. B. Wilson (1927), Probable inference, the law of succession, and statistical
-inference, JASA 22, 209-212. L. D. Brown, T. T. Cai, A. DasGupta (2001), Interval estimation for a
-binomial proportion, Statistical Science 16, 101-133.
+References: E. B. Wilson (1927), JASA 22, 209-212. L. D. Brown, T. T. Cai, A. DasGupta (2001),
+Statistical Science 16, 101-133.
 """
 
 from __future__ import annotations
@@ -185,11 +184,9 @@ def _enumerate_chunk(
 
 @dataclass(frozen=True, eq=False)
 class MonteCarloResult:
-    """What the samples show (see the module Notation).
-
-    ``nash`` holds each sample's Nash outcome (option indices; None: empty ZOPA); ``robust`` is the
-    most robust package and ``robust_count`` the samples whose ZOPA holds it.
-    """
+    """What the samples show (see the module Notation). ``nash`` holds each sample's Nash outcome
+    (option indices; None: empty ZOPA); ``robust`` is the most robust package and ``robust_count``
+    the samples whose ZOPA holds it."""
 
     scenario: Scenario
     samples: int
@@ -206,6 +203,8 @@ class MonteCarloResult:
     sizes_counted: bool = True
     #: The exact P(ZOPA) beside the estimate, when only red lines vary (see ``with_exact``).
     p_zopa_exact: float | None = None
+    #: ``(samples requested, seconds)`` when a time limit stopped the sampling (``sample_until``).
+    stopped: tuple[int, float] | None = None
 
     @property
     def p_zopa(self) -> float:
@@ -218,7 +217,7 @@ class MonteCarloResult:
     @property
     def warnings(self) -> list[dict[str, Any]]:
         """What the samples are too few for (see :func:`.mc_stats.sample_warnings`)."""
-        return sample_warnings(int(np.sum(self.zopa > 0)), self.samples)
+        return sample_warnings(int(np.sum(self.zopa > 0)), self.samples, self.stopped)
 
     def nash_packages(self, top: int | None = 10) -> list[tuple[Outcome, float]]:
         """The most frequent Nash outcomes and their frequencies (among all samples)."""

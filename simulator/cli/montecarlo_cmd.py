@@ -65,6 +65,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "is narrower than W",
     )
     p.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="S",
+        help="sample in rounds (100, then doubling, at most --samples) and stop before a round "
+        "that would end past S seconds; the result is that of the last round, and says so",
+    )
+    p.add_argument(
         "--exact",
         action="store_true",
         help="the exact P(ZOPA) when each red line holds with its probability (weights and "
@@ -94,8 +101,9 @@ def _check_exact(args: argparse.Namespace) -> None:
             f"--exact varies the red lines only (weights and reservation values as stated), "
             f"not --vary {args.vary}; drop --vary or give --vary red_lines"
         )
-    if args.until_ci is not None:
-        raise ScenarioError("--exact draws no samples: --until-ci does not apply")
+    for flag, given in (("--until-ci", args.until_ci), ("--time-limit", args.time_limit)):
+        if given is not None:
+            raise ScenarioError(f"--exact draws no samples: {flag} does not apply")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -117,9 +125,15 @@ def run(args: argparse.Namespace) -> int:
     with executor_of(args) as executor, progress_bar(args) as bar:
         options = {"method": args.method, "vary": vary, "workers": args.workers}
         options.update(executor=executor, zopa_sizes=args.zopa_sizes)
-        if args.until_ci is not None:
+        if args.until_ci is not None or args.time_limit is not None:
             result = sample_until(
-                scenario, args.until_ci, args.samples, args.seed, progress=bar, **options
+                scenario,
+                args.until_ci,
+                args.samples,
+                args.seed,
+                seconds=args.time_limit,
+                progress=bar,
+                **options,
             )
         else:
             result = monte_carlo(scenario, args.samples, args.seed, progress=bar, **options)

@@ -65,6 +65,13 @@ def _warnings(warnings: list[dict[str, Any]]) -> list[Block]:
                 f"**Caution:** only {w['samples']} samples (fewer than {w['limit']}): the "
                 "frequencies below, the most robust package included, are rough guesses."
             )
+        elif w["kind"] == "time_limit":
+            words.append(
+                f"**Stopped at the time limit:** {w['samples']:,} of the {w['requested']:,} "
+                f"samples asked for (the samples double each round, and the next round would "
+                f"have ended past {w['seconds']:g} s). This is exactly the result of a run of "
+                f"{w['samples']:,} samples with the same seed; give a longer --time-limit for more."
+            )
     return [Paragraph(" ".join(words))] if words else []
 
 

@@ -31,7 +31,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulator.compiled import BoolArray, FloatArray, IntArray
-from simulator.solver.pareto_two import _dominated_two, _pareto_two, sum_front_two
+from simulator.solver.dominance import _dominance, dominated_by
+from simulator.solver.pareto_two import _pareto_two, sum_front_two
 
 __all__ = ["dominated_by", "pareto_mask", "sum_front_two"]
 
@@ -41,71 +42,10 @@ _PROBE = 4
 _PROBE_POOL = 1024
 #: Rows up to which a skyline compares every pair (and below which sentinels stop).
 _SMALL = 128
-#: Rows of ``by`` from which :func:`dominated_by` sorts by sum to cut the pairs it tests.
-_SUM_CUT_ROWS = 256
 #: Strong rows tried as dominators of all the others before a 3+ party skyline ...
 _SENTINELS = 32
 #: ... of this many rows or more (on fewer, the skyline itself is cheaper than the filter).
 _SENTINEL_ROWS = 1 << 14
-
-
-def dominated_by(
-    points: FloatArray, by: FloatArray, *, chunk: int = 1 << 18, tol: float = 0.0
-) -> BoolArray:
-    """Which rows of ``points`` ``(m, P)`` are dominated by some row of ``by`` ``(f, P)``.
-
-    ``tol`` is the tie tolerance (see the module Notation).
-
-    >>> dominated_by(np.array([[1.0, 1.0], [2.0, 0.0]]), np.array([[1.0, 2.0]])).tolist()
-    [True, False]
-    """
-    out = np.zeros(len(points), dtype=bool)
-    if len(by) == 0 or len(points) == 0:
-        return out
-    if points.shape[1] == 2:
-        return _dominated_two(points, by, tol)
-    step = max(1, chunk // len(by))
-    if len(points) <= step or len(by) < _SUM_CUT_ROWS:
-        for s in range(0, len(points), step):
-            out[s : s + step] = _dominance(points[s : s + step], by, tol).any(axis=1)
-        return out
-    # a dominator has y_p >= x_p - tol for every p, so sum(y) >= sum(x) - P tol: with ``by``
-    # sorted by sum, the rows of ``points`` taken in increasing sum are tested against the
-    # rows of ``by`` past that bound only (a margin covers the sums' rounding)
-    by_sum, x_sum = by.sum(axis=1), points.sum(axis=1)
-    by_order, x_order = np.argsort(by_sum, kind="stable"), np.argsort(x_sum, kind="stable")
-    by, by_sum = by[by_order], by_sum[by_order]
-    slack = points.shape[1] * tol
-    for s in range(0, len(points), step):
-        rows = x_order[s : s + step]
-        low = float(x_sum[rows[0]]) - slack
-        first = int(np.searchsorted(by_sum, low - 1e-9 * (1.0 + abs(low)), side="left"))
-        if first < len(by):
-            out[rows] = _dominance(points[rows], by[first:], tol).any(axis=1)
-    return out
-
-
-def _dominance(x: FloatArray, by: FloatArray, tol: float) -> BoolArray:
-    """Boolean ``(len(x), len(by))``: ``by[j]`` dominates ``x[i]`` (with tie tolerance ``tol``).
-
-    Written into three preallocated buffers, columns of ``by`` made contiguous once: the test is
-    bound by memory traffic over the ``(len(x), len(by))`` arrays, so every pass saved counts."""
-    shape = (len(x), len(by))
-    ge, gt, step = np.empty(shape, dtype=bool), np.empty(shape, dtype=bool), np.empty(shape, bool)
-    cols = np.ascontiguousarray(np.asarray(by, dtype=np.float64).T)
-    low, high = x - tol, x + tol
-    for p in range(x.shape[1]):
-        ref = cols[p][None, :]
-        if p == 0:
-            np.greater_equal(ref, low[:, :1], out=ge)
-            np.greater(ref, high[:, :1], out=gt)
-            continue
-        np.greater_equal(ref, low[:, p, None], out=step)
-        ge &= step
-        np.greater(ref, high[:, p, None], out=step)
-        gt |= step
-    ge &= gt
-    return ge
 
 
 def _covered(x: NDArray[Any], by: NDArray[Any]) -> BoolArray:

@@ -188,9 +188,16 @@ def frontier_pairs(block: Block, threshold: FloatArray | None) -> tuple[IntArray
     ``base + inner``, sums exact); else every outcome."""
     plan = block.plan
     if not _pattern_front_applies(block):
-        return reaching_pairs(block, threshold, plan.inner_front)
+        if plan.inner_front is None:
+            return reaching_pairs(block, threshold, None)
+        rows = np.flatnonzero(~_dominated_nodes(block, None))
+        node, cols = reaching_pairs(_rows(block, rows), threshold, plan.inner_front)
+        return rows[node], cols
     inner = np.flatnonzero(block.inner_regions)
-    patterns, which = _patterns(block.batch.region_alive[:, inner])
+    alive = block.batch.region_alive[:, inner]
+    kept = np.flatnonzero(~_dominated_nodes(block, alive))
+    block = _rows(block, kept)
+    patterns, which = _patterns(alive[kept])
     nodes, inners = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for k, pattern in enumerate(patterns):
         key = "pattern_front_" + ",".join(str(r) for r in inner[pattern])
@@ -201,9 +208,31 @@ def frontier_pairs(block: Block, threshold: FloatArray | None) -> tuple[IntArray
             plan.scratch[key] = free[front]
         rows = np.flatnonzero(which == k)
         node, cols = reaching_pairs(_rows(block, rows), threshold, plan.scratch[key])
-        nodes.append(rows[node])
+        nodes.append(kept[rows[node]])
         inners.append(cols)
     return np.concatenate(nodes), np.concatenate(inners)
+
+
+def _dominated_nodes(block: Block, alive: BoolArray | None) -> BoolArray:
+    """The nodes of a leaf none of whose outcomes can be on the frontier of the set, since
+    another node of the leaf gives, with the same inner outcome, an outcome of the set that
+    dominates it: its partial utilities dominate the node's (with the tie tolerance; utilities
+    are ``base + inner`` when no term or cap looks inside the block, and their sums are exact),
+    and the tracked regions it can still cross inside the block (``alive``, None when none can)
+    are among the node's, so every inner outcome the node leaves uncrossed it leaves uncrossed
+    too (and it reaches a threshold the node reaches). Nodes are compared in chunks of
+    ``2^16`` pairs."""
+    base, tol = block.base, block.plan.cs.rounding_slack
+    out = np.zeros(len(base), dtype=bool)
+    step = max(1, (1 << 16) // max(len(base), 1))
+    for s in range(0, len(base), step):
+        x = base[s : s + step, None, :]
+        hit = np.all(base[None, :, :] >= x - tol, axis=2)
+        hit &= np.any(base[None, :, :] > x + tol, axis=2)
+        if alive is not None:
+            hit &= ~np.any(alive[None, :, :] & ~alive[s : s + step, None, :], axis=2)
+        out[s : s + step] = hit.any(axis=1)
+    return out
 
 
 def _rows(block: Block, rows: IntArray) -> Block:

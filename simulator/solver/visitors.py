@@ -17,15 +17,12 @@ The closest-to-agreement visitor lives with its key in :mod:`~simulator.solver.c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
-from simulator.compiled import BoolArray, CompiledScenario, FloatArray, IntArray, outcome_indices
-from simulator.results import Frontier
+from simulator.compiled import BoolArray, CompiledScenario, FloatArray, IntArray
 from simulator.solver.blocks import Batch, Block, combined_upper
 from simulator.solver.budget import OverBudget
-from simulator.solver.pareto import dominated_by, pareto_mask
+from simulator.solver.frontier_store import FrontierStore
 from simulator.solver.reach_count import count_reaching, frontier_pairs
 from simulator.solver.search import Plan
 
@@ -39,147 +36,6 @@ __all__ = [
     "OverBudget",
     "ZoneVisitor",
 ]
-
-_SAMPLE = 64
-#: Sample points (the largest sums) a leaf's candidates are tested against first.
-_STRONG = 8
-#: Old times new frontier points up to which a 4+ party merge tests pairs, not one skyline.
-_MERGE_PAIRS = 1 << 21
-#: Frontier points per block when a leaf's candidates are tested against it, newest first.
-_RECENT = 256
-
-
-@dataclass
-class FrontierStore:
-    """A frontier under construction: utilities, outcomes and indices of the points found so far.
-
-    ``tol`` is the tie tolerance of the dominance tests (the compiler's rounding slack).
-    """
-
-    n_issues: int
-    n_parties: int
-    tol: float
-    u: FloatArray = field(init=False)
-    outcomes: IntArray = field(init=False)
-    sample: FloatArray = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.u = np.zeros((0, self.n_parties))
-        self.outcomes = np.zeros((0, self.n_issues), dtype=np.int64)
-        self.sample = self.u
-
-    def prune(self, points: FloatArray, *, full: bool = True) -> BoolArray:
-        """Which points are dominated by the frontier so far: by a cheap sample of it (its
-        :data:`_STRONG` largest sums first, which remove most), then (with ``full``) by all of
-        it."""
-        dom = dominated_by(points, self.sample[:_STRONG], tol=self.tol)
-        if len(self.sample) > _STRONG:
-            rest = np.flatnonzero(~dom)
-            dom[rest] = dominated_by(points[rest], self.sample[_STRONG:], tol=self.tol)
-        rest = np.flatnonzero(~dom)
-        if full and len(rest) and len(self.u) > len(self.sample):
-            dom[rest] = dominated_by(points[rest], self.u, tol=self.tol)
-        return dom
-
-    def _prefilter(self, candidates: int) -> bool:
-        """Whether candidates are tested against the frontier before the merge (four or more
-        parties, many pairs): most of a leaf's candidates are dominated by the frontier so far."""
-        return self.n_parties > 3 and len(self.u) * candidates > _MERGE_PAIRS
-
-    def _dominated(self, u: FloatArray) -> BoolArray:
-        """Which of ``u`` the frontier so far dominates, tested against it newest points first, a
-        block of :data:`_RECENT` at a time: the search's last leaves were the candidates'
-        neighbours, so most meet a dominator early and leave the test."""
-        dom, rest = np.zeros(len(u), dtype=bool), np.arange(len(u))
-        if not len(u):
-            return dom
-        # a dominator is at least the candidates' least value less tol in every column
-        near = self.u[np.all(self.u >= u.min(axis=0) - self.tol, axis=1)]
-        for end in range(len(near), 0, -_RECENT):
-            hit = dominated_by(u[rest], near[max(0, end - _RECENT) : end], tol=self.tol)
-            dom[rest[hit]] = True
-            rest = rest[~hit]
-            if not len(rest):
-                break
-        return dom
-
-    def add(self, u: FloatArray, outcomes: IntArray, *, tested: bool = False) -> None:
-        """Merge candidates into the frontier. Two parties: the candidates' own frontier (the
-        leaf has tested them against the whole frontier), then the old points it dominates are
-        dropped. Four or more, when the pairs are few (:data:`_MERGE_PAIRS`): the old points
-        that no candidate dominates and the candidates on their own frontier that no old point
-        dominates; with many pairs, the candidates are first tested against the frontier
-        (:meth:`_dominated`, skipped when ``tested`` says the caller did) and the few left are
-        merged by pairs. Else (and always for three, whose staircase sweep is cheaper than the
-        pairs) one skyline of the old points and the candidates together."""
-        if not tested and self._prefilter(len(u)):
-            new = ~self._dominated(u)
-            u, outcomes = u[new], outcomes[new]
-            tested = True
-        if not len(u):
-            return
-        if self.n_parties > 2:
-            if tested or (self.n_parties > 3 and len(self.u) * len(u) <= _MERGE_PAIRS):
-                # the same set as one skyline of both, since the old points do not dominate each
-                # other (all the candidates are tested: dominance with a tolerance is not
-                # transitive, so their frontier alone could miss a dominator)
-                # an old point a candidate dominates is at most their largest value plus tol
-                old = np.ones(len(self.u), dtype=bool)
-                near = np.flatnonzero(np.all(self.u <= u.max(axis=0) + self.tol, axis=1))
-                old[near] = ~dominated_by(self.u[near], u, tol=self.tol)
-                keep = pareto_mask(u, tol=self.tol)
-                if not tested:
-                    keep[keep] = ~dominated_by(u[keep], self.u, tol=self.tol)
-                self.u = np.concatenate([self.u[old], u[keep]])
-                self.outcomes = np.concatenate([self.outcomes[old], outcomes[keep]])
-            else:
-                u = np.concatenate([self.u, u])
-                outcomes = np.concatenate([self.outcomes, outcomes])
-                keep = pareto_mask(u, tol=self.tol)
-                self.u, self.outcomes = u[keep], outcomes[keep]
-        else:
-            keep = pareto_mask(u, tol=self.tol)
-            u, outcomes = u[keep], outcomes[keep]
-            if not len(u):
-                return
-            old = ~dominated_by(self.u, u, tol=self.tol)
-            self.u = np.concatenate([self.u[old], u])
-            self.outcomes = np.concatenate([self.outcomes[old], outcomes])
-        if len(self.u) <= _SAMPLE:
-            self.sample = self.u
-        else:
-            picks = np.unique(
-                np.concatenate(
-                    [np.argmax(self.u, axis=0), np.argsort(-self.u.sum(axis=1))[: _SAMPLE // 2]]
-                )
-            )
-            spread = np.linspace(0, len(self.u) - 1, _SAMPLE // 2).astype(np.int64)
-            sample = self.u[np.unique(np.concatenate([picks, spread]))]
-            self.sample = sample[np.argsort(-sample.sum(axis=1), kind="stable")]
-
-    def offer(self, plan: Plan, block: Block, node: IntArray, inner: IntArray) -> None:
-        """Add the outcomes ``(node[j], inner[j])`` of a leaf that no frontier point dominates."""
-        if not len(node):
-            return
-        pts = block.points(node, inner)
-        dom = self.prune(pts, full=plan.n_parties == 2)
-        tested = self._prefilter(int(len(pts) - dom.sum()))
-        if tested:  # before the outcomes are built: few candidates are left
-            rest = np.flatnonzero(~dom)
-            dom[rest] = self._dominated(pts[rest])
-        node, inner, pts = node[~dom], inner[~dom], pts[~dom]
-        if len(pts):
-            self.add(pts, block.outcomes(plan, node, inner), tested=tested)
-
-    def frontier(self, scope: str, sizes: tuple[int, ...]) -> Frontier:
-        index = outcome_indices(sizes, self.outcomes)
-        order = np.argsort(index, kind="stable") if len(index) else np.zeros(0, dtype=np.int64)
-        return Frontier(
-            scope,
-            self.outcomes[order],
-            self.u[order],
-            tuple(int(i) for i in np.asarray(index)[order]),
-        )
 
 
 def combined_need(plan: Plan, threshold: FloatArray) -> FloatArray:

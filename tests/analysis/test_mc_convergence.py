@@ -93,3 +93,51 @@ def test_samples_needed_is_the_least_that_brings_the_width_down_as_one_over_sqrt
         needed = wide[0]["samples_needed"]
         assert (hi - lo) * math.sqrt(n / needed) <= WIDE_INTERVAL * (1 + 1e-12)
         assert needed == n or (hi - lo) * math.sqrt(n / (needed - 1)) > WIDE_INTERVAL
+
+
+def test_a_time_limit_stops_before_the_round_that_would_pass_it(car, monkeypatch):
+    """On a clock where a round takes one second per 100 samples: with 3.5 s, the rounds of 100
+    (1 s) and 200 (2 s more, 3 s in all) run, and the next, 400, would end at 7 s: it stops at
+    200, saying so, with the very result of a plain run of 200 samples."""
+    import importlib
+
+    import simulator.analysis.mc_stats as mc_stats
+
+    # the module (the package's attribute of that name is the function)
+    mc_module = importlib.import_module("simulator.analysis.monte_carlo")
+
+    clock, original = [0.0], mc_module.monte_carlo
+
+    def timed(scenario, n, seed, **options):
+        clock[0] += n / 100
+        return original(scenario, n, seed, **options)
+
+    monkeypatch.setattr(mc_stats.time, "perf_counter", lambda: clock[0])
+    monkeypatch.setattr(mc_module, "monte_carlo", timed)
+    got = mc_stats.sample_until(car, None, 10_000, 3, seconds=3.5, workers=1)
+    assert got.samples == 200 and clock[0] == 3.0
+    plain = monte_carlo(car, 200, 3, workers=1)
+    assert np.array_equal(got.zopa, plain.zopa) and got.nash == plain.nash
+    stop = [w for w in got.warnings if w["kind"] == "time_limit"]
+    assert stop == [{"kind": "time_limit", "samples": 200, "requested": 10_000, "seconds": 3.5}]
+    assert got.to_dict()["warnings"] == got.warnings
+    # the next round is predicted at twice the last one's time: 1 s + 2 s passes 2.9 s
+    clock[0] = 0.0
+    assert mc_stats.sample_until(car, None, 10_000, 3, seconds=2.9, workers=1).samples == 100
+    # with room for every round, it runs to --samples and does not warn
+    clock[0] = 0.0
+    full = mc_stats.sample_until(car, None, 800, 3, seconds=100.0, workers=1)
+    assert full.samples == 800 and not [w for w in full.warnings if w["kind"] == "time_limit"]
+    # an interval narrow enough stops it first, as without a time limit
+    clock[0] = 0.0
+    wide = mc_stats.sample_until(car, 0.5, 10_000, 3, seconds=100.0, workers=1)
+    assert wide.samples == 100 and wide.stopped is None
+
+
+@pytest.mark.parametrize("seconds", [0.0, -1.0, float("nan")])
+def test_a_time_limit_must_be_positive(car, seconds):
+    from simulator.analysis.mc_stats import sample_until
+    from simulator.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match="--time-limit must be a positive number"):
+        sample_until(car, None, 100, 0, seconds=seconds, workers=1)

@@ -189,6 +189,7 @@ def test_exact_above_the_line_limit_names_it(
         (["--plot", "never.png"], "no figure"),
         (["--vary", "weights"], "not --vary weights"),
         (["--until-ci", "0.1"], "--until-ci does not apply"),
+        (["--time-limit", "5"], "--time-limit does not apply"),
     ],
 )
 def test_exact_is_never_silently_combined(

@@ -96,6 +96,19 @@ def test_montecarlo_json_shape_and_seed(capsys):
     assert all(set(p) == {"outcome", "frequency"} for p in a["nash_packages"])
 
 
+def test_montecarlo_time_limit_says_where_it_stopped(capsys):
+    """A limit no round can meet: the first round (100 samples) runs, and both outputs say that
+    the sampling stopped short of the 20,000 asked for."""
+    argv = ["montecarlo", CAR, "--samples", "20000", "--time-limit", "1e-6", "--workers", "1"]
+    a = run_json(capsys, *argv, "--json")
+    assert a["samples"] == 100
+    stop = [w for w in a["warnings"] if w["kind"] == "time_limit"]
+    assert stop == [{"kind": "time_limit", "samples": 100, "requested": 20000, "seconds": 1e-6}]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "Stopped at the time limit:** 100 of the 20,000 samples asked for" in out
+
+
 def test_montecarlo_text(capsys):
     assert main(["montecarlo", CAR, "--samples", "20", "--workers", "1"]) == 0
     assert "P(ZOPA not empty)" in capsys.readouterr().out

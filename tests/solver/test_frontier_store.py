@@ -1,4 +1,4 @@
-"""The frontier store's merges (:class:`simulator.solver.visitors.FrontierStore`) against one
+"""The frontier store's merges (:class:`simulator.solver.frontier_store.FrontierStore`) against one
 skyline of every point offered: each of its three paths for four or more parties (the pairs, the
 pre-filter against the frontier so far, the skyline of old and new points), with ties."""
 
@@ -7,9 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import simulator.solver.visitors as visitors
+import simulator.solver.frontier_store as store_module
+from simulator.model import Condition, Issue, Option, Party, Preference, Rule, Scenario
+from simulator.solver.frontier_store import FrontierStore
 from simulator.solver.pareto import pareto_mask
-from simulator.solver.visitors import FrontierStore
 from tests.solver.test_solve_oracle import monkeypatch_blocks  # noqa: F401 (fixture)
 
 
@@ -29,11 +30,19 @@ def _offered(seed: int, parties: int, chunks: int, size: int) -> list[np.ndarray
 def test_merging_chunk_by_chunk_is_one_skyline_of_all(
     monkeypatch: pytest.MonkeyPatch, parties: int, pairs: int
 ) -> None:
-    monkeypatch.setattr(visitors, "_MERGE_PAIRS", pairs)  # small: the pre-filter and skyline
+    monkeypatch.setattr(store_module, "_MERGE_PAIRS", pairs)  # small: the pre-filter and skyline
     chunks = _offered(parties + pairs, parties, 12, 400)
     store = FrontierStore(n_issues=1, n_parties=parties, tol=1e-12)
+    offered: set[tuple[float, ...]] = set()
     for k, u in enumerate(chunks):
         store.add(u, np.arange(k * len(u), (k + 1) * len(u))[:, None])
+        offered |= {tuple(r) for r in u.tolist()}
+        # the points tried first are points offered (of the set), which may have left the
+        # frontier since: what one dominates is off the frontier all the same
+        assert {tuple(r) for r in store.hot.tolist()} <= offered
+        assert len(store.hot) <= store_module._HOT
+    if pairs < 1 << 21 and parties > 3:
+        assert len(store.hot)  # the pre-filter ran, and remembered its dominators
     every = np.concatenate(chunks)
     want = every[pareto_mask(every, tol=1e-12)]
     got = store.u
@@ -56,12 +65,66 @@ def test_a_solve_through_the_pre_filter_matches_the_oracle(
     from simulator.synthetic import synthetic_scenario
     from tests import oracle
 
-    monkeypatch.setattr(visitors, "_MERGE_PAIRS", 16)
+    monkeypatch.setattr(store_module, "_MERGE_PAIRS", 16)
     s = synthetic_scenario(5, 4, 4, seed=seed, red_lines=3, reservation=0.3)
     want = oracle.solve_oracle(s)
     for scope in ("all", "zopa"):
         got = solve(s, frontier=scope).frontier
         assert sorted(got.index) == sorted(r.index for r in want.frontiers[scope])
+
+
+def _shared_interest_scenario(seed: int, n_parties: int) -> Scenario:
+    """Issues on which one option is better for every party (so some nodes of a leaf dominate
+    others), with red lines that forbid that option together with some option of another issue
+    (two-issue regions: which regions a node can still cross inside the block depends on the
+    node)."""
+    rng = np.random.default_rng(seed)
+    issues = tuple(Issue(f"i{k}", tuple(Option(f"o{j}") for j in range(3))) for k in range(5))
+    shared = rng.random(3)  # every party's order on the shared issues
+    parties = []
+    for p in range(n_parties):
+        prefs = {}
+        for k, issue in enumerate(issues):
+            table = shared if k % 2 == 0 else rng.random(3)
+            table = np.round(table * 16) / 16  # dyadic: exact sums, exact ties
+            prefs[issue.id] = Preference(float(rng.integers(1, 5)) / 4, "table", table=tuple(table))
+        reds = []
+        for r in range(2):
+            a, b = rng.choice(5, size=2, replace=False)
+            cond = Condition(
+                ((f"i{a}", (f"o{int(np.argmax(shared))}",)), (f"i{b}", (f"o{rng.integers(3)}",)))
+            )
+            reds.append(Rule(f"r{p}_{r}", "exclude", condition=cond))
+        parties.append(Party(f"p{p}", prefs, red_lines=tuple(reds)))
+    return Scenario("shared", issues, tuple(parties))
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("n_parties", [2, 3, 4])
+@pytest.mark.parametrize("sizes", [(2, 4, 3), (3, 9, 8)])
+def test_a_leaf_drops_only_nodes_another_node_covers(
+    monkeypatch: pytest.MonkeyPatch, seed: int, n_parties: int, sizes: tuple[int, int, int]
+) -> None:
+    """A leaf drops a node whose partial utilities another node's dominate only when that node
+    can cross no region inside the block that the dropped one cannot: else the outcomes the
+    other node crosses may be on the frontier. Small leaves of several nodes (an inner block of
+    3 outcomes, 8 nodes a batch: regions then lie inside blocks), shared interests and two-issue
+    red lines make both cases common; the frontier must equal the oracle's."""
+    import simulator.solver.search as search_mod
+    from simulator.solver import solve
+    from tests import oracle
+    from tests.kwdefaults import set_keyword_defaults
+
+    inner, leaf, batch = sizes
+    for name, value in (("INNER_BLOCK", inner), ("LEAF_OUTCOMES", leaf), ("BATCH_NODES", batch)):
+        monkeypatch.setattr(search_mod, name, value)
+    monkeypatch.setattr(search_mod, "INNER_FRONT_MIN_NODES", 0)
+    set_keyword_defaults(monkeypatch, search_mod, "make_plan", inner_block=inner)
+    s = _shared_interest_scenario(seed, n_parties)
+    want = oracle.solve_oracle(s)
+    for scope in ("feasible", "zopa"):
+        got = solve(s, frontier=scope).frontier
+        assert sorted(got.index) == sorted(r.index for r in want.frontiers[scope]), scope
 
 
 def _dominated_by_definition(points: np.ndarray, by: np.ndarray, tol: float) -> np.ndarray:
@@ -85,7 +148,7 @@ def test_prune_is_dominance_with_the_tie_tolerance(parties: int, size: int) -> N
     store = FrontierStore(n_issues=1, n_parties=parties, tol=tol)
     for u in _offered(size, parties, 3, size):
         store.add(u, np.zeros((len(u), 1), dtype=np.int64))
-    assert len(store.u) > (visitors._SAMPLE if size == 300 else 1)
+    assert len(store.u) > (store_module._SAMPLE if size == 300 else 1)
     # points near the frontier: its rows moved by -4 to +2 grid steps of 1/256 (tol is two)
     near = store.u[rng.integers(len(store.u), size=400)]
     points = near + rng.integers(-4, 3, size=near.shape) / 256

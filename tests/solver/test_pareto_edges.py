@@ -1,6 +1,7 @@
 """Edges of :mod:`simulator.solver.pareto` that the skyline tests do not reach, against brute force.
 
-``dominated_by`` (which rows of one array some row of another dominates) on both of its paths:
+``dominated_by`` (which rows of one array some row of another dominates) and ``first_dominator``
+(which row dominates each) on both of their paths:
 every pair when ``by`` is small, and, for a large ``by``, the rows of ``by`` sorted by sum and
 each chunk of ``points`` tested only against the rows whose sum can reach it. The one-party
 skyline. Exact dominance at its boundaries: a difference of exactly ``tol`` is a tie, one just
@@ -15,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.solver import pareto_mask
+from simulator.solver.dominance import first_dominator
 from simulator.solver.pareto import dominated_by
 from tests.solver.test_pareto import SETTINGS, TIE, brute_front, grid_arrays
 
@@ -94,6 +96,38 @@ def test_dominated_by_sum_cut_keeps_dominators_of_equal_and_near_sums(
             got = dominated_by(points, by, chunk=chunk, tol=tol)
             assert got.tolist() == brute_dominated(points, by, tol).tolist()
             assert got.all()
+
+
+def _check_first_dominator(points: np.ndarray, by: np.ndarray, chunk: int, tol: float) -> None:
+    """``-1`` exactly for the rows nothing dominates; else a row of ``by`` that dominates it."""
+    got = first_dominator(points, by, chunk=chunk, tol=tol)
+    want = brute_dominated(points, by, tol)
+    assert (got >= 0).tolist() == want.tolist()
+    for i in np.flatnonzero(got >= 0):
+        assert brute_dominated(points[i : i + 1], by[got[i] : got[i] + 1], tol).tolist() == [True]
+
+
+@SETTINGS
+@given(point_sets(0, 300), st.sampled_from([1, 7, 2048, 1 << 18]))
+def test_first_dominator_names_a_dominator(sets: tuple[np.ndarray, np.ndarray], chunk: int) -> None:
+    """Both paths (every pair; from 256 rows of ``by``, the sum cut, whose rows are sorted: the
+    index must be mapped back), with ties."""
+    points, by = sets
+    for tol in (0.0, 2 * TIE, 1 / 64):
+        _check_first_dominator(points, by, chunk, tol)
+
+
+@pytest.mark.parametrize("chunk", [1, 1 << 18])
+def test_first_dominator_looks_past_a_tie(chunk: int) -> None:
+    """The weak test's first hit is a tie (within ``tol`` everywhere): the row is tested against
+    every row, and the strict dominator after it found; with only ties it is not dominated."""
+    tol = 2 * TIE
+    x = np.array([[0.5, 0.5, 0.5, 0.5], [0.75, 0.75, 0.0, 0.0]])
+    tie = x + TIE * np.array([[1, -1, 1, 0], [0, 1, 0, -1]])
+    strict = x[0] + np.array([0.0, 0.0, 4 * tol, 0.0])
+    by = np.array([tie[0], tie[1], [0, 0, 0, 0.0], strict])
+    assert first_dominator(x, by, chunk=chunk, tol=tol).tolist() == [3, -1]
+    _check_first_dominator(x, by, chunk, tol)
 
 
 def test_dominated_by_edges() -> None:

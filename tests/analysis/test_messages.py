@@ -66,3 +66,26 @@ def test_a_two_word_edit_says_what_its_verb_needs(car: Scenario) -> None:
     )
     assert first_line("buyer frobs").startswith("edit 'buyer frobs': unknown verb 'frobs'; ")
     assert first_line("buyer").startswith("cannot read edit 'buyer': write PARTY concedes ")
+
+
+def test_every_spelling_of_tit_for_tat_and_a_target_past_its_deadline() -> None:
+    """Written after the seed-3 measurement (its survivors): the aliases of tit-for-tat in any
+    case, and a time-dependent target that stays at the reservation after the deadline
+    (Faratin et al. 1998: ``r / T`` is capped at 1)."""
+    import numpy as np
+
+    from simulator.analysis.protocols import time_dependent_target
+
+    for alias in ("tft", "TitForTat", "tit_for_tat", "Tit-for-Tat"):
+        assert parse_strategy(alias).name == "tit-for-tat"
+    after = time_dependent_target(np.array([10, 15, 40]), 10, 1.0, 0.4, 1.0)
+    assert after.tolist() == pytest.approx([0.4, 0.4, 0.4])
+
+
+def test_one_sample_is_a_monte_carlo_run_and_none_is_refused(car: Scenario) -> None:
+    """Written after the seed-3 measurement: the least run is one sample."""
+    from simulator.analysis.monte_carlo import monte_carlo
+
+    assert monte_carlo(car, 1, 0, workers=1).to_dict()["samples"] == 1
+    with pytest.raises(ScenarioError):
+        monte_carlo(car, 0, 0, workers=1)

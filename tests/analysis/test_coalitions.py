@@ -230,7 +230,11 @@ def test_outsiders_and_deals_without_against_the_oracle(data):
                 parties=tuple(p for p in s.parties if p.id != w.party),
                 agreement=Agreement(q, rule.veto),
             )
-            assert w.size == oracle.solve_oracle(others).counts["zopa"]
+            want = oracle.solve_oracle(others)
+            assert w.size == want.counts["zopa"]
+            nash = want.solutions["nash"]  # and its Nash package (checked after seed 3)
+            assert (w.nash is None) == (nash is None)
+            assert nash is None or tuple(w.nash.outcome) == nash.outcome
 
 
 def test_member_utilities_and_names_of_a_coalitions_package():

@@ -14,11 +14,19 @@ A *break-even point* lies between consecutive values where the ZOPA opens (``|Z|
 of bisection (one solve each) to an interval ``(lo, hi]`` of width ``(x_j - x_{j-1}) / 2**r``: the
 state at ``lo`` is the old one and at ``hi`` the new one. Bisection finds one change in an
 interval; a finer grid finds changes that a coarse grid jumps over.
+
+With a time limit of ``S`` seconds the grid is solved coarse to fine: both ends and every
+``k``-th value first (``k`` a power of two, some nine values), then the values halfway between,
+halving ``k`` each round, so each round solves about as many values as all before it. Before a
+round that would end past ``S`` (its values at the last round's time per value) the sweep stops:
+the result covers the whole range on the coarser grid solved so far, and says so (``stopped``).
+The first round always runs; break-even points are refined after the grid, within ``refine``.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -167,6 +175,8 @@ class SweepResult:
     values: tuple[float, ...]
     summaries: tuple[Summary, ...]
     break_even: tuple[BreakEven, ...]
+    #: ``(values asked for, seconds)`` when a time limit left the grid coarser (module Notation)
+    stopped: tuple[int, float] | None = None
 
     @property
     def zopa(self) -> tuple[int, ...]:
@@ -193,6 +203,13 @@ class SweepResult:
                 None if p is None else outcome_dict(s, p.outcome) for p in self.solution("nash")
             ],
             "break_even": [b.to_dict(s) for b in self.break_even],
+            "stopped": None
+            if self.stopped is None
+            else {
+                "values": len(self.values),
+                "requested": self.stopped[0],
+                "seconds": self.stopped[1],
+            },
         }
 
 
@@ -234,6 +251,43 @@ def _refine(
     return BreakEven(lo, hi, what, a.nash, b.nash)
 
 
+def coarse_to_fine(n: int, first: int = 9) -> list[list[int]]:
+    """The rounds of a time-limited sweep of ``n`` values (module Notation): indices, each once.
+
+    >>> coarse_to_fine(9, first=3)
+    [[0, 4, 8], [2, 6], [1, 3, 5, 7]]
+    """
+    stride = 1
+    while stride * 2 < n and (n - 1) // (stride * 2) + 1 >= first:
+        stride *= 2
+    rounds = [sorted({*range(0, n, stride), n - 1})]
+    while stride > 1:
+        stride //= 2
+        rounds.append([i for i in range(stride, n - 1, 2 * stride)])
+    return [r for r in rounds if r]
+
+
+def _solve_rounds(
+    scenarios: list[tuple[Scenario]], seconds: float | None, **run: Any
+) -> tuple[list[int], list[Summary]]:
+    """The grid's summaries (all of it without ``seconds``), coarse to fine within ``seconds``:
+    the indices solved, in order, and their summaries."""
+    if seconds is None:
+        return list(range(len(scenarios))), run_tasks(summarise, scenarios, stage="sweep", **run)
+    done: dict[int, Summary] = {}
+    began = time.perf_counter()
+    per_value = 0.0
+    for k, indices in enumerate(coarse_to_fine(len(scenarios))):
+        if k and time.perf_counter() - began + per_value * len(indices) > seconds:
+            break
+        start = time.perf_counter()
+        got = run_tasks(summarise, [scenarios[i] for i in indices], stage="sweep", **run)
+        per_value = (time.perf_counter() - start) / len(indices)
+        done.update(zip(indices, got, strict=True))
+    order = sorted(done)
+    return order, [done[i] for i in order]
+
+
 def sweep(
     scenario: Scenario,
     param: str | SweepParameter,
@@ -243,6 +297,7 @@ def sweep(
     executor: Executor | None = None,
     workers: int | None = 1,
     progress: Progress | None = None,
+    seconds: float | None = None,
 ) -> SweepResult:
     """Solve ``scenario`` with ``param`` set to each of ``values`` and find the break-even points.
 
@@ -258,6 +313,9 @@ def sweep(
         Bisection steps per break-even point (one solve each; see the module Notation).
     executor, workers, progress
         How to run the solves of the grid (see :func:`~simulator.analysis._tasks.run_tasks`).
+    seconds
+        A time limit for the grid: solved coarse to fine, it stops before a round that would
+        end past it (see the module Notation); None: every value.
 
     Returns
     -------
@@ -281,10 +339,13 @@ def sweep(
     grid = tuple(sorted({float(v) for v in values}))
     if not grid or not all(math.isfinite(v) for v in grid):
         raise EditError("a sweep needs at least one finite value")
+    if seconds is not None and not seconds > 0:
+        raise EditError(f"--time-limit must be a positive number of seconds, got {seconds}")
     scenarios = [(p.edit(v).apply(scenario),) for v in grid]
-    summaries = run_tasks(
-        summarise, scenarios, executor=executor, workers=workers, progress=progress, stage="sweep"
-    )
+    run = {"executor": executor, "workers": workers, "progress": progress}
+    solved, summaries = _solve_rounds(scenarios, seconds, **run)
+    stopped = None if len(solved) == len(grid) else (len(grid), float(seconds or 0.0))
+    grid = tuple(grid[i] for i in solved)
 
     def solve_at(x: float) -> Summary:
         return summarise(p.edit(x).apply(scenario))
@@ -294,4 +355,4 @@ def sweep(
         a, b = summaries[j - 1], summaries[j]
         for what in _changes(a, b):
             points.append(_refine(grid[j - 1], grid[j], (a, b), what, refine, solve_at))
-    return SweepResult(scenario, p, grid, tuple(summaries), tuple(points))
+    return SweepResult(scenario, p, grid, tuple(summaries), tuple(points), stopped)

@@ -42,6 +42,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="R",
         help="bisection steps per break-even point, one solve each (default 0)",
     )
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="S",
+        help="solve the values coarse to fine (both ends and some nine values first, then "
+        "halfway between, round by round) and stop before a round that would end past S "
+        "seconds; the result covers the whole range on the grid solved, and says so",
+    )
     add_edit_arguments(p, "; applied before the sweep")
     add_workers_argument(p, 1)
     executor_option(p)
@@ -67,6 +75,10 @@ def _values(args: argparse.Namespace) -> tuple[float, ...]:
 def run(args: argparse.Namespace) -> int:
     if args.refine < 0:
         raise ScenarioError("--refine must be >= 0")
+    if args.time_limit is not None and not args.time_limit > 0:
+        raise ScenarioError(
+            f"--time-limit must be a positive number of seconds, got {args.time_limit}"
+        )
     values = _values(args)
     check_budget("the sweep's number of values", len(values), MAX_SWEEP_POINTS, args.force)
     scenario = edited_source(args)
@@ -83,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
             executor=executor,
             workers=args.workers,
             progress=bar,
+            seconds=args.time_limit,
         )
     from simulator.plots import plot_sweep
 

@@ -32,9 +32,21 @@ def sweep_blocks(result: SweepResult) -> list[Block]:
         cells = ["-"] * len(parties) if nash is None else [f"{u:.3f}" for u in nash.utilities]
         rows.append([f"{value:g}", f"{zopa:,}", *cells])
     found = [f"{b.what} between {b.lo:g} and {b.hi:g}" for b in result.break_even]
+    stopped = []
+    if result.stopped is not None:
+        requested, seconds = result.stopped
+        stopped = [
+            Paragraph(
+                f"**Stopped at the time limit:** {len(result.values):,} of the {requested:,} "
+                f"values, spread over the whole range (solved coarse to fine; the next round "
+                f"would have ended past {seconds:g} s). A break-even point may hide between "
+                "two values solved; give a longer --time-limit for the finer grid."
+            )
+        ]
     return [
         Heading(1, f"Sweep of {result.param}: {s.title or s.name}"),
         Paragraph(f"Baseline value: {result.param.current(s):g}"),
+        *stopped,
         table(["value", "ZOPA", *(f"Nash {p}" for p in parties)], rows),
         Heading(2, "Break-even points"),
         BulletList(tuple(found or ["none on this grid"])),

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import itertools
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simulator import solve
 from simulator.analysis import apply_edits, parse_parameter, parse_range, sweep
@@ -145,3 +148,58 @@ def test_unsorted_repeated_values_sweep_in_order_and_bracket_the_threshold(car):
     for k, v in enumerate(result.values):
         edited = apply_edits(car, [f"buyer reservation ={v}"])
         assert result.zopa[k] == solve_oracle(edited).counts["zopa"]
+
+
+@given(st.integers(1, 3000), st.integers(1, 20))
+def test_coarse_to_fine_solves_each_value_once_ends_first(n, first):
+    from simulator.analysis.sensitivity import coarse_to_fine
+
+    rounds = coarse_to_fine(n, first)
+    flat = [i for r in rounds for i in r]
+    assert sorted(flat) == list(range(n))  # each value once
+    assert {0, n - 1} <= set(rounds[0])
+    assert len(rounds[0]) >= min(n, first)  # enough of a first look
+    # each round halves the largest gap between the values solved so far
+    done: set[int] = set()
+    gaps = []
+    for r in rounds:
+        done |= set(r)
+        ordered = sorted(done)
+        gaps.append(max((b - a for a, b in itertools.pairwise(ordered)), default=0))
+    assert gaps[-1] <= 1
+    assert all(b <= -(-a // 2) for a, b in itertools.pairwise(gaps))
+
+
+def test_a_time_limit_sweeps_coarse_to_fine_and_says_where_it_stopped(car, monkeypatch):
+    """On a clock of one second per value: 100 values with 20 s solve the first round (14
+    values, every 8th and the last) and stop before the second (12 more would end at 26 s); the
+    result is the plain sweep of those values, break-even points included, marked stopped."""
+    import simulator.analysis.sensitivity as sensitivity
+
+    clock, original = [0.0], sensitivity.run_tasks
+
+    def timed(fn, items, **kw):
+        clock[0] += len(items)
+        return original(fn, items, **kw)
+
+    monkeypatch.setattr(sensitivity.time, "perf_counter", lambda: clock[0])
+    monkeypatch.setattr(sensitivity, "run_tasks", timed)
+    values = parse_range("0.3:0.9:100")
+    got = sweep(car, "dealer.weight.price", values, seconds=20.0)
+    solved = [values[i] for i in range(0, 100, 8)] + [values[99]]
+    assert got.values == tuple(solved) and got.stopped == (100, 20.0)
+    plain = sweep(car, "dealer.weight.price", solved).to_dict()
+    assert got.to_dict() == {
+        **plain,
+        "stopped": {"values": 14, "requested": 100, "seconds": 20.0},
+    }
+    # 26 s: the second round fits (14 + 12), the third (25 more) would not
+    clock[0] = 0.0
+    assert len(sweep(car, "dealer.weight.price", values, seconds=26.0).values) == 26
+    # time for every round: the whole grid, not stopped
+    clock[0] = 0.0
+    full = sweep(car, "dealer.weight.price", values, seconds=1000.0)
+    assert full.values == tuple(values) and full.stopped is None
+    assert full.to_dict()["stopped"] is None
+    with pytest.raises(EditError, match="--time-limit must be a positive number"):
+        sweep(car, "dealer.weight.price", values, seconds=0.0)

@@ -207,3 +207,18 @@ def test_exact_is_never_silently_combined(
 def test_exact_with_vary_red_lines_is_what_exact_means(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["montecarlo", CAR, "--exact", "--vary", "red_lines", "--json"]) == 0
     assert "p_zopa_exact" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("seconds", ["0", "-3", "nan"])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sweep", CAR, "--param", "buyer.reservation", "--range", "0:1:3"],
+        ["montecarlo", CAR, "--samples", "200", "--workers", "1"],
+    ],
+)
+def test_a_time_limit_must_be_a_positive_number_of_seconds(
+    argv: list[str], seconds: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = fails_cleanly(capsys, *argv, "--time-limit", seconds)
+    assert "--time-limit must be a positive number of seconds" in err

@@ -109,6 +109,19 @@ def test_montecarlo_time_limit_says_where_it_stopped(capsys):
     assert "Stopped at the time limit:** 100 of the 20,000 samples asked for" in out
 
 
+def test_sweep_time_limit_says_where_it_stopped(capsys):
+    """A limit no round can meet: the first round (the ends and every 8th of 100 values) runs,
+    and both outputs say the grid is coarser than asked."""
+    argv = ["sweep", CAR, "--param", "buyer.reservation", "--range", "0.3:0.9:100"]
+    argv += ["--time-limit", "1e-6"]
+    a = run_json(capsys, *argv, "--json")
+    assert len(a["values"]) == 14 and a["values"][0] == 0.3 and a["values"][-1] == 0.9
+    assert a["stopped"] == {"values": 14, "requested": 100, "seconds": 1e-6}
+    assert main(argv) == 0
+    assert "Stopped at the time limit:** 14 of the 100 values" in capsys.readouterr().out
+    assert run_json(capsys, *argv[:-2], "--json")["stopped"] is None
+
+
 def test_montecarlo_text(capsys):
     assert main(["montecarlo", CAR, "--samples", "20", "--workers", "1"]) == 0
     assert "P(ZOPA not empty)" in capsys.readouterr().out

@@ -60,9 +60,11 @@ mutation: $(VENV)/.installed-test
 # method, the selection and the estimates with their intervals are in docs/mutation.md
 SEED   ?= 1
 SAMPLE ?= 150
+# more options of the script, e.g. SAMPLE_ARGS="--package analysis" or "--package solver --budget 2400"
+SAMPLE_ARGS ?=
 mutation-sample: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet "mutmut>=3,<4"
-	nice -n 19 $(BIN)/python scripts/mutation_sample.py --seed $(SEED) --size $(SAMPLE)
+	nice -n 19 $(BIN)/python scripts/mutation_sample.py --seed $(SEED) --size $(SAMPLE) $(SAMPLE_ARGS)
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .benchmarks build *.egg-info docs/_build docs/reference/api mutants

@@ -7,6 +7,8 @@ and the numbers)::
 
     python scripts/mutation_sample.py --seed 1 --size 200   # generate, sample, run, report
     python scripts/mutation_sample.py --seed 1 --size 200 --report   # report the last run again
+    python scripts/mutation_sample.py --seed 2 --size 300 --package analysis   # one package only
+    python scripts/mutation_sample.py --seed 2 --size 60 --package solver --budget 2400
 
 It works in ``build/mutation-sample/``, a second mutmut project that shares the worktree's
 ``simulator/``, ``tests/`` and ``scenarios/`` (symbolic links) and has its own ``pyproject.toml``:
@@ -17,7 +19,8 @@ its ``mutants/`` stay as they are. Then it
 1. generates every mutant of the population (``POPULATION``, minus ``MEASURED``),
 2. draws a simple random sample without replacement in each package (``simulator/solver``,
    ``simulator/analysis``), of sizes proportional to the packages' mutant counts, with
-   ``numpy.random.default_rng(seed)`` over the sorted mutant names,
+   ``numpy.random.default_rng(seed)`` over the sorted mutant names (``--package`` draws the
+   whole sample from one package instead: a simple random sample of that package alone),
 3. runs only those (``mutmut run --max-children 1 NAME...``), each against the selected tests
    (``SELECTION``) that call the mutated function, and
 4. prints killed / survived / no tests / timeout per package with the Wilson 95% interval of the
@@ -34,6 +37,7 @@ import contextlib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -45,7 +49,7 @@ from scipy.stats import binomtest
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "build" / "mutation-sample"
-LINKED = ("simulator", "tests", "scenarios")
+LINKED = ("simulator", "tests", "scenarios", "docs")
 
 POPULATION = ["simulator/solver/*.py", "simulator/analysis/*"]
 # measured whole by `make mutation` (docs/mutation.md)
@@ -71,7 +75,8 @@ def sample_config() -> str:
         'source_paths = ["simulator/"]',
         f"only_mutate = {json.dumps(POPULATION)}",
         f"do_not_mutate = {json.dumps(MEASURED)}",
-        'also_copy = ["scenarios/"]',
+        # the tests read the scenarios and the JSON reference (test_json_documented.py)
+        'also_copy = ["scenarios/", "docs/reference/"]',
         f"pytest_add_cli_args_test_selection = {json.dumps(SELECTION)}",
         f"pytest_add_cli_args = {json.dumps(PYTEST_ARGS)}",
         # workers fork from a server that has run no test: forked from mutmut's own process,
@@ -127,17 +132,36 @@ def generate() -> dict[str, int | None]:
     return verdicts()
 
 
+def retrace(paths: list[str]) -> None:
+    """Forget mutmut's record of which functions the tests of ``paths`` call, so that its next
+    run traces them again: mutmut traces only tests it has not seen, and a test edited since it
+    was traced may call functions its record lacks (whose mutants then never meet it)."""
+    stats_file = WORK / "mutants" / "mutmut-stats.json"
+    if not paths or not stats_file.exists():
+        return
+    stats = json.loads(stats_file.read_text(encoding="utf-8"))
+    durations = stats["duration_by_test"]
+    gone = [t for t in durations if any(t.startswith(p) for p in paths)]
+    for test in gone:
+        del durations[test]
+    stats_file.write_text(json.dumps(stats), encoding="utf-8")
+    print(f"{len(gone)} tests will be traced again", file=sys.stderr)
+
+
 def package_of(name: str) -> str:
     return next(p for p in PACKAGES if name.startswith(p + "."))
 
 
-def draw(names: list[str], size: int, seed: int) -> list[str]:
-    """A sample of about ``size`` names, stratified by package with proportional allocation."""
+def draw(names: list[str], size: int, seed: int, only: str | None = None) -> list[str]:
+    """A sample of about ``size`` names, stratified by package with proportional allocation, or
+    a simple random sample of ``size`` names of the package ``only``."""
     rng = np.random.default_rng(seed)
-    by_package = {p: sorted(n for n in names if package_of(n) == p) for p in PACKAGES}
+    packages = [p for p in PACKAGES if only is None or p == only]
+    by_package = {p: sorted(n for n in names if package_of(n) == p) for p in packages}
+    total = sum(len(members) for members in by_package.values())
     chosen: list[str] = []
     for package, members in by_package.items():
-        k = min(len(members), round(size * len(members) / len(names)))
+        k = min(len(members), round(size * len(members) / total))
         chosen += [members[i] for i in sorted(rng.choice(len(members), size=k, replace=False))]
         print(f"{package}: {k} of {len(members)} mutants", file=sys.stderr)
     return chosen
@@ -163,7 +187,8 @@ def report(
         "| kill rate of the checked | Wilson 95% | whole sample, unchecked all survived .. all "
         "killed |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
     )
-    for package in (*PACKAGES, "both"):
+    present = [p for p in PACKAGES if any(package_of(n) == p for n in sample)]
+    for package in present + (["both"] if len(present) > 1 else []):
         names = [n for n in sample if package == "both" or package_of(n) == package]
         counts = Counter(status[n] for n in names)
         killed = sum(counts[s] for s in KILLED)
@@ -182,7 +207,8 @@ def report(
     print("\nnot killed or not checked:")
     for name in left:
         print(f"  {status[name]:>12}  {name}")
-    out = WORK / f"sample-{seed}.json"
+    suffix = f"-{present[0].split('.')[1]}" if len(present) == 1 else ""
+    out = WORK / f"sample-{seed}{suffix}.json"
     result = {"seed": seed, "seconds": seconds, "status": status, "rows": rows}
     out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(f"\nverdicts written to {out}")
@@ -197,14 +223,34 @@ def main() -> None:
     parser.add_argument(
         "--resume", action="store_true", help="run only the sampled mutants without a verdict"
     )
+    parser.add_argument(
+        "--package",
+        choices=[p.split(".")[1] for p in PACKAGES],
+        help="draw the whole sample from this package alone",
+    )
+    parser.add_argument(
+        "--retrace",
+        nargs="*",
+        default=[],
+        metavar="TEST_PATH",
+        help="test files (or ids) edited since mutmut traced them: trace them again",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        help="seconds of wall time for the mutation run; then it is stopped (as Ctrl-C) and the "
+        "mutants it did not reach are reported as not checked",
+    )
     args = parser.parse_args()
+    only = f"simulator.{args.package}" if args.package else None
 
     prepare()
+    retrace(args.retrace)
     os.chdir(WORK)
     # --report reads the verdicts as they are: generating again would reset those of every
     # function whose code changed since the run
     codes = verdicts() if args.report else generate()
-    sample = draw(sorted(codes), args.size, args.seed)
+    sample = draw(sorted(codes), args.size, args.seed, only)
     if args.list:
         print("\n".join(sample))
         return
@@ -213,7 +259,16 @@ def main() -> None:
         mutmut = Path(sys.executable).with_name("mutmut")
         start = time.monotonic()
         todo = [n for n in sample if codes[n] is None] if args.resume else sample
-        subprocess.run([str(mutmut), "run", "--max-children", "1", *todo], check=True)
+        with subprocess.Popen([str(mutmut), "run", "--max-children", "1", *todo]) as run:
+            try:
+                run.wait(timeout=args.budget)
+            except subprocess.TimeoutExpired:
+                print(f"\nbudget of {args.budget:.0f} s spent: stopping the run", file=sys.stderr)
+                run.send_signal(signal.SIGINT)
+                run.wait()
+            else:
+                if run.returncode:
+                    sys.exit(f"mutmut run failed with exit status {run.returncode}")
         seconds = time.monotonic() - start
         codes = verdicts()
     report(sample, codes, args.seed, seconds)

@@ -8,6 +8,8 @@ import math
 from fractions import Fraction
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from simulator.analysis.coalitions import coalitions
 from simulator.analysis.power import power_indices, rule_weights
@@ -184,3 +186,66 @@ def test_deal_without_a_controlling_party():
     }
     assert "it controls fund at none" in render(r, "text")
     assert next(x for x in data["without"] if x["party"] == "union")["by_control"] is None
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_outsiders_and_deals_without_against_the_oracle(data):
+    """Each coalition's Nash package: the outsiders' utilities and whether each accepts it (its
+    reservation, less the solver's slack, and none of its own red lines crossed), by the
+    brute-force oracle; each deal without a party: the zone of the others under the same quorum
+    and vetoes, by the oracle."""
+    import dataclasses
+
+    from simulator.compiled import compile_scenario
+    from tests import oracle
+    from tests.strategies import agreements, scenarios
+
+    s = data.draw(scenarios(max_issues=3, max_options=3, min_parties=3, max_parties=3))
+    s = dataclasses.replace(s, agreement=data.draw(agreements(s.party_ids)))
+    r = coalitions(s, min_size=1)
+    assert [len(z.members) for z in r.zones][:3] == [1, 1, 1]  # min_size 1: the singletons too
+    rows = {row.outcome: row for row in oracle.enumerate_rows(s)}
+    slack = compile_scenario(s).rounding_slack
+    seen = set()
+    for z in r.zones:
+        if z.nash is None:
+            continue
+        row = rows[tuple(z.nash.outcome)]
+        for k, party in enumerate(s.parties):
+            if party.id in z.members:
+                continue
+            assert z.outsiders[party.id] == pytest.approx(row.u[k], abs=1e-9)
+            own = any(c.startswith(f"{party.id}:") for c in row.crossed)
+            accepts = row.u[k] >= party.reservation - slack and not own
+            assert z.outsiders_accept[party.id] == accepts
+            seen.add(accepts)
+    rule = s.agreement
+    q = rule.quorum_of(3)
+    for w in r.without:
+        assert w.allowed == (w.party not in rule.veto and q <= 2)
+        if w.allowed:
+            others = dataclasses.replace(
+                s,
+                parties=tuple(p for p in s.parties if p.id != w.party),
+                agreement=Agreement(q, rule.veto),
+            )
+            want = oracle.solve_oracle(others)
+            assert w.size == want.counts["zopa"]
+            nash = want.solutions["nash"]  # and its Nash package (checked after seed 3)
+            assert (w.nash is None) == (nash is None)
+            assert nash is None or tuple(w.nash.outcome) == nash.outcome
+
+
+def test_member_utilities_and_names_of_a_coalitions_package():
+    """The renderer's helpers: a coalition's Nash package by option ids and its members'
+    utilities there, which are the whole scenario's utilities of the same package."""
+    from simulator.analysis.coalitions import member_utilities, outcome_names
+    from tests import oracle
+
+    s = loads_scenario_yaml(HAND)
+    rows = {row.outcome: row for row in oracle.enumerate_rows(s)}
+    zone = next(z for z in coalitions(s).zones if z.members == ("p", "r"))
+    assert outcome_names(s, zone.nash) == {"x": "c", "y": "b"}
+    row = rows[tuple(zone.nash.outcome)]
+    assert member_utilities(s, zone) == pytest.approx({"p": row.u[0], "r": row.u[2]})

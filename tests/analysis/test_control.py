@@ -121,3 +121,27 @@ def test_the_rule_without_a_party_keeps_the_others_vetoes():
     assert rule_without(rule, ["a", "b", "c"], "a") == Agreement(2, ("b",))
     assert rule_without(rule, ["a", "b", "c", "d"], "c") == Agreement(3, ("a", "b"))
     assert rule_without(None, ["a", "b"], "a") is None
+
+
+def test_past_the_count_budget_the_size_is_a_lower_bound_with_an_estimate(monkeypatch):
+    """The town controls the fund of the siting deal; with a count budget of two nodes the deal
+    without it is counted in part: the size is a lower bound of the others' exact zone (a full
+    solve), and an estimate of the whole comes with it."""
+    import dataclasses
+
+    import simulator.analysis.coalition_search as coalition_search
+    from simulator.analysis.control import stand_without, without_controller
+    from simulator.formats import load_scenario
+    from simulator.solver import Budget, solve
+
+    siting = load_scenario("scenarios/siting_six.yaml")
+    town = dataclasses.replace(siting.party("town"), controls={"fund": "none"})
+    s = dataclasses.replace(
+        siting, parties=tuple(town if p.id == "town" else p for p in siting.parties), agreement=None
+    )
+    truth = solve(without_controller(s, "town")).counts.zopa
+    assert truth > 0
+    monkeypatch.setattr(coalition_search, "COUNT_BUDGET", Budget(nodes=2, outcomes=2))
+    found = stand_without(s, "town")
+    assert not found.size_exact and found.size <= truth
+    assert found.estimate is not None and found.estimate > 0

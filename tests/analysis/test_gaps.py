@@ -79,6 +79,15 @@ def test_the_hand_checked_three_party_example() -> None:
     assert [p["parties"] for p in d["gaps"]] == [["a", "b"], ["a", "c"], ["b", "c"]]
     assert d["gaps"][2]["issues"][0]["red_lines_do_not_meet"] is True
     assert d["gaps"][0]["zopa"] == {"exists": True, "count": 2, "count_exact": True}
+    assert d["gaps"][2]["issues"][0] == {
+        "issue": "x",
+        "red_lines_do_not_meet": True,
+        "red_lines": list(g.rules),
+        "favourite": {"b": "x0", "c": "x2"},
+        "cost": {"b": 0.5, "c": 1.0},
+        "gap": 1.5,
+    }
+    assert [p["total_gap"] for p in d["gaps"]] == [0.5, 0.0, 1.5]
 
 
 def test_issues_are_ordered_conflicts_first_then_by_gap() -> None:
@@ -157,3 +166,21 @@ def test_one_party_is_refused_with_a_clear_message() -> None:
     s = three_parties()
     with pytest.raises(ScenarioError, match="at least two parties"):
         gaps(dataclasses.replace(s, parties=s.parties[:1]))
+
+
+def test_a_party_whose_own_lines_forbid_every_option_favours_its_best_of_all() -> None:
+    """A gets two lines on x that leave it nothing (at most x0, at least x2): a conflict of A
+    alone. With no option allowed, A's favourite is its best of all the options (x2, as its x
+    is increasing), which C's only allowed option also is: the pair disagrees on nothing else."""
+    s = three_parties()
+    a = dataclasses.replace(
+        s.parties[0],
+        red_lines=(
+            Rule("x_at_most_0", "at_most", issue="x", bound="x0"),
+            Rule("x_at_least_2", "at_least", issue="x", bound="x2"),
+        ),
+    )
+    s = dataclasses.replace(s, parties=(a, *s.parties[1:]))
+    ac = next(p for p in gaps(s).pairs if p.parties == ("a", "c"))
+    [g] = ac.issues
+    assert (g.issue, g.conflict, g.favourite, g.gap) == ("x", True, ("x2", "x2"), 0.0)

@@ -47,6 +47,10 @@ def _check(scenario: Scenario, result: Margins, zopa_of: object) -> None:
     for m in result.items:
         if m.question == "package":
             continue
+        if m.kind == "red_line":
+            # dropping the line flips the verdict exactly when the margin says "dropped"
+            dropped = zopa_of(_at(scenario, m, "dropped")) > 0  # type: ignore[operator]
+            assert (m.flips_at == "dropped") == (dropped != before), m
         if m.flips_at is None:
             if m.kind == "reservation":
                 far = -1e3 if not before else 1e3

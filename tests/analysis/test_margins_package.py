@@ -154,9 +154,7 @@ def test_a_package_any_reservation_move_changes_has_its_boundary_at_the_value() 
     s = loads_scenario_yaml(TIE_BROKEN_BY_ANY_MOVE)
     assert package_of(s) == (0,) and package_of(_moved(s, 1, False, 1e-9)) == (1,)
     assert _nearest_change_holds(s) >= 1
-    (m,) = [
-        m for m in package_move_margins(s)[0] if m.parameter == "p1.reservation" and m.flips_at
-    ]
+    (m,) = [m for m in package_move_margins(s)[0] if m.parameter == "p1.reservation" and m.flips_at]
     assert m.boundary == m.value == 0.0 and 0 < m.flips_at <= PACKAGE_TOLERANCE * 1.01
 
 
@@ -182,3 +180,17 @@ def test_solve_margins_all_draws_progress(capsys) -> None:  # type: ignore[no-un
     assert main(["solve", str(CAR), "--margins", "all", "--progress"]) == 0
     err = capsys.readouterr().err
     assert "weight margins" in err and "package margins" in err
+
+
+def test_no_consistent_package_is_no_package() -> None:
+    """A constraint that excludes every delivery leaves no package to name, by either path."""
+    import dataclasses
+
+    from simulator.model import Condition, Rule
+
+    car = load_scenario(CAR)
+    nothing = Rule(
+        "nothing", "exclude", condition=Condition.of({"delivery": ["fast", "standard", "slow"]})
+    )
+    s = dataclasses.replace(car, constraints=(*car.constraints, nothing))
+    assert package_of(s) is None and package(s) is None

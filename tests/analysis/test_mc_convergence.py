@@ -89,6 +89,7 @@ def test_samples_needed_is_the_least_that_brings_the_width_down_as_one_over_sqrt
     wide = [w for w in sample_warnings(successes, n) if w["kind"] == "wide_interval"]
     assert bool(wide) == (hi - lo > WIDE_INTERVAL)
     if wide:
+        assert (wide[0]["width"], wide[0]["limit"]) == (hi - lo, WIDE_INTERVAL)
         needed = wide[0]["samples_needed"]
         assert (hi - lo) * math.sqrt(n / needed) <= WIDE_INTERVAL * (1 + 1e-12)
         assert needed == n or (hi - lo) * math.sqrt(n / (needed - 1)) > WIDE_INTERVAL

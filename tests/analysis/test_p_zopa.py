@@ -89,6 +89,9 @@ def test_exact_p_zopa_on_a_synthetic_scenario_with_many_lines():
     assert result.searches < 2 ** len(result.lines)
     data = result.to_dict()
     assert data["p_zopa_exact"] == float(total)
+    assert data["uncertain_red_lines"] == [
+        {"red_line": line.label, "probability": float(line.probability)} for line in result.lines
+    ]
     for entry in data["blocking_sets"]:
         product = 1.0
         for line in entry["red_lines"]:

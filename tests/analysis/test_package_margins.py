@@ -117,3 +117,26 @@ def test_the_grid_search_bisects_towards_a_nearer_change() -> None:
     assert found is not None
     assert abs(found.flips_at - 0.3) <= PACKAGE_TOLERANCE and found.same < 0.3 <= found.flips_at
     assert _grid_side(lambda x: x >= 0.6, 0.0, 1.0).flips_at >= 0.6  # no nearer change
+
+
+def test_a_change_at_an_end_of_the_stated_range_is_within_it() -> None:
+    """``within_range`` is membership of the closed interval: the buyer's stated range moved so
+    that an end is exactly where the package changes says yes; moved a little short, no."""
+    import dataclasses
+
+    from simulator.model import Uncertainty
+
+    car = load_scenario(CAR)
+    (buyer,) = [
+        m
+        for m in package_move_margins(car, seconds=3600.0)[0]
+        if m.parameter == "buyer.reservation"
+    ]
+    flip, value = buyer.flips_at, buyer.value
+    assert isinstance(flip, float) and flip != value
+    for end, within in ((flip, True), (flip - 1e-6 if flip > value else flip + 1e-6, False)):
+        span = Uncertainty(0.3, end) if flip > value else Uncertainty(end, 0.5)
+        party = dataclasses.replace(car.parties[0], reservation_range=span)
+        moved = dataclasses.replace(car, parties=(party, *car.parties[1:]))
+        found, _ = package_move_margins(moved, seconds=3600.0, only={"buyer.reservation"})
+        assert found[0].flips_at == flip and found[0].within_range is within

@@ -310,3 +310,22 @@ def test_completion_range_matches_every_completion(s: Scenario, data: st.DataObj
     ]
     want = (min(found), max(found)) if found else None
     assert completion_range(s, proposal) == want
+
+
+def test_who_accepts_each_car_package_at_the_table() -> None:
+    """``accepts`` of every package of the car deal against the oracle: a party accepts when it
+    gets its reservation and none of its own red lines is crossed (both reasons occur)."""
+    from simulator.analysis.ratification import package_ratification
+    from simulator.results import Point
+
+    s = car_with_a_vote(0.5)
+    d = np.array([p.reservation for p in s.parties])
+    reasons = set()
+    for row in oracle.enumerate_rows(s):
+        point = Point(row.outcome, row.u, row.index)
+        found = package_ratification(s, point, d, "x", "x").accepts
+        for k, party in enumerate(s.parties):
+            own = any(c.startswith(f"{party.id}:") for c in row.crossed)
+            assert found[k] == (row.u[k] >= d[k] and not own)
+            reasons.add((row.u[k] >= d[k], own))
+    assert {(True, True), (False, False)} <= reasons

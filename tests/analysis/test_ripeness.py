@@ -83,9 +83,27 @@ def _first_open_with(s: Scenario, party: str, drift: float, periods: int) -> int
     return None
 
 
+def _held(s: Scenario, party: str) -> Scenario:
+    """``s`` with ``party``'s reservation held at its starting value (its trend dropped)."""
+    return dataclasses.replace(
+        s,
+        parties=tuple(
+            dataclasses.replace(p, reservation_trend=None) if p.id == party else p
+            for p in s.parties
+        ),
+    )
+
+
 def _check_margins(s: Scenario, result: RipenessResult) -> None:
     first, n = result.first_open, result.horizon
     for m in result.drift_margins:
+        # necessary: holding the party's reservation at d_p(0) closes the zone at first_open
+        if first is None or result.periods[0].is_open or m.trend == "path":
+            assert m.necessary is None and m.later_at is None
+        else:
+            held = solve(scenario_at(_held(s, m.party), first))
+            assert m.necessary == (held.counts.zopa == 0)
+            assert m.later_at is not None  # a drift past it closes first_open (checked below)
         if m.earlier_at is not None:
             assert _first_open_with(s, m.party, m.earlier_at, n) == m.earlier_to
             assert first is None or (m.earlier_to is not None and m.earlier_to < first)
@@ -125,6 +143,27 @@ def test_car_with_drift_against_each_period_solved() -> None:
     assert data["periods"][0]["label"] == "2025-01" and data["first_open"] == result.first_open
     assert data["periods"][0]["nash"] is None and data["periods"][0]["closest"] is not None
     assert {m["party"] for m in data["drift_margins"]} == {"buyer", "dealer"}
+
+
+def test_a_reservation_exactly_at_its_best_makes_its_drift_unnecessary() -> None:
+    """The dealer starts exactly at the best it can get at first_open (a tie, within the rounding
+    slack): holding its reservation there keeps the zone open, so its fall is not necessary."""
+    s = load_scenario(CAR_DRIFT)
+    first = ripeness(s, 12).first_open
+    assert first is not None
+    for _ in range(5):  # the dealer's new start can move first_open: settle it
+        best = ripeness(s, 12).periods[first].best[1]
+        parties = list(s.parties)
+        parties[1] = dataclasses.replace(parties[1], reservation=best)
+        s = dataclasses.replace(s, parties=tuple(parties))
+        result = ripeness(s, 12)
+        if result.first_open == first:
+            break
+        first = result.first_open
+    assert first is not None and result.periods[first].best[1] == s.parties[1].reservation
+    dealer = result.drift_margins[1]
+    assert dealer.trend == "drift" and dealer.necessary is False
+    _check_margins(s, result)
 
 
 def test_no_drift_gives_the_snapshot_verdict_at_every_period() -> None:

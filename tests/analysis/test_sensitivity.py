@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from simulator import solve
 from simulator.analysis import apply_edits, parse_parameter, parse_range, sweep
 from simulator.errors import EditError
-from simulator.results import utility_dict
+from simulator.results import outcome_dict, utility_dict
 from tests.oracle import enumerate_rows, solve_oracle
 
 
@@ -55,6 +55,19 @@ def test_nash_break_even_points_separate_different_outcomes(car):
         ]
         assert at[0].outcome != at[1].outcome
         assert (b.before.outcome, b.after.outcome) == (at[0].outcome, at[1].outcome)
+    # the JSON names both packages of each change, and none for the ZOPA's own break-even points
+    data = result.to_dict()
+    for b, entry in zip(result.break_even, data["break_even"], strict=True):
+        assert (entry["value"], entry["what"], entry["between"]) == (b.hi, b.what, [b.lo, b.hi])
+        if b.what == "Nash outcome changes":
+            assert entry["nash_before"] == outcome_dict(car, b.before.outcome)
+            assert entry["nash_after"] == outcome_dict(car, b.after.outcome)
+        else:
+            assert "nash_before" not in entry and "nash_after" not in entry
+    # the progress bar names its stage
+    seen = []
+    sweep(car, "buyer.reservation", [0.3, 0.5], progress=lambda s, f: seen.append((s, f)))
+    assert seen[-1] == ("sweep", 1.0)
 
 
 def test_executor_gives_the_same_sweep(car):

@@ -88,3 +88,19 @@ def test_an_executor_of_unknown_futures_reports_each_result_in_task_order():
     )
     assert out == [0, 1, 4, 9]
     assert seen == [(f"squares\tlast {k * k}", (k + 1) / 4) for k in range(4)]
+
+
+def _pid_of(k: int) -> tuple[int, int]:
+    import os
+
+    return k, os.getpid()
+
+
+def test_two_workers_run_the_tasks_in_worker_processes_in_task_order():
+    """With ``workers=2`` and no executor the tasks run in a local pool of worker processes, not
+    in this one, and come back in task order."""
+    import os
+
+    out = run_tasks(_pid_of, [(k,) for k in range(4)], workers=2)
+    assert [k for k, _ in out] == [0, 1, 2, 3]
+    assert os.getpid() not in {pid for _, pid in out}

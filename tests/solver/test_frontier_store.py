@@ -125,3 +125,36 @@ def test_a_leaf_drops_only_nodes_another_node_covers(
     for scope in ("feasible", "zopa"):
         got = solve(s, frontier=scope).frontier
         assert sorted(got.index) == sorted(r.index for r in want.frontiers[scope]), scope
+
+
+def _dominated_by_definition(points: np.ndarray, by: np.ndarray, tol: float) -> np.ndarray:
+    """The module's definition, pair by pair: ``y`` dominates ``x`` when ``y >= x - tol``
+    everywhere and ``y > x + tol`` somewhere."""
+    return np.array(
+        [any(np.all(y >= x - tol) and np.any(y > x + tol) for y in by) for x in points],
+        dtype=bool,
+    )
+
+
+@pytest.mark.parametrize("parties", [2, 3, 4])
+@pytest.mark.parametrize("size", [3, 40, 300])
+def test_prune_is_dominance_with_the_tie_tolerance(parties: int, size: int) -> None:
+    """``prune`` against the definition with the store's ``tol``, for a frontier within the
+    strong rows (``_STRONG``), within the sample (``_SAMPLE``) and beyond it: with ``full`` it
+    is dominance by the whole frontier, without it by the sample (a subset). The points lie on
+    a grid finer than ``tol``, so many are ties that only the tolerance decides."""
+    tol = 1 / 128
+    rng = np.random.default_rng(size + parties)
+    store = FrontierStore(n_issues=1, n_parties=parties, tol=tol)
+    for u in _offered(size, parties, 3, size):
+        store.add(u, np.zeros((len(u), 1), dtype=np.int64))
+    assert len(store.u) > (store_module._SAMPLE if size == 300 else 1)
+    # points near the frontier: its rows moved by -4 to +2 grid steps of 1/256 (tol is two)
+    near = store.u[rng.integers(len(store.u), size=400)]
+    points = near + rng.integers(-4, 3, size=near.shape) / 256
+    want = _dominated_by_definition(points, store.u, tol)
+    assert 0 < want.sum() < len(points)
+    assert np.array_equal(store.prune(points), want)
+    assert np.array_equal(
+        store.prune(points, full=False), _dominated_by_definition(points, store.sample, tol)
+    )

@@ -5,11 +5,13 @@ bounds prune at every depth, and on a relaxed December Ukraine zone."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
 
 from simulator.analysis.edits.text import apply_edits
 from simulator.compiled import compile_scenario
@@ -24,6 +26,7 @@ from simulator.solver import (
     solve,
     zone_ideal,
 )
+from simulator.solver.optimum_search import _hyperplane
 from tests import oracle
 from tests.kwdefaults import set_keyword_defaults
 from tests.solver.test_solve_oracle import monkeypatch_blocks  # noqa: F401 (fixture)
@@ -211,3 +214,33 @@ def test_frontiers_with_regions_inside_the_block(middle_blocks, scenario: Scenar
         assert sorted(tuple(int(k) for k in o) for o in got.frontier.outcomes) == sorted(
             r.outcome for r in want.frontiers[scope]
         )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    scenarios(max_issues=4, max_options=3, min_parties=2, max_parties=3),
+    st.lists(st.sampled_from([0.0, 0.25, 0.5, 1.0, 3.0]), min_size=3, max_size=3),
+    st.floats(-2, 2),
+)
+def test_a_cut_bounds_the_weighted_sum_of_the_positions_left(
+    scenario: Scenario, weights: list[float], need: float
+) -> None:
+    """``_hyperplane``'s ``rest[l]`` is the largest ``w . u`` the positions from ``l`` on can add
+    (brute force over their allowed options, terms aside): a bound any smaller prunes packages
+    that meet the cut; ``need`` is lowered only by the rounding margin."""
+    cs = compile_scenario(scenario)
+    plan = make_plan(cs, rule_regions(cs, "all"))
+    assume(not plan.empty)  # an issue with no allowed option: nothing to bound
+    w = np.array(weights[: cs.n_parties])
+    same, rest, term, lowered = _hyperplane(plan, w, need)
+    assert same is w and len(rest) == len(plan.order) + 1
+    for pos in range(len(plan.order) + 1):
+        issues = plan.order[pos:]
+        choices = [[int(j) for j in plan.allowed[i]] for i in issues]
+        sums = [
+            sum(float(w @ cs.values[i][:, j]) for i, j in zip(issues, pick, strict=True))
+            for pick in itertools.product(*choices)
+        ]
+        assert rest[pos] == pytest.approx(max(sums, default=0.0), abs=1e-12)
+    assert np.allclose(term, cs.term_bonus @ w, rtol=0, atol=1e-15)
+    assert need - 1e-8 * (1 + abs(need)) <= lowered < need

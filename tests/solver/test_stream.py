@@ -125,6 +125,18 @@ def test_option_counts_match_the_oracle(tiny_blocks, scenario):
             # the shares are the fractions of the set's packages (each issue's sum to 1)
             shares = [k / total for k in want] if total else want
             assert counts.shares(i).tolist() == pytest.approx(shares, abs=1e-12), (scope, i)
+        # the JSON: the scope, the total and each option's count by issue and option id
+        assert counts.to_dict(scenario) == {
+            "scope": scope,
+            "total": total,
+            "counts": {
+                issue.id: {
+                    option: sum(r.outcome[i] == k for r in members)
+                    for k, option in enumerate(issue.option_ids)
+                }
+                for i, issue in enumerate(scenario.issues)
+            },
+        }
 
 
 def test_option_counts_reject_unknown_scope():
@@ -152,3 +164,9 @@ def test_option_red_lines_alone_means_every_package_crosses(scenario):
                         if rr == r
                     )
                     assert alone == named
+    # a party's status of an option: the worst over its own red lines (0 without any)
+    for i, k_i in enumerate(cs.sizes):
+        for p in range(cs.n_parties):
+            own = [r for r, ref in enumerate(cs.rules) if ref.owner == p]
+            want = [max((int(rules.status[i][k, r]) for r in own), default=0) for k in range(k_i)]
+            assert rules.party_status(i, p).tolist() == want

@@ -144,10 +144,11 @@ def bargaining_powers(deltas: Sequence[float] | FloatArray) -> FloatArray:
     return np.asarray(inv / inv.sum())
 
 
-def _spe(hull: FloatArray, d: FloatArray, delta: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """The stationary SPE proposals ``x`` (``a``'s) and ``y`` (``b``'s) on the hull boundary."""
+def _spe(hull: FloatArray, d: FloatArray, delta: FloatArray) -> FloatArray:
+    """The stationary SPE proposal ``x`` of ``a`` (the first party) on the hull boundary; ``b``'s
+    is the same call with the parties swapped (``hull[::-1, ::-1]``)."""
     if len(hull) == 1:
-        return hull[0].copy(), hull[0].copy()
+        return hull[0].copy()
 
     def step(xa: float) -> float:
         yb = boundary_phi(hull, d[0] + delta[0] * (xa - d[0]))
@@ -160,10 +161,7 @@ def _spe(hull: FloatArray, d: FloatArray, delta: FloatArray) -> tuple[FloatArray
         xa = lo
     else:
         xa = float(brentq(lambda x: step(x) - x, lo, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps))
-    x = np.array([xa, boundary_phi(hull, xa)])
-    yb = boundary_phi(hull, d[0] + delta[0] * (xa - d[0]))
-    y = np.array([boundary_psi(hull, yb), yb])
-    return x, y
+    return np.array([xa, boundary_phi(hull, xa)])
 
 
 @dataclass(frozen=True, eq=False)
@@ -335,8 +333,8 @@ def rubinstein(
         )
     hull = upper_hull(frontier.utilities)
     d = np.asarray(frontier.disagreement, dtype=np.float64)
-    x, _ = _spe(hull, d, delta)
-    yb, _ = _spe(hull[::-1, ::-1], d[::-1], delta[::-1])
+    x = _spe(hull, d, delta)
+    yb = _spe(hull[::-1, ::-1], d[::-1], delta[::-1])
     b_first = yb[::-1]
     powers = bargaining_powers(delta)
     wnash = weighted_nash_on_hull(hull, d, powers)
@@ -344,8 +342,8 @@ def rubinstein(
     for k in range(steps):
         n = 2**k
         dk = delta ** (1.0 / n)
-        xa, _ = _spe(hull, d, dk)
-        xb, _ = _spe(hull[::-1, ::-1], d[::-1], dk[::-1])
+        xa = _spe(hull, d, dk)
+        xb = _spe(hull[::-1, ::-1], d[::-1], dk[::-1])
         series.append(ConvergenceStep(n, dk, xa, xb[::-1], float(np.linalg.norm(xa - wnash))))
     return RubinsteinResult(
         frontier,

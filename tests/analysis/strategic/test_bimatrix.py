@@ -155,3 +155,52 @@ def test_every_reported_equilibrium_is_one(game: tuple[np.ndarray, np.ndarray]) 
     assert {(s[0][0], s[1][0]) for s in (e.support for e in eq.pure)} == set(brute_force_pure(a, b))
     if not eq.pure and not is_degenerate(a, b):
         assert any(not e.pure for e in eq.equilibria)
+
+
+def _classify_by_definition(A: np.ndarray, B: np.ndarray) -> str:
+    """``classify_2x2``'s docstring, step by step, with best responses found by brute force."""
+
+    def dominant(own: np.ndarray, strict: bool) -> int | None:
+        diff = own[0] - own[1]
+        if (diff == 0).all():
+            return -1
+        if strict:
+            return 0 if (diff > 0).all() else 1 if (diff < 0).all() else None
+        return 0 if (diff >= 0).all() else 1 if (diff <= 0).all() else None
+
+    weak = dominant(A, False), dominant(B.T, False)
+    if weak == (-1, -1):
+        return "indifferent"
+    both_better = A[1, 1] > A[0, 0] and B[1, 1] > B[0, 0]
+    strict = dominant(A, True), dominant(B.T, True)
+    if strict in ((0, 0), (1, 1)):
+        return "harmony" if strict == (1, 1) else "prisoners_dilemma" if both_better else "deadlock"
+    pure = {
+        (i, j)
+        for i in range(2)
+        for j in range(2)
+        if A[i, j] >= A[1 - i, j] and B[i, j] >= B[i, 1 - j]
+    }
+    if pure == {(0, 0), (1, 1)}:
+        return "coordination"
+    if pure == {(0, 1), (1, 0)}:
+        worst = A[0, 0] < min(A[0, 1], A[1, 0], A[1, 1]) and B[0, 0] < min(
+            B[0, 1], B[1, 0], B[1, 1]
+        )
+        return "chicken" if worst else "anti_coordination"
+    if not pure:
+        return "cyclic"
+    if weak in ((0, 0), (1, 1)):
+        return "harmony" if weak == (1, 1) else "prisoners_dilemma" if both_better else "deadlock"
+    return "one_sided" if weak[0] is not None or weak[1] is not None else "other"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, 2), min_size=4, max_size=4),
+    st.lists(st.integers(0, 2), min_size=4, max_size=4),
+)
+def test_classify_2x2_follows_its_definition_on_small_games_with_ties(a, b) -> None:
+    """Payoffs 0..2 make ties common, so the weak-dominance steps decide often."""
+    A, B = np.array(a, dtype=float).reshape(2, 2), np.array(b, dtype=float).reshape(2, 2)
+    assert classify_2x2(A, B) == _classify_by_definition(A, B)

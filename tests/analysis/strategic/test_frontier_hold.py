@@ -1,0 +1,51 @@
+"""A two-party frontier with the other parties held at a proposal: each other party gets at
+least the larger of its disagreement value and the least utility the proposal's completions give
+it (the brute-force oracle), and a proposal without a consistent package is a clear error."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from simulator import solve
+from simulator.analysis.strategic.frontier import BargainingFrontier, bargaining_frontier
+from simulator.errors import ScenarioError
+from simulator.formats import load_scenario
+from simulator.model import Condition, Proposal, Rule
+from tests.analysis.conftest import ROOT
+from tests.oracle import enumerate_rows
+
+
+def test_the_others_held_at_a_complete_proposal() -> None:
+    s = load_scenario(ROOT / "scenarios" / "siting_six.yaml")
+    fixed = {"site": "harbour", "capacity": "t250k", "fund": "m10"}
+    fixed |= {"emissions": "stricter", "local_jobs": "q25"}
+    s = dataclasses.replace(s, proposals=(Proposal("deal", {i: (o,) for i, o in fixed.items()}),))
+    f = bargaining_frontier(s, ["developer", "agency"], hold="deal")
+    assert f.size > 0
+    rows = {tuple(sorted(r.named.items())): r.u for r in enumerate_rows(s)}
+    floors = np.maximum(solve(s).disagreement, rows[tuple(sorted(fixed.items()))])
+    for r in range(f.size):
+        u = rows[tuple(sorted(f.package(r)["outcome"].items()))]
+        assert all(u[k] >= floors[k] - 1e-9 for k in range(2, 6))
+
+
+def test_a_proposal_without_a_consistent_package_is_refused() -> None:
+    s = load_scenario(ROOT / "scenarios" / "siting_six.yaml")
+    never = Rule("never", "exclude", condition=Condition.of({"site": ["harbour"]}))
+    s = dataclasses.replace(
+        s, constraints=(never,), proposals=(Proposal("deal", {"site": ("harbour",)}),)
+    )
+    with pytest.raises(ScenarioError) as caught:
+        bargaining_frontier(s, ["developer", "agency"], hold="deal")
+    assert str(caught.value) == "proposal 'deal' allows no consistent package to hold the others at"
+
+
+def test_no_point_with_a_gain_for_both_has_no_nash_row() -> None:
+    """Points where one party gains nothing (exactly its disagreement value): no Nash point."""
+    f = BargainingFrontier(("a", "b"), np.array([[0.5, 0.0], [0.0, 0.5]]), np.zeros(2))
+    assert f.nash_row() is None and f.nash_row(np.array([1.0, 2.0])) is None
+    g = BargainingFrontier(("a", "b"), np.array([[0.5, 0.0], [0.25, 0.25]]), np.zeros(2))
+    assert g.nash_row() == 1

@@ -33,6 +33,7 @@ __all__ = [
     "UTILITY_LIMIT",
     "bounded",
     "check_budget",
+    "check_time_limit",
     "check_utility",
     "repeated",
 ]
@@ -80,6 +81,23 @@ def check_budget(what: str, asked: int, limit: int, force: bool) -> None:
             f"{what} {asked:,} is more than the limit of {limit:,} (it would take long or run "
             "out of memory); add --force to run it anyway"
         )
+
+
+def check_time_limit(
+    seconds: float | None,
+    *,
+    finite: bool = False,
+    error: type[ScenarioError] = ScenarioError,
+) -> float | None:
+    """``seconds`` (None: no limit) if it is a positive number of seconds (and, with ``finite``,
+    not infinite), else ``error`` saying so, as every ``--time-limit`` and ``time_limit=`` does.
+
+    >>> check_time_limit(2.5), check_time_limit(None)
+    (2.5, None)
+    """
+    if seconds is not None and not (seconds > 0 and (math.isfinite(seconds) or not finite)):
+        raise error(f"--time-limit must be a positive number of seconds, got {seconds}")
+    return seconds
 
 
 def bounded(low: int, high: int) -> Callable[[str], int]:

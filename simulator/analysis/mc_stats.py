@@ -32,6 +32,7 @@ import numpy as np
 
 from simulator.compiled import BoolArray, FloatArray, IntArray
 from simulator.errors import ScenarioError
+from simulator.limits import check_time_limit
 from simulator.model import Scenario
 from simulator.rng import RngLike
 
@@ -205,8 +206,7 @@ def sample_until(
         raise ScenarioError(f"--until-ci must lie in (0, 1], got {width}")
     if max_samples < 1:
         raise ScenarioError(f"samples must be >= 1, got {max_samples}")
-    if seconds is not None and not seconds > 0:
-        raise ScenarioError(f"--time-limit must be a positive number of seconds, got {seconds}")
+    check_time_limit(seconds)
     seed = root_seed(rng)
     n = min(max(start, 1), max_samples)
     began = time.perf_counter()

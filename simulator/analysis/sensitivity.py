@@ -36,6 +36,7 @@ import numpy as np
 from simulator.analysis._tasks import Executor, Summary, run_tasks, summarise
 from simulator.analysis.edits import Adjust, Parameter, resolve_party
 from simulator.errors import EditError, did_you_mean
+from simulator.limits import check_time_limit
 from simulator.model import Scenario
 from simulator.progress import Progress
 from simulator.results import Point, outcome_dict, utility_dict
@@ -339,8 +340,7 @@ def sweep(
     grid = tuple(sorted({float(v) for v in values}))
     if not grid or not all(math.isfinite(v) for v in grid):
         raise EditError("a sweep needs at least one finite value")
-    if seconds is not None and not seconds > 0:
-        raise EditError(f"--time-limit must be a positive number of seconds, got {seconds}")
+    check_time_limit(seconds, error=EditError)
     scenarios = [(p.edit(v).apply(scenario),) for v in grid]
     run = {"executor": executor, "workers": workers, "progress": progress}
     solved, summaries = _solve_rounds(scenarios, seconds, **run)

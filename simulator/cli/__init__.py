@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import math
 import os
 import sys
 import warnings
@@ -37,6 +36,7 @@ from simulator.cli import (
     sweep_cmd,
 )
 from simulator.errors import ScenarioError, ScenarioWarning
+from simulator.limits import check_time_limit
 from simulator.solver.budget import OverBudget, time_limit
 
 __all__ = ["COMMANDS", "build_parser", "main"]
@@ -95,9 +95,7 @@ def _time_limit(args: argparse.Namespace) -> float | None:
     """The ``--time-limit`` of a command that runs in a time-limit scope (``time_limit_option``),
     checked; None for the others (``solve`` passes its own to :func:`~simulator.solver.solve`)."""
     limit = getattr(args, "time_limit", None) if getattr(args, "time_limit_scope", False) else None
-    if limit is not None and not (limit > 0 and math.isfinite(limit)):
-        raise ScenarioError(f"--time-limit must be a positive number of seconds, got {limit}")
-    return limit
+    return check_time_limit(limit, finite=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

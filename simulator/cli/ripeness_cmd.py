@@ -14,8 +14,7 @@ from simulator.cli._common import (
 )
 from simulator.cli._common import progress_option as add_progress_option
 from simulator.cli._edit_args import add_edit_arguments, edits_from_args
-from simulator.errors import ScenarioError
-from simulator.limits import bounded
+from simulator.limits import bounded, check_time_limit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -56,10 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from simulator.analysis.ripeness import ripeness
 
-    if args.time_limit is not None and not args.time_limit > 0:
-        raise ScenarioError(
-            f"--time-limit must be a positive number of seconds, got {args.time_limit}"
-        )
+    check_time_limit(args.time_limit)
     from simulator.analysis.edits import apply_edits
 
     scenario = load_source(args.source)

@@ -17,6 +17,7 @@ from simulator.cli._common import (
     write_files,
 )
 from simulator.errors import ScenarioError
+from simulator.limits import check_time_limit
 from simulator.report import to_markdown
 from simulator.results import SolveResult
 from simulator.solver import FRONTIER_SCOPES, NO_FRONTIER, solve
@@ -129,9 +130,7 @@ def solve_source(args: argparse.Namespace) -> SolveResult:
     """Load and solve ``args.source``; ``seconds`` covers loading and solving."""
     if args.max_frontier < 0:
         raise ScenarioError(f"--max-frontier must be >= 0, got {args.max_frontier}")
-    limit = getattr(args, "time_limit", None)
-    if limit is not None and not limit > 0:
-        raise ScenarioError(f"--time-limit must be a positive number of seconds, got {limit}")
+    limit = check_time_limit(getattr(args, "time_limit", None))
     start = time.perf_counter()
     scenario = load_source(args.source)
     with progress_bar(args) as bar:

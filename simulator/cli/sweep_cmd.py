@@ -17,7 +17,7 @@ from simulator.cli._common import (
 from simulator.cli._common import progress_option as add_progress_option
 from simulator.cli._edit_args import add_edit_arguments, add_workers_argument, edited_source
 from simulator.errors import EditError, ScenarioError
-from simulator.limits import MAX_SWEEP_POINTS, check_budget
+from simulator.limits import MAX_SWEEP_POINTS, check_budget, check_time_limit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -75,10 +75,7 @@ def _values(args: argparse.Namespace) -> tuple[float, ...]:
 def run(args: argparse.Namespace) -> int:
     if args.refine < 0:
         raise ScenarioError("--refine must be >= 0")
-    if args.time_limit is not None and not args.time_limit > 0:
-        raise ScenarioError(
-            f"--time-limit must be a positive number of seconds, got {args.time_limit}"
-        )
+    check_time_limit(args.time_limit)
     values = _values(args)
     check_budget("the sweep's number of values", len(values), MAX_SWEEP_POINTS, args.force)
     scenario = edited_source(args)

@@ -222,3 +222,9 @@ def test_a_time_limit_must_be_a_positive_number_of_seconds(
 ) -> None:
     err = fails_cleanly(capsys, *argv, "--time-limit", seconds)
     assert "--time-limit must be a positive number of seconds" in err
+
+
+def test_a_time_limit_scope_must_be_finite(capsys: pytest.CaptureFixture[str]) -> None:
+    """A command that runs in a time-limit scope needs a deadline: infinity is refused."""
+    err = fails_cleanly(capsys, "gaps", CAR, "--time-limit", "inf")
+    assert "--time-limit must be a positive number of seconds, got inf" in err

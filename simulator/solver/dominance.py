@@ -2,7 +2,8 @@
 
 The notation (dominance with a tie tolerance ``tol``) is :mod:`simulator.solver.pareto`'s. These
 are the tests a frontier under construction runs for every candidate against the points found so
-far (:class:`~simulator.solver.visitors.FrontierStore`), and the skylines' tie step. For two
+far (:class:`~simulator.solver.frontier_store.FrontierStore`), the skylines' tie step, and a
+leaf's nodes against each other (:func:`_dominance`, the whole matrix). For two
 parties a sort and a binary search (:mod:`~simulator.solver.pareto_two`); for more, pairs in
 chunks, bound by memory traffic over ``(rows, dominators)`` boolean buffers: the weak half of the
 test (``y >= x - tol`` in every column) first, then the strict half for one dominator per row
@@ -20,8 +21,6 @@ __all__ = ["dominated_by", "first_dominator"]
 
 #: Rows of ``by`` from which the tests sort by sum to cut the pairs they test.
 _SUM_CUT_ROWS = 256
-#: Pairs from which the weak test compares ranks instead of values.
-_RANKED_PAIRS = 1 << 18
 
 
 def dominated_by(
@@ -78,8 +77,7 @@ def _first_dominators(x: FloatArray, by: FloatArray, tol: float) -> IntArray:
 
     The weak half of the test first, ``y_p >= x_p - tol`` for every party, in place in one
     ``(len(x), len(by))`` buffer; then each row's first weak dominator (``argmax`` stops at it)
-    is checked for the strict half, ``y_q > x_q + tol`` for some party (by the sums, then column
-    by column where they are close). Only a row whose first
+    is checked for the strict half, ``y_q > x_q + tol`` for some party. Only a row whose first
     weak dominator ties with it (within ``tol`` in every column: a duplicate, rare) is tested
     against every row of ``by`` in full (:func:`_dominance`). Half the passes over the buffer of
     :func:`_dominance`, which computes both halves for every pair."""

@@ -50,8 +50,9 @@ class FrontierStore:
     u: FloatArray = field(init=False)
     outcomes: IntArray = field(init=False)
     sample: FloatArray = field(init=False)
-    #: points of the set that dominated candidates lately, most often first (three or more
-    #: parties): a leaf's candidates are dominated by few points, often the last leaf's
+    #: points of the set that dominated candidates lately, most often first (the pre-filter of
+    #: four or more parties): a leaf's candidates are dominated by few points, often the last
+    #: leaf's
     hot: FloatArray = field(init=False)
 
     def __post_init__(self) -> None:
@@ -61,14 +62,11 @@ class FrontierStore:
         self._struck: list[tuple[FloatArray, IntArray]] = []
 
     def _strike(self, points: FloatArray, dom: BoolArray, by: FloatArray) -> None:
-        """Mark in ``dom`` the points not yet marked that a row of ``by`` dominates, and (three
-        or more parties) keep those rows for :attr:`hot`. A row that has left the frontier still
-        belongs to the set, so what it dominates is off the frontier all the same."""
+        """Mark in ``dom`` the points not yet marked that a row of ``by`` dominates, and keep
+        those rows for :attr:`hot`. A row that has left the frontier still belongs to the set, so
+        what it dominates is off the frontier all the same."""
         rest = np.flatnonzero(~dom)
         if not len(rest) or not len(by):
-            return
-        if self.n_parties == 2:
-            dom[rest] = dominated_by(points[rest], by, tol=self.tol)
             return
         who = first_dominator(points[rest], by, tol=self.tol)
         hit = who >= 0
@@ -92,8 +90,8 @@ class FrontierStore:
 
     def prune(self, points: FloatArray, *, full: bool = True) -> BoolArray:
         """Which points are dominated by the frontier so far: by a cheap sample of it (its
-        :data:`_STRONG` largest sums first, which remove most), the :attr:`hot` points and the
-        rest of the sample, then (with ``full``) by all of it."""
+        :data:`_STRONG` largest sums first, which remove most, then the rest of the sample), then
+        (with ``full``) by all of it."""
         dom = dominated_by(points, self.sample[:_STRONG], tol=self.tol)
         if len(self.sample) > _STRONG:
             rest = np.flatnonzero(~dom)
@@ -109,9 +107,10 @@ class FrontierStore:
         return self.n_parties > 3 and len(self.u) * candidates > _MERGE_PAIRS
 
     def _dominated(self, u: FloatArray) -> BoolArray:
-        """Which of ``u`` the frontier so far dominates, tested against it newest points first, a
-        block of :data:`_RECENT` at a time: the search's last leaves were the candidates'
-        neighbours, so most meet a dominator early and leave the test."""
+        """Which of ``u`` the frontier so far dominates: tested first against the :attr:`hot`
+        points, then against the frontier newest points first, a block of :data:`_RECENT` at a
+        time: the search's last leaves were the candidates' neighbours, so most meet a dominator
+        early and leave the test."""
         dom = np.zeros(len(u), dtype=bool)
         if not len(u):
             return dom

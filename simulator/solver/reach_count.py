@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 
 from simulator.compiled import QUANTUM, BoolArray, FloatArray, IntArray
 from simulator.solver.blocks import Block
+from simulator.solver.dominance import _dominance, dominated_by
 from simulator.solver.pareto import pareto_mask
 
 __all__ = ["BITSET_AFTER", "count_reaching", "frontier_pairs", "reaching_pairs"]
@@ -220,17 +221,16 @@ def _dominated_nodes(block: Block, alive: BoolArray | None) -> BoolArray:
     are ``base + inner`` when no term or cap looks inside the block, and their sums are exact),
     and the tracked regions it can still cross inside the block (``alive``, None when none can)
     are among the node's, so every inner outcome the node leaves uncrossed it leaves uncrossed
-    too (and it reaches a threshold the node reaches). Nodes are compared in chunks of
-    ``2^16`` pairs."""
+    too (and it reaches a threshold the node reaches). With regions, nodes are compared in chunks
+    of ``2^16`` pairs (the dominance matrix and the regions' subset test)."""
     base, tol = block.base, block.plan.cs.rounding_slack
+    if alive is None:
+        return dominated_by(base, base, tol=tol)
     out = np.zeros(len(base), dtype=bool)
     step = max(1, (1 << 16) // max(len(base), 1))
     for s in range(0, len(base), step):
-        x = base[s : s + step, None, :]
-        hit = np.all(base[None, :, :] >= x - tol, axis=2)
-        hit &= np.any(base[None, :, :] > x + tol, axis=2)
-        if alive is not None:
-            hit &= ~np.any(alive[None, :, :] & ~alive[s : s + step, None, :], axis=2)
+        hit = _dominance(base[s : s + step], base, tol)
+        hit &= ~np.any(alive[None, :, :] & ~alive[s : s + step, None, :], axis=2)
         out[s : s + step] = hit.any(axis=1)
     return out
 

@@ -89,3 +89,72 @@ def test_one_sample_is_a_monte_carlo_run_and_none_is_refused(car: Scenario) -> N
     assert monte_carlo(car, 1, 0, workers=1).to_dict()["samples"] == 1
     with pytest.raises(ScenarioError):
         monte_carlo(car, 0, 0, workers=1)
+
+
+def test_an_edit_s_unknown_target_and_missing_amount_say_what_to_write(car: Scenario) -> None:
+    """Written after the seed-3 measurement: a weight on an issue the party has no preference on
+    lists the issues it has; an edit without an amount shows the syntax, naming what follows the
+    verb (an ``ISSUE`` for a weight, an ``ID`` for a bonus)."""
+    from simulator.analysis.edits import Adjust
+    from simulator.analysis.edits.text import parse_edit
+    from simulator.errors import EditError
+
+    with pytest.raises(EditError) as caught:
+        Adjust("buyer", "weight", "*", 1.5, "colour").apply(car)
+    assert str(caught.value) == (
+        "buyer weight colour *1.5: party 'buyer' has no preference on issue 'colour'; "
+        "(allowed: price, warranty, delivery)"
+    )
+    for text, what in (("buyer bonus worry_free", "ID"), ("buyer weight price", "ISSUE")):
+        with pytest.raises(EditError) as caught:
+            parse_edit(text, car)
+        verb = text.split()[1]
+        first = str(caught.value).splitlines()[0]  # then the scenario's inventory
+        assert first == f"edit {text!r}: write buyer {verb} {what} *1.5"
+
+
+def _stages(run) -> list[tuple[str, float]]:  # type: ignore[no-untyped-def]
+    """The ``(stage, fraction)`` calls of a run, each checked against the contract of
+    :data:`simulator.progress.Progress`: a stage name and a fraction in [0, 1]."""
+    seen: list[tuple[str, float]] = []
+
+    def progress(stage: str, fraction: float) -> None:
+        assert isinstance(stage, str) and stage
+        assert isinstance(fraction, float | int) and 0 <= fraction <= 1
+        seen.append((stage, fraction))
+
+    run(progress)
+    return seen
+
+
+def test_the_gaps_and_the_alternating_offers_name_their_stages(car: Scenario) -> None:
+    """Written after the seed-3 measurement: each stage has its name and ends at 1."""
+    from simulator.analysis.gaps import gaps
+    from simulator.analysis.protocols import alternating_offers
+
+    seen = _stages(lambda progress: gaps(car, progress=progress))
+    assert {s for s, _ in seen} == {"pairwise gaps"} and seen[-1] == ("pairwise gaps", 1.0)
+    seen = _stages(lambda progress: alternating_offers(car, rounds=5, progress=progress))
+    assert seen[0] == ("solving", 0.0) and seen[-1] == ("negotiating", 1.0)
+    assert {s for s, _ in seen} == {"solving", "negotiating"}
+
+
+def test_a_ratification_says_how_its_packages_were_chosen(car: Scenario) -> None:
+    """Written after the seed-3 measurement: ``mode`` is ``nominal`` by default and
+    ``expected`` from the expected solve, also when there is no zone (then the nominal closest
+    package is reported), as the JSON reference documents."""
+    import dataclasses
+
+    from simulator.analysis.ratification import ratification
+    from simulator.analysis.ratified_solve import expected_solve
+    from simulator.solver import solve
+
+    assert ratification(solve(car)).to_dict()["ratification"]["mode"] == "nominal"
+    buyer = dataclasses.replace(car.party("buyer"), reservation=0.99)
+    closed = dataclasses.replace(car, parties=(buyer, car.party("dealer")))
+    nominal = solve(closed)
+    assert nominal.counts.zopa == 0 and nominal.closest is not None
+    found = expected_solve(nominal)
+    assert (found.mode, found.cells) == ("expected", 1)
+    assert [p.name for p in found.packages] == ["closest"]
+    assert found.packages[0].point.outcome == nominal.closest.point.outcome

@@ -158,3 +158,136 @@ def test_a_ratification_says_how_its_packages_were_chosen(car: Scenario) -> None
     assert (found.mode, found.cells) == ("expected", 1)
     assert [p.name for p in found.packages] == ["closest"]
     assert found.packages[0].point.outcome == nominal.closest.point.outcome
+
+
+def test_words_the_seed_4_sample_found_unread(car: Scenario) -> None:
+    """Written after the seed-4 measurement (its survivors): the inventory an edit error lists
+    (two red lines of one party), the reason a run found no zone, a discount factor message,
+    the neutral mediator's name, and the method ``auto`` picks past eight strategies."""
+    import dataclasses
+
+    import numpy as np
+
+    from simulator.analysis.edits.names import inventory
+    from simulator.analysis.protocols import alternating_offers
+    from simulator.analysis.strategic.bimatrix import equilibria
+    from simulator.analysis.strategic.frontier import unit_pie_frontier
+    from simulator.analysis.strategic.rubinstein import rubinstein
+
+    buyer = car.party("buyer")
+    two = dataclasses.replace(buyer.red_lines[0], id="also_warranty")
+    buyer2 = dataclasses.replace(buyer, red_lines=(*buyer.red_lines, two))
+    s = dataclasses.replace(car, parties=(buyer2, car.party("dealer")))
+    assert "red lines: buyer: needs_warranty, also_warranty; dealer: no_fire_sale" in inventory(s)
+    closed = dataclasses.replace(
+        car, parties=(dataclasses.replace(buyer, reservation=0.99), car.party("dealer"))
+    )
+    assert alternating_offers(closed, rounds=3).reasons == (
+        "Every package that respects all red lines leaves some party below its reservation "
+        "(the ZOPA is empty).",
+    )
+    assert _message(rubinstein, unit_pie_frontier(), [1.0, 1.0]) == (
+        "at least one discount factor must be below 1 (no cost of delay at all)"
+    )
+    neutral = single_text(car, mediator="neutral", start="sticker")
+    assert neutral.settings["mediator"] == single_text(car, start="sticker").settings["mediator"]
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(0, 9, (9, 9)), rng.integers(0, 9, (9, 9))
+    assert equilibria(a, b).method == "lemke-howson"
+
+
+def test_values_the_seed_4_sample_found_unread(car: Scenario) -> None:
+    """Written after the seed-4 measurement: a revision's changes in a turn's JSON; a
+    reservation change of a party without a range and a changed constraint, as texts; an
+    infinitely patient party's bargaining power (the docstring's example); what is not a
+    profile of mixed strategies is no equilibrium (the check that filters nashpy's answers)."""
+    import dataclasses
+
+    import numpy as np
+
+    from simulator.analysis.snapshot_diff import snapshot_changes
+    from simulator.analysis.strategic.bimatrix import _is_equilibrium
+    from simulator.analysis.strategic.rubinstein import bargaining_powers
+
+    t = single_text(car, start="sticker").history[1]
+    assert t.to_dict(car)["changes"] == [{"issue": i, "from": a, "to": b} for i, a, b in t.changes]
+    assert t.changes
+    dealer = dataclasses.replace(car.party("dealer"), reservation_range=None)
+    plain = dataclasses.replace(car, parties=(car.party("buyer"), dealer))
+    moved = dataclasses.replace(dealer, reservation=0.3)
+    later = dataclasses.replace(plain, parties=(car.party("buyer"), moved))
+    (change,) = snapshot_changes(plain, later)
+    assert (change.kind, change.item, change.before, change.after) == (
+        "reservation",
+        "dealer",
+        "0.25",
+        "0.3",
+    )
+    cons = car.constraints[0]  # an exclusion: change its combination
+    assert cons.condition is not None
+    other = dataclasses.replace(cons, condition=cons.condition.of({"delivery": "fast"}))
+    (change,) = snapshot_changes(car, dataclasses.replace(car, constraints=(other,)))
+    assert (change.kind, change.item, change.change) == ("constraint", cons.id, "changed")
+    assert bargaining_powers([1.0, 0.9]).tolist() == [1.0, 0.0]
+    assert bargaining_powers([0.9, 1.0]).tolist() == [0.0, 1.0]
+    a = np.array([[1.0, 0.0], [0.0, 1.0]])
+    half = np.array([0.5, 0.5])
+    assert _is_equilibrium(a, a, half, half)
+    assert not _is_equilibrium(a, a, np.array([0.5, 0.5, 0.0]), half)  # wrong length
+    assert not _is_equilibrium(a, a, np.array([1.5, -0.5]), half)  # negative
+    assert not _is_equilibrium(a, a, np.array([0.5, 0.4]), half)  # not summing to 1
+
+
+def test_more_words_the_seed_4_sample_found_unread(car: Scenario) -> None:
+    """Written after the seed-4 measurement: a label is read before initials (the order
+    ``resolve_party`` documents), ``red_line`` is a spelling of ``redline``, the Monte Carlo
+    scope of an enumerated run, the closest package's title and a vote's range in the
+    ratification JSON, ripeness's refusal of a decision rule and its JSON's first period."""
+    import dataclasses
+
+    from simulator.analysis.edits import parse_edit, resolve_party
+    from simulator.analysis.monte_carlo import monte_carlo
+    from simulator.analysis.ratification import ratification
+    from simulator.analysis.ripeness import ripeness
+    from simulator.model import Agreement, Condition, Periods, Ratification, Uncertainty
+    from simulator.solver import solve
+
+    buyer = dataclasses.replace(car.party("buyer"), label="CD")
+    dealer = dataclasses.replace(car.party("dealer"), id="car_dealer")  # initials "cd"
+    s = dataclasses.replace(car, parties=(buyer, dealer))
+    assert resolve_party(s, "cd") == "buyer" and resolve_party(s, "car_dealer") == "car_dealer"
+    assert str(parse_edit("dealer drops red_line no_fire_sale", car)) == (
+        "dealer drops redline no_fire_sale"
+    )
+    data = monte_carlo(car, 5, 0, workers=1, method="enumerate").to_dict()
+    assert data["robust_scope"] == "all outcomes"
+    vote = Ratification(
+        "board",
+        Condition.of({"warranty": ["three_years"]}),
+        0.5,
+        ratifier="board",
+        probability_range=Uncertainty(0.25, 0.75),
+    )
+    voting = dataclasses.replace(
+        car,
+        parties=(
+            car.party("buyer"),
+            dataclasses.replace(car.party("dealer"), ratification=(vote,)),
+        ),
+    )
+    closed = dataclasses.replace(
+        voting,
+        parties=(dataclasses.replace(car.party("buyer"), reservation=0.99), voting.parties[1]),
+    )
+    result = ratification(solve(closed))
+    assert [(p.name, p.label) for p in result.packages] == [("closest", "Closest to agreement")]
+    (term,) = result.to_dict()["ratification"]["terms"]
+    assert term["range"] == [0.25, 0.75]
+    ruled = dataclasses.replace(car, agreement=Agreement(quorum=2))
+    assert _message(ripeness, ruled, 2) == (
+        "ripeness asks for every party's acceptance; this scenario has a decision rule "
+        "(agreement), which ripeness does not handle yet"
+    )
+    dated = dataclasses.replace(car, periods=Periods("month", "2025-12"))
+    assert ripeness(dated, 1).to_dict()["start"] == "2025-12"
+    assert ripeness(car, 1).to_dict()["start"] is None  # a scenario without periods

@@ -218,7 +218,7 @@ def sample_until(
         if (width is not None and hi - lo < width) or n >= max_samples:
             return result
         after = min(2 * n, max_samples)
-        if not clock.fits(after):
+        if seconds is not None and not clock.fits(after):
             return dataclasses.replace(result, stopped=(max_samples, seconds))
         n = after
 

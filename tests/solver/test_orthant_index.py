@@ -104,6 +104,52 @@ def test_each_cut_holds_the_rows_ranked_above_it() -> None:
             assert np.array_equal(bits[k].astype(bool), rank < k * index.step)
 
 
+def _tested_pairs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """Record every (query row, set row) pair the index tests exactly."""
+    pairs: list[tuple[int, int]] = []
+    original = OrthantIndex._test
+
+    def spy(self, x, tol, row, word, bits, out):
+        unpacked = np.unpackbits(bits.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+        k, bit = np.nonzero(unpacked)
+        pairs.extend(zip(row[k].tolist(), (word[k] * 64 + bit).tolist(), strict=True))
+        return original(self, x, tol, row, word, bits, out)
+
+    monkeypatch.setattr(OrthantIndex, "_test", spy)
+    return pairs
+
+
+def test_only_weak_dominators_are_tested_when_a_bucket_is_one_rank(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With one rank a bucket (up to 1,024 rows) the AND of the parties' bitsets is exactly the
+    weak dominators (``y >= x - tol`` in every column): no other row is tested."""
+    pairs = _tested_pairs(monkeypatch)
+    rng = np.random.default_rng(11)
+    index = OrthantIndex(_set(rng, 1000, 4))
+    assert index.step == 1
+    x = _grid(rng, 300, 4)
+    index.first_dominator(x, 1 / 16)
+    assert pairs
+    i, j = np.array(pairs).T
+    assert np.all(index.points[j] >= x[i] - 1 / 16)
+
+
+def test_a_row_the_first_rows_dominate_is_decided_in_one_word(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rows are in decreasing sum and each query row meets its first word first: a point
+    that a row of the first word dominates costs at most 64 tests."""
+    pairs = _tested_pairs(monkeypatch)
+    rng = np.random.default_rng(12)
+    index = OrthantIndex(_set(rng, 3000, 4))
+    x = index.points[:64] - 1 / 4  # each below a row of the first word
+    got = index.first_dominator(x, 0.0)
+    assert np.all((got >= 0) & (got < 64))
+    per_row = np.bincount(np.array(pairs)[:, 0], minlength=len(x))
+    assert per_row.max() <= 64
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     by=hnp.arrays(

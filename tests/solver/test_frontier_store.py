@@ -214,3 +214,38 @@ def test_prune_is_dominance_with_the_tie_tolerance(parties: int, size: int) -> N
     offered = np.concatenate(_offered(size, parties, 3, size))
     assert {tuple(r) for r in store._lead.rows.tolist()} <= {tuple(r) for r in offered.tolist()}
     assert len(store._lead.rows) <= store_module._STRONG
+
+
+@pytest.mark.parametrize("parties", [4, 5])
+@pytest.mark.parametrize("reindex", [1 << 20, 8, 0])
+def test_the_pre_filter_is_dominance_by_the_set_with_the_tie_tolerance(
+    monkeypatch: pytest.MonkeyPatch, parties: int, reindex: int
+) -> None:
+    """``_dominated`` (the recent dominators, the points joined since the index was built, the
+    index) finds every candidate the frontier dominates, and only candidates some offered point
+    dominates: whether the tail holds every point (a large ``_REINDEX``), the index most of them
+    (8) or all (0). Candidates lie on a grid finer than ``tol``, many exactly ``tol`` from a
+    frontier point in some column."""
+    monkeypatch.setattr(store_module, "_PREFILTER_PAIRS", 1)
+    monkeypatch.setattr(store_module, "_REINDEX", reindex)
+    tol = 1 / 128
+    rng = np.random.default_rng(parties + reindex)
+    store = FrontierStore(n_issues=1, n_parties=parties, tol=tol)
+    chunks = _offered(parties, parties, 6, 200)
+    for u in chunks:
+        store.add(u, np.zeros((len(u), 1), dtype=np.int64))
+    offered = np.concatenate(chunks)
+    near = store.u[rng.integers(len(store.u), size=250)]
+    points = near + rng.integers(-4, 3, size=near.shape) / 256
+    if reindex == 0:
+        store._dominated(points[:1])  # builds the index of the whole frontier: the tail is empty
+        assert len(store._index) == len(store.u) and not len(store._tail)
+    by_frontier = _dominated_by_definition(points, store.u, tol)
+    by_set = _dominated_by_definition(points, offered, tol)
+    assert 0 < by_frontier.sum() < len(points)
+    # all at once (a leaf's candidates) and one at a time (where the tail's filter, at the
+    # candidates' least values, is tightest)
+    alone = np.concatenate([store._dominated(points[i : i + 1]) for i in range(len(points))])
+    for got in (store._dominated(points), alone):
+        assert np.all(got >= by_frontier)
+        assert np.all(got <= by_set)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import time
 from collections.abc import Callable, Iterable
 
 from simulator.errors import ScenarioError
@@ -31,6 +32,7 @@ __all__ = [
     "MAX_VALUE",
     "MAX_WORKERS_WARNING",
     "UTILITY_LIMIT",
+    "RoundClock",
     "bounded",
     "check_budget",
     "check_time_limit",
@@ -98,6 +100,37 @@ def check_time_limit(
     if seconds is not None and not (seconds > 0 and (math.isfinite(seconds) or not finite)):
         raise error(f"--time-limit must be a positive number of seconds, got {seconds}")
     return seconds
+
+
+class RoundClock:
+    """Rounds of work within ``seconds`` from the clock's start (None: no limit), as the
+    ``--time-limit`` of ``montecarlo`` and ``sweep`` runs them: a next round of ``units`` fits
+    unless, at the last round's time per unit, it would end past ``seconds``. The first round
+    always fits.
+
+    >>> clock = RoundClock(None)
+    >>> clock.start(); clock.end(100); clock.fits(10**9)
+    True
+    """
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.began = self._round = time.perf_counter()
+        self._per_unit: float | None = None
+
+    def start(self) -> None:
+        """A round begins."""
+        self._round = time.perf_counter()
+
+    def end(self, units: int) -> None:
+        """The round begun last ends, having done ``units`` of work."""
+        self._per_unit = (time.perf_counter() - self._round) / max(units, 1)
+
+    def fits(self, units: int) -> bool:
+        """Whether a round of ``units`` would end within ``seconds`` of the start."""
+        if self.seconds is None or self._per_unit is None:
+            return True
+        return time.perf_counter() - self.began + self._per_unit * units <= self.seconds
 
 
 def bounded(low: int, high: int) -> Callable[[str], int]:

@@ -32,7 +32,7 @@ import numpy as np
 
 from simulator.compiled import BoolArray, FloatArray, IntArray
 from simulator.errors import ScenarioError
-from simulator.limits import check_time_limit
+from simulator.limits import RoundClock, check_time_limit
 from simulator.model import Scenario
 from simulator.rng import RngLike
 
@@ -209,16 +209,16 @@ def sample_until(
     check_time_limit(seconds)
     seed = root_seed(rng)
     n = min(max(start, 1), max_samples)
-    began = time.perf_counter()
+    clock = RoundClock(seconds)
     while True:
-        round_began = time.perf_counter()
+        clock.start()
         result = monte_carlo(scenario, n, seed, **options)
-        now = time.perf_counter()
+        clock.end(n)
         lo, hi = result.ci95
         if (width is not None and hi - lo < width) or n >= max_samples:
             return result
         after = min(2 * n, max_samples)
-        if seconds is not None and now - began + (now - round_began) * after / n > seconds:
+        if seconds is not None and not clock.fits(after):
             return dataclasses.replace(result, stopped=(max_samples, seconds))
         n = after
 

@@ -26,7 +26,6 @@ The first round always runs; break-even points are refined after the grid, withi
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -36,7 +35,7 @@ import numpy as np
 from simulator.analysis._tasks import Executor, Summary, run_tasks, summarise
 from simulator.analysis.edits import Adjust, Parameter, resolve_party
 from simulator.errors import EditError, did_you_mean
-from simulator.limits import check_time_limit
+from simulator.limits import RoundClock, check_time_limit
 from simulator.model import Scenario
 from simulator.progress import Progress
 from simulator.results import Point, outcome_dict, utility_dict
@@ -276,14 +275,13 @@ def _solve_rounds(
     if seconds is None:
         return list(range(len(scenarios))), run_tasks(summarise, scenarios, stage="sweep", **run)
     done: dict[int, Summary] = {}
-    began = time.perf_counter()
-    per_value = 0.0
-    for k, indices in enumerate(coarse_to_fine(len(scenarios))):
-        if k and time.perf_counter() - began + per_value * len(indices) > seconds:
+    clock = RoundClock(seconds)
+    for indices in coarse_to_fine(len(scenarios)):
+        if not clock.fits(len(indices)):
             break
-        start = time.perf_counter()
+        clock.start()
         got = run_tasks(summarise, [scenarios[i] for i in indices], stage="sweep", **run)
-        per_value = (time.perf_counter() - start) / len(indices)
+        clock.end(len(indices))
         done.update(zip(indices, got, strict=True))
     order = sorted(done)
     return order, [done[i] for i in order]

@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="zopa",
         help="which set's Pareto frontier to report (default: zopa); 'none' computes no "
         "frontier: the counts and the solutions by branch and bound, seconds where a "
-        "four-party frontier of a large zone takes minutes",
+        "four-party frontier of a large zone takes tens of seconds",
     )
     p.add_argument(
         "--max-frontier",

@@ -20,12 +20,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-from simulator.compiled import QUANTUM, BoolArray, FloatArray, IntArray, Region
+from simulator.compiled import QUANTUM, BoolArray, FloatArray, IntArray
+from simulator.solver.inner_masks import InnerMasks
 
 if TYPE_CHECKING:
     from simulator.solver.search import Plan
@@ -101,9 +102,15 @@ class Block:
     def crossed(self) -> BoolArray:
         """``(N, B)``: crosses a tracked rule region (computed on first use)."""
         if self._crossed is None:
-            alive = self.batch.region_alive[:, self.inner_regions].astype(np.float64)
-            self._crossed = (alive @ self.plan.inner_region_mask[self.inner_regions]) > 0
+            self._crossed = self.crossed_at(slice(None))
         return self._crossed
+
+    def crossed_at(self, columns: IntArray | slice) -> BoolArray:
+        """:attr:`crossed` at the inner outcomes ``columns`` only."""
+        if self._crossed is not None:
+            return self._crossed[:, columns]
+        alive = self.batch.region_alive[:, self.inner_regions].astype(np.float64)
+        return (alive @ self.plan.inner_region_mask[self.inner_regions][:, columns]) > 0
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -190,7 +197,11 @@ class Block:
         return u
 
     def _term_bonus_possible(self, p: int) -> bool:
-        return bool((self._inner_terms & (self.plan.cs.term_bonus[:, p] != 0)).any())
+        key = f"bonus_inside_{self.batch.depth}"  # per party: can a term inside the block pay it
+        if key not in self.plan.scratch:
+            pays = self._inner_terms[:, None] & (self.plan.cs.term_bonus != 0)
+            self.plan.scratch[key] = pays.any(axis=0)
+        return bool(self.plan.scratch[key][p])
 
     def points(self, node: IntArray, inner: IntArray) -> FloatArray:
         """Utilities ``(m, P)`` of the outcomes ``(node[j], inner[j])`` only."""
@@ -221,53 +232,11 @@ class Block:
 
 def _outer_sum(tables: Sequence[FloatArray], n_rows: int) -> FloatArray:
     """``(n_rows, prod k_j)``: ``out[:, (o_1, ..., o_m)] = sum_j tables[j][:, o_j]``, the first
-    table
-    most significant (the order of :func:`numpy.meshgrid` with ``indexing="ij"``)."""
+    table most significant (the order of :func:`numpy.meshgrid` with ``indexing="ij"``)."""
     out = np.zeros((n_rows, 1))
     for t in tables:
         out = (out[:, :, None] + t[:, None, :]).reshape(n_rows, -1)
     return out
-
-
-class InnerMasks:
-    """``(R, B)`` float64, indexed like an array: row ``r`` is 1.0 where the inner part of region
-    ``r`` holds (the outer product of its option masks over the inner issues, first inner issue
-    most significant). A row is built on first use: a search that stops early, or whose regions
-    are all decided above the leaves, builds few or none of them."""
-
-    def __init__(
-        self, regions: Sequence[Region], inner_issues: Sequence[int], allowed: Sequence[IntArray]
-    ) -> None:
-        self._regions = regions
-        self._pos = {i: j for j, i in enumerate(inner_issues)}
-        self._allowed = allowed
-        self._sizes = [len(allowed[i]) for i in inner_issues]
-        size = int(np.prod(self._sizes)) if inner_issues else 1
-        self.shape = (len(regions), size)
-        self._rows = np.empty(self.shape, dtype=np.float64)  # pages are touched row by row
-        self._built = np.zeros(len(regions), dtype=bool)
-
-    def _build(self, r: int) -> None:
-        out = np.ones(self._sizes)
-        region = self._regions[r]
-        for i, m in zip(region.issues, region.masks, strict=True):
-            j = self._pos.get(i)
-            if j is not None:
-                view = [1] * len(self._sizes)
-                view[j] = -1
-                out *= m[self._allowed[i]].astype(np.float64).reshape(view)
-        self._rows[r] = out.reshape(-1)
-        self._built[r] = True
-
-    def __getitem__(self, key: Any) -> FloatArray:
-        rows = np.arange(self.shape[0])[key]
-        for r in np.atleast_1d(rows)[~self._built[rows]].tolist():
-            if not self._built[r]:  # an index may repeat
-                self._build(r)
-        return np.asarray(self._rows[rows])
-
-    def __len__(self) -> int:
-        return self.shape[0]
 
 
 def node_bounds(plan: Plan, batch: Batch) -> tuple[FloatArray, FloatArray]:

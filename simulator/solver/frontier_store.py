@@ -2,13 +2,15 @@
 candidates meet before they join it.
 
 A frontier pass (:class:`~simulator.solver.visitors.ZoneVisitor`, the structured methods, the
-decision rules' passes) offers every leaf's candidates to a :class:`FrontierStore`. Most are
-dominated by a point found before, so the store tests them cheaply first: against a sample of
-the frontier (the largest sums, each party's best, a spread); then, for four or more parties
-when the pairs are many, against the points that dominated the last candidates
-(:attr:`FrontierStore.hot`) and the frontier newest points first, since the search's last leaves
-were the candidates' neighbours. Only the few left are merged. The dominance tests are
-:mod:`simulator.solver.dominance`'s.
+decision rules' passes) offers every leaf's points to a :class:`FrontierStore`. Most are
+dominated by a point found before, so the store tests them cheaply first: against the points
+that dominated the last leaves' points most often (the search's last leaves were their
+neighbours), then a sample of the frontier (the largest sums, each party's best, a spread). For
+four or more parties, when the pairs are many, the candidates left then meet the points that
+dominated the last candidates (:attr:`FrontierStore.hot`), the points that joined the frontier
+lately, newest first, and an :class:`~simulator.solver.orthant_index.OrthantIndex` of the
+frontier, which finds a point's dominators without testing every pair. Only the few left are
+merged. The dominance tests are :mod:`simulator.solver.dominance`'s.
 """
 
 from __future__ import annotations
@@ -21,20 +23,81 @@ from simulator.compiled import BoolArray, FloatArray, IntArray, outcome_indices
 from simulator.results import Frontier
 from simulator.solver.blocks import Block
 from simulator.solver.dominance import dominated_by, first_dominator
+from simulator.solver.orthant_index import OrthantIndex
 from simulator.solver.pareto import pareto_mask
 from simulator.solver.search import Plan
 
 __all__ = ["FrontierStore"]
 
+
 _SAMPLE = 64
-#: Sample points (the largest sums) a leaf's candidates are tested against first.
-_STRONG = 8
+#: Points that dominated the last points pruned, tested against first.
+_STRONG = 16
 #: Old times new frontier points up to which a 4+ party merge tests pairs, not one skyline.
 _MERGE_PAIRS = 1 << 21
-#: Frontier points per block when a leaf's candidates are tested against it, newest first.
+#: Frontier points times candidates from which a 4+ party merge tests the candidates against the
+#: frontier first (:meth:`FrontierStore._dominated`: its index answers most in a few words each).
+_PREFILTER_PAIRS = 1 << 15
+#: Points per block when a leaf's candidates are tested against those joined lately, newest first.
 _RECENT = 256
 #: Points of the set that dominated the last candidates, tried first (three or more parties).
 _HOT = 64
+#: Points joined since the :class:`OrthantIndex` was built past which it is built again (or an
+#: eighth of those it holds, if more).
+_REINDEX = 1024
+
+
+@dataclass
+class _Leaders:
+    """Points of the set that dominated the last candidates, most often first, at most ``cap``:
+    a leaf's candidates are dominated by few points, often the last leaf's. A point that has left
+    the frontier since still belongs to the set, so what it dominates is off the frontier all
+    the same."""
+
+    cap: int
+    rows: FloatArray
+    _struck: list[tuple[FloatArray, IntArray]] = field(default_factory=list)
+
+    def strike(
+        self,
+        points: FloatArray,
+        dom: BoolArray,
+        by: FloatArray,
+        tol: float,
+        index: OrthantIndex | None = None,
+    ) -> None:
+        """Mark in ``dom`` the points not yet marked that a row of ``by`` (the rows of ``index``,
+        when given, found through it) dominates, and remember those rows for :meth:`warm`."""
+        rest = np.flatnonzero(~dom)
+        if not len(rest) or not len(by):
+            return
+        if index is None:
+            who = first_dominator(points[rest], by, tol=tol)
+        else:
+            who = index.first_dominator(points[rest], tol)
+        hit = who >= 0
+        dom[rest[hit]] = True
+        if hit.any():
+            counts = np.bincount(who[hit], minlength=len(by))
+            used = np.flatnonzero(counts)
+            self._struck.append((by[used], counts[used]))
+
+    def warm(self) -> None:
+        """Make the rows that dominated since the last call, most often first, the leaders (then
+        the previous leaders, up to ``cap``)."""
+        if not self._struck:
+            return
+        rows = np.concatenate([r for r, _ in self._struck])
+        counts = np.concatenate([c for _, c in self._struck])
+        rows = np.ascontiguousarray(
+            np.concatenate([rows[np.argsort(-counts, kind="stable")], self.rows])
+        )
+        # each row once, first place kept (rows compared as bytes: ``unique(axis=0)`` is five
+        # times slower on these few rows)
+        whole = rows.view(np.dtype((np.void, rows.itemsize * rows.shape[1]))).ravel()
+        _, first = np.unique(whole, return_index=True)
+        self.rows = rows[np.sort(first)[: self.cap]]
+        self._struck = []
 
 
 @dataclass
@@ -50,52 +113,36 @@ class FrontierStore:
     u: FloatArray = field(init=False)
     outcomes: IntArray = field(init=False)
     sample: FloatArray = field(init=False)
-    #: points of the set that dominated candidates lately, most often first (the pre-filter of
-    #: four or more parties): a leaf's candidates are dominated by few points, often the last
-    #: leaf's
-    hot: FloatArray = field(init=False)
 
     def __post_init__(self) -> None:
         self.u = np.zeros((0, self.n_parties))
         self.outcomes = np.zeros((0, self.n_issues), dtype=np.int64)
-        self.sample = self.hot = self.u
-        self._struck: list[tuple[FloatArray, IntArray]] = []
+        self.sample = self.u
+        # the points that dominated the last leaves' points in :meth:`prune`, tried first there,
+        # and the candidates in :meth:`_dominated` (of four or more parties), tried first there
+        self._lead = _Leaders(_STRONG, self.u)
+        self._hot = _Leaders(_HOT, self.u)
+        # the frontier as it was when its index was last built, and the points that have joined
+        # it since, in order (three or more parties); what a point dominates is off the frontier
+        # whether the point is still on it or not
+        self._joined: list[FloatArray] = []
+        self._tail = self.u
+        self._index = OrthantIndex(self.u)
 
-    def _strike(self, points: FloatArray, dom: BoolArray, by: FloatArray) -> None:
-        """Mark in ``dom`` the points not yet marked that a row of ``by`` dominates, and keep
-        those rows for :attr:`hot`. A row that has left the frontier still belongs to the set, so
-        what it dominates is off the frontier all the same."""
-        rest = np.flatnonzero(~dom)
-        if not len(rest) or not len(by):
-            return
-        who = first_dominator(points[rest], by, tol=self.tol)
-        hit = who >= 0
-        dom[rest[hit]] = True
-        if hit.any():
-            counts = np.bincount(who[hit], minlength=len(by))
-            used = np.flatnonzero(counts)
-            self._struck.append((by[used], counts[used]))
-
-    def _warm(self) -> None:
-        """Make the rows that dominated the last candidates, most often first, the :attr:`hot`
-        points (then the previous ones, up to :data:`_HOT`)."""
-        if not self._struck:
-            return
-        rows = np.concatenate([r for r, _ in self._struck])
-        counts = np.concatenate([c for _, c in self._struck])
-        rows = np.concatenate([rows[np.argsort(-counts, kind="stable")], self.hot])
-        _, first = np.unique(rows, axis=0, return_index=True)
-        self.hot = rows[np.sort(first)[:_HOT]]
-        self._struck = []
+    @property
+    def hot(self) -> FloatArray:
+        """Points of the set that dominated candidates lately, most often first (the pre-filter
+        of four or more parties)."""
+        return self._hot.rows
 
     def prune(self, points: FloatArray, *, full: bool = True) -> BoolArray:
-        """Which points are dominated by the frontier so far: by a cheap sample of it (its
-        :data:`_STRONG` largest sums first, which remove most, then the rest of the sample), then
-        (with ``full``) by all of it."""
-        dom = dominated_by(points, self.sample[:_STRONG], tol=self.tol)
-        if len(self.sample) > _STRONG:
-            rest = np.flatnonzero(~dom)
-            dom[rest] = dominated_by(points[rest], self.sample[_STRONG:], tol=self.tol)
+        """Which points are dominated by the frontier so far: by the :data:`_STRONG` points that
+        dominated the last points pruned most often, then by a cheap sample of the frontier
+        (the largest sums, each party's best, a spread), then (with ``full``) by all of it."""
+        dom = np.zeros(len(points), dtype=bool)
+        self._lead.strike(points, dom, self._lead.rows, self.tol)
+        self._lead.strike(points, dom, self.sample, self.tol)
+        self._lead.warm()
         rest = np.flatnonzero(~dom)
         if full and len(rest) and len(self.u) > len(self.sample):
             dom[rest] = dominated_by(points[rest], self.u, tol=self.tol)
@@ -104,24 +151,33 @@ class FrontierStore:
     def _prefilter(self, candidates: int) -> bool:
         """Whether candidates are tested against the frontier before the merge (four or more
         parties, many pairs): most of a leaf's candidates are dominated by the frontier so far."""
-        return self.n_parties > 3 and len(self.u) * candidates > _MERGE_PAIRS
+        return self.n_parties > 3 and len(self.u) * candidates > _PREFILTER_PAIRS
 
     def _dominated(self, u: FloatArray) -> BoolArray:
         """Which of ``u`` the frontier so far dominates: tested first against the :attr:`hot`
-        points, then against the frontier newest points first, a block of :data:`_RECENT` at a
-        time: the search's last leaves were the candidates' neighbours, so most meet a dominator
-        early and leave the test."""
+        points, then against the points joined since the index was built, newest first, a block
+        of :data:`_RECENT` at a time (the search's last leaves were the candidates' neighbours, so
+        most meet a dominator early and leave the test), then through the index of the frontier
+        as it was when built (:class:`OrthantIndex`, built again from the frontier once the points
+        joined since pass :data:`_REINDEX` or an eighth of it)."""
         dom = np.zeros(len(u), dtype=bool)
         if not len(u):
             return dom
-        self._strike(u, dom, self.hot)
-        # a dominator is at least the candidates' least value less tol in every column
-        near = self.u[np.all(self.u >= u.min(axis=0) - self.tol, axis=1)]
+        self._hot.strike(u, dom, self._hot.rows, self.tol)
+        if self._joined:
+            self._tail = np.concatenate([self._tail, *self._joined])
+            self._joined = []
+        if len(self._tail) > max(_REINDEX, len(self._index) // 8):
+            self._index, self._tail = OrthantIndex(self.u), self.u[:0]
+        # the points joined since the index was built, newest first; a dominator is at least the
+        # candidates' least value less tol in every column
+        near = self._tail[np.all(self._tail >= u.min(axis=0) - self.tol, axis=1)]
         for end in range(len(near), 0, -_RECENT):
-            self._strike(u, dom, near[max(0, end - _RECENT) : end])
             if dom.all():
                 break
-        self._warm()
+            self._hot.strike(u, dom, near[max(0, end - _RECENT) : end], self.tol)
+        self._hot.strike(u, dom, self._index.points, self.tol, self._index)
+        self._hot.warm()
         return dom
 
     def add(self, u: FloatArray, outcomes: IntArray, *, tested: bool = False) -> None:
@@ -153,10 +209,12 @@ class FrontierStore:
                     keep[keep] = ~dominated_by(u[keep], self.u, tol=self.tol)
                 self.u = np.concatenate([self.u[old], u[keep]])
                 self.outcomes = np.concatenate([self.outcomes[old], outcomes[keep]])
+                self._joined.append(u[keep])
             else:
                 u = np.concatenate([self.u, u])
                 outcomes = np.concatenate([self.outcomes, outcomes])
                 keep = pareto_mask(u, tol=self.tol)
+                self._joined.append(u[len(self.u) :][keep[len(self.u) :]])
                 self.u, self.outcomes = u[keep], outcomes[keep]
         else:
             keep = pareto_mask(u, tol=self.tol)

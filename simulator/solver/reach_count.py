@@ -150,7 +150,7 @@ def reaching_pairs(
         node, inner = np.nonzero(ok)
         return node, inner
     cs, plan = block.plan.cs, block.plan
-    ok = ~block.crossed[:, columns]
+    ok = ~block.crossed_at(columns)
     bar = np.full(cs.n_parties, -np.inf) if threshold is None else threshold
     for p in range(cs.n_parties):
         t = float(bar[p])

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import simulator.limits as limits
 from simulator.analysis import convergence, monte_carlo, p_zopa_exact, wilson_interval, with_exact
 from simulator.analysis._tasks import run_tasks
 from simulator.analysis.mc_stats import WIDE_INTERVAL, running_note, sample_warnings
@@ -112,7 +113,7 @@ def test_a_time_limit_stops_before_the_round_that_would_pass_it(car, monkeypatch
         clock[0] += n / 100
         return original(scenario, n, seed, **options)
 
-    monkeypatch.setattr(mc_stats.time, "perf_counter", lambda: clock[0])
+    monkeypatch.setattr(limits.time, "perf_counter", lambda: clock[0])
     monkeypatch.setattr(mc_module, "monte_carlo", timed)
     got = mc_stats.sample_until(car, None, 10_000, 3, seconds=3.5, workers=1)
     assert got.samples == 200 and clock[0] == 3.0
@@ -124,6 +125,10 @@ def test_a_time_limit_stops_before_the_round_that_would_pass_it(car, monkeypatch
     # the next round is predicted at twice the last one's time: 1 s + 2 s passes 2.9 s
     clock[0] = 0.0
     assert mc_stats.sample_until(car, None, 10_000, 3, seconds=2.9, workers=1).samples == 100
+    # the prediction is the last round's time alone (4 s for 400, so 8 s for 800), not the time
+    # since the start: at 7 s, 800 more end at 15 s, within 15.5 s
+    clock[0] = 0.0
+    assert mc_stats.sample_until(car, None, 800, 3, seconds=15.5, workers=1).samples == 800
     # with room for every round, it runs to --samples and does not warn
     clock[0] = 0.0
     full = mc_stats.sample_until(car, None, 800, 3, seconds=100.0, workers=1)

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import simulator.limits as limits
 from simulator import solve
 from simulator.analysis import apply_edits, parse_parameter, parse_range, sweep
 from simulator.errors import EditError
@@ -183,7 +184,7 @@ def test_a_time_limit_sweeps_coarse_to_fine_and_says_where_it_stopped(car, monke
         clock[0] += len(items)
         return original(fn, items, **kw)
 
-    monkeypatch.setattr(sensitivity.time, "perf_counter", lambda: clock[0])
+    monkeypatch.setattr(limits.time, "perf_counter", lambda: clock[0])
     monkeypatch.setattr(sensitivity, "run_tasks", timed)
     values = parse_range("0.3:0.9:100")
     got = sweep(car, "dealer.weight.price", values, seconds=20.0)

@@ -27,10 +27,16 @@ def _offered(seed: int, parties: int, chunks: int, size: int) -> list[np.ndarray
 
 @pytest.mark.parametrize("parties", [3, 4, 5])
 @pytest.mark.parametrize("pairs", [1 << 21, 1 << 8])
+@pytest.mark.parametrize("reindex", [1 << 20, 8])
 def test_merging_chunk_by_chunk_is_one_skyline_of_all(
-    monkeypatch: pytest.MonkeyPatch, parties: int, pairs: int
+    monkeypatch: pytest.MonkeyPatch, parties: int, pairs: int, reindex: int
 ) -> None:
+    """With many pairs (the default) the merge tests pairs; with few, the candidates meet the
+    pre-filter first: the points joined since its index was built (a large ``_REINDEX``: all of
+    them) or the index (a small one: built again every few chunks)."""
     monkeypatch.setattr(store_module, "_MERGE_PAIRS", pairs)  # small: the pre-filter and skyline
+    monkeypatch.setattr(store_module, "_PREFILTER_PAIRS", pairs)
+    monkeypatch.setattr(store_module, "_REINDEX", reindex)
     chunks = _offered(parties + pairs, parties, 12, 400)
     store = FrontierStore(n_issues=1, n_parties=parties, tol=1e-12)
     offered: set[tuple[float, ...]] = set()
@@ -41,8 +47,12 @@ def test_merging_chunk_by_chunk_is_one_skyline_of_all(
         # frontier since: what one dominates is off the frontier all the same
         assert {tuple(r) for r in store.hot.tolist()} <= offered
         assert len(store.hot) <= store_module._HOT
+        # the points tested one by one are those joined since the index was built, few
+        assert len(store._tail) <= max(reindex, len(store._index) // 8)
     if pairs < 1 << 21 and parties > 3:
         assert len(store.hot)  # the pre-filter ran, and remembered its dominators
+        # and its index holds a frontier of the past when it is rebuilt often, none else
+        assert (len(store._index) > 0) == (reindex < 1 << 20)
     every = np.concatenate(chunks)
     want = every[pareto_mask(every, tol=1e-12)]
     got = store.u
@@ -54,23 +64,46 @@ def test_merging_chunk_by_chunk_is_one_skyline_of_all(
 
 
 @pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("sample", [64, 4])
+@pytest.mark.parametrize("sizes", [(2, 4, 3), (4, 16, 4)])
+@pytest.mark.parametrize("parties", [2, 4])
 def test_a_solve_through_the_pre_filter_matches_the_oracle(
-    monkeypatch_blocks: None,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
     seed: int,
+    sample: int,
+    sizes: tuple[int, int, int],
+    parties: int,
 ) -> None:
-    """The search's many tiny leaves offer their candidates through the pre-filter (forced by a
-    tiny :data:`_MERGE_PAIRS`): the frontier of every scope equals the plain-Python oracle's."""
+    """The search's small leaves offer their candidates through the pre-filter (forced by a
+    tiny :data:`_MERGE_PAIRS` and :data:`_PREFILTER_PAIRS`, and its index rebuilt every few
+    points): the frontier of every scope equals the plain-Python oracle's. Leaves of 4 inner
+    outcomes and 16 outcomes let through candidates that only the frontier beyond the sample
+    dominates (some 40% of those that reach the pre-filter), more so with a sample of 4. Two
+    parties have no pre-filter: a leaf's points meet the whole frontier in ``prune``."""
+    import simulator.solver.search as search_mod
     from simulator.solver import solve
     from simulator.synthetic import synthetic_scenario
     from tests import oracle
+    from tests.kwdefaults import set_keyword_defaults
 
+    inner, leaf, batch = sizes
+    for name, value in (("INNER_BLOCK", inner), ("LEAF_OUTCOMES", leaf), ("BATCH_NODES", batch)):
+        monkeypatch.setattr(search_mod, name, value)
+    monkeypatch.setattr(search_mod, "INNER_FRONT_MIN_NODES", 0)
+    set_keyword_defaults(monkeypatch, search_mod, "make_plan", inner_block=inner)
     monkeypatch.setattr(store_module, "_MERGE_PAIRS", 16)
-    s = synthetic_scenario(5, 4, 4, seed=seed, red_lines=3, reservation=0.3)
+    monkeypatch.setattr(store_module, "_PREFILTER_PAIRS", 16)
+    monkeypatch.setattr(store_module, "_REINDEX", 4)  # the index, built again and again
+    # a sample of 4 points (and 1 remembered dominator) is a small part of the frontier
+    monkeypatch.setattr(store_module, "_SAMPLE", sample)
+    monkeypatch.setattr(store_module, "_STRONG", sample // 4)
+    s = synthetic_scenario(5, 4, parties, seed=seed, red_lines=3, reservation=0.3)
     want = oracle.solve_oracle(s)
     for scope in ("all", "zopa"):
         got = solve(s, frontier=scope).frontier
         assert sorted(got.index) == sorted(r.index for r in want.frontiers[scope])
+        if sample == 4 and scope == "all":
+            assert len(got.index) > sample
 
 
 def _shared_interest_scenario(seed: int, n_parties: int) -> Scenario:
@@ -141,7 +174,8 @@ def _dominated_by_definition(points: np.ndarray, by: np.ndarray, tol: float) -> 
 def test_prune_is_dominance_with_the_tie_tolerance(parties: int, size: int) -> None:
     """``prune`` against the definition with the store's ``tol``, for a frontier within the
     strong rows (``_STRONG``), within the sample (``_SAMPLE``) and beyond it: with ``full`` it
-    is dominance by the whole frontier, without it by the sample (a subset). The points lie on
+    is dominance by the whole frontier, without it by the sample (a subset) and the points that
+    dominated the last points pruned. The points lie on
     a grid finer than ``tol``, so many are ties that only the tolerance decides."""
     tol = 1 / 128
     rng = np.random.default_rng(size + parties)
@@ -155,6 +189,63 @@ def test_prune_is_dominance_with_the_tie_tolerance(parties: int, size: int) -> N
     want = _dominated_by_definition(points, store.u, tol)
     assert 0 < want.sum() < len(points)
     assert np.array_equal(store.prune(points), want)
+    # without ``full``: the sample and the points that dominated the last points pruned (points
+    # of the set, which may have left the frontier), so at least the sample's and at most the
+    # set's
+    by_sample = _dominated_by_definition(points, store.sample, tol)
+    lead = store._lead.rows.copy()
+    assert len(lead)  # the full prune above remembered its dominators
+    cheap = store.prune(points, full=False)
+    assert np.all(cheap >= by_sample)
     assert np.array_equal(
-        store.prune(points, full=False), _dominated_by_definition(points, store.sample, tol)
+        cheap,
+        _dominated_by_definition(points, np.concatenate([store.sample, lead]), tol),
     )
+    # remembered dominators off the sample (here: frontier points, as a later prune would
+    # remember): the points just below them meet them
+    if size == 300:
+        in_sample = {tuple(r) for r in store.sample.tolist()}
+        off = np.array([r for r in store.u.tolist() if tuple(r) not in in_sample][:8])
+        store._lead.rows = off
+        below = off - np.eye(parties)[0] * 4 / 256  # two tol below in one column
+        want = _dominated_by_definition(below, np.concatenate([store.sample, off]), tol)
+        assert np.array_equal(store.prune(below, full=False), want)
+        assert np.any(want & ~_dominated_by_definition(below, store.sample, tol))
+    offered = np.concatenate(_offered(size, parties, 3, size))
+    assert {tuple(r) for r in store._lead.rows.tolist()} <= {tuple(r) for r in offered.tolist()}
+    assert len(store._lead.rows) <= store_module._STRONG
+
+
+@pytest.mark.parametrize("parties", [4, 5])
+@pytest.mark.parametrize("reindex", [1 << 20, 8, 0])
+def test_the_pre_filter_is_dominance_by_the_set_with_the_tie_tolerance(
+    monkeypatch: pytest.MonkeyPatch, parties: int, reindex: int
+) -> None:
+    """``_dominated`` (the recent dominators, the points joined since the index was built, the
+    index) finds every candidate the frontier dominates, and only candidates some offered point
+    dominates: whether the tail holds every point (a large ``_REINDEX``), the index most of them
+    (8) or all (0). Candidates lie on a grid finer than ``tol``, many exactly ``tol`` from a
+    frontier point in some column."""
+    monkeypatch.setattr(store_module, "_PREFILTER_PAIRS", 1)
+    monkeypatch.setattr(store_module, "_REINDEX", reindex)
+    tol = 1 / 128
+    rng = np.random.default_rng(parties + reindex)
+    store = FrontierStore(n_issues=1, n_parties=parties, tol=tol)
+    chunks = _offered(parties, parties, 6, 200)
+    for u in chunks:
+        store.add(u, np.zeros((len(u), 1), dtype=np.int64))
+    offered = np.concatenate(chunks)
+    near = store.u[rng.integers(len(store.u), size=250)]
+    points = near + rng.integers(-4, 3, size=near.shape) / 256
+    if reindex == 0:
+        store._dominated(points[:1])  # builds the index of the whole frontier: the tail is empty
+        assert len(store._index) == len(store.u) and not len(store._tail)
+    by_frontier = _dominated_by_definition(points, store.u, tol)
+    by_set = _dominated_by_definition(points, offered, tol)
+    assert 0 < by_frontier.sum() < len(points)
+    # all at once (a leaf's candidates) and one at a time (where the tail's filter, at the
+    # candidates' least values, is tightest)
+    alone = np.concatenate([store._dominated(points[i : i + 1]) for i in range(len(points))])
+    for got in (store._dominated(points), alone):
+        assert np.all(got >= by_frontier)
+        assert np.all(got <= by_set)

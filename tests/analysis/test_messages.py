@@ -291,3 +291,19 @@ def test_more_words_the_seed_4_sample_found_unread(car: Scenario) -> None:
     dated = dataclasses.replace(car, periods=Periods("month", "2025-12"))
     assert ripeness(dated, 1).to_dict()["start"] == "2025-12"
     assert ripeness(car, 1).to_dict()["start"] is None  # a scenario without periods
+
+
+def test_a_text_everyone_accepts_at_the_deadline_is_agreed(car: Scenario) -> None:
+    """Written after the seed-4 measurement: the single text's run ends "at the deadline with
+    everyone accepting" as an agreement at its last text (the module docstring), here with a
+    Pareto improvement still open; and the coalitions JSON states its ``min_size``."""
+    from simulator.analysis.coalitions import coalitions
+    from simulator.synthetic import synthetic_scenario
+
+    s = synthetic_scenario(3, 3, 2, rng=0)
+    r = single_text(s, mediator=s.party_ids[0], rounds=2)
+    assert len(r.history) == r.rounds == 2
+    assert set(r.history[-1].accepted_by) == set(s.party_ids)
+    assert r.agreed and r.agreement_round == 1
+    assert coalitions(car, min_size=1).to_dict()["min_size"] == 1
+    assert coalitions(car).to_dict()["min_size"] == 2

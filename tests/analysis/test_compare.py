@@ -108,6 +108,10 @@ def test_the_answers_are_those_of_direct_solves() -> None:
     data = result.to_dict()
     assert [s["label"] for s in data["snapshots"]] == ["January", "February"]
     assert len(data["steps"]) == 1 and data["steps"][0]["changes"]
+    # the JSON's package moves are the step's, issue by issue in the scenario's order
+    assert data["steps"][0]["package_moves"] == [
+        {"issue": i, "before": old[i], "after": new[i]} for i in old if old[i] != new[i]
+    ]
 
 
 def test_three_snapshots_give_two_steps_and_a_figure() -> None:

@@ -131,6 +131,31 @@ def test_accept_trims_one_issue_red_lines_only(deadlock):
     assert "a_x" not in {r.id for r in dropped.party("alpha_party").red_lines}
 
 
+def test_accept_trims_a_one_issue_exclusion_to_what_is_left(car):
+    """Written after the seed-3 measurement: a one-issue red line of another kind (an
+    ``exclude`` of two prices) that an ``accepts`` trims becomes a ``not`` of what it still
+    forbids on that issue: each option is forbidden after exactly when it was before and is not
+    accepted (brute force over the options)."""
+    from simulator.model import Condition, Rule
+    from simulator.model.rules import forbidden_regions
+
+    cheap = Rule("no_cheap", "exclude", condition=Condition.of({"price": ["20", "22"]}))
+    dealer = dataclasses.replace(car.party("dealer"), red_lines=(cheap,))
+    s = dataclasses.replace(car, parties=(car.party("buyer"), dealer))
+    edited = parse_edit("dealer accepts price=20", s).apply(s)
+    price = {i.id: i for i in edited.issues}
+
+    def forbidden(scenario):
+        regions = [
+            c for r in scenario.party("dealer").red_lines for c in forbidden_regions(r, price)
+        ]
+        return {o for c in regions for _, opts in c.clauses for o in opts}
+
+    assert forbidden(s) == {"20", "22"} and forbidden(edited) == {"22"}
+    (rule,) = edited.party("dealer").red_lines
+    assert (rule.id, rule.kind, rule.issue, rule.options) == ("no_cheap", "not", "price", ("22",))
+
+
 def test_concede_is_offer_then_accept(deadlock):
     concede = parse_edit("beta concedes x=x2", deadlock).apply(deadlock)
     both = apply_edits(deadlock, ["beta offers x=x2", "beta accepts x=x2"])

@@ -55,6 +55,10 @@ def _check(scenario: Scenario, result: Margins, zopa_of: object) -> None:
             if m.kind == "reservation":
                 far = -1e3 if not before else 1e3
                 assert (zopa_of(_at(scenario, m, far)) > 0) == before, m  # type: ignore[operator]
+            if m.kind == "weight":  # the search of a weight ends at 0 and at the total
+                assert m.range is not None
+                for end in m.range:
+                    assert (zopa_of(_at(scenario, m, end)) > 0) == before, m  # type: ignore[operator]
             continue
         after = zopa_of(_at(scenario, m, m.flips_at)) > 0  # type: ignore[operator]
         assert after == (m.verdict_after == "zopa") != before, m
@@ -89,6 +93,19 @@ def test_flips_hold_on_random_scenarios(monkeypatch: pytest.MonkeyPatch, s: Scen
     monkeypatch.setattr(package_margins, "package_move_margins", lambda *a, **k: ((), ()))
     result = margins(s, package=True)
     _check(s, result, lambda x: solve(x).counts.zopa)
+    # one verdict margin per reservation and per red line, and, when some outcome is feasible,
+    # per weight that can move (the party's total is not all on that issue)
+    weights = {
+        f"{p.id}.weight.{i}"
+        for p in s.parties
+        for i, q in p.preferences.items()
+        if sum(x.weight for x in p.preferences.values()) - q.weight > 0
+    }
+    assert sorted(m.parameter for m in result.items if m.question == "verdict") == sorted(
+        [f"{p.id}.reservation" for p in s.parties]
+        + [f"{p.id}.red_line.{r.id}" for p in s.parties for r in p.red_lines]
+        + sorted(weights if result.feasible else ())
+    )
     for m in result.items:
         if m.question == "package" and m.kind == "red_line":  # moves: test_package_margins.py
             before, after = solve(s), solve(_at(s, m, "dropped"))

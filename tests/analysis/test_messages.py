@@ -89,3 +89,221 @@ def test_one_sample_is_a_monte_carlo_run_and_none_is_refused(car: Scenario) -> N
     assert monte_carlo(car, 1, 0, workers=1).to_dict()["samples"] == 1
     with pytest.raises(ScenarioError):
         monte_carlo(car, 0, 0, workers=1)
+
+
+def test_an_edit_s_unknown_target_and_missing_amount_say_what_to_write(car: Scenario) -> None:
+    """Written after the seed-3 measurement: a weight on an issue the party has no preference on
+    lists the issues it has; an edit without an amount shows the syntax, naming what follows the
+    verb (an ``ISSUE`` for a weight, an ``ID`` for a bonus)."""
+    from simulator.analysis.edits import Adjust
+    from simulator.analysis.edits.text import parse_edit
+    from simulator.errors import EditError
+
+    with pytest.raises(EditError) as caught:
+        Adjust("buyer", "weight", "*", 1.5, "colour").apply(car)
+    assert str(caught.value) == (
+        "buyer weight colour *1.5: party 'buyer' has no preference on issue 'colour'; "
+        "(allowed: price, warranty, delivery)"
+    )
+    for text, what in (("buyer bonus worry_free", "ID"), ("buyer weight price", "ISSUE")):
+        with pytest.raises(EditError) as caught:
+            parse_edit(text, car)
+        verb = text.split()[1]
+        first = str(caught.value).splitlines()[0]  # then the scenario's inventory
+        assert first == f"edit {text!r}: write buyer {verb} {what} *1.5"
+
+
+def _stages(run) -> list[tuple[str, float]]:  # type: ignore[no-untyped-def]
+    """The ``(stage, fraction)`` calls of a run, each checked against the contract of
+    :data:`simulator.progress.Progress`: a stage name and a fraction in [0, 1]."""
+    seen: list[tuple[str, float]] = []
+
+    def progress(stage: str, fraction: float) -> None:
+        assert isinstance(stage, str) and stage
+        assert isinstance(fraction, float | int) and 0 <= fraction <= 1
+        seen.append((stage, fraction))
+
+    run(progress)
+    return seen
+
+
+def test_the_gaps_and_the_alternating_offers_name_their_stages(car: Scenario) -> None:
+    """Written after the seed-3 measurement: each stage has its name and ends at 1."""
+    from simulator.analysis.gaps import gaps
+    from simulator.analysis.protocols import alternating_offers
+
+    seen = _stages(lambda progress: gaps(car, progress=progress))
+    assert {s for s, _ in seen} == {"pairwise gaps"} and seen[-1] == ("pairwise gaps", 1.0)
+    seen = _stages(lambda progress: alternating_offers(car, rounds=5, progress=progress))
+    assert seen[0] == ("solving", 0.0) and seen[-1] == ("negotiating", 1.0)
+    assert {s for s, _ in seen} == {"solving", "negotiating"}
+
+
+def test_a_ratification_says_how_its_packages_were_chosen(car: Scenario) -> None:
+    """Written after the seed-3 measurement: ``mode`` is ``nominal`` by default and
+    ``expected`` from the expected solve, also when there is no zone (then the nominal closest
+    package is reported), as the JSON reference documents."""
+    import dataclasses
+
+    from simulator.analysis.ratification import ratification
+    from simulator.analysis.ratified_solve import expected_solve
+    from simulator.solver import solve
+
+    assert ratification(solve(car)).to_dict()["ratification"]["mode"] == "nominal"
+    buyer = dataclasses.replace(car.party("buyer"), reservation=0.99)
+    closed = dataclasses.replace(car, parties=(buyer, car.party("dealer")))
+    nominal = solve(closed)
+    assert nominal.counts.zopa == 0 and nominal.closest is not None
+    found = expected_solve(nominal)
+    assert (found.mode, found.cells) == ("expected", 1)
+    assert [p.name for p in found.packages] == ["closest"]
+    assert found.packages[0].point.outcome == nominal.closest.point.outcome
+
+
+def test_words_the_seed_4_sample_found_unread(car: Scenario) -> None:
+    """Written after the seed-4 measurement (its survivors): the inventory an edit error lists
+    (two red lines of one party), the reason a run found no zone, a discount factor message,
+    the neutral mediator's name, and the method ``auto`` picks past eight strategies."""
+    import dataclasses
+
+    import numpy as np
+
+    from simulator.analysis.edits.names import inventory
+    from simulator.analysis.protocols import alternating_offers
+    from simulator.analysis.strategic.bimatrix import equilibria
+    from simulator.analysis.strategic.frontier import unit_pie_frontier
+    from simulator.analysis.strategic.rubinstein import rubinstein
+
+    buyer = car.party("buyer")
+    two = dataclasses.replace(buyer.red_lines[0], id="also_warranty")
+    buyer2 = dataclasses.replace(buyer, red_lines=(*buyer.red_lines, two))
+    s = dataclasses.replace(car, parties=(buyer2, car.party("dealer")))
+    assert "red lines: buyer: needs_warranty, also_warranty; dealer: no_fire_sale" in inventory(s)
+    closed = dataclasses.replace(
+        car, parties=(dataclasses.replace(buyer, reservation=0.99), car.party("dealer"))
+    )
+    assert alternating_offers(closed, rounds=3).reasons == (
+        "Every package that respects all red lines leaves some party below its reservation "
+        "(the ZOPA is empty).",
+    )
+    assert _message(rubinstein, unit_pie_frontier(), [1.0, 1.0]) == (
+        "at least one discount factor must be below 1 (no cost of delay at all)"
+    )
+    neutral = single_text(car, mediator="neutral", start="sticker")
+    assert neutral.settings["mediator"] == single_text(car, start="sticker").settings["mediator"]
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(0, 9, (9, 9)), rng.integers(0, 9, (9, 9))
+    assert equilibria(a, b).method == "lemke-howson"
+
+
+def test_values_the_seed_4_sample_found_unread(car: Scenario) -> None:
+    """Written after the seed-4 measurement: a revision's changes in a turn's JSON; a
+    reservation change of a party without a range and a changed constraint, as texts; an
+    infinitely patient party's bargaining power (the docstring's example); what is not a
+    profile of mixed strategies is no equilibrium (the check that filters nashpy's answers)."""
+    import dataclasses
+
+    import numpy as np
+
+    from simulator.analysis.snapshot_diff import snapshot_changes
+    from simulator.analysis.strategic.bimatrix import _is_equilibrium
+    from simulator.analysis.strategic.rubinstein import bargaining_powers
+
+    t = single_text(car, start="sticker").history[1]
+    assert t.to_dict(car)["changes"] == [{"issue": i, "from": a, "to": b} for i, a, b in t.changes]
+    assert t.changes
+    dealer = dataclasses.replace(car.party("dealer"), reservation_range=None)
+    plain = dataclasses.replace(car, parties=(car.party("buyer"), dealer))
+    moved = dataclasses.replace(dealer, reservation=0.3)
+    later = dataclasses.replace(plain, parties=(car.party("buyer"), moved))
+    (change,) = snapshot_changes(plain, later)
+    assert (change.kind, change.item, change.before, change.after) == (
+        "reservation",
+        "dealer",
+        "0.25",
+        "0.3",
+    )
+    cons = car.constraints[0]  # an exclusion: change its combination
+    assert cons.condition is not None
+    other = dataclasses.replace(cons, condition=cons.condition.of({"delivery": "fast"}))
+    (change,) = snapshot_changes(car, dataclasses.replace(car, constraints=(other,)))
+    assert (change.kind, change.item, change.change) == ("constraint", cons.id, "changed")
+    assert bargaining_powers([1.0, 0.9]).tolist() == [1.0, 0.0]
+    assert bargaining_powers([0.9, 1.0]).tolist() == [0.0, 1.0]
+    a = np.array([[1.0, 0.0], [0.0, 1.0]])
+    half = np.array([0.5, 0.5])
+    assert _is_equilibrium(a, a, half, half)
+    assert not _is_equilibrium(a, a, np.array([0.5, 0.5, 0.0]), half)  # wrong length
+    assert not _is_equilibrium(a, a, np.array([1.5, -0.5]), half)  # negative
+    assert not _is_equilibrium(a, a, np.array([0.5, 0.4]), half)  # not summing to 1
+
+
+def test_more_words_the_seed_4_sample_found_unread(car: Scenario) -> None:
+    """Written after the seed-4 measurement: a label is read before initials (the order
+    ``resolve_party`` documents), ``red_line`` is a spelling of ``redline``, the Monte Carlo
+    scope of an enumerated run, the closest package's title and a vote's range in the
+    ratification JSON, ripeness's refusal of a decision rule and its JSON's first period."""
+    import dataclasses
+
+    from simulator.analysis.edits import parse_edit, resolve_party
+    from simulator.analysis.monte_carlo import monte_carlo
+    from simulator.analysis.ratification import ratification
+    from simulator.analysis.ripeness import ripeness
+    from simulator.model import Agreement, Condition, Periods, Ratification, Uncertainty
+    from simulator.solver import solve
+
+    buyer = dataclasses.replace(car.party("buyer"), label="CD")
+    dealer = dataclasses.replace(car.party("dealer"), id="car_dealer")  # initials "cd"
+    s = dataclasses.replace(car, parties=(buyer, dealer))
+    assert resolve_party(s, "cd") == "buyer" and resolve_party(s, "car_dealer") == "car_dealer"
+    assert str(parse_edit("dealer drops red_line no_fire_sale", car)) == (
+        "dealer drops redline no_fire_sale"
+    )
+    data = monte_carlo(car, 5, 0, workers=1, method="enumerate").to_dict()
+    assert data["robust_scope"] == "all outcomes"
+    vote = Ratification(
+        "board",
+        Condition.of({"warranty": ["three_years"]}),
+        0.5,
+        ratifier="board",
+        probability_range=Uncertainty(0.25, 0.75),
+    )
+    voting = dataclasses.replace(
+        car,
+        parties=(
+            car.party("buyer"),
+            dataclasses.replace(car.party("dealer"), ratification=(vote,)),
+        ),
+    )
+    closed = dataclasses.replace(
+        voting,
+        parties=(dataclasses.replace(car.party("buyer"), reservation=0.99), voting.parties[1]),
+    )
+    result = ratification(solve(closed))
+    assert [(p.name, p.label) for p in result.packages] == [("closest", "Closest to agreement")]
+    (term,) = result.to_dict()["ratification"]["terms"]
+    assert term["range"] == [0.25, 0.75]
+    ruled = dataclasses.replace(car, agreement=Agreement(quorum=2))
+    assert _message(ripeness, ruled, 2) == (
+        "ripeness asks for every party's acceptance; this scenario has a decision rule "
+        "(agreement), which ripeness does not handle yet"
+    )
+    dated = dataclasses.replace(car, periods=Periods("month", "2025-12"))
+    assert ripeness(dated, 1).to_dict()["start"] == "2025-12"
+    assert ripeness(car, 1).to_dict()["start"] is None  # a scenario without periods
+
+
+def test_a_text_everyone_accepts_at_the_deadline_is_agreed(car: Scenario) -> None:
+    """Written after the seed-4 measurement: the single text's run ends "at the deadline with
+    everyone accepting" as an agreement at its last text (the module docstring), here with a
+    Pareto improvement still open; and the coalitions JSON states its ``min_size``."""
+    from simulator.analysis.coalitions import coalitions
+    from simulator.synthetic import synthetic_scenario
+
+    s = synthetic_scenario(3, 3, 2, rng=0)
+    r = single_text(s, mediator=s.party_ids[0], rounds=2)
+    assert len(r.history) == r.rounds == 2
+    assert set(r.history[-1].accepted_by) == set(s.party_ids)
+    assert r.agreed and r.agreement_round == 1
+    assert coalitions(car, min_size=1).to_dict()["min_size"] == 1
+    assert coalitions(car).to_dict()["min_size"] == 2

@@ -228,3 +228,26 @@ def test_the_progress_names_the_sampling_stage_and_reaches_the_end(car, method):
     sampling = [fraction for stage, fraction in seen if stage == "Monte Carlo"]
     assert sampling and max(sampling) == 1
     assert {stage for stage, _ in seen} <= {"Monte Carlo", "robust package"}
+
+
+def test_an_enumerated_chunk_holds_at_most_its_stated_number_of_entries(car, monkeypatch):
+    """Written after the seed-3 measurement: ``_CHUNK_ENTRIES`` bounds the ``(samples, parties,
+    outcomes)`` utility array of one enumerated chunk (its comment), so a run too large for one
+    chunk is split, with the same answer as in one piece (the module Notation)."""
+    import importlib
+
+    module = importlib.import_module("simulator.analysis.monte_carlo")
+    s = uncertain_car(car)
+    whole = monte_carlo(s, 40, seed=3, workers=1, method="enumerate").to_dict()
+    sizes: list[int] = []
+    chunk = module._enumerate_chunk
+
+    def spy(scenario, seed, samples, vary):  # type: ignore[no-untyped-def]
+        sizes.append(len(samples) * scenario.n_outcomes * len(scenario.parties))
+        return chunk(scenario, seed, samples, vary)
+
+    monkeypatch.setattr(module, "_CHUNK_ENTRIES", 1000)  # 40 samples x 2 parties x 36 packages
+    monkeypatch.setattr(module, "_enumerate_chunk", spy)
+    split = monte_carlo(s, 40, seed=3, workers=1, method="enumerate").to_dict()
+    assert len(sizes) > 1 and max(sizes) <= 1000
+    assert split == whole

@@ -114,6 +114,9 @@ def test_hold_probability_is_the_mean_the_sampler_draws_from():
     assert hold_probability(ranged) == (Fraction(0.1) + Fraction(0.7)) / 2
     tri = dataclasses.replace(ranged, probability_range=Uncertainty(0.1, 0.7, "triangular"))
     assert hold_probability(tri) == (Fraction(0.1) + Fraction(0.2) + Fraction(0.7)) / 3
+    # a stated mode replaces the stated probability as the peak: (low + mode + high) / 3
+    peak = dataclasses.replace(ranged, probability_range=Uncertainty(0.1, 0.7, "triangular", 0.6))
+    assert hold_probability(peak) == (Fraction(0.1) + Fraction(0.6) + Fraction(0.7)) / 3
 
 
 def test_cli_exact(capsys, tmp_path):

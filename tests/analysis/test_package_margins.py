@@ -14,6 +14,7 @@ from simulator.analysis.package_margins import (
     PACKAGE_GRID,
     PACKAGE_TOLERANCE,
     _grid_side,
+    _monotone_side,
     package_move_margins,
     package_of,
 )
@@ -117,6 +118,20 @@ def test_the_grid_search_bisects_towards_a_nearer_change() -> None:
     assert found is not None
     assert abs(found.flips_at - 0.3) <= PACKAGE_TOLERANCE and found.same < 0.3 <= found.flips_at
     assert _grid_side(lambda x: x >= 0.6, 0.0, 1.0).flips_at >= 0.6  # no nearer change
+
+
+def test_the_regime_search_bisects_inside_a_regime_and_stops_on_its_boundary() -> None:
+    """Written after the seed-3 measurement. ``stops`` are regime ends, far end then the next
+    regime's near end (``_monotone_side``'s docstring): a change first seen at a far end lies
+    inside that regime and is bisected; one first seen at a near end is the regime boundary
+    itself. Regimes [0, 1], [2, 3], [4, 5] from ``x0 = 0``."""
+    stops = [1.0, 2.0, 3.0, 4.0, 5.0]
+    inside = _monotone_side(lambda x: x >= 2.5, 0.0, stops)  # inside the second regime
+    assert inside is not None
+    assert inside.same < 2.5 <= inside.flips_at <= 2.5 + PACKAGE_TOLERANCE
+    boundary = _monotone_side(lambda x: x >= 3.5, 0.0, stops)  # between regimes: at 4.0
+    assert boundary is not None and (boundary.flips_at, boundary.same) == (4.0, 3.0)
+    assert _monotone_side(lambda x: False, 0.0, stops) is None
 
 
 def test_a_change_at_an_end_of_the_stated_range_is_within_it() -> None:

@@ -320,6 +320,25 @@ def _check_single_text_guarantees(r: ProtocolResult) -> None:
         else:  # Pareto improvements only
             assert np.all(np.array(c.utilities) >= np.array(b.utilities) - 1e-9)
     assert len(r.history) <= r.rounds
+    if r.agreed and r.settings["improve"] and len(r.history) < r.rounds:
+        _check_pareto_optimal_among_neighbours(r, cs)
+
+
+def _check_pareto_optimal_among_neighbours(r: ProtocolResult, cs) -> None:  # type: ignore[no-untyped-def]
+    """The module's rule 2: an agreement reached before the deadline has no neighbour (at most
+    ``max_changes`` issues changed) that breaks no constraint, that every party accepts, that no
+    party likes less and that some party likes more (beyond the rounding slack)."""
+    x = np.array(r.history[-1].outcome)
+    texts, _ = neighbour_texts(x, cs.sizes, r.settings["max_changes"])
+    u, here = evaluate_utilities(cs, texts), evaluate_utilities(cs, x[None, :])[0]
+    crossed, slack = crossed_rules(cs, texts), cs.rounding_slack
+    owner = cs.rule_owner
+    consistent = ~crossed[:, owner < 0].any(axis=1)
+    accepts = np.stack(
+        [~crossed[:, owner == p].any(axis=1) for p in range(cs.n_parties)], axis=1
+    ) & (u >= cs.reservation[None, :] - slack)
+    better = np.all(u >= here - slack, axis=1) & np.any(u > here + slack, axis=1)
+    assert not np.any(consistent & accepts.all(axis=1) & better)
 
 
 def test_single_text_car_from_the_sticker_price(car: Scenario) -> None:
@@ -538,3 +557,37 @@ def test_tit_for_tat_concedes_the_others_share_of_its_own_range(car: Scenario) -
             tau = min(max(tau - share * (u_max - d), d), u_max)
         assert turn.target == pytest.approx(tau, abs=1e-12), k
     assert len(buyer) > 4 and buyer[-1].target < u_max - 0.4
+
+
+def test_an_offer_exactly_the_slack_below_a_reservation_is_accepted_as_the_solver_counts_it():
+    """Written after the seed-3 measurement: utilities within the rounding slack of a
+    reservation are ties (:mod:`simulator.compiled`), so a package exactly ``rounding_slack``
+    below ``q``'s reservation is in the solver's ZOPA, and ``q`` (linear, at its reservation by
+    the deadline) accepts it there, by AC_next, as the only package in the zone."""
+    issue = Issue("x", (Option("a"), Option("b")))
+    p = Party("p", {"x": Preference(1.0, "table", table=(1.0, 0.0))}, reservation=0.5)
+    q = Party("q", {"x": Preference(1.0, "table", table=(0.4, 1.0))})
+    cs = compile_scenario(Scenario("tie", (issue,), (p, q)))
+    u = evaluate_utilities(cs, np.array([[0], [1]]))
+    d = cs.reservation.copy()
+    d[1] = u[0, 1] + cs.rounding_slack
+    tied = dataclasses.replace(cs, reservation=d)
+    assert u[0, 1] == tied.reservation[1] - tied.rounding_slack  # exactly at the tie's edge
+    assert solve(tied).counts.zopa == 1
+    result = alternating_offers(tied, "linear", rounds=4, rng=0)
+    assert result.agreed and result.agreement_round == 3
+    assert result.agreement is not None and result.agreement.outcome == (0,)
+    assert [t.action for t in result.history][-1] == "accept"
+
+
+def test_single_text_improves_an_accepted_text_to_a_neighbourhood_optimum() -> None:
+    """Written after the seed-3 measurement: a run whose first accepted text is not Pareto
+    optimal among its neighbours (a synthetic deal), so rule 2 moves it once before the
+    agreement, which then has no Pareto-improving neighbour."""
+    from simulator.synthetic import synthetic_scenario
+
+    s = synthetic_scenario(3, 3, 2, rng=0)
+    r = single_text(s, mediator=s.party_ids[0], rounds=30)
+    everyone = set(s.party_ids)
+    _check_single_text_guarantees(r)
+    assert r.agreed and [set(t.accepted_by) == everyone for t in r.history] == [False, True, True]

@@ -59,6 +59,8 @@ def _check_periods(s: Scenario, result: RipenessResult) -> None:
     for v in result.periods:
         direct = solve(scenario_at(s, v.t))
         assert v.zopa == direct.counts.zopa
+        assert v.zopa_exact is bool(direct.stats.counts_exact)
+        assert v.to_dict()["zopa_exact"] is v.zopa_exact
         assert v.is_open == (direct.counts.zopa > 0)
         package = v.nash.outcome if v.nash is not None else v.closest and v.closest.point.outcome
         assert package == _package(direct)

@@ -14,6 +14,7 @@ import simulator.limits as limits
 from simulator import solve
 from simulator.analysis import apply_edits, parse_parameter, parse_range, sweep
 from simulator.errors import EditError
+from simulator.model import Condition, Issue, Option, Party, Preference, Rule, Scenario
 from simulator.results import outcome_dict, utility_dict
 from tests.oracle import enumerate_rows, solve_oracle
 
@@ -204,3 +205,40 @@ def test_a_time_limit_sweeps_coarse_to_fine_and_says_where_it_stopped(car, monke
     assert full.to_dict()["stopped"] is None
     with pytest.raises(EditError, match="--time-limit must be a positive number"):
         sweep(car, "dealer.weight.price", values, seconds=0.0)
+
+
+def _either_or() -> Scenario:
+    """Two yes/no issues and a constraint that exactly one is yes: ``p`` gets its weight on the
+    issue that is yes, ``u_p = w`` (A yes) or ``1 - w`` (B yes) with ``w`` its weight on A, and
+    needs 0.7; ``q`` takes anything. So the zone is {B yes} for ``w <= 0.3``, empty between, and
+    {A yes} for ``w >= 0.7``: the ZOPA closes and opens again as ``w`` rises."""
+    yes_no = (Option("no"), Option("yes"))
+    issues = (Issue("a", yes_no), Issue("b", yes_no))
+    flat = {"a": Preference(0.5, "linear"), "b": Preference(0.5, "linear")}
+    one = (
+        Rule("not_both", "exclude", condition=Condition.of({"a": "yes", "b": "yes"})),
+        Rule("not_neither", "exclude", condition=Condition.of({"a": "no", "b": "no"})),
+    )
+    parties = (Party("p", flat, reservation=0.7), Party("q", flat, reservation=0.0))
+    return Scenario("either_or", issues, parties, constraints=one)
+
+
+def test_a_zone_that_closes_and_opens_again_is_bracketed_where_it_does():
+    """Written after the seed-3 measurement (its survivors): break-even points between
+    neighbouring values only, named by what happens (``ZOPA opens`` as the value rises), and a
+    Nash change whose bisection meets the closed zone between its ends (no Nash package there:
+    the change is the first value where the start's package stops being chosen, ``w = 0.3``)."""
+    s = _either_or()
+    coarse = sweep(s, "p.weight.a", [0.1, 0.2, 0.5, 0.8, 0.9])
+    assert list(coarse.zopa) == [1, 1, 0, 1, 1]
+    assert [(b.what, b.lo, b.hi) for b in coarse.break_even] == [
+        ("ZOPA closes", 0.2, 0.5),
+        ("ZOPA opens", 0.5, 0.8),
+    ]
+    (opens,) = sweep(s, "p.weight.a", [0.5, 0.9], refine=30).break_even
+    assert opens.what == "ZOPA opens" and opens.lo < 0.7 <= opens.hi < 0.7 + 1e-6
+    (change,) = sweep(s, "p.weight.a", [0.1, 0.9], refine=30).break_even
+    assert change.what == "Nash outcome changes"
+    assert change.lo <= 0.3 < change.hi < 0.3 + 1e-6
+    assert change.before is not None and change.before.outcome == (0, 1)
+    assert change.after is None  # the first value past it has no zone at all

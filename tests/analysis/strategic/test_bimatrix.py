@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -204,3 +204,34 @@ def test_classify_2x2_follows_its_definition_on_small_games_with_ties(a, b) -> N
     """Payoffs 0..2 make ties common, so the weak-dominance steps decide often."""
     A, B = np.array(a, dtype=float).reshape(2, 2), np.array(b, dtype=float).reshape(2, 2)
     assert classify_2x2(A, B) == _classify_by_definition(A, B)
+
+
+nondegenerate_games = st.tuples(st.integers(2, 4), st.integers(2, 4)).flatmap(
+    lambda s: st.tuples(
+        arrays(np.float64, s, elements=st.floats(0, 9), unique=True),
+        arrays(np.float64, s, elements=st.floats(0, 9), unique=True),
+    )
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(nondegenerate_games)
+def test_lemke_howson_follows_nashpy_from_every_label(game: tuple[np.ndarray, np.ndarray]) -> None:
+    """Written after the seed-3 measurement: the capped Lemke-Howson paths, label by label,
+    against nashpy's own (uncapped) ``lemke_howson`` from the same label, the peer reference
+    whose tableaux it uses; the first pivot is on the tableau that holds the dropped label (a
+    column player's label on the column tableau). Distinct payoffs: nondegenerate games, on
+    which every path ends at an equilibrium (no cap, no dropped path)."""
+    from nashpy.algorithms.lemke_howson import lemke_howson
+
+    from simulator.analysis.strategic.bimatrix import _lemke_howson
+
+    a, b = game
+    assume(not is_degenerate(a, b))  # nashpy's uncapped path could cycle on a degenerate one
+    a, b = a + 1.0, b + 1.0  # positive, as nashpy's tableaux need
+    found = _lemke_howson(a, b)
+    want = [lemke_howson(a, b, k) for k in range(sum(a.shape))]
+    assert len(found) == len(want)
+    for (row, col), (row_want, col_want) in zip(found, want, strict=True):
+        np.testing.assert_allclose(row, row_want, atol=1e-12)
+        np.testing.assert_allclose(col, col_want, atol=1e-12)

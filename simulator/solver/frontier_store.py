@@ -67,9 +67,13 @@ class _Leaders:
         index: OrthantIndex | None = None,
     ) -> None:
         """Mark in ``dom`` the points not yet marked that a row of ``by`` (the rows of ``index``,
-        when given, found through it) dominates, and remember those rows for :meth:`warm`."""
+        when given, found through it) dominates, and remember those rows for :meth:`warm`. Two
+        parties remember none: their test is a sort and a binary search, not pairs."""
         rest = np.flatnonzero(~dom)
         if not len(rest) or not len(by):
+            return
+        if points.shape[1] == 2 and index is None:
+            dom[rest] = dominated_by(points[rest], by, tol=tol)
             return
         if index is None:
             who = first_dominator(points[rest], by, tol=tol)
@@ -123,8 +127,8 @@ class FrontierStore:
         self._lead = _Leaders(_STRONG, self.u)
         self._hot = _Leaders(_HOT, self.u)
         # the frontier as it was when its index was last built, and the points that have joined
-        # it since, in order (three or more parties); what a point dominates is off the frontier
-        # whether the point is still on it or not
+        # it since, in order (four or more parties, whose pre-filter reads them); what a point
+        # dominates is off the frontier whether the point is still on it or not
         self._joined: list[FloatArray] = []
         self._tail = self.u
         self._index = OrthantIndex(self.u)
@@ -209,12 +213,14 @@ class FrontierStore:
                     keep[keep] = ~dominated_by(u[keep], self.u, tol=self.tol)
                 self.u = np.concatenate([self.u[old], u[keep]])
                 self.outcomes = np.concatenate([self.outcomes[old], outcomes[keep]])
-                self._joined.append(u[keep])
+                if self.n_parties > 3:
+                    self._joined.append(u[keep])
             else:
                 u = np.concatenate([self.u, u])
                 outcomes = np.concatenate([self.outcomes, outcomes])
                 keep = pareto_mask(u, tol=self.tol)
-                self._joined.append(u[len(self.u) :][keep[len(self.u) :]])
+                if self.n_parties > 3:
+                    self._joined.append(u[len(self.u) :][keep[len(self.u) :]])
                 self.u, self.outcomes = u[keep], outcomes[keep]
         else:
             keep = pareto_mask(u, tol=self.tol)

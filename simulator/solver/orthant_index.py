@@ -12,8 +12,9 @@ rows left in it, few for a point near the frontier, are tested exactly. The answ
 point whose AND is empty has no weak dominator at all.
 
 A frontier under construction (:class:`~simulator.solver.frontier_store.FrontierStore`) keeps
-one over every point that has ever joined it: a point that has since left the frontier still
-belongs to the set, so what it dominates is off the frontier all the same.
+one of the frontier as it was when last built (a point that has since left the frontier still
+belongs to the set, so what it dominates is off the frontier all the same), and tests the points
+that joined since apart, until enough have joined to build it again.
 """
 
 from __future__ import annotations

@@ -48,8 +48,21 @@ import numpy as np
 from scipy.stats import binomtest
 
 ROOT = Path(__file__).resolve().parents[1]
-WORK = ROOT / "build" / "mutation-sample"
-LINKED = ("simulator", "tests", "scenarios", "docs")
+# the sample's project for each test selection (`--tests`)
+WORK = {
+    "package": ROOT / "build" / "mutation-sample",
+    "all": ROOT / "build" / "mutation-sample-all",
+}
+LINKED = (
+    "simulator",
+    "tests",
+    "scenarios",
+    "docs",
+    "notebooks",
+    "scripts",
+    "README.md",
+    "Makefile",
+)
 
 POPULATION = ["simulator/solver/*.py", "simulator/analysis/*"]
 # measured whole by `make mutation` (docs/mutation.md)
@@ -64,20 +77,41 @@ SELECTION = [
     "-m",
     "not slow and not browser",
 ]
+# `--tests all`: every fast test of the project, in-process ones being the ones mutmut can map to
+# the functions they call (a test that runs `bargain` in a subprocess is never traced, so it kills
+# nothing here). Not the checks of the modules' length, which a mutated module always fails.
+SELECTION_ALL = [
+    "tests",
+    "--ignore=tests/test_layout.py",
+    "--ignore=tests/analysis/test_layout.py",
+    # a local Dask cluster started under mutmut's trampolines never finishes (tests/analysis/
+    # test_dask.py, which the packages' tests share, runs its tasks on one in-process cluster)
+    "--deselect=tests/integration/test_docs_commands.py::test_documented_commands_run"
+    "[docs/howto/monte-carlo.md:141]",
+    # it runs `bargain` in a subprocess, so it meets no mutant, and under the trampolines its
+    # 10 s bound on stopping the workers does not hold
+    "--deselect=tests/test_cli_output.py::test_ctrl_c_stops_worker_processes_at_once",
+    "-m",
+    "not slow and not browser",
+]
+# what those tests read beside the package, from the project's folder
+ALSO_COPY_ALL = ["scenarios/", "docs/", "notebooks/", "scripts/", "README.md", "Makefile"]
 PYTEST_ARGS = ["-p", "no:cacheprovider", "-x", "-q", "--hypothesis-profile=mutation"]
 KILLED = {"killed", "timeout"}
 
 
-def sample_config() -> str:
-    """The ``[tool.mutmut]`` table of the sample's project."""
+def sample_config(tests: str = "package") -> str:
+    """The ``[tool.mutmut]`` table of the sample's project: the packages' own tests, or all."""
+    # the packages' tests read the scenarios and the JSON reference (test_json_documented.py)
+    also_copy = ALSO_COPY_ALL if tests == "all" else ["scenarios/", "docs/reference/"]
+    selection = SELECTION_ALL if tests == "all" else SELECTION
     lines = [
         "[tool.mutmut]",
         'source_paths = ["simulator/"]',
         f"only_mutate = {json.dumps(POPULATION)}",
         f"do_not_mutate = {json.dumps(MEASURED)}",
-        # the tests read the scenarios and the JSON reference (test_json_documented.py)
-        'also_copy = ["scenarios/", "docs/reference/"]',
-        f"pytest_add_cli_args_test_selection = {json.dumps(SELECTION)}",
+        f"also_copy = {json.dumps(also_copy)}",
+        f"pytest_add_cli_args_test_selection = {json.dumps(selection)}",
         f"pytest_add_cli_args = {json.dumps(PYTEST_ARGS)}",
         # workers fork from a server that has run no test: forked from mutmut's own process,
         # which ran the Dask tests while it collected its stats, they hung in those tests
@@ -86,25 +120,27 @@ def sample_config() -> str:
     return "\n".join(lines) + "\n"
 
 
-def prepare() -> None:
+def prepare(tests: str) -> Path:
     """Create the sample's project: links to the sources and tests, its own pyproject.toml."""
-    WORK.mkdir(parents=True, exist_ok=True)
+    work = WORK[tests]
+    work.mkdir(parents=True, exist_ok=True)
     for name in LINKED:
-        link = WORK / name
+        link = work / name
         if not link.is_symlink():
-            link.symlink_to(ROOT / name, target_is_directory=True)
+            link.symlink_to(ROOT / name, target_is_directory=(ROOT / name).is_dir())
     # the GENIUS reference domains, which some tests find beside the project's folder
     shared = ROOT.parent / "shared"
-    if shared.is_dir() and not (WORK / "shared").is_symlink():
-        (WORK / "shared").symlink_to(shared, target_is_directory=True)
+    if shared.is_dir() and not (work / "shared").is_symlink():
+        (work / "shared").symlink_to(shared, target_is_directory=True)
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     table = re.compile(r"^\[tool\.mutmut\]\n.*?(?=^\[)", re.MULTILINE | re.DOTALL)
     if not table.search(text):
         sys.exit("pyproject.toml has no [tool.mutmut] table to replace")
-    new = table.sub(lambda _: sample_config() + "\n", text, count=1)
-    target = WORK / "pyproject.toml"
+    new = table.sub(lambda _: sample_config(tests) + "\n", text, count=1)
+    target = work / "pyproject.toml"
     if not target.exists() or target.read_text(encoding="utf-8") != new:
         target.write_text(new, encoding="utf-8")
+    return work
 
 
 def verdicts() -> dict[str, int | None]:
@@ -132,11 +168,11 @@ def generate() -> dict[str, int | None]:
     return verdicts()
 
 
-def retrace(paths: list[str]) -> None:
+def retrace(work: Path, paths: list[str]) -> None:
     """Forget mutmut's record of which functions the tests of ``paths`` call, so that its next
     run traces them again: mutmut traces only tests it has not seen, and a test edited since it
     was traced may call functions its record lacks (whose mutants then never meet it)."""
-    stats_file = WORK / "mutants" / "mutmut-stats.json"
+    stats_file = work / "mutants" / "mutmut-stats.json"
     if not paths or not stats_file.exists():
         return
     stats = json.loads(stats_file.read_text(encoding="utf-8"))
@@ -173,15 +209,24 @@ def wilson(killed: int, n: int) -> tuple[float, float]:
 
 
 def report(
-    sample: list[str], codes: dict[str, int | None], seed: int, seconds: float | None
+    work: Path,
+    sample: list[str],
+    codes: dict[str, int | None],
+    seed: int,
+    seconds: float | None,
+    earlier: dict[str, str],
 ) -> None:
     """The table: the kill rate of the checked mutants with its Wilson interval, and, when some
-    were not checked (a stopped run), the range the rate of the whole sample can still take."""
+    were not checked (a stopped run), the range the rate of the whole sample can still take.
+    A mutant the ``earlier`` run's narrower selection killed counts as killed."""
     from mutmut.stats import status_by_exit_code
 
-    status = {n: status_by_exit_code[codes.get(n)] for n in sample}
+    status = {
+        n: earlier[n] if earlier.get(n) in KILLED else status_by_exit_code[codes.get(n)]
+        for n in sample
+    }
     rows = []
-    print(f"\nseed {seed}: {len(sample)} mutants sampled")
+    print(f"\nseed {seed}: {len(sample)} mutants sampled, tests: {work.name}")
     print(
         "| package | sampled | killed | timeout | survived | no tests | other | not checked "
         "| kill rate of the checked | Wilson 95% | whole sample, unchecked all survived .. all "
@@ -208,10 +253,26 @@ def report(
     for name in left:
         print(f"  {status[name]:>12}  {name}")
     suffix = f"-{present[0].split('.')[1]}" if len(present) == 1 else ""
-    out = WORK / f"sample-{seed}{suffix}.json"
-    result = {"seed": seed, "seconds": seconds, "status": status, "rows": rows}
+    out = work / f"sample-{seed}{suffix}.json"
+    result = {
+        "seed": seed,
+        "seconds": seconds,
+        "tests": SELECTION_ALL if work == WORK["all"] else SELECTION,
+        "killed_earlier": sorted(n for n in sample if earlier.get(n) in KILLED),
+        "status": status,
+        "rows": rows,
+    }
     out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(f"\nverdicts written to {out}")
+
+
+def todo_of(
+    sample: list[str], codes: dict[str, int | None], earlier: dict[str, str], resume: bool
+) -> list[str]:
+    """The mutants to run: those no earlier run killed (and, resuming, without a verdict)."""
+    return [
+        n for n in sample if earlier.get(n) not in KILLED and not (resume and codes[n] is not None)
+    ]
 
 
 def main() -> None:
@@ -241,12 +302,32 @@ def main() -> None:
         help="seconds of wall time for the mutation run; then it is stopped (as Ctrl-C) and the "
         "mutants it did not reach are reported as not checked",
     )
+    parser.add_argument(
+        "--tests",
+        choices=["package", "all"],
+        default="package",
+        help="the tests each mutant meets: the two packages' own (tests/solver, tests/analysis; "
+        "the default) or every fast test of the project, in build/mutation-sample-all/",
+    )
+    parser.add_argument(
+        "--after",
+        type=Path,
+        metavar="SAMPLE_JSON",
+        help="the verdicts of the same sample with the packages' tests: run only the mutants "
+        "they did not kill (every test that would meet a mutant there meets it here too)",
+    )
     args = parser.parse_args()
     only = f"simulator.{args.package}" if args.package else None
+    earlier: dict[str, str] = {}
+    if args.after:
+        before = json.loads(args.after.read_text(encoding="utf-8"))
+        if before["seed"] != args.seed:
+            sys.exit(f"{args.after} is the sample of seed {before['seed']}, not {args.seed}")
+        earlier = before["status"]
 
-    prepare()
-    retrace(args.retrace)
-    os.chdir(WORK)
+    work = prepare(args.tests)
+    retrace(work, args.retrace)
+    os.chdir(work)
     # --report reads the verdicts as they are: generating again would reset those of every
     # function whose code changed since the run
     codes = verdicts() if args.report else generate()
@@ -255,10 +336,10 @@ def main() -> None:
         print("\n".join(sample))
         return
     seconds = None
-    if not args.report:
+    todo = [] if args.report else todo_of(sample, codes, earlier, args.resume)
+    if todo:
         mutmut = Path(sys.executable).with_name("mutmut")
         start = time.monotonic()
-        todo = [n for n in sample if codes[n] is None] if args.resume else sample
         with subprocess.Popen([str(mutmut), "run", "--max-children", "1", *todo]) as run:
             try:
                 run.wait(timeout=args.budget)
@@ -271,7 +352,7 @@ def main() -> None:
                     sys.exit(f"mutmut run failed with exit status {run.returncode}")
         seconds = time.monotonic() - start
         codes = verdicts()
-    report(sample, codes, args.seed, seconds)
+    report(work, sample, codes, args.seed, seconds, earlier)
 
 
 if __name__ == "__main__":

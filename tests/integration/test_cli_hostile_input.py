@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
+from tests.kwdefaults import set_keyword_defaults
 
 ROOT = Path(__file__).resolve().parents[2]
 CAR = str(ROOT / "scenarios" / "textbook_car.yaml")
@@ -178,7 +179,7 @@ def test_exact_above_the_line_limit_names_it(
 ) -> None:
     from simulator.analysis import p_zopa
 
-    monkeypatch.setitem(p_zopa.p_zopa_exact.__kwdefaults__, "limit", 3)
+    set_keyword_defaults(monkeypatch, p_zopa, "p_zopa_exact", limit=3)
     err = fails_cleanly(capsys, "montecarlo", UKRAINE, "--exact")
     assert "--exact takes at most 3 uncertain red lines" in err and "--vary red_lines" in err
 

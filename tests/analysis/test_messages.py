@@ -307,3 +307,59 @@ def test_a_text_everyone_accepts_at_the_deadline_is_agreed(car: Scenario) -> Non
     assert r.agreed and r.agreement_round == 1
     assert coalitions(car, min_size=1).to_dict()["min_size"] == 1
     assert coalitions(car).to_dict()["min_size"] == 2
+
+
+def test_words_the_seed_5_sample_found_unread(car: Scenario) -> None:
+    """Written after the seed-5 measurement (its survivors), each message whole: an amount that is
+    not a finite number (``=1e999`` overflows to infinity, ``=1.2.3`` is no number) or lacks its
+    operator; a veto dropped by a party that holds none (the veto parties listed, or ``none``);
+    an exponent given to tit-for-tat or one that is no number; Rubinstein on an empty frontier;
+    moving weights past the party's total (:mod:`simulator.analysis.timeline`)."""
+    import dataclasses
+
+    import numpy as np
+
+    from simulator.analysis.edits import DropVeto
+    from simulator.analysis.edits.text import parse_edit
+    from simulator.analysis.strategic.frontier import BargainingFrontier
+    from simulator.analysis.strategic.rubinstein import rubinstein
+    from simulator.analysis.timeline import scenario_at
+    from simulator.errors import EditError
+    from simulator.model import Agreement, PathPoint, Periods, Trend
+
+    def edit_message(call, *args) -> str:  # type: ignore[no-untyped-def]
+        with pytest.raises(EditError) as caught:
+            call(*args)
+        return str(caught.value).splitlines()[0]
+
+    for amount in ("=1e999", "=1.2.3", "0.3"):
+        text = f"buyer reservation {amount}"
+        assert edit_message(parse_edit, text, car) == (
+            f"edit {text!r}: expected an amount such as =0.3 (set), +0.1 or -0.1 (shift) or "
+            f"*1.5 (scale), got {amount!r}"
+        )
+    for veto, listed in (((), "none"), (("dealer",), "dealer")):
+        ruled = dataclasses.replace(car, agreement=Agreement(quorum=2, veto=veto))
+        assert edit_message(DropVeto("buyer").check, ruled) == (
+            f"buyer drops veto: 'buyer' holds no veto (veto parties: {listed})"
+        )
+    assert _message(parse_strategy, "tft:2") == "tit-for-tat takes no exponent"
+    assert _message(parse_strategy, "linear:x") == "strategy 'linear:x': E must be a number"
+    empty = BargainingFrontier(("a", "b"), np.empty((0, 2)), np.zeros(2))
+    assert _message(rubinstein, empty, [0.9, 0.9]) == (
+        "the two parties' frontier is empty (no ZOPA package meets the floors): nothing to "
+        "bargain over; open the ZOPA first (e.g. with --edit) or hold the others at their "
+        "reservation"
+    )
+    months = Periods("month", "2025-12")
+    buyer = car.party("buyer")
+    prefs = dict(buyer.preferences)  # price's weight 0.5 moves to 1.5 of a total of 1
+    to = PathPoint(months.label(2), 1.5, "assumption")
+    prefs["price"] = dataclasses.replace(prefs["price"], trend=Trend(path=(to,)))
+    moving = dataclasses.replace(buyer, preferences=prefs)
+    s = dataclasses.replace(car, parties=(moving, car.party("dealer")), periods=months)
+    assert _message(scenario_at, s, 2) == (
+        "party 'buyer' at period 2 (2026-02): the moving weights sum to 1.5, but the party's "
+        "total weight is 1 and its other weights (0.5) are rescaled to keep it; they must sum "
+        "to at most the total, with another weight > 0 to rescale"
+    )

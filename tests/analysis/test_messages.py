@@ -363,3 +363,51 @@ def test_words_the_seed_5_sample_found_unread(car: Scenario) -> None:
         "total weight is 1 and its other weights (0.5) are rescaled to keep it; they must sum "
         "to at most the total, with another weight > 0 to rescale"
     )
+
+
+def test_stages_and_values_the_seed_5_sample_found_unread(car: Scenario) -> None:
+    """Written after the seed-5 measurement: the weight margins, a timed sweep and the
+    concede-or-hold game name their stages (the :data:`~simulator.progress.Progress` contract: a
+    named stage, a fraction in [0, 1]); the weight margins move once per movable weight; a sweep
+    parameter reads the value it sets, each bonus its own; ``none`` is a name of the neutral
+    mediator as ``neutral`` is."""
+    import dataclasses
+
+    from simulator.analysis.margins import margins
+    from simulator.analysis.sensitivity import parse_parameter, sweep
+    from simulator.analysis.strategic.concede import concede_or_hold
+    from simulator.cli._common import without_timings
+    from tests.analysis.conftest import deadlock_scenario
+
+    seen = _stages(lambda progress: margins(car, progress=progress))
+    n = sum(len(p.preferences) for p in car.parties)  # every weight of the car can move
+    assert seen == [("weight margins", k / n) for k in range(n)] + [("weight margins", 1.0)]
+    values = [0.3, 0.5, 0.7]
+    seen = _stages(
+        lambda progress: sweep(car, "buyer.reservation", values, seconds=600, progress=progress)
+    )
+    assert {s for s, _ in seen} == {"sweep"} and seen[-1] == ("sweep", 1.0)
+    deadlock = deadlock_scenario()
+    seen = _stages(
+        lambda progress: concede_or_hold(deadlock, deadlock.party_ids, progress=progress)
+    )
+    stages = [s for k, (s, _) in enumerate(seen) if k == 0 or seen[k - 1][0] != s]
+    assert stages == ["single concessions", "pairs of concessions", "opening pairs", "profiles"]
+
+    buyer = car.party("buyer")
+    (worry_free,) = buyer.interactions
+    other = dataclasses.replace(worry_free, id="slow_and_cheap", bonus=-0.02)
+    two = dataclasses.replace(buyer, interactions=(worry_free, other))
+    s = dataclasses.replace(car, parties=(two, car.party("dealer")))
+    for text, value in (
+        ("buyer.bonus.worry_free", 0.05),
+        ("buyer.bonus.slow_and_cheap", -0.02),
+        ("buyer.reservation", 0.4),
+        ("dealer.weight.warranty", 0.3),
+    ):
+        assert parse_parameter(text, s).current(s) == value
+
+    def run(mediator: str) -> dict:  # type: ignore[type-arg]
+        return without_timings(single_text(car, mediator=mediator, start="sticker").to_dict())
+
+    assert run("none") == run("neutral")

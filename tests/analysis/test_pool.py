@@ -121,3 +121,28 @@ def test_a_pool_of_a_huge_space_drops_repeats_keeping_the_first(car: Scenario) -
     outcomes = np.concatenate([rows, rows[[3, 0]], rows[:2]])
     pool = make_pool(cs, outcomes, 0, exact=False)
     assert pool.outcomes.tolist() == rows.tolist()
+
+
+def test_a_proposal_with_too_many_or_no_consistent_completions_is_refused(
+    car: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``complete_proposal`` compares at most ``COMPLETION_LIMIT`` completions (that many is
+    allowed) and needs a consistent one; each refusal says why, whole."""
+    import simulator.analysis.protocols.pool as pool_module
+    from simulator.errors import ScenarioError
+
+    cs = compile_scenario(car)
+    everything = Proposal("everything", {})
+    monkeypatch.setattr(pool_module, "COMPLETION_LIMIT", 36)  # the car's 36 packages: allowed
+    assert len(complete_proposal(cs, everything)) == 3
+    monkeypatch.setattr(pool_module, "COMPLETION_LIMIT", 35)
+    with pytest.raises(ScenarioError) as caught:
+        complete_proposal(cs, everything)
+    assert str(caught.value) == (
+        "proposal 'everything' leaves 36 completions; at most 35 can be compared: fix more of its "
+        "issues"
+    )
+    fast_at_22 = Proposal("fast_at_22", {"price": ("22",), "delivery": ("fast",)})
+    with pytest.raises(ScenarioError) as caught:
+        complete_proposal(cs, fast_at_22)
+    assert str(caught.value) == "no completion of proposal 'fast_at_22' is consistent"

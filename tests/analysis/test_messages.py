@@ -343,6 +343,10 @@ def test_words_the_seed_5_sample_found_unread(car: Scenario) -> None:
         assert edit_message(DropVeto("buyer").check, ruled) == (
             f"buyer drops veto: 'buyer' holds no veto (veto parties: {listed})"
         )
+    assert edit_message(DropVeto("buyer").check, car) == (
+        "buyer drops veto: the scenario has no 'agreement' block, so every party must accept; "
+        "lower the quorum first (agreement quorum -1)"
+    )
     assert _message(parse_strategy, "tft:2") == "tit-for-tat takes no exponent"
     assert _message(parse_strategy, "linear:x") == "strategy 'linear:x': E must be a number"
     empty = BargainingFrontier(("a", "b"), np.empty((0, 2)), np.zeros(2))

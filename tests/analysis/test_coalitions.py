@@ -249,3 +249,27 @@ def test_member_utilities_and_names_of_a_coalitions_package():
     assert outcome_names(s, zone.nash) == {"x": "c", "y": "b"}
     row = rows[tuple(zone.nash.outcome)]
     assert member_utilities(s, zone) == pytest.approx({"p": row.u[0], "r": row.u[2]})
+
+
+def test_past_the_count_budget_each_zone_states_its_estimate(monkeypatch):
+    """Written after the seed-5 measurement: a coalition whose zone is counted only in part
+    (a count budget of two nodes) states a lower bound and, in the JSON, the estimate of the
+    whole with its interval (``zone_size_estimate``); an exact count states none."""
+    import simulator.analysis.coalition_search as coalition_search
+    from simulator.formats import load_scenario
+    from simulator.solver import Budget
+
+    siting = load_scenario("scenarios/siting_six.yaml")
+    exact = coalitions(siting, min_size=5)
+    assert all(z.size_exact and z.estimate is None for z in exact.zones)
+    monkeypatch.setattr(coalition_search, "COUNT_BUDGET", Budget(nodes=2, outcomes=2))
+    result = coalitions(siting, min_size=5)
+    zones = result.to_dict()["coalitions"]
+    partial = [(z, d) for z, d in zip(result.zones, zones, strict=True) if not z.size_exact]
+    assert partial
+    for z, d in zip(result.zones, zones, strict=True):
+        assert z.size_exact == (z.estimate is None)
+        assert d["zone_size_exact"] is z.size_exact
+        assert d["zone_size_estimate"] == (None if z.estimate is None else z.estimate.to_dict())
+    for z, d in partial:
+        assert d["zone_size_estimate"] is not None and z.size <= d["zone_size_estimate"]["high"]

@@ -4,12 +4,14 @@ number of workers or the chunk size; a clear exit 2 when no scheduler answers.""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from simulator.analysis import monte_carlo, scan_concessions, sweep
-from simulator.analysis._tasks import DaskExecutor, dask_executor
+from simulator.analysis._tasks import DaskExecutor, dask_executor, run_tasks
 from simulator.cli import main
 from simulator.cli._common import without_timings
 from tests.analysis.test_monte_carlo import uncertain_car
@@ -118,3 +120,35 @@ def test_both_dask_options_are_refused(capsys):
 def test_no_executor_without_the_options():
     with dask_executor(None, None) as ex:
         assert ex is None
+
+
+_SECOND_DONE = threading.Event()
+
+
+def _second_first(k: int) -> int:
+    """Task 0 waits (up to 10 s) until task 1 is ending, then half a second more for the scheduler
+    to hear of it: on two workers task 1 completes first."""
+    if k == 0:
+        _SECOND_DONE.wait(10)
+        time.sleep(0.5)
+    else:
+        _SECOND_DONE.set()
+    return k
+
+
+def test_dask_results_are_noted_as_they_complete_and_returned_in_task_order(client):
+    """Written after the seed-5 measurement (``_completed`` for Dask futures): ``note`` is
+    "called with each result as it arrives", so on two workers the task that ends first is noted
+    first, while the results still come back in task order."""
+    _SECOND_DONE.clear()
+    seen: list[tuple[str, float]] = []
+    out = run_tasks(
+        _second_first,
+        [(0,), (1,)],
+        executor=client,
+        progress=lambda stage, fraction: seen.append((stage, fraction)),
+        stage="order",
+        note=lambda k: f"task {k}",
+    )
+    assert out == [0, 1]
+    assert seen == [("order\ttask 1", 0.5), ("order\ttask 0", 1.0)]

@@ -243,3 +243,39 @@ def test_scaling_the_reservation_scales_its_range(car):
     edited = parse_edit("dealer reservation *1.1", car).apply(car)
     span, old = edited.party("dealer").reservation_range, car.party("dealer").reservation_range
     assert isinstance(span, Uncertainty) and span.low == pytest.approx(1.1 * old.low)
+
+
+def test_every_comparison_selects_what_it_says(car: Scenario) -> None:
+    """Written after the seed-5 measurement: ``select_options`` against the comparison itself,
+    for every operator and every operand, on a numeric issue (by value) and on an ordered one (by
+    position); an empty selection is refused with the options listed."""
+    import operator
+
+    from simulator.analysis.edits import COMPARISONS, select_options
+
+    ops = {
+        "<": operator.lt,
+        "<=": operator.le,
+        ">": operator.gt,
+        ">=": operator.ge,
+        "=": operator.eq,
+        "!=": operator.ne,
+    }
+    assert set(COMPARISONS) == set(ops)
+    for issue_id in ("price", "warranty"):
+        issue = car.issue(issue_id)
+        keys = [o.value if issue.numeric else k for k, o in enumerate(issue.options)]
+        for op, compare in ops.items():
+            for operand, key in zip(issue.option_ids, keys, strict=True):
+                expected = tuple(
+                    o for o, k in zip(issue.option_ids, keys, strict=True) if compare(k, key)
+                )
+                if expected:
+                    assert select_options(issue, op, operand) == expected, (issue_id, op, operand)
+                else:
+                    with pytest.raises(EditError) as caught:
+                        select_options(issue, op, operand)
+                    assert str(caught.value) == (
+                        f"no option of issue {issue_id!r} is {op} {operand} "
+                        f"(options in order: {', '.join(issue.option_ids)})"
+                    )

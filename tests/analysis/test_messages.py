@@ -307,3 +307,111 @@ def test_a_text_everyone_accepts_at_the_deadline_is_agreed(car: Scenario) -> Non
     assert r.agreed and r.agreement_round == 1
     assert coalitions(car, min_size=1).to_dict()["min_size"] == 1
     assert coalitions(car).to_dict()["min_size"] == 2
+
+
+def test_words_the_seed_5_sample_found_unread(car: Scenario) -> None:
+    """Written after the seed-5 measurement (its survivors), each message whole: an amount that is
+    not a finite number (``=1e999`` overflows to infinity, ``=1.2.3`` is no number) or lacks its
+    operator; a veto dropped by a party that holds none (the veto parties listed, or ``none``);
+    an exponent given to tit-for-tat or one that is no number; Rubinstein on an empty frontier;
+    moving weights past the party's total (:mod:`simulator.analysis.timeline`)."""
+    import dataclasses
+
+    import numpy as np
+
+    from simulator.analysis.edits import DropVeto
+    from simulator.analysis.edits.text import parse_edit
+    from simulator.analysis.strategic.frontier import BargainingFrontier
+    from simulator.analysis.strategic.rubinstein import rubinstein
+    from simulator.analysis.timeline import scenario_at
+    from simulator.errors import EditError
+    from simulator.model import Agreement, PathPoint, Periods, Trend
+
+    def edit_message(call, *args) -> str:  # type: ignore[no-untyped-def]
+        with pytest.raises(EditError) as caught:
+            call(*args)
+        return str(caught.value).splitlines()[0]
+
+    for amount in ("=1e999", "=1.2.3", "0.3"):
+        text = f"buyer reservation {amount}"
+        assert edit_message(parse_edit, text, car) == (
+            f"edit {text!r}: expected an amount such as =0.3 (set), +0.1 or -0.1 (shift) or "
+            f"*1.5 (scale), got {amount!r}"
+        )
+    for veto, listed in (((), "none"), (("dealer",), "dealer")):
+        ruled = dataclasses.replace(car, agreement=Agreement(quorum=2, veto=veto))
+        assert edit_message(DropVeto("buyer").check, ruled) == (
+            f"buyer drops veto: 'buyer' holds no veto (veto parties: {listed})"
+        )
+    assert edit_message(DropVeto("buyer").check, car) == (
+        "buyer drops veto: the scenario has no 'agreement' block, so every party must accept; "
+        "lower the quorum first (agreement quorum -1)"
+    )
+    assert _message(parse_strategy, "tft:2") == "tit-for-tat takes no exponent"
+    assert _message(parse_strategy, "linear:x") == "strategy 'linear:x': E must be a number"
+    empty = BargainingFrontier(("a", "b"), np.empty((0, 2)), np.zeros(2))
+    assert _message(rubinstein, empty, [0.9, 0.9]) == (
+        "the two parties' frontier is empty (no ZOPA package meets the floors): nothing to "
+        "bargain over; open the ZOPA first (e.g. with --edit) or hold the others at their "
+        "reservation"
+    )
+    months = Periods("month", "2025-12")
+    buyer = car.party("buyer")
+    prefs = dict(buyer.preferences)  # price's weight 0.5 moves to 1.5 of a total of 1
+    to = PathPoint(months.label(2), 1.5, "assumption")
+    prefs["price"] = dataclasses.replace(prefs["price"], trend=Trend(path=(to,)))
+    moving = dataclasses.replace(buyer, preferences=prefs)
+    s = dataclasses.replace(car, parties=(moving, car.party("dealer")), periods=months)
+    assert _message(scenario_at, s, 2) == (
+        "party 'buyer' at period 2 (2026-02): the moving weights sum to 1.5, but the party's "
+        "total weight is 1 and its other weights (0.5) are rescaled to keep it; they must sum "
+        "to at most the total, with another weight > 0 to rescale"
+    )
+
+
+def test_stages_and_values_the_seed_5_sample_found_unread(car: Scenario) -> None:
+    """Written after the seed-5 measurement: the weight margins, a timed sweep and the
+    concede-or-hold game name their stages (the :data:`~simulator.progress.Progress` contract: a
+    named stage, a fraction in [0, 1]); the weight margins move once per movable weight; a sweep
+    parameter reads the value it sets, each bonus its own; ``none`` is a name of the neutral
+    mediator as ``neutral`` is."""
+    import dataclasses
+
+    from simulator.analysis.margins import margins
+    from simulator.analysis.sensitivity import parse_parameter, sweep
+    from simulator.analysis.strategic.concede import concede_or_hold
+    from simulator.cli._common import without_timings
+    from tests.analysis.conftest import deadlock_scenario
+
+    seen = _stages(lambda progress: margins(car, progress=progress))
+    n = sum(len(p.preferences) for p in car.parties)  # every weight of the car can move
+    assert seen == [("weight margins", k / n) for k in range(n)] + [("weight margins", 1.0)]
+    values = [0.3, 0.5, 0.7]
+    seen = _stages(
+        lambda progress: sweep(car, "buyer.reservation", values, seconds=600, progress=progress)
+    )
+    assert {s for s, _ in seen} == {"sweep"} and seen[-1] == ("sweep", 1.0)
+    deadlock = deadlock_scenario()
+    seen = _stages(
+        lambda progress: concede_or_hold(deadlock, deadlock.party_ids, progress=progress)
+    )
+    stages = [s for k, (s, _) in enumerate(seen) if k == 0 or seen[k - 1][0] != s]
+    assert stages == ["single concessions", "pairs of concessions", "opening pairs", "profiles"]
+
+    buyer = car.party("buyer")
+    (worry_free,) = buyer.interactions
+    other = dataclasses.replace(worry_free, id="slow_and_cheap", bonus=-0.02)
+    two = dataclasses.replace(buyer, interactions=(worry_free, other))
+    s = dataclasses.replace(car, parties=(two, car.party("dealer")))
+    for text, value in (
+        ("buyer.bonus.worry_free", 0.05),
+        ("buyer.bonus.slow_and_cheap", -0.02),
+        ("buyer.reservation", 0.4),
+        ("dealer.weight.warranty", 0.3),
+    ):
+        assert parse_parameter(text, s).current(s) == value
+
+    def run(mediator: str) -> dict:  # type: ignore[type-arg]
+        return without_timings(single_text(car, mediator=mediator, start="sticker").to_dict())
+
+    assert run("none") == run("neutral")

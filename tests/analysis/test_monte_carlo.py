@@ -118,6 +118,22 @@ def test_enumerate_and_solve_agree(car):
     assert b.method == "solve" and "candidates" in b.robust_scope
 
 
+def test_a_searched_proposal_box_agrees_with_enumeration(car, monkeypatch):
+    """Written after the seed-5 measurement: with the solve method a proposal whose box is larger
+    than ``BOX_LIMIT`` is decided by an existence search on the sampled scenario restricted to the
+    proposal, not package by package: every proposal's chance is still enumeration's."""
+    import importlib
+
+    mc = importlib.import_module("simulator.analysis.monte_carlo")
+
+    s = uncertain_car(car)
+    a = monte_carlo(s, 40, seed=11, workers=1, method="enumerate")
+    monkeypatch.setattr(mc, "BOX_LIMIT", 1)  # the buyer's opening leaves 3 packages
+    b = monte_carlo(s, 40, seed=11, workers=1, method="solve")
+    assert b.proposals == a.proposals
+    assert 0 < a.proposals["buyer_opening"] < 1  # open in some samples, not in all
+
+
 def test_enumerate_and_solve_agree_on_a_synthetic_scenario():
     s = synthetic_scenario(3, 3, 3, seed=5, red_lines=3, reservation=0.4)
     s = with_uncertainty(s, 10.0, Uncertainty(0.3, 0.5, "triangular"), 0.5)

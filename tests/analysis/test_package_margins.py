@@ -15,6 +15,7 @@ from simulator.analysis.package_margins import (
     PACKAGE_TOLERANCE,
     _grid_side,
     _monotone_side,
+    _nearest,
     package_move_margins,
     package_of,
 )
@@ -155,3 +156,19 @@ def test_a_change_at_an_end_of_the_stated_range_is_within_it() -> None:
         moved = dataclasses.replace(car, parties=(party, *car.parties[1:]))
         found, _ = package_move_margins(moved, seconds=3600.0, only={"buyer.reservation"})
         assert found[0].flips_at == flip and found[0].within_range is within
+
+
+def test_the_search_above_finds_a_nearer_change_than_the_one_below() -> None:
+    """Written after the seed-5 measurement. ``_nearest`` returns "the nearest change in [lo,
+    hi]", looking above ``x0`` no farther than the change found below it. From 0.5 the package
+    changes below 0.4 (0.1 away) and in a narrow window at [0.54, 0.56] (0.04 away): the grid of
+    the search above, over [0.5, 0.6], lands in the window, and the window's change is the
+    nearest. (A grid over the whole [0.5, 1] would step over it.)"""
+    assert PACKAGE_GRID == 4  # the grid this case is built around
+
+    def changed(x: float) -> bool:
+        return x <= 0.4 or 0.54 <= x <= 0.56
+
+    found = _nearest(changed, 0.5, 0.0, 1.0, monotone=False)
+    assert found is not None
+    assert abs(found.flips_at - 0.54) <= PACKAGE_TOLERANCE and found.same < 0.54 <= found.flips_at

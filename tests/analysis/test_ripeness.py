@@ -96,9 +96,30 @@ def _held(s: Scenario, party: str) -> Scenario:
     )
 
 
+def _trend_kind(party) -> str:  # type: ignore[no-untyped-def]
+    trend = party.reservation_trend
+    return "none" if trend is None else ("drift" if trend.drift is not None else "path")
+
+
 def _check_margins(s: Scenario, result: RipenessResult) -> None:
     first, n = result.first_open, result.horizon
+    open0 = result.periods[0].is_open
     for m in result.drift_margins:
+        # the module Notation: earlier_at = max c(t) over 1 <= t < first_open, with
+        # c(t) = (M_p(t) - d_p(0)) / t, and earlier_to the first t reaching it
+        p = s.party_ids.index(m.party)
+        assert m.trend == _trend_kind(s.parties[p])
+        d0 = float(s.parties[p].reservation)
+        c = [
+            ((v.best[p] - d0) / v.t, v.t)
+            for v in result.periods
+            if v.t >= 1 and (first is None or v.t < first) and math.isfinite(v.best[p])
+        ]
+        if open0 or m.trend == "path" or not c:
+            assert (m.earlier_at, m.earlier_to) == (None, None)
+        else:
+            top = max(x for x, _ in c)
+            assert (m.earlier_at, m.earlier_to) == (top, min(t for x, t in c if x == top))
         # necessary: holding the party's reservation at d_p(0) closes the zone at first_open
         if first is None or result.periods[0].is_open or m.trend == "path":
             assert m.necessary is None and m.later_at is None
@@ -147,25 +168,55 @@ def test_car_with_drift_against_each_period_solved() -> None:
     assert {m["party"] for m in data["drift_margins"]} == {"buyer", "dealer"}
 
 
-def test_a_reservation_exactly_at_its_best_makes_its_drift_unnecessary() -> None:
-    """The dealer starts exactly at the best it can get at first_open (a tie, within the rounding
-    slack): holding its reservation there keeps the zone open, so its fall is not necessary."""
+def _dealer_started_at(start_of) -> tuple[Scenario, RipenessResult, int]:  # type: ignore[no-untyped-def]
+    """The drifting car with the dealer's start set from its period verdict at first_open by
+    ``start_of`` (the new start can move first_open: settled in a few rounds)."""
     s = load_scenario(CAR_DRIFT)
     first = ripeness(s, 12).first_open
     assert first is not None
-    for _ in range(5):  # the dealer's new start can move first_open: settle it
-        best = ripeness(s, 12).periods[first].best[1]
+    for _ in range(5):
+        start = start_of(ripeness(s, 12).periods[first])
         parties = list(s.parties)
-        parties[1] = dataclasses.replace(parties[1], reservation=best)
+        parties[1] = dataclasses.replace(parties[1], reservation=start)
         s = dataclasses.replace(s, parties=tuple(parties))
         result = ripeness(s, 12)
         if result.first_open == first:
-            break
+            return s, result, first
         first = result.first_open
-    assert first is not None and result.periods[first].best[1] == s.parties[1].reservation
+        assert first is not None
+    raise AssertionError("first_open did not settle")
+
+
+def test_a_reservation_exactly_at_its_best_makes_its_drift_unnecessary() -> None:
+    """The dealer starts exactly at the best it can get at first_open (a tie, within the rounding
+    slack): holding its reservation there keeps the zone open, so its fall is not necessary."""
+    s, result, first = _dealer_started_at(lambda v: v.best[1])
+    assert result.periods[first].best[1] == s.parties[1].reservation
     dealer = result.drift_margins[1]
     assert dealer.trend == "drift" and dealer.necessary is False
     _check_margins(s, result)
+
+
+def _slack_above_best(v) -> float:  # type: ignore[no-untyped-def]
+    """The float ``d`` with ``d - eps == best`` exactly."""
+    start = v.best[1] + v.slack
+    while start - v.slack > v.best[1]:
+        start = math.nextafter(start, -math.inf)
+    while start - v.slack < v.best[1]:
+        start = math.nextafter(start, math.inf)
+    return start
+
+
+def test_a_reservation_exactly_the_slack_above_its_best_makes_its_drift_unnecessary() -> None:
+    """Written after the seed-5 measurement: ``necessary`` is ``M_p(T) < d_p(0) - eps`` (the
+    module Notation), so a start exactly ``eps`` above the best the dealer can get at first_open
+    still leaves the zone open there (a tie: the solver counts it in the ZOPA)."""
+    s, result, first = _dealer_started_at(_slack_above_best)
+    v = result.periods[first]  # the dealer's best at first_open does not depend on its own d
+    assert float(s.parties[1].reservation) - v.slack == v.best[1]
+    dealer = result.drift_margins[1]
+    assert dealer.trend == "drift" and dealer.necessary is False
+    assert solve(scenario_at(_held(s, "dealer"), first)).counts.zopa > 0  # held: still open
 
 
 def test_no_drift_gives_the_snapshot_verdict_at_every_period() -> None:

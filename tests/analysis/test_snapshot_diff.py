@@ -126,3 +126,55 @@ def test_the_texts_name_each_form_of_rule_and_term() -> None:
     assert by_name["bonus"].before.endswith(": +0.05") and by_name["bonus"].after.endswith(": +0.1")
     assert by_name["vote"].before == "board on {'warranty': ['three_years']}: p = 0.5"
     assert by_name["vote"].after.endswith("p = 0.25")
+
+
+def test_a_weight_removed_and_a_bound_turned_are_listed_whole() -> None:
+    """Written after the seed-5 measurement: every change of one snapshot pair, each compared
+    whole (the JSON of ``bargain diff``): a weight changed with its new source, a weight removed
+    (its old value, no new one), and a red line turned from ``at_least`` into ``at_most``."""
+    car = load_scenario(ROOT / "scenarios" / "textbook_car.yaml")
+    buyer = car.party("buyer")
+    prefs = {k: v for k, v in buyer.preferences.items() if k != "delivery"}
+    prefs["price"] = dataclasses.replace(prefs["price"], weight=0.6, source="new survey")
+    dealer = car.party("dealer")
+    (no_fire_sale,) = dealer.red_lines
+    turned = dataclasses.replace(no_fire_sale, kind="at_most", bound="24")
+    later = dataclasses.replace(
+        car,
+        parties=(
+            dataclasses.replace(buyer, preferences=prefs),
+            dataclasses.replace(dealer, red_lines=(turned,)),
+        ),
+    )
+    assert [c.to_dict() for c in snapshot_changes(car, later)] == [
+        {
+            "kind": "weight",
+            "party": "buyer",
+            "item": "price",
+            "change": "changed",
+            "before": "0.5",
+            "after": "0.6",
+            "source_before": "assumption; additive scoring as in [raiffa]",
+            "source_after": "new survey",
+        },
+        {
+            "kind": "weight",
+            "party": "buyer",
+            "item": "delivery",
+            "change": "removed",
+            "before": "0.2",
+            "after": None,
+            "source_before": "assumption",
+            "source_after": None,
+        },
+        {
+            "kind": "red_line",
+            "party": "dealer",
+            "item": "no_fire_sale",
+            "change": "changed",
+            "before": "price >= 22",
+            "after": "price <= 24",
+            "source_before": "assumption: below cost",
+            "source_after": "assumption: below cost",
+        },
+    ]

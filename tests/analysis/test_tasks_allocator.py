@@ -3,7 +3,10 @@ with room in the allocator, and the process's settings come back after the last 
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import numpy as np
+import pytest
 
 import simulator.analysis._tasks as tasks
 from simulator.analysis._tasks import roomy_allocator, run_tasks
@@ -104,3 +107,71 @@ def test_two_workers_run_the_tasks_in_worker_processes_in_task_order():
     out = run_tasks(_pid_of, [(k,) for k in range(4)], workers=2)
     assert [k for k, _ in out] == [0, 1, 2, 3]
     assert os.getpid() not in {pid for _, pid in out}
+
+
+def test_a_worker_leaves_ctrl_c_to_its_parent():
+    """Written after the seed-5 measurement (``_ignore_interrupts``, which mutmut saw no test
+    call: it runs in the workers). What a worker runs first makes SIGINT, which a terminal sends to
+    the whole process group, ignored there; here it runs in this process, the handler restored
+    after."""
+    import os
+    import signal
+
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        tasks._ignore_interrupts()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        os.kill(os.getpid(), signal.SIGINT)  # ignored: no KeyboardInterrupt
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+def _fail_once_the_other_runs(mark: str) -> NoReturn:
+    import pathlib
+    import time
+
+    for _ in range(500):  # up to 5 s: wait until the other task has started
+        if pathlib.Path(mark).exists():
+            break
+        time.sleep(0.01)
+    raise ValueError("this task failed")
+
+
+def _run_long(mark: str) -> int:
+    import os
+    import pathlib
+    import time
+
+    pathlib.Path(mark).write_text(str(os.getpid()))
+    time.sleep(60)
+    return 0
+
+
+def _fail_or_run_long(kind: str, mark: str) -> int:
+    """A top-level task (it pickles): fail, or run for a minute."""
+    if kind == "fail":
+        _fail_once_the_other_runs(mark)
+    return _run_long(mark)
+
+
+def test_a_failed_task_stops_the_pool_at_once(tmp_path):
+    """Written after the seed-5 measurement (``_stop``): with ``workers=2`` a task that fails is
+    raised at once, not after the other task's minute, and the worker still running it is ended
+    (the module's "stop now, not after every queued task")."""
+    import os
+    import time
+
+    mark = str(tmp_path / "started")
+    began = time.perf_counter()
+    with pytest.raises(ValueError, match="this task failed"):
+        run_tasks(_fail_or_run_long, [("fail", mark), ("long", mark)], workers=2)
+    assert time.perf_counter() - began < 10
+    pid = int((tmp_path / "started").read_text())
+    for _ in range(500):  # ended by _stop (joined there): give the OS a moment to reap it
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.01)
+    else:
+        raise AssertionError(f"the worker {pid} running the long task is still alive")

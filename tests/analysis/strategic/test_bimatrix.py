@@ -235,3 +235,27 @@ def test_lemke_howson_follows_nashpy_from_every_label(game: tuple[np.ndarray, np
     for (row, col), (row_want, col_want) in zip(found, want, strict=True):
         np.testing.assert_allclose(row, row_want, atol=1e-12)
         np.testing.assert_allclose(col, col_want, atol=1e-12)
+
+
+def _degenerate_by_definition(a: np.ndarray, b: np.ndarray) -> bool:
+    """Some pure strategy has more than one pure best reply: a column with two best rows for the
+    row player, or a row with two best columns for the column player."""
+    m, n = a.shape
+    rows_tied = any(sum(a[i, j] == a[:, j].max() for i in range(m)) > 1 for j in range(n))
+    cols_tied = any(sum(b[i, j] == b[i, :].max() for j in range(n)) > 1 for i in range(m))
+    return rows_tied or cols_tied
+
+
+def test_degeneracy_is_its_definition_for_either_player() -> None:
+    """Written after the seed-5 measurement: ``is_degenerate`` against its definition on random
+    small integer games (many ties), of several shapes; and a game tied only in the column
+    player's payoffs, and its transpose, tied only in the row player's."""
+    rng = np.random.default_rng(3)
+    for shape in ((2, 2), (2, 3), (3, 2), (3, 3)):
+        for _ in range(40):
+            a, b = rng.integers(0, 3, shape), rng.integers(0, 3, shape)
+            assert is_degenerate(a, b) == _degenerate_by_definition(a, b), (a, b)
+    a = np.array([[3, 0], [5, 1]])  # each column has one best row
+    b = np.array([[1, 1], [0, 2]])  # the first row has two best columns
+    assert is_degenerate(a, b) and is_degenerate(b.T, a.T)
+    assert not is_degenerate(a, a.T)

@@ -49,3 +49,23 @@ def test_no_point_with_a_gain_for_both_has_no_nash_row() -> None:
     assert f.nash_row() is None and f.nash_row(np.array([1.0, 2.0])) is None
     g = BargainingFrontier(("a", "b"), np.array([[0.5, 0.0], [0.25, 0.25]]), np.zeros(2))
     assert g.nash_row() == 1
+
+
+def test_the_nash_rows_are_the_closed_forms_and_the_documented_tie_break() -> None:
+    """Written after the seed-5 measurement. On the unit pie ``u_1 + u_2 = 1`` with ``d = 0`` the
+    weighted Nash solution with powers ``(b_1, b_2)`` gives ``u_1 = b_1 / (b_1 + b_2)`` (Nash
+    1950; Kalai 1977), the plain one ``1/2``. And the plain Nash row breaks a tie of the Nash
+    product (within the solver's ``TIE_TOLERANCE``) by the larger sum of normalised gains, as
+    every Nash point of the solver: of two products ``4e-13`` apart, the smaller wins here."""
+    from simulator.analysis.strategic.frontier import unit_pie_frontier
+
+    pie = unit_pie_frontier(101)
+    assert pie.nash_row() == 50
+    for power, row in (((3.0, 1.0), 75), ((1.0, 3.0), 25), ((1.0, 1.0), 50), ((1.0, 4.0), 20)):
+        assert pie.nash_row(np.array(power)) == row
+    u = np.array([[0.05, 0.2], [0.1, 0.1 + 4e-12], [0.5, 1e-4]])
+    tied = BargainingFrontier(("a", "b"), u, np.zeros(2))
+    products = u.prod(axis=1)
+    assert 0 < products[1] - products[0] < 1e-12  # a tie of the Nash product
+    # normalised gains (u - d) / (max u - d): 0.1 + 1 for the first, 0.2 + 0.5 for the second
+    assert tied.nash_row() == 0

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from simulator.analysis.protocols import alternating_offers, build_pool, complete_proposal
-from simulator.analysis.protocols.pool import make_pool
+from simulator.analysis.protocols.pool import make_pool, scales
 from simulator.compiled import compile_scenario, evaluate_utilities
 from simulator.model import Proposal, Scenario
 from simulator.solver import solve
@@ -23,9 +23,9 @@ from tests.oracle import enumerate_rows
 def _oracle_completion(s: Scenario, proposal: Proposal) -> dict[str, str]:
     """``complete_proposal``'s rule by enumeration: among the consistent completions, the largest
     Nash product of those in the ZOPA; without one, the fewest red lines crossed, then the
-    smallest total shortfall, then the largest smallest gain (first in outcome order on ties).
-    The utilities are the compiled ones, as the pool's: the car's utility sums tie exactly, and
-    their float sums then differ in the last bit the same way."""
+    smallest total shortfall (within the rounding slack of the smallest: the car's utility sums
+    tie exactly, and their float sums differ in the last bit), then the largest smallest gain
+    (first in outcome order on ties). The utilities are the compiled ones, as the pool's."""
     cs = compile_scenario(s)
     rows = [
         r
@@ -38,15 +38,10 @@ def _oracle_completion(s: Scenario, proposal: Proposal) -> dict[str, str]:
     if zone:
         best = max(zone, key=lambda r: sum(math.log(max(g, 1e-300)) for g in gains[r.index]))
         return best.named
-    best = min(
-        rows,
-        key=lambda r: (
-            len(r.crossed),
-            sum(max(-g, 0.0) for g in gains[r.index]),
-            -min(gains[r.index]),
-        ),
-    )
-    return best.named
+    fewest = [r for r in rows if len(r.crossed) == min(len(q.crossed) for q in rows)]
+    short = {r.index: sum(max(-g, 0.0) for g in gains[r.index]) for r in fewest}
+    near = [r for r in fewest if short[r.index] <= min(short.values()) + cs.rounding_slack]
+    return max(near, key=lambda r: min(gains[r.index])).named  # max: the first of equals
 
 
 @pytest.mark.parametrize("reservations", [(0.4, 0.25), (0.9, 0.25), (0.4, 0.9), (0.7, 0.7)])
@@ -146,3 +141,22 @@ def test_a_proposal_with_too_many_or_no_consistent_completions_is_refused(
     with pytest.raises(ScenarioError) as caught:
         complete_proposal(cs, fast_at_22)
     assert str(caught.value) == "no completion of proposal 'fast_at_22' is consistent"
+
+
+def test_each_party_s_scale_is_its_best_acceptable_gain_or_1_without_one(car: Scenario) -> None:
+    """``scales``: ``max(u_max - d, eps)`` over the party's acceptable pool rows; a party whose
+    red lines every row crosses gets 1, one whose best acceptable row is below its reservation
+    gets eps."""
+    cs = compile_scenario(car)
+    pool = build_pool(cs, 0)  # the whole car: an exact pool
+    own = pool.own_ok.copy()
+    own[:, 0] = False  # the first party accepts nothing
+    worst = np.argmin(np.where(own[:, 1], pool.utilities[:, 1], np.inf))
+    own[:, 1] = False
+    own[worst, 1] = True  # the second accepts only its worst row
+    u = pool.utilities.copy()
+    u[worst, 1] = cs.reservation[1] - 0.25  # below its reservation
+    got = scales(cs, dataclasses.replace(pool, own_ok=own, utilities=u))
+    assert got.tolist() == pytest.approx([1.0, 1e-9], rel=1e-12, abs=0)
+    best = [pool.utilities[pool.own_ok[:, p], p].max() - cs.reservation[p] for p in range(2)]
+    assert scales(cs, pool).tolist() == pytest.approx([max(b, 1e-9) for b in best], abs=0)

@@ -212,7 +212,8 @@ def build_pool(
 
 
 def scales(cs: CompiledScenario, pool: Pool) -> FloatArray:
-    """``(P,)``: ``max(u_p^max - d_p, eps)`` over the party's own acceptable pool outcomes."""
+    """``(P,)``: ``max(u_p^max - d_p, eps)`` over the party's own acceptable pool outcomes, and
+    1 for a party with none (its gains are then plain utility differences, not divided by eps)."""
     u = np.where(pool.own_ok, pool.utilities, -np.inf)
     best = u.max(axis=0) if len(u) else np.full(cs.n_parties, -np.inf)
     best = np.where(np.isfinite(best), best, cs.reservation + 1.0)
@@ -291,7 +292,8 @@ def complete_proposal(
     :data:`COMPLETION_LIMIT`) that breaks no consistency constraint is evaluated at once. When some
     completions are in the ZOPA, the one with the largest Nash product ``prod_p (u_p - d_p)`` is
     taken (the evaluator's Nash completion); otherwise the one crossing the fewest red lines, then
-    with the smallest total shortfall below the reservations, then with the largest smallest gain.
+    with the smallest total shortfall below the reservations (shortfalls within the rounding slack
+    of the smallest count as equal), then with the largest smallest gain, then the first.
 
     Raises
     ------
@@ -317,7 +319,9 @@ def complete_proposal(
         rows = np.flatnonzero(ok)
         nash = np.log(np.maximum(gain[rows], 1e-300)).sum(axis=1)
         return pool.outcomes[rows[int(np.argmax(nash))]]
+    # the documented order, with shortfalls within the rounding slack of the smallest tied (their
+    # float sums differ in the last bits), so the smallest gain decides; then the first row
     n_crossed = pool.crossed[:, cs.rule_owner >= 0].sum(axis=1)
-    shortfall = np.maximum(-gain, 0.0).sum(axis=1)
-    order = np.lexsort((-gain.min(axis=1), shortfall, n_crossed))
-    return pool.outcomes[order[0]]
+    shortfall = np.where(n_crossed == n_crossed.min(), np.maximum(-gain, 0.0).sum(axis=1), np.inf)
+    near = shortfall <= shortfall.min() + cs.rounding_slack
+    return pool.outcomes[int(np.argmax(np.where(near, gain.min(axis=1), -np.inf)))]

@@ -156,7 +156,8 @@ def test_the_three_point_pie_game_in_the_json_whole() -> None:
     """Written after the seed-6 measurement: on the unit pie of three points (0, 1), (1/2, 1/2),
     (1, 0) every frontier pair is a pure agreement equilibrium (Nash 1953: demanding more than
     the other leaves breaks the deal, less is left on the table), and both demanding all of it is
-    the disagreement one. The NBS is (1/2, 1/2), so the corners lie ``sqrt(1/2)`` from it; the
+    the disagreement one; each pair is given with the Nash product of its demands (1 for the
+    incompatible (1, 1)). The NBS is (1/2, 1/2), so the corners lie ``sqrt(1/2)`` from it; the
     levels are the frontier's own (``grid`` ``"frontier"``) and 6 of the 9 demand pairs are
     feasible (``x + y <= 1``)."""
 

@@ -165,12 +165,12 @@ def test_solve_json_margins_shape(tmp_path: pytest.TempPathFactory) -> None:
     assert "margins" not in plain  # off by default: solve stays as fast as it was
 
 
-def test_the_car_s_reservation_margins_in_the_json_whole() -> None:
+def test_the_car_s_margins_in_the_json_whole() -> None:
     """Written after the seed-6 measurement: each reservation's margin, in the JSON whole. By the
     module Notation the zone is open for ``d_p <= M_p``, the best utility of ``p`` over the packages
     that cross no red line and give the other party its reservation (brute force here), and closed
     from ``M_p + 2 eps`` on: ``boundary`` is ``M_p`` and ``flips_at`` is ``M_p + 2 eps``. Both lie
-    outside the stated ranges."""
+    outside the stated ranges. The red lines' margins are in the JSON whole too."""
     from simulator.compiled import compile_scenario
     from tests.oracle import enumerate_rows
 
@@ -197,3 +197,20 @@ def test_the_car_s_reservation_margins_in_the_json_whole() -> None:
             "question": "verdict",
         }
         assert m.flips_at == pytest.approx(m.boundary + 2 * eps, abs=eps / 4)
+    # dropping a red line cannot close an open zone: nothing flips; each holds for sure
+    for party, label, line, issue in [
+        ("buyer", "Buyer", "needs_warranty", "Warranty"),
+        ("dealer", "Dealer", "no_fire_sale", "Price"),
+    ]:
+        assert found[f"{party}.red_line.{line}"].to_dict() == {
+            "parameter": f"{party}.red_line.{line}",
+            "label": f"{label}'s red line on {issue} ({line})",
+            "value": "kept",
+            "range": None,
+            "flips_at": None,
+            "within_range": None,
+            "verdict_after": None,
+            "exact": True,
+            "probability": 1.0,
+            "question": "verdict",
+        }

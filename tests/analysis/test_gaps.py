@@ -184,3 +184,12 @@ def test_a_party_whose_own_lines_forbid_every_option_favours_its_best_of_all() -
     ac = next(p for p in gaps(s).pairs if p.parties == ("a", "c"))
     [g] = ac.issues
     assert (g.issue, g.conflict, g.favourite, g.gap) == ("x", True, ("x2", "x2"), 0.0)
+
+
+def test_the_matrix_holds_each_pair_s_total_gap_and_zone() -> None:
+    """Written after the seed-6 measurement: the matrix the figure draws, against the hand-checked
+    example: total gaps 1/2 (a-b), 0 (a-c), 3/2 (b-c), symmetric, 0 on the diagonal; every zone
+    but b-c's exists, the diagonal true."""
+    total, zopa = gaps(three_parties()).matrix()
+    assert total.tolist() == [[0.0, 0.5, 0.0], [0.5, 0.0, 1.5], [0.0, 1.5, 0.0]]
+    assert zopa.tolist() == [[True, True, True], [True, True, False], [True, False, True]]

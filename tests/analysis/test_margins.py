@@ -163,3 +163,54 @@ def test_solve_json_margins_shape(tmp_path: pytest.TempPathFactory) -> None:
     assert data["robustness"]["verdict"] == "no_zopa"
     plain = json.loads(_run("solve", str(DEC), "--json").stdout)
     assert "margins" not in plain  # off by default: solve stays as fast as it was
+
+
+def test_the_car_s_margins_in_the_json_whole() -> None:
+    """Written after the seed-6 measurement: each reservation's margin, in the JSON whole. By the
+    module Notation the zone is open for ``d_p <= M_p``, the best utility of ``p`` over the packages
+    that cross no red line and give the other party its reservation (brute force here), and closed
+    from ``M_p + 2 eps`` on: ``boundary`` is ``M_p`` and ``flips_at`` is ``M_p + 2 eps``. Both lie
+    outside the stated ranges. The red lines' margins are in the JSON whole too."""
+    from simulator.compiled import compile_scenario
+    from tests.oracle import enumerate_rows
+
+    car = load_scenario(ROOT / "scenarios" / "textbook_car.yaml")
+    eps = compile_scenario(car).rounding_slack
+    rows = [r for r in enumerate_rows(car) if r.consistent and not r.crossed]
+    d = [p.reservation for p in car.parties]
+    found = {m.parameter: m for m in margins(car, weights=False).items}
+    for p, (party, label, stated) in enumerate(
+        [("buyer", "Buyer", [0.3, 0.5]), ("dealer", "Dealer", [0.15, 0.35])]
+    ):
+        best = max(r.u[p] for r in rows if r.u[1 - p] >= d[1 - p])
+        m = found[f"{party}.reservation"]
+        assert m.to_dict() == {
+            "parameter": f"{party}.reservation",
+            "label": f"{label}'s reservation",
+            "value": d[p],
+            "range": stated,
+            "flips_at": pytest.approx(best + 2 * eps, abs=eps),
+            "within_range": False,
+            "verdict_after": "no_zopa",
+            "exact": True,
+            "boundary": pytest.approx(best, abs=eps),
+            "question": "verdict",
+        }
+        assert m.flips_at == pytest.approx(m.boundary + 2 * eps, abs=eps / 4)
+    # dropping a red line cannot close an open zone: nothing flips; each holds for sure
+    for party, label, line, issue in [
+        ("buyer", "Buyer", "needs_warranty", "Warranty"),
+        ("dealer", "Dealer", "no_fire_sale", "Price"),
+    ]:
+        assert found[f"{party}.red_line.{line}"].to_dict() == {
+            "parameter": f"{party}.red_line.{line}",
+            "label": f"{label}'s red line on {issue} ({line})",
+            "value": "kept",
+            "range": None,
+            "flips_at": None,
+            "within_range": None,
+            "verdict_after": None,
+            "exact": True,
+            "probability": 1.0,
+            "question": "verdict",
+        }

@@ -194,3 +194,16 @@ def test_no_consistent_package_is_no_package() -> None:
     )
     s = dataclasses.replace(car, constraints=(*car.constraints, nothing))
     assert package_of(s) is None and package(s) is None
+
+
+def test_the_shortcut_applies_exactly_when_solve_enumerates(car) -> None:
+    """Written after the seed-6 measurement (module Notation): the shortcut applies under
+    unanimity when ``solve`` enumerates; past the enumeration limit with two parties ``solve``
+    runs the additive programme (``dp``) for the ZOPA, and each value is one full solve."""
+    from simulator.solver import choose_method
+    from simulator.synthetic import synthetic_scenario
+
+    big = synthetic_scenario(12, 10, 2)
+    assert choose_method(compile_scenario(big)) == "dp"
+    assert choose_method(compile_scenario(car)) == "enumerate"
+    assert PackageAt(big).fast is False and PackageAt(car).fast is True

@@ -146,3 +146,19 @@ def test_a_time_limit_must_be_positive(car, seconds):
 
     with pytest.raises(ScenarioError, match="--time-limit must be a positive number"):
         sample_until(car, None, 100, 0, seconds=seconds, workers=1)
+
+
+def test_running_note_gives_the_samples_per_second_since_it_was_made(monkeypatch):
+    """Written after the seed-6 measurement: the rate is the samples seen so far over the seconds
+    since the note was made (a fake clock: made at 100 s, called at 100.5 s and 102 s)."""
+    import types
+
+    import simulator.analysis.mc_stats as mc_stats
+
+    clock = iter([100.0, 100.5, 102.0])
+    fake = types.SimpleNamespace(perf_counter=lambda: next(clock))
+    monkeypatch.setattr(mc_stats, "time", fake)  # the module's clock only
+    note = running_note()
+    sample = type("S", (), {"zopa": 1})
+    assert note([sample()] * 3) == "6 samples/s, P(ZOPA) ≈ 1.000"
+    assert note([sample()] * 3997) == "2,000 samples/s, P(ZOPA) ≈ 1.000"

@@ -415,3 +415,23 @@ def test_stages_and_values_the_seed_5_sample_found_unread(car: Scenario) -> None
         return without_timings(single_text(car, mediator=mediator, start="sticker").to_dict())
 
     assert run("none") == run("neutral")
+
+
+def test_words_the_seed_6_sample_found_unread(car: Scenario) -> None:
+    """Written after the seed-6 measurement: the inventory an edit error lists, whole, with two
+    interaction terms of one party (parties, issues with their options, red lines, interactions)."""
+    import dataclasses
+
+    from simulator.analysis.edits.names import inventory
+
+    buyer = car.party("buyer")
+    both = dataclasses.replace(buyer.interactions[0], id="also_fast")
+    buyer2 = dataclasses.replace(buyer, interactions=(*buyer.interactions, both))
+    s = dataclasses.replace(car, parties=(buyer2, car.party("dealer")))
+    assert inventory(s) == (
+        "parties: buyer, dealer\n"
+        "  issues: price (20, 22, 24, 26); warranty (none, one_year, three_years); "
+        "delivery (fast, standard, slow)\n"
+        "  red lines: buyer: needs_warranty; dealer: no_fire_sale\n"
+        "  interactions: buyer: worry_free, also_fast"
+    )

@@ -267,3 +267,20 @@ def test_an_enumerated_chunk_holds_at_most_its_stated_number_of_entries(car, mon
     split = monte_carlo(s, 40, seed=3, workers=1, method="enumerate").to_dict()
     assert len(sizes) > 1 and max(sizes) <= 1000
     assert split == whole
+
+
+def test_a_searched_proposal_keeps_the_red_lines_that_hold_in_each_sample(car, monkeypatch):
+    """Written after the seed-6 measurement: a proposal without a warranty crosses the buyer's red
+    line in every package of its box, so it is open only in the samples in which that red line
+    does not hold. Searched (a box limit of 1), its chance is enumeration's, with the red lines
+    of each sample in force."""
+    import simulator.analysis.mc_search as mc_search
+
+    s = uncertain_car(car)
+    bare = dataclasses.replace(car.proposals[1], id="no_warranty", options={"warranty": ("none",)})
+    s = dataclasses.replace(s, proposals=(*s.proposals, bare))
+    a = monte_carlo(s, 60, seed=5, workers=1, method="enumerate")
+    monkeypatch.setattr(mc_search, "BOX_LIMIT", 1)
+    b = monte_carlo(s, 60, seed=5, workers=1, method="search")
+    assert b.proposals == a.proposals
+    assert 0 < a.proposals["no_warranty"] < 1 - 0.6  # open with the buyer's red line dropped only

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from simulator import load_scenario
@@ -172,3 +173,22 @@ def test_the_search_above_finds_a_nearer_change_than_the_one_below() -> None:
     found = _nearest(changed, 0.5, 0.0, 1.0, monotone=False)
     assert found is not None
     assert abs(found.flips_at - 0.54) <= PACKAGE_TOLERANCE and found.same < 0.54 <= found.flips_at
+
+
+def test_the_reservation_stops_are_the_brute_force_best_within_the_others_reservations(car):
+    """Written after the seed-6 measurement: ``_reservation_stops`` gives ``(M_p, M_p + 2 eps)``,
+    ``M_p`` the best utility of ``p`` over the packages that cross no red line and give every other
+    party its reservation (module Notation of :mod:`simulator.analysis.margins`), by brute force.
+    For the dealer the buyer's reservation binds (0.6, not the 0.85 of a package below it)."""
+    from simulator.analysis.package_margins import _reservation_stops
+    from simulator.compiled import compile_scenario
+    from tests.oracle import enumerate_rows
+
+    eps = compile_scenario(car).rounding_slack
+    rows = [r for r in enumerate_rows(car) if r.consistent and not r.crossed]
+    d = [p.reservation for p in car.parties]
+    for p in range(2):
+        best = max(r.u[p] for r in rows if r.u[1 - p] >= d[1 - p])
+        stops = _reservation_stops(car, p)
+        assert stops is not None
+        assert stops[0] == pytest.approx(best, abs=eps) and stops[1] - stops[0] == 2 * eps

@@ -265,3 +265,21 @@ def test_progress_reaches_the_end() -> None:
     seen: list[tuple[str, float]] = []
     ripeness(load_scenario(CAR_DRIFT), 3, progress=lambda s, f: seen.append((s, f)))
     assert seen[-1] == ("periods", 1.0)
+
+
+def test_reachable_is_the_range_s_low_end_at_most_the_threshold() -> None:
+    """Written after the seed-6 measurement: ``reachable(x)`` says whether some drift in the stated
+    range is at most ``x`` (its low end is), None without a range or a threshold; for ``earlier_at``
+    it is ``within_range`` (the class docstring), and each needed drift's entry in the JSON."""
+    s = load_scenario(ROOT / "scenarios" / "textbook_car_drift.yaml")
+    found = ripeness(s).drift_margins
+    assert [m.range for m in found] == [(-0.04, 0.0), (-0.02, 0.0)]
+    for m in found:
+        low = m.range[0]
+        assert m.reachable(low) is True and m.reachable(low - 1e-9) is False
+        assert m.reachable(None) is None
+        assert m.within_range is m.reachable(m.earlier_at)
+        assert [e["within_range"] for e in m.to_dict()["needed"]] == [
+            None if d is None else low <= d for _, d in m.needed
+        ]
+        assert dataclasses.replace(m, range=None).reachable(low) is None

@@ -242,3 +242,19 @@ def test_a_zone_that_closes_and_opens_again_is_bracketed_where_it_does():
     assert change.lo <= 0.3 < change.hi < 0.3 + 1e-6
     assert change.before is not None and change.before.outcome == (0, 1)
     assert change.after is None  # the first value past it has no zone at all
+
+
+def test_the_format_s_name_bargaining_power_is_the_power(car):
+    """Written after the seed-6 measurement: ``PARTY.bargaining_power``, the scenario format's key
+    (any case), names the same parameter as ``PARTY.power`` and reads the party's power."""
+    s = dataclasses.replace(
+        car,
+        parties=tuple(
+            dataclasses.replace(p, bargaining_power=2.5) if p.id == "buyer" else p
+            for p in car.parties
+        ),
+    )
+    for text in ("buyer.bargaining_power", "Buyer.Bargaining_Power"):
+        parameter = parse_parameter(text, s)
+        assert parameter == parse_parameter("buyer.power", s)
+        assert str(parameter) == "buyer.power" and parameter.current(s) == 2.5

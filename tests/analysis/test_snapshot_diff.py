@@ -178,3 +178,42 @@ def test_a_weight_removed_and_a_bound_turned_are_listed_whole() -> None:
             "source_after": "assumption: below cost",
         },
     ]
+
+
+def test_a_party_removed_and_a_new_title_and_date_are_listed_whole() -> None:
+    """Written after the seed-6 measurement: the first party removed does not hide the changes of
+    the parties after it, and a new title and date are listed with their old and new values."""
+    car = load_scenario(ROOT / "scenarios" / "textbook_car.yaml")
+    dealer = dataclasses.replace(car.party("dealer"), reservation=0.3)
+    later = dataclasses.replace(car, parties=(dealer,), title="Car, later", date="2026-12-06")
+
+    def change(kind: str, party: str | None, item: str, change: str, before, after, sources=None):
+        s0, s1 = sources or (None, None)
+        return {
+            "kind": kind,
+            "party": party,
+            "item": item,
+            "change": change,
+            "before": before,
+            "after": after,
+            "source_before": s0,
+            "source_after": s1,
+        }
+
+    next_customer = "assumption: the next customer"
+    assert [c.to_dict() for c in snapshot_changes(car, later)] == [
+        change("party", None, "buyer", "removed", "Buyer", None),
+        change(
+            "reservation",
+            "dealer",
+            "dealer",
+            "changed",
+            "0.25 (0.15 to 0.35)",
+            "0.3 (0.15 to 0.35)",
+            (next_customer, next_customer),
+        ),
+        change("snapshot", None, "date", "changed", "2025-01-01", "2026-12-06"),
+        change(
+            "snapshot", None, "title", "changed", "Buying a car (textbook example)", "Car, later"
+        ),
+    ]

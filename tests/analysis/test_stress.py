@@ -46,3 +46,20 @@ def test_no_deal_counts_as_the_reservation_in_gains(deadlock):
     assert change["before"] is None and change["after"] is not None
     assert change["gain"] == change["after"]["utilities"]  # reservations are 0
     assert result.to_dict()["changes"]["red_lines_released"] is None
+
+
+def test_a_solution_the_edit_leaves_without_a_deal_gains_its_disagreement_point(car):
+    """Written after the seed-6 measurement: ``gain`` counts no deal as the party's ``d_p``
+    (docstring). A buyer reservation of 0.99 empties the ZOPA, so every solution of the edited
+    scenario is missing and the change is ``d - u(Nash of the baseline)``."""
+    result = stress_test(car, ["buyer reservation =0.99"])
+    assert all(point is None for point in result.edited.solutions.values())
+    for name in ("nash", "kalai_smorodinsky"):
+        before = result.baseline.solutions[name].utilities
+        gain = result.gain(name)
+        assert list(gain) == ["buyer", "dealer"]
+        # the utilities are given to ten places
+        assert gain["buyer"] == pytest.approx(0.99 - before[0], abs=1e-9)
+        assert gain["dealer"] == pytest.approx(
+            car.party("dealer").reservation - before[1], abs=1e-9
+        )

@@ -220,19 +220,22 @@ def bargaining_frontier(
     keep = pareto_mask(u2, tol=tol)
     u_all, outcomes, u2 = u_all[keep], outcomes[keep], u2[keep]
     others = np.delete(u_all, list(pair), axis=1).sum(axis=1)
-    # one package per utility pair: the best for the held parties (then the first by index)
-    order = np.lexsort((-others, u2[:, 1], u2[:, 0]))
-    u2, u_all, outcomes = u2[order], u_all[order], outcomes[order]
-    first = np.ones(len(u2), dtype=bool)
-    first[1:] = np.any(np.abs(np.diff(u2, axis=0)) > tol, axis=1)
+    # one package per utility pair (pairs within ``tol`` tie): the best for the held parties,
+    # then the first by index
+    order = np.lexsort((u2[:, 1], u2[:, 0]))
+    new_pair = np.ones(len(u2), dtype=bool)
+    new_pair[1:] = np.any(np.abs(np.diff(u2[order], axis=0)) > tol, axis=1)
+    group = np.cumsum(new_pair)
+    perm = np.lexsort((order, -others[order], group))
+    best = order[perm][np.diff(group[perm], prepend=0) > 0]
     return BargainingFrontier(
         (scenario.party_ids[pair[0]], scenario.party_ids[pair[1]]),
-        u2[first],
+        u2[best],
         np.asarray(result.disagreement, dtype=np.float64)[list(pair)],
         hold,
         scenario,
-        outcomes[first],
-        u_all[first],
+        outcomes[best],
+        u_all[best],
         floors,
         tol,
     )

@@ -259,3 +259,18 @@ def test_degeneracy_is_its_definition_for_either_player() -> None:
     b = np.array([[1, 1], [0, 2]])  # the first row has two best columns
     assert is_degenerate(a, b) and is_degenerate(b.T, a.T)
     assert not is_degenerate(a, a.T)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_payoff_exactly_the_tie_tolerance_below_the_best_is_a_best_reply(method: str) -> None:
+    """Written after the seed-6 measurement: the pure equilibria are found by the best-reply test
+    whatever the method (module docstring), with the tie tolerance ``1e-9 max(1, |A|)``, and the
+    check every equilibrium passes accepts them: a reply exactly the tolerance below the best is
+    a best reply. Here the row player's ``(1, 0)`` pays ``1 - 1e-9`` against the best 1; the same
+    game with the players swapped tests the column player's check."""
+    a = np.array([[1.0, 0.0], [1.0 - 1e-9, 0.0]])
+    b = np.array([[0.0, 0.0], [1.0, 0.0]])
+    for game, tie in (((a, b), (1, 0)), ((b.T, a.T), (0, 1))):
+        found = equilibria(*game, method)
+        pure = [(int(e.row.argmax()), int(e.col.argmax())) for e in found.equilibria if e.pure]
+        assert sorted(pure) == pure_equilibria(*game, 1e-9) and tie in pure

@@ -73,3 +73,38 @@ def test_each_concession_opens_the_zone_with_the_brute_force_number_of_the_other
             for k, e in enumerate(cands[side])
         }
         assert {str(r.edit): r.opens_with for r in game.ranking[side]} == want
+
+
+def test_a_game_of_chicken_is_classified_from_both_players_payoffs() -> None:
+    """Written after the seed-6 measurement: each party's red line excludes the other's favourite
+    option, so both holding leaves no package (utility 0 each), the one who concedes alone gets
+    the other's favourite (0.2, 1.0), and both conceding gives the Nash package ``x1`` (0.6 each).
+    Each does better conceding when the other holds and holding when the other concedes, and both
+    holding is the worst for both: chicken (Rapoport & Guyer 1966), which needs both players'
+    payoffs (either player's alone, given to both, classify it as ``one_sided``)."""
+    from simulator.model import Issue, Option, Party, Preference, Rule
+
+    issue = Issue("x", tuple(Option(f"x{k}") for k in range(3)))
+    a = Party(
+        "a",
+        {"x": Preference(1.0, "table", table=(0.2, 0.6, 1.0))},
+        red_lines=(Rule("a_x", "at_least", issue="x", bound="x2"),),
+    )
+    b = Party(
+        "b",
+        {"x": Preference(1.0, "table", table=(1.0, 0.6, 0.2))},
+        red_lines=(Rule("b_x", "at_most", issue="x", bound="x0"),),
+    )
+    game = concede_or_hold(Scenario("chicken", (issue,), (a, b)), ("a", "b"), top=1)
+    np.testing.assert_allclose(game.payoffs[0], [[0.0, 1.0], [0.2, 0.6]], atol=1e-9)
+    np.testing.assert_allclose(game.payoffs[1], [[0.0, 0.2], [1.0, 0.6]], atol=1e-9)
+    assert game.structure == "chicken"
+
+
+def test_a_game_of_other_than_two_parties_is_refused_whole(car) -> None:
+    from simulator.errors import ScenarioError
+
+    for parties in (["buyer"], ["buyer", "dealer", "buyer"]):
+        with pytest.raises(ScenarioError) as caught:
+            concede_or_hold(car, parties)
+        assert str(caught.value) == f"give two parties, got {parties}"

@@ -139,3 +139,58 @@ def test_past_the_cap_the_levels_are_the_capped_grid(monkeypatch) -> None:
     for got, want in zip(capped.levels, asked.levels, strict=True):
         np.testing.assert_array_equal(got, want)
     assert capped.pure_agreement == asked.pure_agreement
+
+
+def test_an_empty_frontier_is_refused_whole() -> None:
+    """Written after the seed-6 measurement: the message, whole."""
+    empty = BargainingFrontier(("a", "b"), np.zeros((0, 2)), np.zeros(2), "none")
+    with pytest.raises(ScenarioError) as caught:
+        demand_game(empty)
+    assert str(caught.value) == (
+        "the two parties' frontier is empty (no ZOPA package meets the floors): there is "
+        "nothing to demand; open the ZOPA first (e.g. with --edit)"
+    )
+
+
+def test_the_three_point_pie_game_in_the_json_whole() -> None:
+    """Written after the seed-6 measurement: on the unit pie of three points (0, 1), (1/2, 1/2),
+    (1, 0) every frontier pair is a pure agreement equilibrium (Nash 1953: demanding more than
+    the other leaves breaks the deal, less is left on the table), and both demanding all of it is
+    the disagreement one; each pair is given with the Nash product of its demands (1 for the
+    incompatible (1, 1)). The NBS is (1/2, 1/2), so the corners lie ``sqrt(1/2)`` from it; the
+    levels are the frontier's own (``grid`` ``"frontier"``) and 6 of the 9 demand pairs are
+    feasible (``x + y <= 1``)."""
+
+    def pair(x: float, y: float, product: float, distance: float) -> dict:
+        return {
+            "demands": {"1": x, "2": y},
+            "nash_product": product,
+            "distance_to_nash": round(distance, 12),
+        }
+
+    corner = float(np.sqrt(0.5))
+    assert demand_game(unit_pie_frontier(3)).to_dict() == {
+        "parties": ["1", "2"],
+        "hold": "none",
+        "disagreement": {"1": 0.0, "2": 0.0},
+        "frontier_size": 3,
+        "grid": "frontier",
+        "levels": {"1": [0.0, 0.5, 1.0], "2": [0.0, 0.5, 1.0]},
+        "feasible_pairs": 6,
+        "method": "support",
+        "pure_equilibria": {
+            "agreement": [
+                pair(0.0, 1.0, 0.0, corner),
+                pair(0.5, 0.5, 0.25, 0.0),
+                pair(1.0, 0.0, 0.0, corner),
+            ],
+            "disagreement": [pair(1.0, 1.0, 1.0, corner)],
+            "complete": True,
+        },
+        "mixed_equilibria": [],
+        "mixed_complete": False,
+        "degenerate": True,
+        "nash_solution": {"outcome": {}, "utilities": {"1": 0.5, "2": 0.5}},
+        "best_equilibrium": pair(0.5, 0.5, 0.25, 0.0),
+        "best_equilibrium_is_nash": True,
+    }

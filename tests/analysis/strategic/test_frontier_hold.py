@@ -69,3 +69,33 @@ def test_the_nash_rows_are_the_closed_forms_and_the_documented_tie_break() -> No
     assert 0 < products[1] - products[0] < 1e-12  # a tie of the Nash product
     # normalised gains (u - d) / (max u - d): 0.1 + 1 for the first, 0.2 + 0.5 for the second
     assert tied.nash_row() == 0
+
+
+@pytest.mark.parametrize("held", ["z", "x"])
+def test_a_pair_tied_up_to_rounding_keeps_the_package_best_for_the_held_parties(held) -> None:
+    """Written after the seed-6 measurement (module Exactness: among packages with the same pair
+    ``F`` keeps one that is best for the held parties). ``a`` gets 0.07 more from ``x1, y1``
+    (0.06 + 0.01) or from ``z1, v1`` (0.04 + 0.03), which the constraints keep apart: equal in
+    exact arithmetic, a quantum apart once rounded (:mod:`simulator.compiled`), so the pair is
+    tied within the tolerance. The held ``c`` (1 at ``held = 1``) and ``e`` (0.5 at ``held = 0``)
+    make the package with ``held = 1`` the best for them, whichever of the two is a quantum up."""
+    from simulator.model import Issue, Option, Party, Preference, Scenario
+
+    def up(weight: float) -> Preference:
+        return Preference(weight, "table", table=(0.0, 1.0))
+
+    a = Party("a", {"x": up(0.06), "y": up(0.01), "z": up(0.04), "v": up(0.03), "w": up(0.86)})
+    c = Party("c", {held: up(1.0)})
+    e = Party("e", {held: Preference(1.0, "table", table=(0.5, 0.0))})
+    apart = tuple(
+        Rule(f"no_{i}_{j}", "exclude", condition=Condition.of({i: f"{i}1", j: f"{j}1"}))
+        for i in "xy"
+        for j in "zv"
+    )
+    issues = tuple(Issue(i, (Option(f"{i}0"), Option(f"{i}1"))) for i in "xyzvw")
+    s = Scenario("tie", issues, (a, Party("b", {"w": up(1.0)}), c, e), constraints=apart)
+    rounded = solve(s).zopa_frontier.utilities
+    assert len(rounded) == 2 and 0 < abs(rounded[0, 0] - rounded[1, 0]) < 1e-11
+    f = bargaining_frontier(s, ["a", "b"], hold="reservation")
+    assert f.size == 1 and f.package(0)["outcome"][held] == f"{held}1"
+    np.testing.assert_allclose(f.all_utilities, [[0.93, 1.0, 1.0, 0.0]], atol=1e-11)

@@ -332,6 +332,11 @@ def main() -> None:
     # function whose code changed since the run
     codes = verdicts() if args.report else generate()
     sample = draw(sorted(codes), args.size, args.seed, only)
+    if earlier and set(sample) != set(earlier):
+        sys.exit(
+            f"the sample of seed {args.seed} drawn here is not the one of {args.after}: the code "
+            "changed between the two runs (mutant names follow the code); run both on one commit"
+        )
     if args.list:
         print("\n".join(sample))
         return

@@ -169,16 +169,18 @@ def test_tie_example_exactly_at_reservation():
 @given(scenarios())
 def test_full_quorum_without_veto_equals_no_rule(scenario):
     """``quorum = P`` with no veto is unanimity: the same counts, frontier and solutions as no
-    ``agreement`` block (plus the acceptance counts, all equal to the ZOPA)."""
+    ``agreement`` block (plus the acceptance counts, all equal to the ZOPA). So is a block
+    without a quorum, whose quorum is all parties (``Agreement.quorum_of``)."""
     plain = solve(scenario)
-    ruled = solve(dataclasses.replace(scenario, agreement=Agreement(len(scenario.parties))))
-    assert ruled.counts.zopa == plain.counts.zopa
-    assert ruled.counts.accepted == (plain.counts.zopa,) * len(scenario.parties)
-    assert ruled.zopa_frontier.index == plain.zopa_frontier.index
-    assert ruled.disagreement.tolist() == plain.disagreement.tolist()
-    for name, pt in plain.solutions.items():
-        other = ruled.solutions[name]
-        assert (pt is None and other is None) or pt.outcome == other.outcome
+    for rule in (Agreement(len(scenario.parties)), Agreement()):
+        ruled = solve(dataclasses.replace(scenario, agreement=rule))
+        assert ruled.counts.zopa == plain.counts.zopa
+        assert ruled.counts.accepted == (plain.counts.zopa,) * len(scenario.parties)
+        assert ruled.zopa_frontier.index == plain.zopa_frontier.index
+        assert ruled.disagreement.tolist() == plain.disagreement.tolist()
+        for name, pt in plain.solutions.items():
+            other = ruled.solutions[name]
+            assert (pt is None and other is None) or pt.outcome == other.outcome
 
 
 @pytest.mark.parametrize(

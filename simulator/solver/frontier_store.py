@@ -134,6 +134,12 @@ class FrontierStore:
         self._index = OrthantIndex(self.u)
 
     @property
+    def _pairwise(self) -> bool:
+        """Four or more parties: candidates meet the frontier by pairs (pre-filter, merge), which
+        reads the points joined since the index was built, so those must be recorded."""
+        return self.n_parties > 3
+
+    @property
     def hot(self) -> FloatArray:
         """Points of the set that dominated candidates lately, most often first (the pre-filter
         of four or more parties)."""
@@ -155,7 +161,7 @@ class FrontierStore:
     def _prefilter(self, candidates: int) -> bool:
         """Whether candidates are tested against the frontier before the merge (four or more
         parties, many pairs): most of a leaf's candidates are dominated by the frontier so far."""
-        return self.n_parties > 3 and len(self.u) * candidates > _PREFILTER_PAIRS
+        return self._pairwise and len(self.u) * candidates > _PREFILTER_PAIRS
 
     def _dominated(self, u: FloatArray) -> BoolArray:
         """Which of ``u`` the frontier so far dominates: tested first against the :attr:`hot`
@@ -200,7 +206,7 @@ class FrontierStore:
         if not len(u):
             return
         if self.n_parties > 2:
-            if tested or (self.n_parties > 3 and len(self.u) * len(u) <= _MERGE_PAIRS):
+            if tested or (self._pairwise and len(self.u) * len(u) <= _MERGE_PAIRS):
                 # the same set as one skyline of both, since the old points do not dominate each
                 # other (all the candidates are tested: dominance with a tolerance is not
                 # transitive, so their frontier alone could miss a dominator)
@@ -213,13 +219,13 @@ class FrontierStore:
                     keep[keep] = ~dominated_by(u[keep], self.u, tol=self.tol)
                 self.u = np.concatenate([self.u[old], u[keep]])
                 self.outcomes = np.concatenate([self.outcomes[old], outcomes[keep]])
-                if self.n_parties > 3:
+                if self._pairwise:
                     self._joined.append(u[keep])
             else:
                 u = np.concatenate([self.u, u])
                 outcomes = np.concatenate([self.outcomes, outcomes])
                 keep = pareto_mask(u, tol=self.tol)
-                if self.n_parties > 3:
+                if self._pairwise:
                     self._joined.append(u[len(self.u) :][keep[len(self.u) :]])
                 self.u, self.outcomes = u[keep], outcomes[keep]
         else:

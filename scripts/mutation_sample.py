@@ -94,24 +94,26 @@ SELECTION_ALL = [
     "-m",
     "not slow and not browser",
 ]
-# what those tests read beside the package, from the project's folder
-ALSO_COPY_ALL = ["scenarios/", "docs/", "notebooks/", "scripts/", "README.md", "Makefile"]
+# each selection's tests, and what they read beside the package (copied into mutants/): the
+# packages' tests read the scenarios and the JSON reference (test_json_documented.py)
+TESTS = {"package": SELECTION, "all": SELECTION_ALL}
+ALSO_COPY = {
+    "package": ["scenarios/", "docs/reference/"],
+    "all": ["scenarios/", "docs/", "notebooks/", "scripts/", "README.md", "Makefile"],
+}
 PYTEST_ARGS = ["-p", "no:cacheprovider", "-x", "-q", "--hypothesis-profile=mutation"]
 KILLED = {"killed", "timeout"}
 
 
-def sample_config(tests: str = "package") -> str:
+def sample_config(tests: str) -> str:
     """The ``[tool.mutmut]`` table of the sample's project: the packages' own tests, or all."""
-    # the packages' tests read the scenarios and the JSON reference (test_json_documented.py)
-    also_copy = ALSO_COPY_ALL if tests == "all" else ["scenarios/", "docs/reference/"]
-    selection = SELECTION_ALL if tests == "all" else SELECTION
     lines = [
         "[tool.mutmut]",
         'source_paths = ["simulator/"]',
         f"only_mutate = {json.dumps(POPULATION)}",
         f"do_not_mutate = {json.dumps(MEASURED)}",
-        f"also_copy = {json.dumps(also_copy)}",
-        f"pytest_add_cli_args_test_selection = {json.dumps(selection)}",
+        f"also_copy = {json.dumps(ALSO_COPY[tests])}",
+        f"pytest_add_cli_args_test_selection = {json.dumps(TESTS[tests])}",
         f"pytest_add_cli_args = {json.dumps(PYTEST_ARGS)}",
         # workers fork from a server that has run no test: forked from mutmut's own process,
         # which ran the Dask tests while it collected its stats, they hung in those tests
@@ -209,7 +211,7 @@ def wilson(killed: int, n: int) -> tuple[float, float]:
 
 
 def report(
-    work: Path,
+    tests: str,
     sample: list[str],
     codes: dict[str, int | None],
     seed: int,
@@ -226,7 +228,7 @@ def report(
         for n in sample
     }
     rows = []
-    print(f"\nseed {seed}: {len(sample)} mutants sampled, tests: {work.name}")
+    print(f"\nseed {seed}: {len(sample)} mutants sampled, tests: {tests}")
     print(
         "| package | sampled | killed | timeout | survived | no tests | other | not checked "
         "| kill rate of the checked | Wilson 95% | whole sample, unchecked all survived .. all "
@@ -253,11 +255,11 @@ def report(
     for name in left:
         print(f"  {status[name]:>12}  {name}")
     suffix = f"-{present[0].split('.')[1]}" if len(present) == 1 else ""
-    out = work / f"sample-{seed}{suffix}.json"
+    out = WORK[tests] / f"sample-{seed}{suffix}.json"
     result = {
         "seed": seed,
         "seconds": seconds,
-        "tests": SELECTION_ALL if work == WORK["all"] else SELECTION,
+        "tests": TESTS[tests],
         "killed_earlier": sorted(n for n in sample if earlier.get(n) in KILLED),
         "status": status,
         "rows": rows,
@@ -357,7 +359,7 @@ def main() -> None:
                     sys.exit(f"mutmut run failed with exit status {run.returncode}")
         seconds = time.monotonic() - start
         codes = verdicts()
-    report(work, sample, codes, args.seed, seconds, earlier)
+    report(args.tests, sample, codes, args.seed, seconds, earlier)
 
 
 if __name__ == "__main__":
